@@ -1,0 +1,187 @@
+"""The ``legrules`` command line.
+
+``legrules assess PATH`` prints an assessment; ``legrules rules`` lists and shows rules;
+``legrules schema NAME`` prints a JSON Schema.  Bad input exits with status 2 and one
+line naming the bad element, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from typing import IO, Any
+
+import orjson
+
+from legrules._version import __version__
+from legrules.engine import assess
+from legrules.errors import InputError, InvalidValueError, LegrulesError
+from legrules.model import Policy, Presentation
+from legrules.model.documents import dump_assessment, dumps, load_presentation, parse_json
+from legrules.render import render_text
+from legrules.rules import LATEST, RULESETS, get_ruleset
+from legrules.rules.base import RecommendationRule, RedFlagRule, Rule
+from legrules.schemas import SCHEMAS, schema
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="legrules", description="Clinical decision rules for leg pain."
+    )
+    parser.add_argument("--version", action="version", version=f"legrules {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser("assess", help="assess a presentation or FHIR resources")
+    run.add_argument("path", metavar="PATH", help="input file, or - for standard input")
+    run.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default=None,
+        help="output format (default: text on a terminal, json otherwise)",
+    )
+    run.add_argument(
+        "--as-of",
+        dest="as_of",
+        metavar="INSTANT",
+        help="assessment instant, RFC 3339 with offset (default: now)",
+    )
+    run.add_argument(
+        "--ruleset",
+        default=None,
+        metavar="VERSION",
+        help=f"rule-set version (default {LATEST}; shipped: {', '.join(RULESETS)})",
+    )
+    run.add_argument(
+        "--policy",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="change a policy setting; repeatable",
+    )
+
+    rules = commands.add_parser("rules", help="list the rules, or show one")
+    rules.add_argument("action", nargs="?", choices=("list", "show"), default="list")
+    rules.add_argument("rule_id", nargs="?", metavar="ID")
+    rules.add_argument("--ruleset", default=None, metavar="VERSION")
+
+    schemas = commands.add_parser("schema", help="print a JSON Schema")
+    schemas.add_argument("name", choices=sorted(SCHEMAS))
+    return parser
+
+
+def _read(path: str, stdin: IO[bytes]) -> bytes:
+    if path == "-":
+        return stdin.read()
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as error:
+        raise InputError(f"cannot read {path}: {error.strerror}", path) from None
+
+
+def _instant(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    from legrules.model.documents import structure
+
+    try:
+        return structure(text, datetime)
+    except InputError as error:
+        raise InvalidValueError(error.message, "--as-of") from None
+
+
+def _policy(pairs: Sequence[str]) -> Policy:
+    values: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise InvalidValueError(f"expected KEY=VALUE, got {pair!r}", "--policy")
+        values[key.strip()] = value.strip()
+    return Policy.from_strings(values)
+
+
+def _presentations(data: bytes) -> list[Presentation]:
+    """The presentations in *data*: one from a presentation document."""
+    document: Any = parse_json(data)
+    return [load_presentation(document)]
+
+
+def _assess(args: argparse.Namespace, stdin: IO[bytes], out: IO[str]) -> None:
+    as_of, policy = _instant(args.as_of), _policy(args.policy)
+    ruleset = get_ruleset(args.ruleset)
+    fmt = args.format or ("text" if out.isatty() else "json")
+    for presentation in _presentations(_read(args.path, stdin)):
+        result = assess(presentation, as_of=as_of, ruleset=ruleset, policy=policy)
+        if fmt == "text":
+            out.write(render_text(result))
+        else:
+            out.write(dumps(dump_assessment(result)).decode() + "\n")
+
+
+def _rule_lines(rule: Rule) -> list[str]:
+    lines = [f"{rule.id}  {rule.version}  ({rule.kind})", f"  {rule.title}"]
+    if rule.summary:
+        lines.append(f"  {rule.summary}")
+    if isinstance(rule, RedFlagRule):
+        lines.append(f"  level when met: {rule.level.value}; criteria combine: {rule.combine}")
+    if isinstance(rule, RecommendationRule):
+        lines.append(f"  audience: {rule.audience.value}; self-care: {rule.self_care}")
+        lines.append(f"  text: {rule.text}")
+        lines.append(f"  triggered by: {rule.trigger.describe()}")
+    if rule.criteria:
+        title = "contraindications" if isinstance(rule, RecommendationRule) else "criteria"
+        lines.append(f"  {title}:")
+        lines += [f"    - {c.id}: {c.describe()}" for c in rule.criteria]
+    lines.append(f"  reads: {', '.join(rule.reads()) or '-'}")
+    lines.append(f"  policy: {', '.join(rule.policy_keys()) or '-'}")
+    lines.append("  sources:")
+    lines += [f"    - {c.text}" + (f" <{c.url}>" if c.url else "") for c in rule.citations]
+    lines.append(f"  logic fingerprint: {rule.fingerprint()}")
+    return lines
+
+
+def _rules(args: argparse.Namespace, out: IO[str]) -> None:
+    ruleset = get_ruleset(args.ruleset)
+    if args.action == "show":
+        if not args.rule_id:
+            raise InvalidValueError("'rules show' needs a rule id", "ID")
+        out.write("\n".join(_rule_lines(ruleset.rule(args.rule_id))) + "\n")
+        return
+    out.write(f"rule set {ruleset.id} {ruleset.version} (released {ruleset.released})\n")
+    for rule in ruleset.rules:
+        out.write(f"{rule.id:<45} {rule.version:<8} {rule.kind:<15} {rule.title}\n")
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    stdin: IO[bytes] | None = None,
+    stdout: IO[str] | None = None,
+    stderr: IO[str] | None = None,
+) -> int:
+    """Run the command line; returns the exit status."""
+    out, err = stdout or sys.stdout, stderr or sys.stderr
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "assess":
+            _assess(args, stdin or sys.stdin.buffer, out)
+        elif args.command == "rules":
+            _rules(args, out)
+        else:
+            out.write(orjson.dumps(schema(args.name), option=orjson.OPT_INDENT_2).decode() + "\n")
+    except LegrulesError as error:
+        err.write(f"legrules: error: {error}\n")
+        return EXIT_INPUT
+    except BrokenPipeError:  # pragma: no cover - e.g. piped into head
+        return EXIT_OK
+    return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

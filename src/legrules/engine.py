@@ -1,0 +1,179 @@
+"""Evaluation: a presentation in, an :class:`~legrules.model.Assessment` out.
+
+The engine runs a rule set in order (scores, red flags, differentials,
+recommendations), keeps every rule's trace, and sets the disposition by
+``rules.md`` section 1:
+
+* the most urgent level among met red flags and differential-driven levels;
+* otherwise ``self-care`` only when *every* red flag is not met;
+* otherwise ``undetermined``, with the indeterminate red flags listed as
+  ``unresolved`` and the findings that would settle each.
+
+Missing data can therefore never lower a level: an unknown finding makes a red flag
+indeterminate, never not met.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import attrs
+
+from legrules._version import __version__
+from legrules.errors import InvalidValueError
+from legrules.model import (
+    Assessment,
+    DifferentialResult,
+    Disposition,
+    IgnoredInput,
+    Policy,
+    Presentation,
+    Recommendation,
+    RedFlagResult,
+    RuleSetRef,
+    RuleTrace,
+    ScoreResult,
+    Status,
+    Unresolved,
+    Withheld,
+)
+from legrules.rules.base import DifferentialRule, RecommendationRule, RedFlagRule, ScoreRule
+from legrules.rules.facts import Context
+from legrules.rules.registry import RuleSet, get_ruleset
+
+__all__ = ["assess", "disposition_of"]
+
+
+def assess(
+    presentation: Presentation,
+    *,
+    as_of: datetime | None = None,
+    ruleset: str | RuleSet | None = None,
+    policy: Policy | Mapping[str, Any] | None = None,
+) -> Assessment:
+    """Evaluate *presentation* with *ruleset* under *policy* at the instant *as_of*.
+
+    ``as_of`` defaults to the presentation's own ``as_of``, then to now; it must carry a
+    time-zone offset.  Facts recorded after ``as_of`` are ignored (and listed as such).
+    ``ruleset`` is a version such as ``"2026.11"`` (default: the latest);
+    ``policy`` a :class:`~legrules.model.Policy` or a mapping of settings to change.
+
+    >>> from datetime import datetime, UTC
+    >>> from legrules import Presentation, assess
+    >>> result = assess(Presentation(), as_of=datetime(2026, 11, 22, tzinfo=UTC))
+    >>> result.disposition.value
+    'undetermined'
+    """
+    instant = _instant(as_of if as_of is not None else presentation.as_of)
+    settings = _policy(policy)
+    rules = get_ruleset(ruleset)
+    current, late = _split_by_time(presentation, instant)
+    ctx = Context(current, instant, settings)
+    traces: list[RuleTrace] = []
+    scores: list[ScoreResult] = []
+    recommendations: list[Recommendation] = []
+    withheld: list[Withheld] = []
+    for rule in rules.rules:
+        if isinstance(rule, ScoreRule):
+            results, trace = rule.evaluate(ctx)
+            ctx.scores[rule.id] = results
+            scores.extend(results)
+        elif isinstance(rule, RedFlagRule):
+            flag, trace = rule.evaluate(ctx)
+            ctx.red_flags[rule.id] = flag
+        elif isinstance(rule, DifferentialRule):
+            decision, trace = rule.evaluate(ctx)
+            ctx.differentials[rule.id] = DifferentialResult(
+                rule.id,
+                rule.version,
+                decision.likelihood,
+                decision.level,
+                decision.evidence,
+                decision.missing,
+            )
+        else:
+            assert isinstance(rule, RecommendationRule)
+            advice, trace = rule.evaluate(ctx)
+            if isinstance(advice, Recommendation):
+                recommendations.append(advice)
+            elif isinstance(advice, Withheld):
+                withheld.append(advice)
+        traces.append(trace)
+    red_flags = tuple(ctx.red_flags.values())
+    differentials = tuple(ctx.differentials.values())
+    return Assessment(
+        ruleset=RuleSetRef(rules.id, rules.version),
+        as_of=instant,
+        policy=settings,
+        disposition=disposition_of(red_flags, differentials),
+        red_flags=red_flags,
+        scores=tuple(scores),
+        differentials=differentials,
+        recommendations=tuple(recommendations),
+        withheld=tuple(withheld),
+        unresolved=tuple(
+            Unresolved(f.id, f.missing) for f in red_flags if f.status is Status.INDETERMINATE
+        ),
+        trace=tuple(traces),
+        ignored=(*presentation.ignored, *late),
+        patient=presentation.patient.id,
+        legrules_version=__version__,
+    )
+
+
+def disposition_of(
+    red_flags: tuple[RedFlagResult, ...], differentials: tuple[DifferentialResult, ...] = ()
+) -> Disposition:
+    """The disposition implied by red-flag and differential results (``rules.md`` 1)."""
+    levels = [f.level for f in red_flags if f.status is Status.MET]
+    levels += [
+        d.level
+        for d in differentials
+        if d.level not in (Disposition.SELF_CARE, Disposition.UNDETERMINED)
+    ]
+    most = Disposition.most_urgent(levels)
+    if most is not None:
+        return most
+    if any(f.status is Status.INDETERMINATE for f in red_flags):
+        return Disposition.UNDETERMINED
+    return Disposition.SELF_CARE
+
+
+def _instant(value: datetime | None) -> datetime:
+    if value is None:
+        return datetime.now(UTC)
+    if not isinstance(value, datetime):
+        raise InvalidValueError("as_of must be a datetime", "as_of")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InvalidValueError("as_of must include a time-zone offset", "as_of")
+    return value
+
+
+def _policy(policy: Policy | Mapping[str, Any] | None) -> Policy:
+    if policy is None:
+        return Policy()
+    if isinstance(policy, Policy):
+        return policy
+    return Policy.from_dict(policy)
+
+
+def _split_by_time(
+    presentation: Presentation, as_of: datetime
+) -> tuple[Presentation, tuple[IgnoredInput, ...]]:
+    """Drop facts recorded after *as_of*: a result must not depend on its own future."""
+    late: list[IgnoredInput] = []
+
+    def keep(fact: Any) -> bool:
+        if fact.effective is not None and fact.effective > as_of:
+            label = fact.source.reference if fact.source else fact.id
+            late.append(IgnoredInput(label, f"{fact.id} recorded after as_of"))
+            return False
+        return True
+
+    findings = tuple(f for f in presentation.findings if keep(f))
+    measurements = tuple(m for m in presentation.measurements if keep(m))
+    if not late:
+        return presentation, ()
+    return attrs.evolve(presentation, findings=findings, measurements=measurements), tuple(late)

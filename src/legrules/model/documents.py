@@ -1,0 +1,209 @@
+"""JSON documents for presentations and assessments, structured and unstructured by cattrs.
+
+Loading is strict: unknown keys, wrong JSON types (a number given as a string) and
+invalid values are :class:`~legrules.errors.InputError` with the JSON path of the bad
+element, such as ``unit 'mg' is not accepted ... @ $.measurements[1].unit``.  Dumping is
+deterministic: the same value always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, TypeVar
+
+import attrs
+import cattrs
+import orjson
+from cattrs.errors import (
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+)
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+from legrules.errors import DocumentError, InputError, InvalidValueError
+from legrules.model.assessment import Assessment, ScoreResult
+from legrules.model.policy import Policy
+from legrules.model.presentation import Finding, Measurement, Patient, Presentation, Source
+
+__all__ = [
+    "DATETIME_PATTERN",
+    "converter",
+    "dump_assessment",
+    "dump_presentation",
+    "dumps",
+    "load_assessment",
+    "load_presentation",
+    "parse_json",
+]
+
+T = TypeVar("T")
+
+
+def parse_json(data: bytes | str) -> Any:
+    """Parse JSON text, mapping syntax errors to :class:`DocumentError`."""
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError as error:
+        raise DocumentError(f"not valid JSON: {error}", "$") from None
+
+
+def _strict(kind: type, name: str) -> Callable[[Any, Any], Any]:
+    def structure(value: Any, _: Any) -> Any:
+        ok = isinstance(value, kind) and not (kind is not bool and isinstance(value, bool))
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            return float(value)
+        if kind is int and isinstance(value, float) and value.is_integer():
+            return int(value)  # JSON Schema counts 54.0 as an integer; so do we
+        if not ok:
+            raise InvalidValueError(f"expected {name}, got {_json_type(value)}")
+        return value
+
+    return structure
+
+
+def _json_type(value: Any) -> str:
+    return {
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        str: "a string",
+        list: "an array",
+        dict: "an object",
+        type(None): "null",
+    }.get(type(value), type(value).__name__)
+
+
+#: RFC 3339 date-time with a mandatory offset; the JSON Schemas use the same pattern.
+DATETIME_PATTERN = (
+    r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+    r"T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,6})?"
+    r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$"
+)
+_DATETIME = re.compile(DATETIME_PATTERN)
+
+
+def _structure_datetime(value: Any, _: Any) -> datetime:
+    if not isinstance(value, str):
+        raise InvalidValueError(f"expected a date-time string, got {_json_type(value)}")
+    if not _DATETIME.match(value):
+        raise InvalidValueError(
+            f"{value!r} is not an RFC 3339 date-time with an offset (e.g. 2026-11-20T09:30:00Z)"
+        )
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidValueError(f"{value!r} is not a valid calendar date-time") from None
+
+
+def _unstructure_datetime(value: datetime) -> str:
+    return value.isoformat()
+
+
+def _structure_policy(value: Any, _: Any) -> Policy:
+    if not isinstance(value, dict):
+        raise InvalidValueError(f"expected an object, got {_json_type(value)}")
+    return Policy.from_dict(value)
+
+
+def _make_converter() -> cattrs.Converter:
+    conv = cattrs.Converter(detailed_validation=True, forbid_extra_keys=True)
+    conv.register_structure_hook(float, _strict(float, "a number"))
+    conv.register_structure_hook(int, _strict(int, "a whole number"))
+    conv.register_structure_hook(str, _strict(str, "a string"))
+    conv.register_structure_hook(bool, _strict(bool, "a boolean"))
+    conv.register_structure_hook(datetime, _structure_datetime)
+    conv.register_unstructure_hook(datetime, _unstructure_datetime)
+    conv.register_structure_hook(Policy, _structure_policy)
+    conv.register_unstructure_hook(Policy, lambda p: p.as_dict())
+    # Presentation documents omit what is unknown or unset, so they stay short.
+    for cls in (Presentation, Patient, Finding, Measurement, Source):
+        conv.register_unstructure_hook(
+            cls, make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True)
+        )
+    conv.register_unstructure_hook(
+        ScoreResult, make_dict_unstructure_fn(ScoreResult, conv, class_=override(rename="class"))
+    )
+    conv.register_structure_hook(
+        ScoreResult,
+        make_dict_structure_fn(
+            ScoreResult, conv, class_=override(rename="class"), _cattrs_forbid_extra_keys=True
+        ),
+    )
+    return conv
+
+
+#: The converter behind every legrules JSON document.
+converter: cattrs.Converter = _make_converter()
+
+
+def _first_error(error: BaseException, path: str) -> InputError:
+    """Find the first leaf error in a cattrs exception tree and give it its JSON path."""
+    if isinstance(error, ForbiddenExtraKeysError):
+        keys = ", ".join(sorted(error.extra_fields))
+        return InvalidValueError(f"unknown key(s): {keys}", path)
+    if isinstance(error, ClassValidationError | IterableValidationError):
+        with_notes, without = error.group_exceptions()
+        for sub, note in with_notes:
+            step = getattr(note, "name", None)
+            index = getattr(note, "index", None)
+            if step is not None:
+                sub_path = f"{path}.{step}"
+            elif index is not None:
+                sub_path = f"{path}[{index}]"
+            else:  # pragma: no cover - cattrs always attaches one of the two
+                sub_path = path
+            return _first_error(sub, sub_path)
+        for sub in without:
+            return _first_error(sub, path)
+    if isinstance(error, InputError):
+        return error.at(path)
+    if isinstance(error, KeyError):
+        return InvalidValueError(f"required key {error.args[0]!r} is missing", path)
+    if isinstance(error, ValueError | TypeError):
+        return InvalidValueError(f"invalid value: {error}", path)
+    raise error
+
+
+def structure(data: Any, cls: type[T]) -> T:
+    """Structure JSON-style *data* into *cls*, raising :class:`InputError` with a path."""
+    if attrs.has(cls) and not isinstance(data, dict):
+        raise DocumentError(f"expected a JSON object, got {_json_type(data)}", "$")
+    try:
+        return converter.structure(data, cls)
+    except InputError as error:
+        raise error.at("$") from None
+    except Exception as error:
+        raise _first_error(error, "$") from None
+
+
+def dumps(document: Any) -> bytes:
+    """Serialise an unstructured document deterministically (sorted keys, 2-space indent)."""
+    return orjson.dumps(document, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2)
+
+
+def load_presentation(data: bytes | str | dict[str, Any]) -> Presentation:
+    """Load a presentation document (JSON text or an already parsed object)."""
+    parsed = parse_json(data) if isinstance(data, bytes | str) else data
+    return structure(parsed, Presentation)
+
+
+def dump_presentation(presentation: Presentation) -> dict[str, Any]:
+    """Unstructure a presentation into its JSON document form."""
+    result: dict[str, Any] = converter.unstructure(presentation)
+    return result
+
+
+def load_assessment(data: bytes | str | dict[str, Any]) -> Assessment:
+    """Load an assessment document, for example one stored by a research pipeline."""
+    parsed = parse_json(data) if isinstance(data, bytes | str) else data
+    return structure(parsed, Assessment)
+
+
+def dump_assessment(assessment: Assessment) -> dict[str, Any]:
+    """Unstructure an assessment into its JSON document form (``assessment.schema.json``)."""
+    result: dict[str, Any] = converter.unstructure(assessment)
+    result["cds_indicator"] = assessment.cds_indicator
+    return result
