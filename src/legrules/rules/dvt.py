@@ -14,7 +14,7 @@ from legrules.model import ScoreResult, WellsVariant
 from legrules.rules import sources as src
 from legrules.rules.base import Criterion, ScoreRule
 from legrules.rules.facts import Context, Outcome
-from legrules.rules.logic import All, Any, ByPolicy, Measured, Present
+from legrules.rules.logic import All, Any, ByPolicy, Measured, Present, Same
 from legrules.rules.scoring import additive, result
 
 __all__ = ["WELLS_DVT", "WELLS_POINTS"]
@@ -36,25 +36,22 @@ WELLS_POINTS: Mapping[str, float] = {
     "alternative-diagnosis": -2,
 }
 
-# Under Wells 1997 the yes/no findings (recorded against the NICE thresholds) can only
-# rule the item out; the durations themselves decide it.
-_BEDRIDDEN_1997 = All(
-    Any(
-        Present("bedridden-3-days"),
-        Present("major-surgery-12-weeks"),
-        Measured("days-bedridden", ">", 3),
-        Measured("weeks-since-major-surgery", "<=", 4),
-    ),
-    Any(
-        Measured("days-bedridden", ">", 3),
-        Measured("weeks-since-major-surgery", "<=", 4),
-    ),
-)
+# The yes/no findings are recorded against the NICE thresholds (3 days, 12 weeks); a
+# duration, where given, states the same fact more precisely.  Under Wells 1997 (more than
+# 3 days, 4 weeks) a "no" still rules the item out, but a "yes" needs the duration.
 _BEDRIDDEN_NICE = Any(
-    Present("bedridden-3-days"),
-    Present("major-surgery-12-weeks"),
-    Measured("days-bedridden", ">=", 3),
-    Measured("weeks-since-major-surgery", "<=", 12),
+    Same(Present("bedridden-3-days"), Measured("days-bedridden", ">=", 3)),
+    Same(Present("major-surgery-12-weeks"), Measured("weeks-since-major-surgery", "<=", 12)),
+)
+_BEDRIDDEN_1997 = Any(
+    Same(
+        Measured("days-bedridden", ">", 3),
+        All(Present("bedridden-3-days"), Measured("days-bedridden", ">", 3)),
+    ),
+    Same(
+        Measured("weeks-since-major-surgery", "<=", 4),
+        All(Present("major-surgery-12-weeks"), Measured("weeks-since-major-surgery", "<=", 4)),
+    ),
 )
 
 

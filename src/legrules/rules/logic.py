@@ -33,6 +33,7 @@ __all__ = [
     "PolicyValue",
     "Present",
     "RedFlagIs",
+    "Same",
     "ScoreIs",
 ]
 
@@ -141,6 +142,23 @@ class _Group(Expr):
 
     def policy(self) -> tuple[str, ...]:
         return _children_policy(self.items)
+
+
+class Same(_Group):
+    """One fact stated in several ways (a yes/no finding and a measurement, say).
+
+    Met when any statement is met; not met when a statement is known and none is met;
+    unknown only when no statement is known.
+    """
+
+    joiner = "/"
+
+    def evaluate(self, ctx: Context) -> Outcome:  # noqa: D102
+        outcomes = [item.evaluate(ctx) for item in self.items]
+        if any(o.tri is not Tri.UNKNOWN for o in outcomes):
+            known = [o for o in outcomes if o.tri is not Tri.UNKNOWN]
+            return combine_any(known)
+        return combine_any(outcomes)
 
 
 class All(_Group):
@@ -331,6 +349,10 @@ class RedFlagIs(Expr):
         return (self.red_flag,)
 
 
+def _on_side(outcome: Outcome, sides: tuple[Laterality, ...]) -> bool:
+    return any(e.laterality in sides for e in outcome.evidence)
+
+
 @attrs.frozen
 class OneSidedWith(Expr):
     """*primary* is present on one leg only, with one of *companions* on that same leg.
@@ -349,15 +371,17 @@ class OneSidedWith(Expr):
 
     def _on(self, ctx: Context, side: Laterality) -> Outcome:
         other = Laterality.RIGHT if side is Laterality.LEFT else Laterality.LEFT
+        unsided = Outcome.unknown(self.primary)  # present, but on which leg is not known
         here = ctx.finding(self.primary, side)
-        if here.tri is Tri.MET and not any(e.laterality is side for e in here.evidence):
-            # Present without a side: whether it is one-sided is not known.
-            here = Outcome(Tri.UNKNOWN, here.evidence, (self.primary,))
+        if here.tri is Tri.MET and not _on_side(here, (side,)):
+            here = unsided
         there = ctx.finding(self.primary, other)
-        only_here = Outcome(
-            Tri.NOT_MET if there.tri is Tri.MET else Tri.MET,
-            there.evidence if there.tri is Tri.MET else (),
-        )
+        if there.tri is not Tri.MET:
+            only_here = Outcome(Tri.MET)
+        elif _on_side(there, (other, Laterality.BOTH)):
+            only_here = Outcome(Tri.NOT_MET, there.evidence)
+        else:
+            only_here = unsided
         companions = combine_any([ctx.finding(c, side) for c in self.companions])
         return combine_all([here, only_here, companions])
 
