@@ -95,6 +95,8 @@ class Context:
         self.scores: dict[str, tuple[ScoreResult, ...]] = {}
         self.red_flags: dict[str, RedFlagResult] = {}
         self.differentials: dict[str, DifferentialResult] = {}
+        # Many rules read the same findings; answers are immutable, so cache them.
+        self._answers: dict[tuple[str, Laterality | None], Outcome] = {}
         self._findings: dict[str, list[Finding]] = {}
         self._measurements: dict[str, list[Measurement]] = {}
         for finding in presentation.findings:
@@ -111,6 +113,13 @@ class Context:
         A lateral finding is present on either leg if it is present on one, and absent
         only when it is absent on both (a statement without a side covers both legs).
         """
+        key = (cid, side)
+        answer = self._answers.get(key)
+        if answer is None:
+            answer = self._answers[key] = self._finding(cid, side)
+        return answer
+
+    def _finding(self, cid: str, side: Laterality | None) -> Outcome:
         spec = concept(cid)
         if spec.lateral and side is None:
             return _any_side(self.finding(cid, s) for s in SIDES)
