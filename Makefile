@@ -42,9 +42,11 @@ schemas: $(STAMP)
 	for name in $$($(BIN)/python -c "from legrules.schemas import SCHEMAS; print(*SCHEMAS)"); do \
 		$(BIN)/legrules schema $$name > schemas/$$name.schema.json; done
 
+PY_DIRS := $(wildcard src tests benchmarks examples docs tools fuzz)
+
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks examples docs
-	$(BIN)/ruff format --check src tests benchmarks examples docs
+	$(BIN)/ruff check $(PY_DIRS)
+	$(BIN)/ruff format --check $(PY_DIRS)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
