@@ -51,3 +51,8 @@ def validate_bundle(bundle: dict[str, Any], version: FHIRVersion = "R4B") -> Non
         first = error.errors()[0]
         message = f"not valid FHIR {version}: {first['msg']}"
         raise InvalidValueError(message, _path(first["loc"])) from None
+    except (KeyError, TypeError, ValueError) as error:
+        # fhir.resources raises KeyError for a resource type its version lacks (an R4B
+        # RequestGroup checked as R5); map every such failure into the legrules tree.
+        message = f"not valid FHIR {version}: {type(error).__name__} {error}"
+        raise InvalidValueError(message, "$") from None
