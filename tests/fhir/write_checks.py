@@ -179,6 +179,68 @@ DYSPNEA = Evidence("dyspnea", "absent", None, "questionnaire/intake#q3")
 ABI_LEFT = Evidence("abi", "0.85", Laterality.LEFT, "Observation/abi-left")
 
 
+RED_FLAGS = (
+    RedFlagResult("redflag.suspected-dvt", "1.0.0", Status.MET, Disposition.URGENT, (SWELLING,)),
+    RedFlagResult(
+        "redflag.sepsis",
+        "1.1.0",
+        Status.INDETERMINATE,
+        Disposition.EMERGENCY,
+        missing=("temperature", "age"),
+    ),
+    RedFlagResult(
+        "redflag.possible-pe", "1.0.0", Status.NOT_MET, Disposition.EMERGENCY, (DYSPNEA,)
+    ),
+)
+SCORES = (
+    ScoreResult("score.wells-dvt", "1.0.0", 2.0, 2.0, 2.0, "likely", evidence=(SWELLING, CANCER)),
+    ScoreResult("score.qsofa", "1.0.0", None, 0.0, 2.0, missing=("respiratory-rate",)),
+    ScoreResult("score.abi", "1.0.0", 0.85, 0.85, 0.85, "abnormal", Laterality.LEFT, (ABI_LEFT,)),
+    ScoreResult("score.abi", "1.0.0", None, None, None, None, Laterality.RIGHT, missing=("abi",)),
+)
+DIFFERENTIALS = (
+    DifferentialResult(
+        "ddx.dvt", "2.0.0", Likelihood.LIKELY, Disposition.URGENT, (SWELLING, CANCER)
+    ),
+    DifferentialResult(
+        "ddx.pad-claudication", "1.0.0", Likelihood.INDETERMINATE, missing=("abi", "tbi")
+    ),
+    DifferentialResult("ddx.stress-related", "1.0.0", Likelihood.UNLIKELY, evidence=(DYSPNEA,)),
+)
+RECOMMENDATIONS = (
+    Recommendation(
+        "rec.same-day-assessment",
+        "1.0.0",
+        Audience.PATIENT,
+        "Arrange to be seen by a clinician today.",
+        because=("redflag.suspected-dvt",),
+    ),
+    Recommendation(
+        "rec.d-dimer",
+        "1.0.0",
+        Audience.CLINICIAN,
+        "Measure D-dimer before any anticoagulation.",
+        because=("ddx.dvt", "score.wells-dvt"),
+        cautions=("check first: renal function (unknown: ckd)",),
+    ),
+)
+CHILLS = Evidence("chills", "absent", None, "Observation/chills")
+TRACE = (
+    RuleTrace(
+        "redflag.suspected-dvt",
+        "1.0.0",
+        "met",
+        (CriterionTrace("dvt-sign", "a DVT sign", Tri.MET, (SWELLING,)),),
+    ),
+    RuleTrace(
+        "redflag.sepsis",
+        "1.1.0",
+        "indeterminate",
+        (CriterionTrace("fever", "fever", Tri.UNKNOWN, (CHILLS,), ("temperature",)),),
+    ),
+)
+
+
 def sample(**changes: Any) -> Assessment:
     """A hand-built assessment holding one of everything an Assessment can hold."""
     assessment = Assessment(
@@ -186,85 +248,13 @@ def sample(**changes: Any) -> Assessment:
         as_of=AS_OF,
         policy=Policy(),
         disposition=Disposition.URGENT,
-        red_flags=(
-            RedFlagResult(
-                "redflag.suspected-dvt", "1.0.0", Status.MET, Disposition.URGENT, (SWELLING,)
-            ),
-            RedFlagResult(
-                "redflag.sepsis",
-                "1.1.0",
-                Status.INDETERMINATE,
-                Disposition.EMERGENCY,
-                missing=("temperature", "age"),
-            ),
-            RedFlagResult(
-                "redflag.possible-pe", "1.0.0", Status.NOT_MET, Disposition.EMERGENCY, (DYSPNEA,)
-            ),
-        ),
-        scores=(
-            ScoreResult(
-                "score.wells-dvt", "1.0.0", 2.0, 2.0, 2.0, "likely", evidence=(SWELLING, CANCER)
-            ),
-            ScoreResult("score.qsofa", "1.0.0", None, 0.0, 2.0, missing=("respiratory-rate",)),
-            ScoreResult(
-                "score.abi", "1.0.0", 0.85, 0.85, 0.85, "abnormal", Laterality.LEFT, (ABI_LEFT,)
-            ),
-            ScoreResult(
-                "score.abi", "1.0.0", None, None, None, None, Laterality.RIGHT, missing=("abi",)
-            ),
-        ),
-        differentials=(
-            DifferentialResult(
-                "ddx.dvt", "2.0.0", Likelihood.LIKELY, Disposition.URGENT, (SWELLING, CANCER)
-            ),
-            DifferentialResult(
-                "ddx.pad-claudication", "1.0.0", Likelihood.INDETERMINATE, missing=("abi", "tbi")
-            ),
-            DifferentialResult(
-                "ddx.stress-related", "1.0.0", Likelihood.UNLIKELY, evidence=(DYSPNEA,)
-            ),
-        ),
-        recommendations=(
-            Recommendation(
-                "rec.same-day-assessment",
-                "1.0.0",
-                Audience.PATIENT,
-                "Arrange to be seen by a clinician today.",
-                because=("redflag.suspected-dvt",),
-            ),
-            Recommendation(
-                "rec.d-dimer",
-                "1.0.0",
-                Audience.CLINICIAN,
-                "Measure D-dimer before any anticoagulation.",
-                because=("ddx.dvt", "score.wells-dvt"),
-                cautions=("check first: renal function (unknown: ckd)",),
-            ),
-        ),
+        red_flags=RED_FLAGS,
+        scores=SCORES,
+        differentials=DIFFERENTIALS,
+        recommendations=RECOMMENDATIONS,
         withheld=(Withheld("rec.stretching", "a red flag is met", ("redflag.suspected-dvt",)),),
         unresolved=(Unresolved("redflag.sepsis", ("temperature", "age")),),
-        trace=(
-            RuleTrace(
-                "redflag.suspected-dvt",
-                "1.0.0",
-                "met",
-                (CriterionTrace("dvt-sign", "a DVT sign", Tri.MET, (SWELLING,)),),
-            ),
-            RuleTrace(
-                "redflag.sepsis",
-                "1.1.0",
-                "indeterminate",
-                (
-                    CriterionTrace(
-                        "fever",
-                        "fever",
-                        Tri.UNKNOWN,
-                        (Evidence("chills", "absent", None, "Observation/chills"),),
-                        ("temperature",),
-                    ),
-                ),
-            ),
-        ),
+        trace=TRACE,
         ignored=(IgnoredInput("Observation/old", "entered-in-error"),),
         patient="pat-1",
         legrules_version="0.1.0",

@@ -6,8 +6,10 @@
 >>> p = Presentation.of(present=["leg-pain", "dyspnea"])
 >>> result = assess(p, as_of=datetime(2026, 11, 20, 10, tzinfo=UTC))
 >>> bundle = transaction_bundle(result)
->>> sorted({e["resource"]["resourceType"] for e in bundle["entry"]})
-['Device', 'Flag', 'GuidanceResponse', 'Observation', 'Provenance', 'RequestGroup']
+>>> bundle["type"], [e["resource"]["resourceType"] for e in bundle["entry"]][:3]
+('transaction', ['Device', 'GuidanceResponse', 'Flag'])
+>>> bundle["entry"][1]["resource"]["moduleCanonical"]
+'https://legrules.org/fhir/Library/legrules|2026.11'
 
 The Bundle holds, in this order: the legrules **Device**; the **GuidanceResponse** (rule
 set, status, missing inputs, ignored inputs, and a contained Parameters with the
