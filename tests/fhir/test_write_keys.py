@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import orjson
 from hypothesis import HealthCheck, given, settings
 
 from legrules.fhir import dumps_bundle, transaction_bundle
@@ -73,7 +75,20 @@ def test_identifiers_are_stable_across_releases() -> None:
     device = uuid.uuid5(namespace, "legrules-fhir/1|device|legrules@0.1.0")
     bundle = transaction_bundle(sample())
     assert _identifiers(bundle, "Device") == [str(device)]
-    assert _identifiers(bundle, "Flag") == ["a7e95ce8-5b88-5fca-8109-66c21e76f6dd"]
+    evidence = [["leg-swelling", "present", "left", "Observation/swelling", None]]
+    payload = hashlib.sha256(orjson.dumps(["met", "urgent", evidence, []])).hexdigest()
+    key = "|".join(
+        [
+            "legrules-fhir/1",
+            "Patient/pat-1",
+            "legrules@2026.11",
+            "red-flag",
+            "redflag.suspected-dvt@1.0.0",
+            payload,
+        ]
+    )
+    assert _identifiers(bundle, "Flag") == [str(uuid.uuid5(namespace, key))]
+    assert _identifiers(bundle, "Flag") == ["47a05605-4183-5356-96dd-78117be5daf4"]
 
 
 def test_identifiers_differ_between_patients() -> None:

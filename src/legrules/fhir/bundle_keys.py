@@ -20,15 +20,27 @@ from urllib.parse import quote
 import orjson
 
 from legrules.fhir.canonical import identifier_system
-from legrules.model.documents import converter
+from legrules.model import Evidence
 
-__all__ = ["digest", "identifier", "if_none_exist", "resource_uuid"]
+__all__ = ["digest", "evidence_terms", "identifier", "if_none_exist", "resource_uuid"]
 
 
 def digest(*values: Any) -> str:
-    """A SHA-256 hex digest of *values* (attrs instances, enums, plain JSON)."""
-    data = orjson.dumps(converter.unstructure(values), option=orjson.OPT_SORT_KEYS)
+    """A SHA-256 hex digest of *values*: JSON values, enums (by value) and tuples."""
+    data = orjson.dumps(values, option=orjson.OPT_SORT_KEYS)
     return hashlib.sha256(data).hexdigest()
+
+
+def evidence_terms(evidence: tuple[Evidence, ...]) -> list[list[str | None]]:
+    """*evidence* as plain values, field by field.
+
+    Listing the fields (rather than serialising the class) keeps existing keys
+    unchanged when :class:`~legrules.model.Evidence` gains a field.
+    """
+    return [
+        [e.finding, e.value, e.laterality.value if e.laterality else None, e.source, e.note]
+        for e in evidence
+    ]
 
 
 @cache

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from legrules.fhir.bundle_keys import digest
+from legrules.fhir.bundle_keys import digest, evidence_terms
 from legrules.fhir.resources_common import (
     SNOMED,
     Entry,
@@ -105,7 +105,7 @@ def _flag(w: Writer, flag: RedFlagResult) -> Entry:
     ]
     if details:
         resource["extension"] = details
-    payload = digest(flag.status, flag.level, flag.evidence, flag.missing)
+    payload = digest(flag.status, flag.level, evidence_terms(flag.evidence), flag.missing)
     return w.created(w.key("red-flag", flag.id, flag.version, payload), resource)
 
 
@@ -152,7 +152,8 @@ def _score(w: Writer, score: ScoreResult) -> Entry:
     if notes:
         resource["note"] = [{"text": n} for n in notes]
     side = score.laterality.value if score.laterality else ""
-    payload = digest(score.value, score.min, score.max, score.class_, score.evidence, score.missing)
+    terms = evidence_terms(score.evidence)
+    payload = digest(score.value, score.min, score.max, score.class_, terms, score.missing)
     return w.created(w.key("score", score.id, score.version, f"{side}|{payload}"), resource)
 
 
@@ -191,9 +192,8 @@ def _risk(w: Writer, differential: DifferentialResult) -> Entry:
     notes = _risk_notes(differential)
     if notes:
         resource["note"] = [{"text": n} for n in notes]
-    payload = digest(
-        differential.likelihood, differential.level, differential.evidence, differential.missing
-    )
+    terms = evidence_terms(differential.evidence)
+    payload = digest(differential.likelihood, differential.level, terms, differential.missing)
     return w.created(
         w.key("differential", differential.id, differential.version, payload), resource
     )
