@@ -16,7 +16,6 @@ import attrs
 import orjson
 from hypothesis import strategies as st
 from jsonschema import Draft6Validator
-from pydantic import BaseModel
 
 from legrules.fhir import validate_bundle
 from legrules.model import (
@@ -128,14 +127,14 @@ def _target_type(reference: str, targets: dict[str, str]) -> str:
     return kind.rpartition("/")[2]
 
 
-def _walk(model: BaseModel, targets: dict[str, str], path: str) -> None:
+def _walk(model: Any, targets: dict[str, str], path: str) -> None:
     for name, field in type(model).model_fields.items():
         value = getattr(model, name)
         items = value if isinstance(value, list) else [value]
         extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
         allowed: Any = extra.get("enum_reference_types")
         for item in items:
-            if not isinstance(item, BaseModel):
+            if not hasattr(type(item), "model_fields"):
                 continue
             reference = getattr(item, "reference", None)
             if allowed and isinstance(reference, str):

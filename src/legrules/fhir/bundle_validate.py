@@ -43,16 +43,17 @@ def validate_bundle(bundle: dict[str, Any], version: FHIRVersion = "R4B") -> Non
     Raises:
         InvalidValueError: the Bundle is not valid FHIR; the path names the element.
     """
-    from pydantic import ValidationError
-
+    model = _model(version)
     try:
-        _model(version).model_validate(bundle)
-    except ValidationError as error:
-        first = error.errors()[0]
-        message = f"not valid FHIR {version}: {first['msg']}"
-        raise InvalidValueError(message, _path(first["loc"])) from None
+        model.model_validate(bundle)
     except (KeyError, TypeError, ValueError) as error:
-        # fhir.resources raises KeyError for a resource type its version lacks (an R4B
-        # RequestGroup checked as R5); map every such failure into the legrules tree.
+        # pydantic's ValidationError (a ValueError) lists the failures with locations;
+        # fhir.resources raises a bare KeyError for a resource type its version lacks
+        # (an R4B RequestGroup checked as R5).  Both become an InvalidValueError.
+        listing = getattr(error, "errors", None)
+        failures: list[dict[str, Any]] = listing() if callable(listing) else []
+        if failures:
+            message = f"not valid FHIR {version}: {failures[0]['msg']}"
+            raise InvalidValueError(message, _path(failures[0]["loc"])) from None
         message = f"not valid FHIR {version}: {type(error).__name__} {error}"
         raise InvalidValueError(message, "$") from None
