@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from legrules import __version__
 from legrules.errors import InvalidValueError
 from legrules.fhir import transaction_bundle
 from legrules.fhir.resources_results import QUALITATIVE_RISK
@@ -252,3 +253,9 @@ def test_unmet_red_flags_write_no_flag() -> None:
         RedFlagResult(f.id, f.version, Status.NOT_MET, f.level) for f in sample().red_flags
     )
     assert resources(transaction_bundle(sample(red_flags=flags)), "Flag") == []
+
+
+def test_device_version_falls_back_to_this_legrules() -> None:
+    """A hand-built assessment that records no legrules version names the writing one."""
+    device = one(transaction_bundle(sample(legrules_version="")), "Device")
+    assert device["version"] == [{"value": __version__}]

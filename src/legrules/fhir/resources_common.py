@@ -25,6 +25,7 @@ __all__ = [
     "input_coding",
     "input_references",
     "laterality_concept",
+    "made_by",
     "reference_to",
     "reference_type",
     "rule_coding",
@@ -95,8 +96,8 @@ class Writer:
 
     @property
     def legrules_version(self) -> str:
-        """The legrules version that made the assessment (this one's, if not recorded)."""
-        return self.assessment.legrules_version or __version__
+        """The legrules version that made the assessment (see :func:`made_by`)."""
+        return made_by(self.assessment)
 
     @property
     def module(self) -> str:
@@ -127,6 +128,11 @@ class Writer:
             "ifNoneExist": if_none_exist(ident),
         }
         return Entry(f"urn:uuid:{resource_uuid(self.base, key)}", resource, request)
+
+
+def made_by(assessment: Assessment) -> str:
+    """The legrules version that made *assessment*; this one's when it is not recorded."""
+    return assessment.legrules_version or __version__
 
 
 def rule_coding(base: str, rule: str, version: str | None = None) -> dict[str, str]:

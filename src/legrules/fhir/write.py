@@ -45,7 +45,7 @@ from legrules.errors import InvalidValueError
 from legrules.fhir.bundle_keys import digest, resource_uuid
 from legrules.fhir.bundle_validate import validate_bundle
 from legrules.fhir.canonical import DEFAULT_BASE
-from legrules.fhir.resources_common import FHIRVersion, Writer, reference_type
+from legrules.fhir.resources_common import FHIRVersion, Writer, made_by, reference_type
 from legrules.fhir.resources_guidance import guidance_response, requests
 from legrules.fhir.resources_provenance import device, device_key, provenance
 from legrules.fhir.resources_results import flags, risk_assessments, score_observations
@@ -93,9 +93,8 @@ def _writer(assessment: Assessment, version: FHIRVersion, base: str, subject: st
     base = base.rstrip("/")
     whole = digest(dump_assessment(assessment))
     reference, subject_key = _subject(assessment, subject, whole)
-    writer = Writer(assessment, version, base, reference, subject_key, "", whole)
-    url = f"urn:uuid:{resource_uuid(base, device_key(writer.legrules_version))}"
-    return Writer(assessment, version, base, reference, subject_key, url, whole)
+    device_url = f"urn:uuid:{resource_uuid(base, device_key(made_by(assessment)))}"
+    return Writer(assessment, version, base, reference, subject_key, device_url, whole)
 
 
 def transaction_bundle(
