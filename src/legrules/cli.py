@@ -18,7 +18,8 @@ import orjson
 from legrules._version import __version__
 from legrules.engine import assess
 from legrules.errors import InputError, InvalidValueError, LegrulesError
-from legrules.model import Policy, Presentation
+from legrules.fhir.write import FHIR_VERSIONS, FHIRVersion, dumps_bundle, transaction_bundle
+from legrules.model import Assessment, Policy, Presentation
 from legrules.model.documents import dump_assessment, dumps, load_presentation, parse_json
 from legrules.render import render_text
 from legrules.rules import LATEST, RULESETS, get_ruleset
@@ -41,9 +42,17 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("path", metavar="PATH", help="input file, or - for standard input")
     run.add_argument(
         "--format",
-        choices=("text", "json"),
+        choices=("text", "json", "fhir"),
         default=None,
-        help="output format (default: text on a terminal, json otherwise)",
+        help="output format (default: text on a terminal, json otherwise); "
+        "fhir: one transaction Bundle per line",
+    )
+    run.add_argument(
+        "--fhir-version",
+        dest="fhir_version",
+        choices=FHIR_VERSIONS,
+        default="R4B",
+        help="FHIR version of --format fhir output (default R4B)",
     )
     run.add_argument(
         "--as-of",
@@ -112,6 +121,11 @@ def _presentations(data: bytes) -> list[Presentation]:
     return [load_presentation(document)]
 
 
+def _fhir(result: Assessment, version: FHIRVersion) -> str:
+    """One transaction Bundle on one line: valid JSON alone, NDJSON for several."""
+    return dumps_bundle(transaction_bundle(result, version=version)).decode() + "\n"
+
+
 def _assess(args: argparse.Namespace, stdin: IO[bytes], out: IO[str]) -> None:
     as_of, policy = _instant(args.as_of), _policy(args.policy)
     ruleset = get_ruleset(args.ruleset)
@@ -120,6 +134,8 @@ def _assess(args: argparse.Namespace, stdin: IO[bytes], out: IO[str]) -> None:
         result = assess(presentation, as_of=as_of, ruleset=ruleset, policy=policy)
         if fmt == "text":
             out.write(render_text(result))
+        elif fmt == "fhir":
+            out.write(_fhir(result, args.fhir_version))
         else:
             out.write(dumps(dump_assessment(result)).decode() + "\n")
 

@@ -4,5 +4,15 @@ Imports :mod:`legrules.model` and the assessment types only, never the command l
 """
 
 from legrules.fhir.canonical import DEFAULT_BASE, finding_system, library_url, rule_system
+from legrules.fhir.write import FHIR_VERSIONS, dumps_bundle, transaction_bundle, validate_bundle
 
-__all__ = ["DEFAULT_BASE", "finding_system", "library_url", "rule_system"]
+__all__ = [
+    "DEFAULT_BASE",
+    "FHIR_VERSIONS",
+    "dumps_bundle",
+    "finding_system",
+    "library_url",
+    "rule_system",
+    "transaction_bundle",
+    "validate_bundle",
+]

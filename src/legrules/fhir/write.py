@@ -1,0 +1,149 @@
+"""Write an assessment back to a FHIR server as one idempotent transaction Bundle.
+
+>>> from datetime import datetime, UTC
+>>> from legrules import Presentation, assess
+>>> from legrules.fhir import transaction_bundle
+>>> p = Presentation.of(present=["leg-pain", "dyspnea"])
+>>> result = assess(p, as_of=datetime(2026, 11, 20, 10, tzinfo=UTC))
+>>> bundle = transaction_bundle(result)
+>>> bundle["type"], [e["resource"]["resourceType"] for e in bundle["entry"]][:3]
+('transaction', ['Device', 'GuidanceResponse', 'Flag'])
+>>> bundle["entry"][1]["resource"]["moduleCanonical"]
+'https://legrules.org/fhir/Library/legrules|2026.11'
+
+The Bundle holds, in this order: the legrules **Device**; the **GuidanceResponse** (rule
+set, status, missing inputs, ignored inputs, and a contained Parameters with the
+rule-set version, every rule's version, the policy values and the disposition); the
+**RequestGroup** (R4B) or **RequestOrchestration** (R5) with one action per
+recommendation; one **Flag** per met red flag; one **Observation** per score with a
+value or range; one **RiskAssessment** per differential; and the **Provenance** of all
+of them.
+
+Idempotency: every resource but the Provenance is created with ``ifNoneExist`` on an
+identifier derived from the subject, the rule-set version, the rule and its version,
+and a hash of the evidence and outcome (:mod:`legrules.fhir.bundle_keys`); its
+``fullUrl`` is the ``urn:uuid:`` of the same key.  The Provenance is ``PUT`` to an id
+derived the same way.  Submitting a Bundle twice therefore creates nothing the second
+time, and the same assessment always gives byte-identical output from
+:func:`dumps_bundle`.
+
+Subject: ``Patient/<assessment.patient>``, or the reference given as ``subject``.  An
+assessment of an unidentified patient is written with a display-only subject
+(``{"display": "patient not identified"}``), which FHIR allows where a subject is
+required; its keys then include a hash of the whole assessment, so two different
+anonymous assessments never share a resource.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import orjson
+
+from legrules.errors import InvalidValueError
+from legrules.fhir.bundle_keys import digest, resource_uuid
+from legrules.fhir.bundle_validate import validate_bundle
+from legrules.fhir.canonical import DEFAULT_BASE
+from legrules.fhir.resources_common import FHIRVersion, Writer, made_by, reference_type
+from legrules.fhir.resources_guidance import guidance_response, requests
+from legrules.fhir.resources_provenance import device, device_key, provenance
+from legrules.fhir.resources_results import flags, risk_assessments, score_observations
+from legrules.model import Assessment
+from legrules.model.documents import dump_assessment
+
+__all__ = ["FHIR_VERSIONS", "FHIRVersion", "dumps_bundle", "transaction_bundle", "validate_bundle"]
+
+#: The FHIR versions :func:`transaction_bundle` writes.
+FHIR_VERSIONS: tuple[FHIRVersion, ...] = ("R4B", "R5")
+
+#: The subject of an assessment whose patient has no id.
+ANONYMOUS_SUBJECT = {"display": "patient not identified"}
+
+_FHIR_ID = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
+_BASE = re.compile(r"^https?://[^\s|?#]+$")
+
+
+def _subject(assessment: Assessment, subject: str | None, whole: str) -> tuple[dict[str, str], str]:
+    """The subject Reference and the key that stands for it."""
+    if subject is not None:
+        if reference_type(subject) not in ("Patient", "Group"):
+            raise InvalidValueError(
+                f"subject {subject!r} is not a Patient or Group reference (Patient/123)",
+                "subject",
+            )
+        return {"reference": subject}, subject
+    patient = assessment.patient
+    if patient is None:
+        return dict(ANONYMOUS_SUBJECT), f"anonymous:{whole}"
+    if reference_type(patient) == "Patient":
+        return {"reference": patient}, patient
+    if not _FHIR_ID.match(patient):
+        raise InvalidValueError(
+            f"patient id {patient!r} is not a FHIR id; pass subject='Patient/<id>'", "patient"
+        )
+    return {"reference": f"Patient/{patient}"}, f"Patient/{patient}"
+
+
+def _writer(assessment: Assessment, version: FHIRVersion, base: str, subject: str | None) -> Writer:
+    if version not in FHIR_VERSIONS:
+        raise InvalidValueError(f"unknown FHIR version {version!r}; use R4B or R5", "version")
+    if not _BASE.match(base):
+        raise InvalidValueError(f"canonical base {base!r} is not an http(s) URL", "base")
+    base = base.rstrip("/")
+    whole = digest(dump_assessment(assessment))
+    reference, subject_key = _subject(assessment, subject, whole)
+    device_url = f"urn:uuid:{resource_uuid(base, device_key(made_by(assessment)))}"
+    return Writer(assessment, version, base, reference, subject_key, device_url, whole)
+
+
+def transaction_bundle(
+    assessment: Assessment,
+    *,
+    version: FHIRVersion = "R4B",
+    base: str = DEFAULT_BASE,
+    subject: str | None = None,
+    validate: bool = True,
+) -> dict[str, Any]:
+    """The transaction Bundle that records *assessment* on a FHIR server.
+
+    Args:
+        assessment: what :func:`legrules.assess` returned (or any hand-built value).
+        version: ``"R4B"`` (default; R4 servers accept it for these resources) or
+            ``"R5"``.
+        base: the canonical base of legrules' CodeSystems, Library and identifiers.
+        subject: a ``Patient/...`` or ``Group/...`` reference to write instead of
+            ``Patient/<assessment.patient>``.
+        validate: check the Bundle with the fhir.resources models.  This costs about
+            ten times the building (some 8 ms against 1 ms); bulk runs may turn it
+            off and validate a sample with :func:`validate_bundle` instead.
+
+    Raises:
+        InvalidValueError: an unknown version, a bad base or subject, a patient id that
+            is not a FHIR id, or an assessment holding values FHIR cannot carry.
+    """
+    w = _writer(assessment, version, base, subject)
+    group = requests(w)
+    results = [
+        guidance_response(w, group.full_url if group else None),
+        *([group] if group else []),
+        *flags(w),
+        *score_observations(w),
+        *risk_assessments(w),
+    ]
+    trail = provenance(w, [e.full_url for e in results])
+    entries = [device(w), *results, trail]
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "transaction",
+        "entry": [e.as_json() for e in entries],
+    }
+    if validate:
+        validate_bundle(bundle, version)
+    return bundle
+
+
+def dumps_bundle(bundle: dict[str, Any], *, indent: bool = False) -> bytes:
+    """Serialise *bundle* deterministically: sorted keys, one line unless *indent*."""
+    option = orjson.OPT_SORT_KEYS | (orjson.OPT_INDENT_2 if indent else 0)
+    return orjson.dumps(bundle, option=option)
