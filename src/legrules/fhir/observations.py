@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from legrules.errors import InputError
+from legrules.errors import FHIRInputError, InputError
 from legrules.fhir.codes import AGE_CODES, UCUM, CodeMapping
 from legrules.fhir.context import Collected, Settings
 from legrules.fhir.elements import JSON, Resource
@@ -162,7 +162,9 @@ def _fact(
             if reading is not None:
                 value, unit = reading
                 out.measurements.append(Measurement(spec.id, value, unit, lateral, source, when))
-    except InputError as error:
+    except FHIRInputError:
+        raise
+    except InputError as error:  # the model rejected the value (implausible, wrong unit)
         element = prefix.rstrip(".") or "value[x]"
         if error.path in ("value", "unit"):
             element = f"{prefix}valueQuantity.{'code' if error.path == 'unit' else 'value'}"
