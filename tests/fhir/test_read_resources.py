@@ -167,7 +167,7 @@ def test_r5_adherence_not_taking_is_ignored() -> None:
 
 def test_r4_shape_in_r5_input_is_an_input_error() -> None:
     """medicationCodeableConcept read as R5 is rejected, naming the element."""
-    with pytest.raises(FHIRInputError, match=r"R4 form .* @ MedicationStatement/m1\.medication"):
+    with pytest.raises(FHIRInputError, match=r"R4 form.* @ MedicationStatement/m1\.medication"):
         read(statement("recorded"), version="R5")
 
 
