@@ -124,12 +124,12 @@ def _stream(handle: IO[bytes], owner: Items) -> Iterator[tuple[Any, str]]:
     if first is None:
         raise DocumentError("the input is empty", "$")
     if not first.lstrip().startswith(b"{"):
-        yield _parse(first + handle.read(), "$"), "$"
+        yield from _document(_parse(first + handle.read(), "$"))
         return
     try:
         head = orjson.loads(first)
     except orjson.JSONDecodeError:
-        yield _parse(first + handle.read(), "$"), "$"
+        yield from _document(_parse(first + handle.read(), "$"))
         return
     second, second_number = _next_line(lines, number)
     if second is None:
@@ -139,6 +139,13 @@ def _stream(handle: IO[bytes], owner: Items) -> Iterator[tuple[Any, str]]:
     yield head, f"line {number}"
     yield _parse(second, f"line {second_number}"), f"line {second_number}"
     yield from _ndjson(lines, second_number)
+
+
+def _document(value: Any) -> Iterator[tuple[Any, str]]:
+    if isinstance(value, list):
+        yield from ((v, f"$[{i}]") for i, v in enumerate(value))
+    else:
+        yield value, "$"
 
 
 def _next_line(lines: Iterator[bytes], number: int) -> tuple[bytes | None, int]:
