@@ -155,7 +155,7 @@ def _spilled(items: Iterable[Item], medications: Medications) -> Iterator[Group]
 
 def _fill(db: sqlite3.Connection, items: Iterator[Item], medications: Medications) -> None:
     seq = 0
-    while batch := list(islice(items, 2000)):
+    while batch := list(islice(items, 500)):
         rows = []
         for item in batch:
             if _register(item, medications):
