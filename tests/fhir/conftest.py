@@ -24,7 +24,12 @@ def coded(system: str, code: str) -> JSON:
 
 
 def obs(
-    code: str = "leg-pain", system: str = OWN, *, oid: str = "o1", status: str = "final", **extra: Any
+    code: str = "leg-pain",
+    system: str = OWN,
+    *,
+    oid: str = "o1",
+    status: str = "final",
+    **extra: Any,
 ) -> JSON:
     """An Observation of *code*, final, effective an hour before AS_OF, about Patient/p1."""
     resource: JSON = {

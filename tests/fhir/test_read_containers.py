@@ -76,7 +76,10 @@ def test_unsorted_ndjson_is_grouped_by_spilling_to_disk() -> None:
 def test_contiguous_grouping_streams_adjacent_patients() -> None:
     """Pre-grouped input streams with grouping='contiguous'."""
     data = ndjson(of("a", "1"), of("a", "2"), of("b", "3"))
-    assert ids(data, grouping="contiguous") == [("a", ["leg-pain", "leg-pain"]), ("b", ["leg-pain"])]
+    assert ids(data, grouping="contiguous") == [
+        ("a", ["leg-pain", "leg-pain"]),
+        ("b", ["leg-pain"]),
+    ]
 
 
 def test_contiguous_grouping_refuses_a_patient_that_comes_back() -> None:
@@ -133,7 +136,9 @@ def nested(depth: int) -> dict[str, Any]:
 
 def test_nested_bundles_within_the_limit_are_read() -> None:
     """A Bundle inside a Bundle (a document in a collection) is unpacked."""
-    assert [f.id for f in read_presentation(nested(3), as_of=AS_OF).presentation.findings] == ["leg-pain"]
+    assert [f.id for f in read_presentation(nested(3), as_of=AS_OF).presentation.findings] == [
+        "leg-pain"
+    ]
 
 
 def test_a_bundle_nested_1000_deep_is_skipped_with_a_warning() -> None:
@@ -163,7 +168,9 @@ def test_a_bundle_nested_1000_deep_as_text_is_a_document_error() -> None:
         (b'{"resourceType": "Bundle", "entry": [7]}', FHIRInputError, "$.entry[0]"),
     ],
 )
-def test_bad_input_is_a_typed_error_naming_where(data: bytes, error: type[Exception], where: str) -> None:
+def test_bad_input_is_a_typed_error_naming_where(
+    data: bytes, error: type[Exception], where: str
+) -> None:
     """Malformed JSON, non-objects and broken Bundles are typed errors with a location."""
     with pytest.raises(error) as caught:
         list(read_presentations(data, as_of=AS_OF))
@@ -178,7 +185,12 @@ def test_a_missing_file_is_a_document_error(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "options",
-    [{"version": "R6"}, {"on_error": "ignore"}, {"as_of": AS_OF.replace(tzinfo=None)}, {"grouping": "x"}],
+    [
+        {"version": "R6"},
+        {"on_error": "ignore"},
+        {"as_of": AS_OF.replace(tzinfo=None)},
+        {"grouping": "x"},
+    ],
 )
 def test_bad_options_are_invalid_value_errors(options: dict[str, Any]) -> None:
     """Unknown versions, modes and naive instants are rejected up front."""

@@ -18,7 +18,9 @@ def export(path: Path, patients: int) -> Path:
     """A bulk-style export: a Patient line then observations, patient after patient."""
     with path.open("wb") as out:
         for p in range(patients):
-            out.write(orjson.dumps({"resourceType": "Patient", "id": f"p{p}", "gender": "female"}) + b"\n")
+            out.write(
+                orjson.dumps({"resourceType": "Patient", "id": f"p{p}", "gender": "female"}) + b"\n"
+            )
             for o in range(PER_PATIENT):
                 observation = {
                     "resourceType": "Observation",
@@ -27,7 +29,11 @@ def export(path: Path, patients: int) -> Path:
                     "code": {"coding": [{"system": "http://loinc.org", "code": "8867-4"}]},
                     "subject": {"reference": f"Patient/p{p}"},
                     "effectiveDateTime": "2026-11-20T09:00:00Z",
-                    "valueQuantity": {"value": 60 + o, "system": "http://unitsofmeasure.org", "code": "/min"},
+                    "valueQuantity": {
+                        "value": 60 + o,
+                        "system": "http://unitsofmeasure.org",
+                        "code": "/min",
+                    },
                     "note": [{"text": "x" * 200}],
                 }
                 out.write(orjson.dumps(observation) + b"\n")

@@ -36,7 +36,9 @@ def test_invalid_statuses_are_ignored_with_the_reason(status: str) -> None:
     """Registered, cancelled, entered-in-error and unknown results are listed as ignored."""
     result = read(obs(status=status))
     assert result.presentation.findings == ()
-    assert [(i.reference, i.reason) for i in result.ignored] == [("Observation/o1", f"status {status}")]
+    assert [(i.reference, i.reason) for i in result.ignored] == [
+        ("Observation/o1", f"status {status}")
+    ]
 
 
 def test_an_unknown_status_is_an_input_error() -> None:
@@ -58,7 +60,9 @@ def test_an_unknown_status_is_an_input_error() -> None:
         ({"dataAbsentReason": coded("x", "unknown")}, Presence.UNKNOWN),
     ],
 )
-def test_finding_state_follows_the_value_rules(extra: dict[str, object], expected: Presence) -> None:
+def test_finding_state_follows_the_value_rules(
+    extra: dict[str, object], expected: Presence
+) -> None:
     """Boolean, Present/Yes/Absent/No codes, no value and dataAbsentReason map as specified."""
     assert state(**extra) is expected
 
@@ -95,13 +99,16 @@ def test_body_site_is_not_applied_to_a_finding_without_sides() -> None:
 @pytest.mark.parametrize(("unit", "value"), [("Cel", 38.4), ("[degF]", 101.12)])
 def test_temperature_is_read_in_celsius_or_fahrenheit(unit: str, value: float) -> None:
     """Body temperature in Cel or [degF] is kept in its unit and converts on use."""
-    measurement = read(obs("8310-5", LOINC, valueQuantity=quantity(value, unit))).presentation.measurements[0]
+    measurement = read(
+        obs("8310-5", LOINC, valueQuantity=quantity(value, unit))
+    ).presentation.measurements[0]
     assert (measurement.id, measurement.unit) == ("temperature", unit)
     assert measurement.canonical()[0] == pytest.approx(38.4)
 
 
 @pytest.mark.parametrize(
-    ("code", "unit"), [("48065-7", "ng/mL{FEU}"), ("71427-9", "ng/mL{FEU}"), ("48066-5", "ng/mL{DDU}")]
+    ("code", "unit"),
+    [("48065-7", "ng/mL{FEU}"), ("71427-9", "ng/mL{FEU}"), ("48066-5", "ng/mL{DDU}")],
 )
 def test_d_dimer_units_take_feu_or_ddu_from_the_loinc_code(code: str, unit: str) -> None:
     """A plain ng/mL D-dimer is FEU or DDU according to its LOINC code."""
@@ -162,7 +169,11 @@ def test_blood_pressure_panel_components_are_read() -> None:
 
 def test_component_errors_name_the_component() -> None:
     """An error inside a component names its index."""
-    panel = obs("85354-9", LOINC, component=[{"code": coded(LOINC, "8480-6"), "valueQuantity": quantity(88, "mmHg")}])
+    panel = obs(
+        "85354-9",
+        LOINC,
+        component=[{"code": coded(LOINC, "8480-6"), "valueQuantity": quantity(88, "mmHg")}],
+    )
     with pytest.raises(FHIRInputError, match=r"component\[0\]\.valueQuantity\.code"):
         read(panel)
 
@@ -225,7 +236,9 @@ def test_fullurl_labels_an_observation_without_id() -> None:
     entry = {"fullUrl": "urn:uuid:0b7e", "resource": resource}
     from legrules.fhir import read_presentation
 
-    result = read_presentation({"resourceType": "Bundle", "type": "collection", "entry": [entry]}, as_of=AS_OF)
+    result = read_presentation(
+        {"resourceType": "Bundle", "type": "collection", "entry": [entry]}, as_of=AS_OF
+    )
     source = result.presentation.findings[0].source
     assert source is not None and source.reference == "urn:uuid:0b7e"
 

@@ -17,7 +17,9 @@ def patient(**extra: Any) -> dict[str, Any]:
     return {"resourceType": "Patient", "id": "p1", **extra}
 
 
-def condition(code: str, clinical: str | None = "active", verification: str | None = None) -> dict[str, Any]:
+def condition(
+    code: str, clinical: str | None = "active", verification: str | None = None
+) -> dict[str, Any]:
     resource: dict[str, Any] = {
         "resourceType": "Condition",
         "id": "c1",
@@ -26,15 +28,25 @@ def condition(code: str, clinical: str | None = "active", verification: str | No
         "recordedDate": "2024-05-01",
     }
     if clinical:
-        resource["clinicalStatus"] = coded("http://terminology.hl7.org/CodeSystem/condition-clinical", clinical)
+        resource["clinicalStatus"] = coded(
+            "http://terminology.hl7.org/CodeSystem/condition-clinical", clinical
+        )
     if verification:
-        resource["verificationStatus"] = coded("http://terminology.hl7.org/CodeSystem/condition-ver-status", verification)
+        resource["verificationStatus"] = coded(
+            "http://terminology.hl7.org/CodeSystem/condition-ver-status", verification
+        )
     return resource
 
 
 def statement(status: str = "active", **drug: Any) -> dict[str, Any]:
     drug = drug or {"medicationCodeableConcept": coded(ATC, "C10AA05")}
-    return {"resourceType": "MedicationStatement", "id": "m1", "status": status, "subject": {"reference": "Patient/p1"}, **drug}
+    return {
+        "resourceType": "MedicationStatement",
+        "id": "m1",
+        "status": status,
+        "subject": {"reference": "Patient/p1"},
+        **drug,
+    }
 
 
 def findings(*resources: dict[str, Any], **options: Any) -> list[tuple[str, Presence]]:
@@ -60,7 +72,9 @@ def test_patient_gender_is_the_sex_and_id_is_kept() -> None:
     assert (presented.id, presented.sex) == ("p1", Sex.FEMALE)
 
 
-@pytest.mark.parametrize(("extra", "element"), [({"gender": "f"}, "gender"), ({"birthDate": "1966-13-01"}, "birthDate")])
+@pytest.mark.parametrize(
+    ("extra", "element"), [({"gender": "f"}, "gender"), ({"birthDate": "1966-13-01"}, "birthDate")]
+)
 def test_bad_patient_elements_name_the_element(extra: dict[str, Any], element: str) -> None:
     """An unknown gender or an impossible birthDate is a typed error at that element."""
     with pytest.raises(FHIRInputError, match=f"@ Patient/p1.{element}"):
@@ -69,7 +83,12 @@ def test_bad_patient_elements_name_the_element(extra: dict[str, Any], element: s
 
 def test_age_observation_at_as_of_gives_the_age() -> None:
     """LOINC 30525-0 Age in years, recorded at as_of, is the patient's age."""
-    age = obs("30525-0", "http://loinc.org", valueQuantity={"value": 47, "code": "a"}, effectiveDateTime="2026-11-20T10:00:00Z")
+    age = obs(
+        "30525-0",
+        "http://loinc.org",
+        valueQuantity={"value": 47, "code": "a"},
+        effectiveDateTime="2026-11-20T10:00:00Z",
+    )
     assert read(age).presentation.patient.age == 47
 
 
@@ -129,24 +148,36 @@ def test_ex_smoker_condition_means_not_a_current_smoker() -> None:
         ((ATC, "B01AF01"), "anticoagulant"),
     ],
 )
-def test_medication_classes_come_from_atc_prefixes_or_rxnorm(coding: tuple[str, str], finding: str) -> None:
+def test_medication_classes_come_from_atc_prefixes_or_rxnorm(
+    coding: tuple[str, str], finding: str
+) -> None:
     """Each class is read from its cited ATC prefix or RxNorm ingredient."""
-    assert findings(statement(medicationCodeableConcept=coded(*coding))) == [(finding, Presence.PRESENT)]
+    assert findings(statement(medicationCodeableConcept=coded(*coding))) == [
+        (finding, Presence.PRESENT)
+    ]
 
 
 def test_a_combination_product_gives_every_class() -> None:
     """ATC C03EB (loop diuretic with a potassium-sparing agent) gives both classes."""
     got = findings(statement(medicationCodeableConcept=coded(ATC, "C03EB01")))
-    assert got == [("loop-diuretic", Presence.PRESENT), ("potassium-sparing-diuretic", Presence.PRESENT)]
+    assert got == [
+        ("loop-diuretic", Presence.PRESENT),
+        ("potassium-sparing-diuretic", Presence.PRESENT),
+    ]
 
 
 def test_platelet_inhibitors_are_not_anticoagulants() -> None:
     """ATC B01AC (aspirin, clopidogrel) maps to no class and is listed as ignored."""
     result = read(statement(medicationCodeableConcept=coded(ATC, "B01AC06")))
-    assert result.presentation.findings == () and "no legrules medication class" in result.ignored[0].reason
+    assert (
+        result.presentation.findings == ()
+        and "no legrules medication class" in result.ignored[0].reason
+    )
 
 
-@pytest.mark.parametrize("status", ["completed", "stopped", "not-taken", "intended", "entered-in-error"])
+@pytest.mark.parametrize(
+    "status", ["completed", "stopped", "not-taken", "intended", "entered-in-error"]
+)
 def test_r4_statements_not_in_current_use_are_ignored(status: str) -> None:
     """Only an active R4 MedicationStatement shows current use; the class stays unknown."""
     result = read(statement(status))
@@ -161,7 +192,11 @@ def test_r5_statement_reads_the_codeable_reference() -> None:
 
 def test_r5_adherence_not_taking_is_ignored() -> None:
     """An R5 statement whose adherence says not taking shows no current use."""
-    r5 = statement("recorded", medication={"concept": coded(ATC, "C10AA01")}, adherence={"code": coded("x", "not-taking")})
+    r5 = statement(
+        "recorded",
+        medication={"concept": coded(ATC, "C10AA01")},
+        adherence={"code": coded("x", "not-taking")},
+    )
     assert findings(r5, version="R5") == []
 
 
@@ -209,14 +244,18 @@ def test_strict_mode_maps_pydantic_errors_to_the_element() -> None:
 
 def test_strict_mode_accepts_valid_r4_and_r5_resources() -> None:
     """Valid resources pass strict validation as R4 and as R5."""
-    assert findings(obs(valueBoolean=True), strict=True, version="R4") == [("leg-pain", Presence.PRESENT)]
+    assert findings(obs(valueBoolean=True), strict=True, version="R4") == [
+        ("leg-pain", Presence.PRESENT)
+    ]
     r5 = statement("recorded", medication={"concept": coded(ATC, "C10AA01")})
     assert findings(r5, strict=True, version="R5") == [("statin", Presence.PRESENT)]
 
 
 def test_unread_and_unknown_resource_types_are_listed_as_ignored() -> None:
     """An Encounter or a made-up resourceType is ignored with the reason."""
-    result = read({"resourceType": "Encounter", "id": "e1"}, {"resourceType": "Nonsense", "id": "n1"})
+    result = read(
+        {"resourceType": "Encounter", "id": "e1"}, {"resourceType": "Nonsense", "id": "n1"}
+    )
     assert [i.reason for i in result.ignored] == [
         "Encounter is not read by legrules",
         "Nonsense is not read by legrules",
@@ -227,7 +266,10 @@ def test_skip_mode_lists_a_malformed_resource_and_reads_the_rest() -> None:
     """With on_error='skip' a bad resource is ignored with its error, the others read."""
     result = read(obs(oid="bad", valueBoolean="yes"), obs("dyspnea", oid="good"), on_error="skip")
     assert [f.id for f in result.presentation.findings] == ["dyspnea"]
-    assert result.ignored[0].reference == "Observation/bad" and "valueBoolean" in result.ignored[0].reason
+    assert (
+        result.ignored[0].reference == "Observation/bad"
+        and "valueBoolean" in result.ignored[0].reason
+    )
 
 
 def test_own_codes_under_another_base_are_read() -> None:

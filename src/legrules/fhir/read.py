@@ -237,7 +237,8 @@ def _read_one(res: Resource, readers: dict[str, Reader], options: _Options, out:
 def _assemble(key: str | None, out: Collected, settings: Settings) -> ReadResult:
     if key is not None and not key.startswith("Patient/") and not out.saw_patient:
         return _not_a_patient(key, out, settings)
-    patient_id = out.patient_id or (key[len("Patient/") :] if key else None)
+    subject = key[len("Patient/") :] if key and key.startswith("Patient/") else None
+    patient_id = out.patient_id or subject
     try:
         patient = Patient(patient_id, _age(out, settings), out.sex)
     except InputError as error:
