@@ -43,7 +43,8 @@ def export(path: Path, patients: int) -> Path:
 def peak(path: Path, grouping: str) -> tuple[int, int]:
     tracemalloc.start()
     try:
-        count = sum(1 for _ in read_presentations(path, as_of=AS_OF, grouping=grouping))  # type: ignore[arg-type]
+        results = read_presentations(path, as_of=AS_OF, grouping=grouping)  # type: ignore[arg-type]
+        count = sum(1 for _ in results)
         return count, tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()

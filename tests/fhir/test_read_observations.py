@@ -28,7 +28,8 @@ def test_final_amended_and_corrected_observations_count(status: str) -> None:
 def test_preliminary_observation_counts_and_is_marked() -> None:
     """A preliminary result counts, and its source says it is preliminary."""
     finding = read(obs(status="preliminary")).presentation.findings[0]
-    assert finding.source is not None and finding.source.preliminary
+    assert finding.source is not None
+    assert finding.source.preliminary
 
 
 @pytest.mark.parametrize("status", ["registered", "cancelled", "entered-in-error", "unknown"])
@@ -85,7 +86,7 @@ def test_standard_snomed_code_maps_to_the_finding() -> None:
     [("7771000", Laterality.LEFT), ("24028007", Laterality.RIGHT), ("51440002", Laterality.BOTH)],
 )
 def test_laterality_comes_from_body_site(code: str, side: Laterality) -> None:
-    """bodySite left, right, or right and left gives the finding's side."""
+    """BodySite left, right, or right and left gives the finding's side."""
     finding = read(obs(bodySite=coded(SNOMED, code))).presentation.findings[0]
     assert finding.laterality is side
 
@@ -123,7 +124,7 @@ def test_d_dimer_unit_contradicting_its_code_is_an_input_error() -> None:
 
 
 def test_own_d_dimer_code_without_feu_or_ddu_is_an_input_error() -> None:
-    """legrules' d-dimer code with a bare ng/mL is ambiguous and rejected, not guessed."""
+    """Legrules' d-dimer code with a bare ng/mL is ambiguous and rejected, not guessed."""
     with pytest.raises(FHIRInputError, match="not accepted"):
         read(obs("d-dimer", valueQuantity=quantity(700, "ng/mL")))
 
@@ -203,9 +204,11 @@ def test_look_back_windows_follow_the_concept_category(
     code: str, system: str, value: dict[str, object] | None, age: timedelta, kept: bool
 ) -> None:
     """Vitals count 24 h, labs 7 days, symptoms 14 days, history without limit."""
-    extra = {"valueQuantity": value} if value else {}
-    result = read(obs(code, system, effectiveDateTime=(AS_OF - age).isoformat(), **extra))
-    facts = result.presentation.findings + result.presentation.measurements  # type: ignore[operator]
+    resource = obs(code, system, effectiveDateTime=(AS_OF - age).isoformat())
+    if value:
+        resource["valueQuantity"] = value
+    result = read(resource)
+    facts = [*result.presentation.findings, *result.presentation.measurements]
     assert bool(facts) is kept
     assert kept or "look-back" in result.ignored[0].reason
 
@@ -240,7 +243,8 @@ def test_fullurl_labels_an_observation_without_id() -> None:
         {"resourceType": "Bundle", "type": "collection", "entry": [entry]}, as_of=AS_OF
     )
     source = result.presentation.findings[0].source
-    assert source is not None and source.reference == "urn:uuid:0b7e"
+    assert source is not None
+    assert source.reference == "urn:uuid:0b7e"
 
 
 @pytest.mark.parametrize(

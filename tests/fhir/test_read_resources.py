@@ -55,7 +55,7 @@ def findings(*resources: dict[str, Any], **options: Any) -> list[tuple[str, Pres
 
 @pytest.mark.parametrize(("born", "age"), [("1966-11-20", 60), ("1966-11-21", 59), ("1966-10", 60)])
 def test_patient_age_is_whole_years_at_as_of(born: str, age: int) -> None:
-    """birthDate gives the age at as_of, also from a month when every day agrees."""
+    """BirthDate gives the age at as_of, also from a month when every day agrees."""
     assert read(patient(birthDate=born)).presentation.patient.age == age
 
 
@@ -67,7 +67,7 @@ def test_an_ambiguous_partial_birth_date_leaves_age_unknown() -> None:
 
 
 def test_patient_gender_is_the_sex_and_id_is_kept() -> None:
-    """gender maps onto Sex; the Patient id names the presentation's patient."""
+    """Gender maps onto Sex; the Patient id names the presentation's patient."""
     presented = read(patient(gender="female")).presentation.patient
     assert (presented.id, presented.sex) == ("p1", Sex.FEMALE)
 
@@ -96,7 +96,8 @@ def test_age_observation_from_earlier_leaves_age_unknown() -> None:
     """An age recorded before as_of may be a year short, so it is not used."""
     age = obs("30525-0", "http://loinc.org", valueQuantity={"value": 47, "code": "a"})
     result = read(age)
-    assert result.presentation.patient.age is None and result.warnings
+    assert result.presentation.patient.age is None
+    assert result.warnings
 
 
 @pytest.mark.parametrize("clinical", ["active", "recurrence", "relapse"])
@@ -122,13 +123,15 @@ def test_resolved_cancer_is_ignored_not_read_as_absent() -> None:
 def test_refuted_conditions_are_ignored(verification: str) -> None:
     """Refuted and entered-in-error Conditions are listed as ignored."""
     result = read(condition("44054006", verification=verification))
-    assert result.presentation.findings == () and verification in result.ignored[0].reason
+    assert result.presentation.findings == ()
+    assert verification in result.ignored[0].reason
 
 
 def test_provisional_condition_counts_as_preliminary() -> None:
     """A provisional diagnosis counts and is marked preliminary."""
     finding = read(condition("44054006", verification="provisional")).presentation.findings[0]
-    assert finding.source is not None and finding.source.preliminary
+    assert finding.source is not None
+    assert finding.source.preliminary
 
 
 def test_ex_smoker_condition_means_not_a_current_smoker() -> None:
@@ -169,10 +172,8 @@ def test_a_combination_product_gives_every_class() -> None:
 def test_platelet_inhibitors_are_not_anticoagulants() -> None:
     """ATC B01AC (aspirin, clopidogrel) maps to no class and is listed as ignored."""
     result = read(statement(medicationCodeableConcept=coded(ATC, "B01AC06")))
-    assert (
-        result.presentation.findings == ()
-        and "no legrules medication class" in result.ignored[0].reason
-    )
+    assert result.presentation.findings == ()
+    assert "no legrules medication class" in result.ignored[0].reason
 
 
 @pytest.mark.parametrize(
@@ -181,7 +182,8 @@ def test_platelet_inhibitors_are_not_anticoagulants() -> None:
 def test_r4_statements_not_in_current_use_are_ignored(status: str) -> None:
     """Only an active R4 MedicationStatement shows current use; the class stays unknown."""
     result = read(statement(status))
-    assert result.presentation.findings == () and status in result.ignored[0].reason
+    assert result.presentation.findings == ()
+    assert status in result.ignored[0].reason
 
 
 def test_r5_statement_reads_the_codeable_reference() -> None:
@@ -201,7 +203,7 @@ def test_r5_adherence_not_taking_is_ignored() -> None:
 
 
 def test_r4_shape_in_r5_input_is_an_input_error() -> None:
-    """medicationCodeableConcept read as R5 is rejected, naming the element."""
+    """MedicationCodeableConcept read as R5 is rejected, naming the element."""
     with pytest.raises(FHIRInputError, match=r"R4 form.* @ MedicationStatement/m1\.medication"):
         read(statement("recorded"), version="R5")
 
@@ -213,7 +215,7 @@ def test_r5_status_in_r4_input_is_an_input_error() -> None:
 
 
 def test_medication_reference_resolves_to_a_contained_medication() -> None:
-    """medicationReference '#med' finds the contained Medication's code."""
+    """MedicationReference '#med' finds the contained Medication's code."""
     contained = [{"resourceType": "Medication", "id": "med", "code": coded(ATC, "B01AA03")}]
     request = statement(medicationReference={"reference": "#med"}, contained=contained)
     request.update(resourceType="MedicationRequest", intent="order")
@@ -221,7 +223,7 @@ def test_medication_reference_resolves_to_a_contained_medication() -> None:
 
 
 def test_medication_reference_resolves_to_a_medication_in_the_bundle() -> None:
-    """medicationReference 'Medication/x' finds a Medication elsewhere in the input."""
+    """MedicationReference 'Medication/x' finds a Medication elsewhere in the input."""
     medication = {"resourceType": "Medication", "id": "x", "code": coded(ATC, "C03CA01")}
     assert findings(medication, statement(medicationReference={"reference": "Medication/x"})) == [
         ("loop-diuretic", Presence.PRESENT)
@@ -266,10 +268,8 @@ def test_skip_mode_lists_a_malformed_resource_and_reads_the_rest() -> None:
     """With on_error='skip' a bad resource is ignored with its error, the others read."""
     result = read(obs(oid="bad", valueBoolean="yes"), obs("dyspnea", oid="good"), on_error="skip")
     assert [f.id for f in result.presentation.findings] == ["dyspnea"]
-    assert (
-        result.ignored[0].reference == "Observation/bad"
-        and "valueBoolean" in result.ignored[0].reason
-    )
+    assert result.ignored[0].reference == "Observation/bad"
+    assert "valueBoolean" in result.ignored[0].reason
 
 
 def test_own_codes_under_another_base_are_read() -> None:

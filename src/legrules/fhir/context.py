@@ -23,7 +23,17 @@ class Settings:
     terms: Terminology
     sem: Semantics
 
+    _windows: dict[str, timedelta | None] = attrs.field(factory=dict, init=False, eq=False)
+
     def window(self, concept: Concept) -> timedelta | None:
+        """The look-back of *concept* (cached; see :meth:`_window`)."""
+        try:
+            return self._windows[concept.id]
+        except KeyError:
+            result = self._windows[concept.id] = self._window(concept)
+            return result
+
+    def _window(self, concept: Concept) -> timedelta | None:
         """How far back an observation of *concept* still counts (``None``: no limit).
 
         History, medications and risk factors do not expire; vital signs count for

@@ -63,6 +63,9 @@ class Resource:
 
     def obj(self, parent: JSON, key: str, path: str) -> JSON | None:
         """``parent[key]`` as a JSON object, or ``None`` when absent."""
+        value = parent.get(key)
+        if value is None or value.__class__ is dict:
+            return value
         result: JSON | None = self._get(parent, key, dict, path, "an object")
         return result
 
@@ -82,6 +85,9 @@ class Resource:
 
     def string(self, parent: JSON, key: str, path: str) -> str | None:
         """``parent[key]`` as a string, or ``None`` when absent."""
+        value = parent.get(key)
+        if value is None or value.__class__ is str:
+            return value
         result: str | None = self._get(parent, key, str, path, "a string")
         return result
 
@@ -139,6 +145,14 @@ def parse_datetime(text: str) -> datetime:
     in UTC.  A time without a time-zone offset is rejected: FHIR requires one, and
     guessing the zone could move a reading across the look-back boundary.
     """
+    if len(text) > 19 and text[10] == "T" and (text[-1] == "Z" or text[-6] in "+-"):
+        try:  # the common full form, fast; anything odd falls through to the checks
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            pass
+        else:
+            if parsed.tzinfo is not None:
+                return parsed
     match = _DATETIME.match(text)
     if match is None:
         raise ValueError(f"{text!r} is not a FHIR date or dateTime")

@@ -44,14 +44,16 @@ def read_observation(res: Resource, settings: Settings, out: Collected) -> None:
     codings = res.concept(data, "code")
     if not codings and "code" not in data:
         raise res.error("an Observation needs a code", "code")
-    if _special(res, codings, when, settings, out):
+    mapping = _mapping(codings, settings)
+    if mapping is None and _special(res, codings, when, settings, out):
         return
     before = len(out.findings) + len(out.measurements) + len(out.ignored)
-    side = side_of(res, settings)
-    mapping = _mapping(codings, settings)
+    side = side_of(res, settings) if "bodySite" in data else None
     if mapping is not None:
         _fact(res, data, "", mapping, (side, source, when), settings, out)
-    for path, component in res.objects(data, "component", "component"):
+    for path, component in (
+        res.objects(data, "component", "component") if "component" in data else ()
+    ):
         sub = _mapping(
             res.codings(res.obj(component, "code", f"{path}.code"), f"{path}.code"), settings
         )
