@@ -8,16 +8,19 @@ line naming the bad element, never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import IO, Any
 
 import orjson
 
+from legrules._progress import CountingReader, Progress
 from legrules._version import __version__
 from legrules.engine import assess
-from legrules.errors import InputError, InvalidValueError, LegrulesError
+from legrules.errors import DocumentError, InputError, InvalidValueError, LegrulesError
+from legrules.fhir import read_presentations
 from legrules.fhir.write import FHIR_VERSIONS, FHIRVersion, dumps_bundle, transaction_bundle
 from legrules.model import Assessment, Policy, Presentation
 from legrules.model.documents import dump_assessment, dumps, load_presentation, parse_json
@@ -73,6 +76,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="KEY=VALUE",
         help="change a policy setting; repeatable",
     )
+    run.add_argument(
+        "--fhir-strict",
+        dest="fhir_strict",
+        action="store_true",
+        help="validate every FHIR input resource fully (fhir.resources) before reading it",
+    )
 
     rules = commands.add_parser("rules", help="list the rules, or show one")
     rules.add_argument("action", nargs="?", choices=("list", "show"), default="list")
@@ -84,14 +93,16 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _read(path: str, stdin: IO[bytes]) -> bytes:
+def _open(path: str, stdin: IO[bytes]) -> tuple[IO[bytes], int | None]:
+    """The input as a binary stream, and its size in bytes when it is a regular file."""
     if path == "-":
-        return stdin.read()
+        return stdin, None
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
+        handle = open(path, "rb")  # noqa: SIM115 - closed by _assess
+        size = os.fstat(handle.fileno()).st_size
     except OSError as error:
         raise InputError(f"cannot read {path}: {error.strerror}", path) from None
+    return handle, size
 
 
 def _instant(text: str | None) -> datetime | None:
@@ -115,10 +126,47 @@ def _policy(pairs: Sequence[str]) -> Policy:
     return Policy.from_strings(values)
 
 
-def _presentations(data: bytes) -> list[Presentation]:
-    """The presentations in *data*: one from a presentation document."""
-    document: Any = parse_json(data)
-    return [load_presentation(document)]
+def _first_line(handle: IO[bytes]) -> bytes:
+    for line in handle:
+        if line.strip():
+            return line
+    raise DocumentError("the input is empty", "$")
+
+
+def _is_presentation(document: Any) -> bool:
+    return isinstance(document, dict) and "resourceType" not in document
+
+
+def _presentations(
+    handle: IO[bytes], progress: Progress, args: argparse.Namespace, policy: Policy
+) -> Iterator[Presentation]:
+    """The presentations in the input, detected from its content.
+
+    A JSON object without ``resourceType`` is a presentation document; anything else
+    (a resource, a Bundle, an array of resources, NDJSON) is FHIR, read lazily one
+    patient at a time so that bulk NDJSON streams.
+    """
+    first = _first_line(handle)
+    try:
+        head: Any = parse_json(first)
+    except DocumentError:
+        document = parse_json(first + handle.read())
+        progress.advance(len(first))
+        if _is_presentation(document):
+            yield load_presentation(document)
+            return
+        source: Any = document
+    else:
+        if _is_presentation(head):
+            if handle.read().strip():
+                raise DocumentError("a presentation document must be one JSON object", "$")
+            yield load_presentation(head)
+            return
+        source = CountingReader(handle, progress, first)
+    for read in read_presentations(
+        source, as_of=_instant(args.as_of), policy=policy, strict=args.fhir_strict
+    ):
+        yield read.presentation
 
 
 def _fhir(result: Assessment, version: FHIRVersion) -> str:
@@ -126,18 +174,45 @@ def _fhir(result: Assessment, version: FHIRVersion) -> str:
     return dumps_bundle(transaction_bundle(result, version=version)).decode() + "\n"
 
 
-def _assess(args: argparse.Namespace, stdin: IO[bytes], out: IO[str]) -> None:
+def _write(result: Assessment, args: argparse.Namespace, out: IO[str], lines: bool) -> None:
+    fmt = args.format or ("text" if out.isatty() else "json")
+    if fmt == "text":
+        out.write(render_text(result))
+    elif fmt == "fhir":
+        out.write(_fhir(result, args.fhir_version))
+    elif lines:  # several patients: JSON Lines, one assessment a line
+        out.write(
+            orjson.dumps(dump_assessment(result), option=orjson.OPT_SORT_KEYS).decode() + "\n"
+        )
+    else:
+        out.write(dumps(dump_assessment(result)).decode() + "\n")
+
+
+def _assess(
+    args: argparse.Namespace, stdin: IO[bytes], out: IO[str], err: IO[str] | None = None
+) -> None:
     as_of, policy = _instant(args.as_of), _policy(args.policy)
     ruleset = get_ruleset(args.ruleset)
-    fmt = args.format or ("text" if out.isatty() else "json")
-    for presentation in _presentations(_read(args.path, stdin)):
-        result = assess(presentation, as_of=as_of, ruleset=ruleset, policy=policy)
-        if fmt == "text":
-            out.write(render_text(result))
-        elif fmt == "fhir":
-            out.write(_fhir(result, args.fhir_version))
-        else:
-            out.write(dumps(dump_assessment(result)).decode() + "\n")
+    handle, size = _open(args.path, stdin)
+    progress = Progress(err or sys.stderr, size, enabled=bool(err and err.isatty()))
+    held: Assessment | None = None  # the first result waits: one patient prints a document
+    try:
+        for count, presentation in enumerate(_presentations(handle, progress, args, policy)):
+            result = assess(presentation, as_of=as_of, ruleset=ruleset, policy=policy)
+            progress.patient()
+            if count == 0:
+                held = result
+                continue
+            if held is not None:
+                _write(held, args, out, lines=True)
+                held = None
+            _write(result, args, out, lines=True)
+        if held is not None:
+            _write(held, args, out, lines=False)
+    finally:
+        progress.close()
+        if handle is not stdin:
+            handle.close()
 
 
 def _rule_lines(rule: Rule) -> list[str]:
@@ -186,7 +261,7 @@ def main(
     args = _parser().parse_args(argv)
     try:
         if args.command == "assess":
-            _assess(args, stdin or sys.stdin.buffer, out)
+            _assess(args, stdin or sys.stdin.buffer, out, err)
         elif args.command == "rules":
             _rules(args, out)
         else:

@@ -25,7 +25,7 @@ from legrules.model import (
 from legrules.model.documents import DATETIME_PATTERN
 from legrules.model.policy import Policy, WellsVariant
 
-__all__ = ["SCHEMAS", "assessment_schema", "presentation_schema", "schema"]
+__all__ = ["SCHEMAS", "assessment_schema", "presentation_schema", "schema", "terminology_schema"]
 
 _BASE = "https://legrules.org/schemas/"
 _DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -274,10 +274,65 @@ def assessment_schema() -> JSON:
     }
 
 
+def _coding(**extra: JSON) -> JSON:
+    """A standard code: its system key, code, display and the source where it was seen."""
+    props: JSON = {"system": _SYSTEM_KEY, "code": _TEXT, "display": _TEXT, "source": _TEXT}
+    props.update(extra)
+    return _obj(props, ("system", "code", "display", "source"))
+
+
+_SYSTEM_KEY: JSON = {"enum": ["snomed", "loinc", "ucum", "atc", "rxnorm"]}
+
+
+def terminology_schema() -> JSON:
+    """The schema of the terminology map shipped as ``legrules/fhir/data/terminology.json``."""
+    ids: JSON = {"enum": list(VOCABULARY)}
+    code = _coding(
+        finding=ids,
+        history={"type": "boolean"},
+        asserts={"enum": ["present", "absent"]},
+        unit_annotation={"enum": ["{FEU}", "{DDU}"]},
+        note=_TEXT,
+    )
+    code["required"].append("finding")
+    medication = _coding(finding=ids, match={"enum": ["prefix", "exact"]})
+    medication["required"] += ["finding", "match"]
+    side = _coding(side=_enum(Laterality))
+    side["required"].append("side")
+    patient = _coding(element={"enum": ["age"]})
+    patient["required"].append("element")
+    top = {
+        "version": _TEXT,
+        "description": _TEXT,
+        "systems": {"type": "object", "additionalProperties": {"type": "string", "format": "uri"}},
+        "sources": {"type": "object", "additionalProperties": _TEXT},
+        "findings": _array(_obj({"id": ids, "display": _TEXT}, ("id", "display"))),
+        "extra_codes": _array(
+            _obj({"code": _TEXT, "display": _TEXT, "value": {"enum": ["dateTime"]}}, ("code",))
+        ),
+        "codes": _array(code),
+        "patient": _array(patient),
+        "values": _obj(
+            {"present": _array(_coding()), "absent": _array(_coding())}, ("present", "absent")
+        ),
+        "laterality": _array(side),
+        "medications": _array(medication),
+    }
+    return {
+        "$schema": _DRAFT,
+        "$id": _BASE + "terminology.schema.json",
+        "title": "legrules terminology map",
+        "description": "legrules' finding codes and the standard codes mapped onto them, "
+        "each with the source where it was seen.",
+        **_obj(top, tuple(top)),
+    }
+
+
 #: Every public schema by the name ``legrules schema NAME`` takes.
 SCHEMAS: dict[str, Callable[[], JSON]] = {
     "presentation": presentation_schema,
     "assessment": assessment_schema,
+    "terminology": terminology_schema,
 }
 
 

@@ -8,9 +8,8 @@ from pathlib import Path
 import orjson
 import pytest
 
-import legrules.cli
 from legrules.cli import main
-from legrules.model import Patient, Presentation
+from legrules.fhir import finding_system
 from tests.fhir.write_checks import check_bundle
 
 EXAMPLE = Path(__file__).parents[2] / "examples/presentations/calf-pain-after-flight.json"
@@ -64,11 +63,28 @@ def test_unknown_fhir_version_is_refused_by_the_parser() -> None:
     assert caught.value.code == 2
 
 
-def test_several_assessments_print_one_bundle_per_line(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Multi-patient input gives NDJSON: one Bundle per patient, one per line."""
-    people = [Presentation(patient=Patient(id=pid)) for pid in ("a", "b", "c")]
-    monkeypatch.setattr(legrules.cli, "_presentations", lambda data: people)
-    status, out, _ = _run("assess", str(EXAMPLE), "--format", "fhir")
+def _ndjson(*patient_ids: str) -> bytes:
+    lines = []
+    for pid in patient_ids:
+        lines.append({"resourceType": "Patient", "id": pid, "gender": "female"})
+        lines.append(
+            {
+                "resourceType": "Observation",
+                "id": f"{pid}-dyspnea",
+                "status": "final",
+                "code": {"coding": [{"system": finding_system(), "code": "dyspnea"}]},
+                "subject": {"reference": f"Patient/{pid}"},
+                "effectiveDateTime": "2026-11-20T09:00:00Z",
+                "valueBoolean": True,
+            }
+        )
+    return b"\n".join(orjson.dumps(line) for line in lines) + b"\n"
+
+
+def test_several_assessments_print_one_bundle_per_line() -> None:
+    """Multi-patient NDJSON input gives NDJSON: one Bundle per patient, one per line."""
+    args = ("assess", "-", "--format", "fhir", "--as-of", "2026-11-20T10:00:00Z")
+    status, out, _ = _run(*args, stdin=_ndjson("a", "b", "c"))
     assert status == 0
     bundles = [orjson.loads(line) for line in out.splitlines()]
     subjects = [b["entry"][1]["resource"]["subject"]["reference"] for b in bundles]

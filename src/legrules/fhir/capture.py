@@ -1,0 +1,198 @@
+"""Write a presentation as FHIR Observations, for apps that capture symptoms.
+
+An app that asks a patient about their leg can store the answers in the EHR as plain
+Observations; :func:`legrules.fhir.read_presentation` reads them back to the same
+presentation.  Each finding and measurement becomes one Observation coded with
+legrules' own finding code (always) and a standard code where the terminology map has
+one.  Values: ``valueBoolean`` for present/absent, ``dataAbsentReason`` ``unknown`` for
+unknown, ``valueQuantity`` in UCUM for measurements; laterality in ``bodySite``;
+preliminary sources give status ``preliminary``.
+
+Patient context: administrative sex goes in a Patient resource (``gender``).  Age is
+written as an Observation with LOINC 30525-0 "Age" in UCUM years (``a``), dated at the
+presentation's ``as_of``, not as a made-up birthDate: a whole-years age does not give a
+birth date, and inventing one would be a guess.  The reader takes such an age only
+when it was recorded at ``as_of`` (or undated); otherwise the age is left unknown with
+a warning, since a birthday may have passed in between.  The symptom onset uses
+legrules' own code ``onset`` with ``valueDateTime``.
+
+What does not survive the round trip: a fact's source reference becomes the written
+Observation (``Observation/<id>``); ``ignored`` is the reader's own output.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime
+from typing import Any, Literal
+
+from legrules.errors import InvalidValueError
+from legrules.fhir.canonical import DEFAULT_BASE, finding_system
+from legrules.fhir.codes import DATA_ABSENT_REASON, LOINC, SNOMED, UCUM, terminology
+from legrules.fhir.elements import JSON
+from legrules.model import Finding, Laterality, Measurement, Presence, Presentation, concept
+
+__all__ = ["presentation_bundle", "presentation_resources"]
+
+_ID = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
+_SIDES = {
+    Laterality.LEFT: ("7771000", "Left"),
+    Laterality.RIGHT: ("24028007", "Right"),
+    Laterality.BOTH: ("51440002", "Right and left"),
+}
+BundleType = Literal["collection", "transaction"]
+
+
+def _uuid(*parts: str) -> str:
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "/".join(parts)))
+
+
+def _when(value: datetime | None) -> dict[str, str]:
+    return {} if value is None else {"effectiveDateTime": value.isoformat()}
+
+
+class _Writer:
+    def __init__(self, presentation: Presentation, base: str) -> None:
+        self.presentation = presentation
+        self.base = base
+        self.system = finding_system(base)
+        self.terms = terminology(base)
+        patient = presentation.patient
+        if patient.id is not None and not _ID.match(patient.id):
+            raise InvalidValueError(
+                f"patient id {patient.id!r} is not a FHIR id ([A-Za-z0-9-.]{{1,64}})", "patient.id"
+            )
+        self.key = patient.id or _uuid(base, "capture", repr(presentation))
+        self.patient_url = f"urn:uuid:{_uuid(base, 'patient', self.key)}"
+        self.subject: str | None = f"Patient/{patient.id}" if patient.id else self.patient_url
+        if patient.id is None and patient.sex is None:
+            self.subject = None  # no Patient resource is written to point at
+        self.count = 0
+
+    def observation(self, code: list[JSON], text: str, body: JSON) -> JSON:
+        self.count += 1
+        resource: JSON = {
+            "resourceType": "Observation",
+            "id": _uuid(self.base, "observation", self.key, str(self.count)),
+            "status": body.pop("status", "final"),
+            "code": {"coding": code, "text": text},
+        }
+        if self.subject is not None:
+            resource["subject"] = {"reference": self.subject}
+        resource.update(body)
+        return resource
+
+    def own(self, code: str, display: str) -> JSON:
+        return {"system": self.system, "code": code, "display": display}
+
+    def codes(self, fid: str, unit: str | None = None) -> list[JSON]:
+        spec = concept(fid)
+        standard = self.terms.standard_codes(fid)
+        if unit is not None and "{" in unit:
+            standard = tuple(m for m in standard if m.unit_annotation == unit[unit.find("{") :])
+        extra = [{"system": m.system, "code": m.code, "display": m.display} for m in standard[:1]]
+        return [self.own(fid, spec.display), *extra]
+
+    def common(self, fact: Finding | Measurement) -> JSON:
+        body: JSON = _when(fact.effective)
+        if fact.source is not None and fact.source.preliminary:
+            body["status"] = "preliminary"
+        if fact.laterality is not None:
+            code, display = _SIDES[fact.laterality]
+            body["bodySite"] = {"coding": [{"system": SNOMED, "code": code, "display": display}]}
+        return body
+
+    def finding(self, finding: Finding) -> JSON:
+        body = self.common(finding)
+        if finding.state is Presence.UNKNOWN:
+            reason = {"system": DATA_ABSENT_REASON, "code": "unknown", "display": "Unknown"}
+            body["dataAbsentReason"] = {"coding": [reason]}
+        else:
+            body["valueBoolean"] = finding.state is Presence.PRESENT
+        return self.observation(self.codes(finding.id), concept(finding.id).display, body)
+
+    def measurement(self, measurement: Measurement) -> JSON:
+        body = self.common(measurement)
+        body["valueQuantity"] = {
+            "value": measurement.value,
+            "unit": measurement.unit,
+            "system": UCUM,
+            "code": measurement.unit,
+        }
+        codes = self.codes(measurement.id, measurement.unit)
+        return self.observation(codes, concept(measurement.id).display, body)
+
+    def context(self) -> list[JSON]:
+        presentation, patient = self.presentation, self.presentation.patient
+        resources: list[JSON] = []
+        if patient.age is not None:
+            age = {"system": LOINC, "code": "30525-0", "display": "Age"}
+            quantity = {"value": patient.age, "unit": "a", "system": UCUM, "code": "a"}
+            resources.append(
+                self.observation(
+                    [age], "Age", {"valueQuantity": quantity, **_when(presentation.as_of)}
+                )
+            )
+        if presentation.onset is not None:
+            body = {"valueDateTime": presentation.onset.isoformat()}
+            resources.append(
+                self.observation([self.own("onset", "Onset of the leg symptoms")], "Onset", body)
+            )
+        return resources
+
+    def patient_resource(self) -> JSON | None:
+        patient = self.presentation.patient
+        if patient.id is None and patient.sex is None:
+            return None
+        resource: JSON = {"resourceType": "Patient"}
+        if patient.id is not None:
+            resource["id"] = patient.id
+        if patient.sex is not None:
+            resource["gender"] = patient.sex.value
+        return resource
+
+
+def presentation_resources(presentation: Presentation, *, base: str = DEFAULT_BASE) -> list[JSON]:
+    """The presentation as FHIR resources (a Patient first when needed, then Observations).
+
+    The resources reference the patient as ``Patient/<id>``; a presentation without a
+    patient id needs :func:`presentation_bundle`, whose ``urn:uuid`` fullUrl links them.
+    The JSON is the same for R4B and R5 (the elements used did not change).
+    """
+    writer = _Writer(presentation, base)
+    patient = writer.patient_resource()
+    observations = [
+        *writer.context(),
+        *(writer.finding(f) for f in presentation.findings),
+        *(writer.measurement(m) for m in presentation.measurements),
+    ]
+    return [patient, *observations] if patient is not None else observations
+
+
+def presentation_bundle(
+    presentation: Presentation, *, base: str = DEFAULT_BASE, bundle_type: BundleType = "collection"
+) -> JSON:
+    """The presentation as a Bundle (``collection``, or ``transaction`` to POST it).
+
+    Deterministic: the same presentation gives the same Bundle (uuid5 ids and fullUrls).
+    In a transaction, a Patient with an id is written with PUT to that id.
+    """
+    writer = _Writer(presentation, base)
+    resources = presentation_resources(presentation, base=base)
+    entries: list[JSON] = []
+    for resource in resources:
+        rtype = resource["resourceType"]
+        url = writer.patient_url if rtype == "Patient" else f"urn:uuid:{resource['id']}"
+        entry: JSON = {"fullUrl": url, "resource": resource}
+        if bundle_type == "transaction":
+            entry["request"] = _request(resource)
+        entries.append(entry)
+    return {"resourceType": "Bundle", "type": bundle_type, "entry": entries}
+
+
+def _request(resource: JSON) -> dict[str, Any]:
+    rtype = resource["resourceType"]
+    if rtype == "Patient" and "id" in resource:
+        return {"method": "PUT", "url": f"Patient/{resource['id']}"}
+    return {"method": "POST", "url": rtype}

@@ -1,0 +1,95 @@
+"""Patients and Conditions.
+
+Patient gives the id, ``gender`` (administrative sex) and ``birthDate`` (age at
+``as_of``).  A Condition states a history finding or known diagnosis:
+
+* ``verificationStatus`` refuted or entered-in-error: ignored; unconfirmed, provisional
+  or differential: counts, marked preliminary.
+* ``clinicalStatus`` active, recurrence or relapse (or missing, with a warning): the
+  finding is present.  Inactive, remission or resolved: a history code (a past DVT is
+  still a previous DVT) counts as present; any other code is ignored, because a
+  resolved condition says nothing certain about the finding now, and reading it as
+  absent could lower a risk score on an assumption.
+"""
+
+from __future__ import annotations
+
+from legrules.errors import InputError
+from legrules.fhir.context import Collected, Settings
+from legrules.fhir.elements import Resource, parse_date
+from legrules.fhir.observations import side_of
+from legrules.model import Finding, Kind, Presence, Sex, Source, concept
+
+__all__ = ["read_condition", "read_patient"]
+
+_ACTIVE = frozenset({"active", "recurrence", "relapse"})
+_PAST = frozenset({"inactive", "remission", "resolved"})
+_REFUTED = frozenset({"refuted", "entered-in-error"})
+_TENTATIVE = frozenset({"unconfirmed", "provisional", "differential"})
+
+
+def read_patient(res: Resource, settings: Settings, out: Collected) -> None:
+    """Read a Patient's id, gender and birthDate into *out*."""
+    data = res.data
+    if out.saw_patient and out.patient_id != res.id:
+        out.warn(f"{res.label}: several Patient resources for one subject; the last wins")
+    out.patient_id = res.id
+    out.saw_patient = True
+    gender = res.string(data, "gender", "gender")
+    if gender is not None:
+        try:
+            out.sex = Sex(gender)
+        except ValueError:
+            choices = ", ".join(s.value for s in Sex)
+            raise res.error(f"expected one of {choices}, got {gender!r}", "gender") from None
+    birth = res.string(data, "birthDate", "birthDate")
+    if birth is not None:
+        try:
+            parse_date(birth)
+        except ValueError as error:
+            raise res.error(str(error), "birthDate") from None
+        out.birth_date = birth
+        out.birth_label = res.label
+
+
+def _codes(res: Resource, key: str) -> set[str]:
+    return {code for _, code in res.concept(res.data, key) if code}
+
+
+def read_condition(res: Resource, settings: Settings, out: Collected) -> None:
+    """Read one Condition into *out* (a history finding, or why it was ignored)."""
+    data = res.data
+    mapping = next(
+        (
+            m
+            for m in (settings.terms.finding_code(s, c) for s, c in res.concept(data, "code"))
+            if m is not None and concept(m.finding).kind is Kind.BOOLEAN
+        ),
+        None,
+    )
+    verification = _codes(res, "verificationStatus")
+    clinical = _codes(res, "clinicalStatus")
+    when = res.when(data, "recordedDate", "recordedDate") or res.when(
+        data, "onsetDateTime", "onsetDateTime"
+    )
+    if mapping is None:
+        out.ignore(res.label, "no legrules concept for this Condition code")
+        return
+    if verification & _REFUTED:
+        out.ignore(res.label, f"verification status {sorted(verification & _REFUTED)[0]}")
+        return
+    if settings.too_late(res, when, out):
+        return
+    if not clinical:
+        out.warn(f"{res.label} has no clinicalStatus; read as active")
+    elif not clinical & _ACTIVE and not (clinical & _PAST and mapping.history):
+        status = sorted(clinical)[0]
+        out.ignore(res.label, f"clinical status {status}: {mapping.finding} not shown current")
+        return
+    source = Source(res.label, preliminary=bool(verification & _TENTATIVE))
+    state = mapping.asserts if mapping.asserts is Presence.ABSENT else Presence.PRESENT
+    side = side_of(res, settings) if concept(mapping.finding).lateral else None
+    try:
+        out.findings.append(Finding(mapping.finding, state, side, source, when))
+    except InputError as error:  # pragma: no cover - the mapping guarantees a boolean
+        raise res.error(error.message, "code") from None

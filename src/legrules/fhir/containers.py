@@ -1,0 +1,217 @@
+"""Getting resources out of what the caller hands over.
+
+Accepted: a path (``str`` or :class:`os.PathLike`), a binary or text file object,
+``bytes``, an already parsed ``dict`` (a resource or a Bundle) or ``list`` of them.
+The content decides the shape: a JSON array of resources, one JSON document (a
+resource or a Bundle of any type), or bulk-data NDJSON (one resource a line).  NDJSON
+is read line by line, so a file of any size is streamed; JSON documents are parsed
+whole (orjson needs the full text).
+
+Bundles are walked with an explicit stack, never recursion: a Bundle nested deeper
+than ``max_depth`` is skipped with a warning, so hostile nesting cannot exhaust the
+stack.  (orjson itself refuses JSON text nested more than 1024 levels deep, which
+becomes a :class:`~legrules.errors.DocumentError`.)
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
+
+import attrs
+import orjson
+
+from legrules.errors import DocumentError, FHIRInputError
+from legrules.fhir.elements import JSON, json_type
+
+__all__ = ["DEFAULT_MAX_DEPTH", "Item", "Items", "Source"]
+
+#: How deeply Bundles may nest inside Bundles before the inner ones are skipped.
+DEFAULT_MAX_DEPTH = 16
+
+Source = str | os.PathLike[str] | bytes | bytearray | IO[bytes] | IO[str] | JSON | list[Any]
+
+
+@attrs.frozen
+class Item:
+    """One resource and where it was found (its Bundle ``fullUrl``, a line, a path).
+
+    The location labels a resource that has no id.  ``skipped`` holds the reason when
+    the item stands for something that was not read (a Bundle nested too deeply);
+    ``resource`` is then empty.
+    """
+
+    resource: JSON
+    location: str
+    skipped: str | None = None
+
+
+class Items:
+    """Every resource in a source, Bundles unpacked, in document order.
+
+    Iterate once.  ``ndjson`` tells, once the first item has been read, whether the
+    source turned out to be NDJSON (and so may be too large to hold in memory).
+    """
+
+    def __init__(self, source: Source, max_depth: int = DEFAULT_MAX_DEPTH) -> None:
+        self.source = source
+        self.max_depth = max_depth
+        self.ndjson = False
+
+    def __iter__(self) -> Iterator[Item]:
+        for value, label in _values(self.source, self):
+            yield from _expand(value, label, self.max_depth)
+
+
+def _values(source: Source, owner: Items) -> Iterator[tuple[Any, str]]:
+    if isinstance(source, dict):
+        yield source, "$"
+    elif isinstance(source, list):
+        yield from ((v, f"$[{i}]") for i, v in enumerate(source))
+    elif isinstance(source, bytes | bytearray | memoryview):
+        yield from _stream(io.BytesIO(bytes(source)), owner)
+    elif isinstance(source, str | os.PathLike):
+        try:
+            handle = open(source, "rb")  # noqa: SIM115 - closed in the finally below
+        except OSError as error:
+            raise DocumentError(f"cannot read {source}: {error.strerror}", str(source)) from None
+        try:
+            yield from _stream(handle, owner)
+        finally:
+            handle.close()
+    elif hasattr(source, "read"):
+        yield from _stream(_binary(source), owner)
+    else:
+        raise DocumentError(f"cannot read FHIR input from {type(source).__name__}", "$")
+
+
+def _binary(handle: Any) -> IO[bytes]:
+    if isinstance(handle, io.TextIOBase):
+        return _TextAsBytes(handle)  # type: ignore[return-value]
+    result: IO[bytes] = handle
+    return result
+
+
+class _TextAsBytes(io.RawIOBase):
+    """A binary view of a text file object, line by line (for stdin in text mode)."""
+
+    def __init__(self, text: io.TextIOBase) -> None:
+        self._lines = iter(text)
+
+    def readable(self) -> bool:
+        return True
+
+    def __iter__(self) -> Iterator[bytes]:
+        return (line.encode() for line in self._lines)
+
+    def read(self, size: int = -1) -> bytes:
+        return b"".join(self)
+
+
+def _parse(data: bytes, label: str) -> Any:
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError as error:
+        raise DocumentError(f"not valid JSON: {error}", label) from None
+
+
+def _stream(handle: IO[bytes], owner: Items) -> Iterator[tuple[Any, str]]:
+    """Decide between one JSON document and NDJSON from the first lines, then read."""
+    lines = iter(handle)
+    first, number = _next_line(lines, 0)
+    if first is None:
+        raise DocumentError("the input is empty", "$")
+    if not first.lstrip().startswith(b"{"):
+        yield from _document(_parse(first + handle.read(), "$"))
+        return
+    try:
+        head = orjson.loads(first)
+    except orjson.JSONDecodeError:
+        yield from _document(_parse(first + handle.read(), "$"))
+        return
+    second, second_number = _next_line(lines, number)
+    if second is None:
+        yield head, "$"
+        return
+    owner.ndjson = True
+    yield head, f"line {number}"
+    yield _parse(second, f"line {second_number}"), f"line {second_number}"
+    yield from _ndjson(lines, second_number)
+
+
+def _document(value: Any) -> Iterator[tuple[Any, str]]:
+    if isinstance(value, list):
+        yield from ((v, f"$[{i}]") for i, v in enumerate(value))
+    else:
+        yield value, "$"
+
+
+def _next_line(lines: Iterator[bytes], number: int) -> tuple[bytes | None, int]:
+    for line in lines:
+        number += 1
+        if line.strip():
+            return line, number
+    return None, number
+
+
+def _ndjson(lines: Iterable[bytes], number: int) -> Iterator[tuple[Any, str]]:
+    for line in lines:
+        number += 1
+        if line.strip():
+            yield _parse(line, f"line {number}"), f"line {number}"
+
+
+def _expand(value: Any, label: str, max_depth: int) -> Iterator[Item]:
+    """Yield the resources of one value, unpacking Bundles iteratively."""
+    stack: list[tuple[Any, str, int]] = [(value, label, 0)]
+    while stack:
+        current, where, depth = stack.pop()
+        resource = _check(current, where)
+        if resource.get("resourceType") != "Bundle":
+            yield Item(resource, where)
+            continue
+        if depth >= max_depth:
+            yield Item({}, where, f"Bundle nested more than {max_depth} levels deep; skipped")
+            continue
+        stack.extend(reversed(list(_entries(resource, where, depth + 1))))
+
+
+def _entries(bundle: JSON, where: str, depth: int) -> Iterator[tuple[Any, str, int]]:
+    name = _label(bundle, where)
+    entries = bundle.get("entry")
+    if entries is None:
+        return
+    if not isinstance(entries, list):
+        raise FHIRInputError(
+            f"expected an array, got {json_type(entries)}", f"{name}.entry", resource_type="Bundle"
+        )
+    for index, entry in enumerate(entries):
+        path = f"{name}.entry[{index}]"
+        if not isinstance(entry, dict):
+            raise FHIRInputError(f"expected an object, got {json_type(entry)}", path)
+        if entry.get("resource") is None:
+            continue
+        full = entry.get("fullUrl")
+        yield (
+            entry["resource"],
+            full if isinstance(full, str) and full else f"{path}.resource",
+            depth,
+        )
+
+
+def _check(value: Any, where: str) -> JSON:
+    if not isinstance(value, dict):
+        raise FHIRInputError(f"expected a FHIR resource (an object), got {json_type(value)}", where)
+    rtype = value.get("resourceType")
+    if not isinstance(rtype, str) or not rtype:
+        raise FHIRInputError(
+            "not a FHIR resource: resourceType is missing", f"{where}.resourceType"
+        )
+    return value
+
+
+def _label(resource: JSON, where: str) -> str:
+    rid = resource.get("id")
+    return f"{resource['resourceType']}/{rid}" if isinstance(rid, str) and rid else where
