@@ -64,7 +64,7 @@ def test_unknown_fhir_version_is_refused_by_the_parser() -> None:
 
 
 def _ndjson(*patient_ids: str) -> bytes:
-    lines = []
+    lines: list[dict[str, object]] = []
     for pid in patient_ids:
         lines.append({"resourceType": "Patient", "id": pid, "gender": "female"})
         lines.append(
