@@ -47,7 +47,13 @@ typecheck: $(STAMP)
 pytest: $(STAMP) $(TESTDATA)
 	$(BIN)/pytest -q
 
-test: lint typecheck pytest
+# The documentation: HTML with every warning an error (-n: every reference must resolve),
+# then the examples on its pages run as doctests.
+docs: $(STAMP)
+	$(BIN)/sphinx-build -E -q -n -W --keep-going -b html -d docs/_build/doctrees docs docs/_build/html
+	$(BIN)/sphinx-build -q -n -W --keep-going -b doctest -d docs/_build/doctrees docs docs/_build/doctest
+
+test: lint typecheck pytest docs
 
 # After bumping a rule's version and adding its CHANGELOG line: record the new fingerprints.
 fingerprints: $(STAMP)

@@ -1,7 +1,7 @@
 """The rule-fingerprint lock: every shipped rule's version and logic fingerprint, on record.
 
-A rule's logic fingerprint (:meth:`~legrules.rules.base._RuleBase.fingerprint`) changes
-whenever something that can change its conclusions changes.  The repository keeps the
+A rule's logic fingerprint (its ``fingerprint()``) changes whenever something that can
+change its conclusions changes.  The repository keeps the
 fingerprints of every rule of every shipped rule set in a lock file
 (``tests/rule_fingerprints.json``), and a test compares them with the rules, so that a
 change of logic cannot ship under an old version number, a new rule cannot slip in
