@@ -65,7 +65,8 @@ class InputError(LegrulesError, ValueError):
 
 
 def _copy_error(error: InputError) -> InputError:
-    clone = object.__new__(type(error))
+    # BaseException.__new__, not object.__new__: exceptions refuse the latter.
+    clone = type(error).__new__(type(error))
     clone.__dict__.update(error.__dict__)
     clone.args = error.args
     return clone
