@@ -13,8 +13,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE / "_ext"))
 
-import legrules  # noqa: E402
 from legrules_docs.api import available  # noqa: E402
+
+import legrules  # noqa: E402
 
 project = "legrules"
 author = "The legrules developers"
