@@ -35,6 +35,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("legrules_repository", "", "env", types=[str])
     app.connect("builder-inited", generate)
     app.connect("missing-reference", api.resolve_alias)
+    app.connect("autodoc-process-signature", api.attrs_signature)
     app.add_directive("optional-toctree", OptionalTocTree)
     app.add_directive("legrules-run", LegrulesRun)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -13,9 +13,11 @@ import enum
 import importlib
 import importlib.util
 import inspect
+import re
 from collections.abc import Hashable
 from typing import Any
 
+import attrs
 from docutils import nodes
 from sphinx.addnodes import pending_xref
 from sphinx.application import Sphinx
@@ -66,7 +68,7 @@ def _directive(module: str, name: str, obj: Any) -> list[str]:
         return [f".. autoexception:: {target}", "   :show-inheritance:", ""]
     if inspect.isclass(obj):
         lines = [f".. autoclass:: {target}", "   :members:"]
-        if issubclass(obj, enum.Enum):
+        if issubclass(obj, enum.Enum) or attrs.has(obj):  # members and fields are the API
             lines.append("   :undoc-members:")
         if any(_private(base) for base in obj.__mro__[1:]):
             lines.append("   :inherited-members:")
@@ -125,6 +127,43 @@ def pages() -> dict[str, str]:
         for name, obj in _public(module).items():
             owners.setdefault(_key(name, obj), module)
     return {f"{m}.rst": page(m, owners) for m in modules}
+
+
+# -- attrs signatures ------------------------------------------------------------------
+
+# attrs-generated __init__ shows defaults as attr_dict['x'].default, factories as NOTHING.
+_ATTRS_DEFAULT = re.compile(r"attr_dict\['(\w+)'\]\.default|(?<=\b)(\w+)=NOTHING")
+
+
+def _default_text(field: attrs.Attribute[Any]) -> str:
+    default = field.default
+    if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+        return f"{getattr(default.factory, '__name__', 'factory')}()"
+    return repr(default)
+
+
+def attrs_signature(
+    app: Sphinx,
+    what: str,
+    name: str,
+    obj: Any,
+    options: Any,
+    signature: str | None,
+    return_annotation: str | None,
+) -> tuple[str | None, str | None] | None:
+    """Show an attrs class's real defaults, not the generated ``attr_dict[...]`` text."""
+    if what != "class" or not signature or not attrs.has(obj):
+        return None
+    fields = attrs.fields_dict(obj)
+
+    def shown(match: re.Match[str]) -> str:
+        if match.group(2):
+            field = fields.get(match.group(2))
+            return match.group(0) if field is None else f"{field.name}={_default_text(field)}"
+        field = fields.get(match.group(1))
+        return match.group(0) if field is None else _default_text(field)
+
+    return _ATTRS_DEFAULT.sub(shown, signature), return_annotation
 
 
 # -- references to private module paths ------------------------------------------------
