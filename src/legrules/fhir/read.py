@@ -104,7 +104,7 @@ def read_presentation(
     """Read the resources of one patient from *source* into a presentation.
 
     *source* is a path, a file object, ``bytes``, a parsed resource or Bundle, or a list
-    of resources (see :mod:`legrules.fhir.containers`).  ``as_of`` (default: now) is
+    of resources (see ``legrules.fhir.containers``).  ``as_of`` (default: now) is
     the instant the presentation describes: later resources are ignored and look-back
     windows (from *policy*) count back from it.  ``version`` is ``"R4"``, ``"R4B"`` or
     ``"R5"`` (default: either, per resource).  ``strict`` validates every resource with
@@ -154,7 +154,7 @@ def read_presentations(
     """Read *source* into one presentation per patient, lazily.
 
     Takes the options of :func:`read_presentation`.  ``grouping`` chooses how
-    resources are gathered per patient (:mod:`legrules.fhir.grouping`): by default in
+    resources are gathered per patient (``legrules.fhir.grouping``): by default in
     memory for JSON documents and via a temporary file (``"spill"``) for NDJSON, which
     keeps memory bounded for inputs of any size and order; ``"contiguous"`` streams
     without disk when each patient's resources are adjacent.  Resources with no

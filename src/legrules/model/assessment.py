@@ -49,7 +49,7 @@ class Disposition(enum.Enum):
 
     @property
     def rank(self) -> int:
-        """Urgency rank: 0 is most urgent.  ``UNDETERMINED`` ranks with ``SELF_CARE``.
+        """The urgency rank, 0 being the most urgent (``UNDETERMINED`` ranks with ``SELF_CARE``).
 
         Undetermined is not "less urgent" than self-care; it is a different kind of answer
         (the screen is incomplete).  It never outranks a level a rule actually set.

@@ -199,9 +199,18 @@ def dump_presentation(presentation: Presentation) -> dict[str, Any]:
 def load_assessment(data: bytes | str | dict[str, Any]) -> Assessment:
     """Load an assessment document, for example one stored by a research pipeline."""
     parsed = parse_json(data) if isinstance(data, bytes | str) else data
-    if isinstance(parsed, dict):
-        parsed = {k: v for k, v in parsed.items() if k != "cds_indicator"}  # derived
-    return structure(parsed, Assessment)
+    if not isinstance(parsed, dict) or "cds_indicator" not in parsed:
+        return structure(parsed, Assessment)
+    # Derived from the disposition on the way out; on the way in it must agree.
+    fields = {k: v for k, v in parsed.items() if k != "cds_indicator"}
+    assessment = structure(fields, Assessment)
+    if parsed["cds_indicator"] != assessment.cds_indicator:
+        raise InvalidValueError(
+            f"cds_indicator {parsed['cds_indicator']!r} does not match disposition "
+            f"{assessment.disposition.value!r} (expected {assessment.cds_indicator!r})",
+            "$.cds_indicator",
+        )
+    return assessment
 
 
 def dump_assessment(assessment: Assessment) -> dict[str, Any]:

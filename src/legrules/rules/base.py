@@ -17,7 +17,6 @@ test can insist that every logic change comes with a version bump.
 from __future__ import annotations
 
 import hashlib
-import inspect
 from collections.abc import Callable, Mapping
 from typing import Literal
 
@@ -37,6 +36,7 @@ from legrules.model import (
     Tri,
     Withheld,
 )
+from legrules.rules.code import dependencies
 from legrules.rules.facts import Context, Outcome, combine_all, combine_any
 from legrules.rules.logic import Expr
 
@@ -88,12 +88,8 @@ class Criterion:
 
 
 def _source_of(function: Callable[..., object] | None) -> str:
-    if function is None:
-        return ""
-    try:
-        return inspect.getsource(function)
-    except (OSError, TypeError):  # pragma: no cover - builtins or dynamically built functions
-        return repr(function)
+    """The deciding function with the helpers and tables it uses (see :mod:`.code`)."""
+    return "".join(text for _, text in dependencies(function))
 
 
 @attrs.frozen(kw_only=True)

@@ -18,6 +18,7 @@ import abc
 import attrs
 
 from legrules.model import Evidence, Laterality, Likelihood, Status, Tri, concept
+from legrules.rules.code import stable_repr
 from legrules.rules.facts import SIDES, Context, Outcome, combine_all, combine_any, test
 
 __all__ = [
@@ -304,7 +305,9 @@ class DifferentialIs(Expr):
     """
 
     differential: str
-    likelihoods: frozenset[Likelihood] = attrs.field(converter=frozenset)
+    # A set's repr follows the hash seed; the logic fingerprint needs the same text in
+    # every process.
+    likelihoods: frozenset[Likelihood] = attrs.field(converter=frozenset, repr=stable_repr)
 
     def evaluate(self, ctx: Context) -> Outcome:  # noqa: D102
         result = ctx.differential(self.differential)
@@ -328,7 +331,7 @@ class RedFlagIs(Expr):
     """A red flag has one of *statuses* (an indeterminate flag is unknown otherwise)."""
 
     red_flag: str
-    statuses: frozenset[Status] = attrs.field(converter=frozenset)
+    statuses: frozenset[Status] = attrs.field(converter=frozenset, repr=stable_repr)
 
     def evaluate(self, ctx: Context) -> Outcome:  # noqa: D102
         result = ctx.red_flags.get(self.red_flag)
