@@ -271,15 +271,19 @@ class RecommendationRule(_RuleBase):
             for r in ctx.red_flags.values()
             if r.status is not Status.NOT_MET
         ]
-        if self.self_care and blocking:
-            reason = "self-care advice is withheld while red flags are met or unresolved: "
-            return Withheld(self.id, reason + ", ".join(blocking), because), self._trace_with(
-                "withheld", trigger, outcomes
-            )
         met = [c.describe() for c in self.criteria if outcomes[c.id].tri is Tri.MET]
+        reasons = []
+        if self.self_care and blocking:
+            reasons.append(
+                "self-care advice is withheld while red flags are met or unresolved: "
+                + ", ".join(blocking)
+            )
         if met:
-            reason = "contraindicated: " + "; ".join(met)
-            return Withheld(self.id, reason, because), self._trace_with(
+            # Named even when red flags already withhold it, so the reason stays true
+            # once the red flags are resolved.
+            reasons.append("contraindicated: " + "; ".join(met))
+        if reasons:
+            return Withheld(self.id, "; ".join(reasons), because), self._trace_with(
                 "withheld", trigger, outcomes
             )
         cautions = tuple(

@@ -14,6 +14,7 @@ it to catch logic changes that were not given a new version.
 from __future__ import annotations
 
 import abc
+from collections.abc import Iterable
 
 import attrs
 
@@ -65,6 +66,15 @@ def _children_reads(items: tuple[Expr, ...]) -> tuple[str, ...]:
 
 def _children_policy(items: tuple[Expr, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(p for item in items for p in item.policy()))
+
+
+# Named converters (not the bare ``frozenset``) so that mypy can type-check callers.
+def _likelihoods(items: Iterable[Likelihood]) -> frozenset[Likelihood]:
+    return frozenset(items)
+
+
+def _statuses(items: Iterable[Status]) -> frozenset[Status]:
+    return frozenset(items)
 
 
 def _side(side: Laterality | None) -> str:
@@ -307,7 +317,7 @@ class DifferentialIs(Expr):
     differential: str
     # A set's repr follows the hash seed; the logic fingerprint needs the same text in
     # every process.
-    likelihoods: frozenset[Likelihood] = attrs.field(converter=frozenset, repr=stable_repr)
+    likelihoods: frozenset[Likelihood] = attrs.field(converter=_likelihoods, repr=stable_repr)
 
     def evaluate(self, ctx: Context) -> Outcome:  # noqa: D102
         result = ctx.differential(self.differential)
@@ -331,7 +341,7 @@ class RedFlagIs(Expr):
     """A red flag has one of *statuses* (an indeterminate flag is unknown otherwise)."""
 
     red_flag: str
-    statuses: frozenset[Status] = attrs.field(converter=frozenset, repr=stable_repr)
+    statuses: frozenset[Status] = attrs.field(converter=_statuses, repr=stable_repr)
 
     def evaluate(self, ctx: Context) -> Outcome:  # noqa: D102
         result = ctx.red_flags.get(self.red_flag)

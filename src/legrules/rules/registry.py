@@ -14,11 +14,16 @@ from types import MappingProxyType
 import attrs
 
 from legrules.errors import RulesetError
+from legrules.rules import benign, cramps
 from legrules.rules.base import Rule
-from legrules.rules.dvt import WELLS_DVT
+from legrules.rules.dvt import D_DIMER, DDX_DVT, WELLS_DVT
 from legrules.rules.infection import QSOFA
-from legrules.rules.pad import ABI
+from legrules.rules.pad import ABI, DDX_PAD, EDINBURGH
+from legrules.rules.recommendations import CLINICAL_RECOMMENDATIONS
 from legrules.rules.red_flags import RED_FLAGS
+from legrules.rules.rls import DDX_RLS
+from legrules.rules.sciatica import DDX_SCIATICA
+from legrules.rules.self_care import SELF_CARE
 
 __all__ = ["LATEST", "RULESETS", "RuleSet", "get_ruleset"]
 
@@ -72,7 +77,32 @@ _2026_11 = RuleSet(
     version="2026.11",
     released="2026-11-22",
     notes="First release.",
-    rules=(WELLS_DVT, QSOFA, ABI, *RED_FLAGS),
+    rules=(
+        # Scores: red flags and differentials read them.
+        WELLS_DVT,
+        D_DIMER,
+        QSOFA,
+        ABI,
+        EDINBURGH,
+        *RED_FLAGS,
+        # Differentials, in rules.md order.
+        DDX_DVT,
+        DDX_PAD,
+        DDX_RLS,
+        DDX_SCIATICA,
+        cramps.DDX_NOCTURNAL_CRAMPS,
+        benign.DDX_DOMS,
+        benign.DDX_STRAIN,
+        benign.DDX_SHIN_SPLINTS,
+        benign.DDX_ACHILLES,
+        benign.DDX_PATELLOFEMORAL,
+        benign.DDX_VENOUS,
+        cramps.DDX_ELECTROLYTES,
+        cramps.DDX_MEDICATION,
+        benign.DDX_STRESS,
+        *CLINICAL_RECOMMENDATIONS,
+        *SELF_CARE,
+    ),
 )
 
 #: Every shipped rule set, by version.

@@ -8,12 +8,16 @@ lies in one class, so that missing data can neither raise nor lower a conclusion
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import itertools
+from collections.abc import Callable, Hashable, Mapping
+from typing import TypeVar
 
 from legrules.model import Evidence, Laterality, ScoreResult, Tri
 from legrules.rules.facts import Outcome
 
-__all__ = ["additive", "ranged_class"]
+__all__ = ["additive", "completions", "ranged_class"]
+
+H = TypeVar("H", bound=Hashable)
 
 
 def additive(
@@ -73,3 +77,32 @@ def result(
         evidence=evidence,
         missing=() if low == high else missing,
     )
+
+
+def completions(
+    outcomes: Mapping[str, Outcome], conclude: Callable[[Mapping[str, bool]], H]
+) -> tuple[frozenset[H], tuple[str, ...]]:
+    """Every conclusion *conclude* can reach as the unknown items are filled in.
+
+    For rules that are not additive (a questionnaire with a decision tree), the honest
+    answer with unknown items is the set of conclusions still possible.  Returns that
+    set and the inputs that matter: those of each unknown item whose answer can change
+    the conclusion.  With n unknown items this tries 2**n completions, so it is meant
+    for short questionnaires only.
+    """
+    known = {k: o.tri is Tri.MET for k, o in outcomes.items() if o.tri is not Tri.UNKNOWN}
+    unknown = [k for k, o in outcomes.items() if o.tri is Tri.UNKNOWN]
+    reached: dict[tuple[bool, ...], H] = {}
+    for answers in itertools.product((False, True), repeat=len(unknown)):
+        reached[answers] = conclude({**known, **dict(zip(unknown, answers, strict=True))})
+    relevant = [
+        item
+        for index, item in enumerate(unknown)
+        if any(
+            reached[answers] != reached[(*answers[:index], True, *answers[index + 1 :])]
+            for answers in reached
+            if not answers[index]
+        )
+    ]
+    missing = (m for item in relevant for m in outcomes[item].missing)
+    return frozenset(reached.values()), tuple(dict.fromkeys(missing))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from legrules.model import Laterality
-from legrules.rules.logic import Any, Measured, Present
+from legrules.rules.logic import Any, Measured, Present, Same
 
 __all__ = ["DVT_SIGNS", "FEVER_OR_CHILLS", "INFLAMED_LEG", "LEFT", "RIGHT"]
 
@@ -11,12 +11,14 @@ LEFT = Laterality.LEFT
 RIGHT = Laterality.RIGHT
 
 #: Any sign of a deep vein thrombosis (``rules.md``: ``redflag.suspected-dvt``).
+#: A calf 3 cm or more larger than the other is a swollen leg, so when the calves have
+#: not been measured, a leg stated not to be swollen settles that sign too.
 DVT_SIGNS = Any(
     Present("leg-swelling"),
     Present("entire-leg-swollen"),
     Present("pitting-edema"),
     Present("deep-vein-tenderness"),
-    Measured("calf-circumference-difference", ">=", 3.0),
+    Same(Measured("calf-circumference-difference", ">=", 3.0), Present("leg-swelling")),
 )
 
 #: Fever measured at 38.0 C or more, reported fever, or chills.

@@ -41,6 +41,11 @@ WELLS_1997 = Citation(
 LE_GAL_2026 = Citation(
     "Le Gal G, et al. Age-adjusted D-dimer cut-off in suspected deep vein thrombosis. JAMA. 2026."
 )
+RIGHINI_2014 = Citation(
+    "Righini M, Van Es J, Den Exter PL, et al. Age-adjusted D-dimer cutoff levels to rule out "
+    "pulmonary embolism: the ADJUST-PE study. JAMA. 2014;311(11):1117-1124.",
+    "https://doi.org/10.1001/jama.2014.2135",
+)
 
 # Arterial ------------------------------------------------------------------------------
 ACC_AHA_2024 = Citation(
@@ -64,6 +69,17 @@ LENG_FOWKES_1992 = Citation(
     "Leng GC, Fowkes FG. The Edinburgh Claudication Questionnaire: an improved version of the "
     "WHO/Rose Questionnaire for use in epidemiological surveys. J Clin Epidemiol. "
     "1992;45(10):1101-1109."
+)
+
+CKS_COMPRESSION = Citation(
+    "NICE Clinical Knowledge Summaries. Compression stockings: assessment before prescribing "
+    "(ABPI below 0.8 or above 1.3: do not offer; refer for vascular assessment).",
+    "https://cks.nice.org.uk/topics/compression-stockings/",
+)
+LURIE_2020 = Citation(
+    "Lurie F, Passman M, Meisner M, et al. The 2020 update of the CEAP classification system "
+    "and reporting standards. J Vasc Surg Venous Lymphat Disord. 2020;8(3):342-352.",
+    "https://doi.org/10.1016/j.jvsv.2019.12.075",
 )
 
 # Spine, injury, infection ------------------------------------------------------------------
@@ -98,4 +114,55 @@ STIELL_1993 = Citation(
 STIELL_1996 = Citation(
     "Stiell IG, Greenberg GH, Wells GA, et al. Prospective validation of a decision rule for "
     "the use of radiography in acute knee injuries. JAMA. 1996;275(8):611-615."
+)
+
+
+# Sleep and cramps -------------------------------------------------------------------------
+IRLSSG_2014 = Citation(
+    "Allen RP, Picchietti DL, Garcia-Borreguero D, et al. Restless legs syndrome/Willis-Ekbom "
+    "disease diagnostic criteria: updated International Restless Legs Syndrome Study Group "
+    "(IRLSSG) consensus criteria. Sleep Med. 2014;15(8):860-873.",
+    "https://doi.org/10.1016/j.sleep.2014.03.025",
+)
+IRLSSG_IRON_2018 = Citation(
+    "Allen RP, Picchietti DL, Auerbach M, et al. Evidence-based and consensus clinical practice "
+    "guidelines for the iron treatment of restless legs syndrome/Willis-Ekbom disease in adults "
+    "and children: an IRLSSG task force report. Sleep Med. 2018;41:27-44.",
+    "https://doi.org/10.1016/j.sleep.2017.11.1126",
+)
+ICSD_3 = Citation(
+    "American Academy of Sleep Medicine. International Classification of Sleep Disorders, "
+    "3rd edition (ICSD-3): sleep-related leg cramps. Darien, IL: AASM; 2014."
+)
+ALLEN_KIRBY_2012 = Citation(
+    "Allen RE, Kirby KA. Nocturnal leg cramps. Am Fam Physician. 2012;86(4):350-355."
+)
+GARRISON_2012 = Citation(
+    "Garrison SR, Dormuth CR, Morrow RL, Carney GA, Khan KM. Nocturnal leg cramps and "
+    "prescription use that precedes them: a sequence symmetry analysis. Arch Intern Med. "
+    "2012;172(2):120-126."
+)
+
+# Sports and overuse --------------------------------------------------------------------
+CHEUNG_2003 = Citation(
+    "Cheung K, Hume P, Maxwell L. Delayed onset muscle soreness: treatment strategies and "
+    "performance factors. Sports Med. 2003;33(2):145-164.",
+    "https://doi.org/10.2165/00007256-200333020-00005",
+)
+YATES_WHITE_2004 = Citation(
+    "Yates B, White S. The incidence and risk factors in the development of medial tibial "
+    "stress syndrome among naval recruits. Am J Sports Med. 2004;32(3):772-780.",
+    "https://doi.org/10.1177/0095399703258776",
+)
+JOSPT_ACHILLES_2018 = Citation(
+    "Martin RL, Chimenti R, Cuddeford T, et al. Achilles pain, stiffness, and muscle power "
+    "deficits: midportion Achilles tendinopathy revision 2018. J Orthop Sports Phys Ther. "
+    "2018;48(5):A1-A38.",
+    "https://doi.org/10.2519/jospt.2018.0302",
+)
+CROSSLEY_2016 = Citation(
+    "Crossley KM, Stefanik JJ, Selfe J, et al. 2016 Patellofemoral pain consensus statement "
+    "from the 4th International Patellofemoral Pain Research Retreat, Manchester. Part 1. "
+    "Br J Sports Med. 2016;50(14):839-843.",
+    "https://doi.org/10.1136/bjsports-2016-096384",
 )
