@@ -230,9 +230,16 @@ def _rule_lines(rule: Rule) -> list[str]:
         lines.append(f"  {title}:")
         lines += [f"    - {c.id}: {c.describe()}" for c in rule.criteria]
     lines.append(f"  reads: {', '.join(rule.reads()) or '-'}")
-    lines.append(f"  policy: {', '.join(rule.policy_keys()) or '-'}")
+    defaults = Policy().as_dict()
+    policy = [f"{k} (default {orjson.dumps(defaults[k]).decode()})" for k in rule.policy_keys()]
+    lines.append(f"  policy: {', '.join(policy) or '-'}")
     lines.append("  sources:")
-    lines += [f"    - {c.text}" + (f" <{c.url}>" if c.url else "") for c in rule.citations]
+    lines += [
+        f"    - {c.text}"
+        + (f" <{c.url}>" if c.url else "")
+        + (f" [seed {c.seed}]" if c.seed else "")
+        for c in rule.citations
+    ]
     lines.append(f"  logic fingerprint: {rule.fingerprint()}")
     return lines
 

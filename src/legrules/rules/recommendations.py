@@ -153,7 +153,7 @@ EXERCISE_ABI = RecommendationRule(
     trigger=All(
         Present("pain-on-walking"),
         ScoreClassIs("score.abi", {"normal", "borderline"}),
-        Not(DifferentialIs("ddx.pad-claudication", {_L.CONFIRMED})),
+        Not(ScoreClassIs("score.abi", {"abnormal", "tbi-abnormal"})),
     ),
     citations=(src.ACC_AHA_2024,),
 )
