@@ -70,8 +70,8 @@ SAME_DAY = RecommendationRule(
     version="1.0.0",
     title="Same-day assessment",
     audience=_PATIENT,
-    text="See a doctor or nurse in person today. If your own practice cannot see you today, "
-    "go to an urgent care centre.",
+    text="See a doctor or nurse in person today, unless other advice here tells you to call "
+    "an ambulance. If your own practice cannot see you today, go to an urgent care centre.",
     trigger=Any(_red_flag_at(Disposition.URGENT), DifferentialLevelIs({Disposition.URGENT})),
     citations=(src.SEED_SORENESS, src.SEED_STRESS, src.NICE_NG158),
 )
@@ -182,8 +182,8 @@ SMOKING_CESSATION = RecommendationRule(
     version="1.0.0",
     title="Stop smoking",
     audience=_PATIENT,
-    text="Stopping smoking is one of the best things you can do for the arteries and veins "
-    "in your legs. Ask your doctor, nurse or pharmacist about free support to quit and the "
+    text="Stopping smoking does more for the arteries and veins in your legs than almost "
+    "anything else. Ask your doctor, nurse or pharmacist about free help to quit and about "
     "medicines that make it easier.",
     trigger=All(
         Present("smoker"),

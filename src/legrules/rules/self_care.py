@@ -8,7 +8,7 @@ advice and says why; unknown keeps it with a caution naming what to check first.
 
 from __future__ import annotations
 
-from legrules.model import Audience, Likelihood, Status
+from legrules.model import Audience, Disposition, Likelihood, Status
 from legrules.rules import sources as src
 from legrules.rules.base import Citation, Criterion, RecommendationRule
 from legrules.rules.logic import (
@@ -24,7 +24,7 @@ from legrules.rules.logic import (
     Same,
     ScoreIs,
 )
-from legrules.rules.predicates import HasScore, ScoreVersusPolicy
+from legrules.rules.predicates import DifferentialLevelIs, HasScore, ScoreVersusPolicy
 from legrules.rules.signs import DVT_SIGNS
 
 __all__ = ["SELF_CARE", "advice"]
@@ -61,9 +61,11 @@ _ALL_DIFFERENTIALS = (
     "ddx.medication-associated",
     "ddx.stress-related",
 )
-#: No differential is possible or better: the cause is still open.
+#: No differential is possible or better, and none is being worked up at a higher
+#: level (a suspected DVT with an unlikely Wells score is not an "open cause").
 _NO_CAUSE_FOUND = All(
-    *(DifferentialIs(d, {_L.UNLIKELY, _L.EXCLUDED, _L.INDETERMINATE}) for d in _ALL_DIFFERENTIALS)
+    *(DifferentialIs(d, {_L.UNLIKELY, _L.EXCLUDED, _L.INDETERMINATE}) for d in _ALL_DIFFERENTIALS),
+    Not(DifferentialLevelIs({Disposition.URGENT, Disposition.SOON, Disposition.ROUTINE})),
 )
 
 # Contraindications -----------------------------------------------------------------------
