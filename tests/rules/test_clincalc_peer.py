@@ -116,7 +116,10 @@ def test_wells_1997_calf_item_agrees_with_clincalc_everywhere(
     answers: dict[str, bool], calf: float, days: int, weeks: int
 ) -> None:
     """Under Wells 1997 the calf item matches clincalc; only the stricter durations differ."""
-    measured = {"days-bedridden": (days, "d"), "weeks-since-major-surgery": (weeks, "wk")}
+    measured: dict[str, tuple[float, str]] = {
+        "days-bedridden": (days, "d"),
+        "weeks-since-major-surgery": (weeks, "wk"),
+    }
     value, _ = ours_wells(answers, calf, {"wells_variant": "wells-1997"}, measured=measured)
     nice_item = days >= 3 or weeks <= 12
     strict_item = days > 3 or weeks <= 4
