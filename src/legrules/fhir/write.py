@@ -7,7 +7,7 @@
 >>> result = assess(p, as_of=datetime(2026, 11, 20, 10, tzinfo=UTC))
 >>> bundle = transaction_bundle(result)
 >>> bundle["type"], [e["resource"]["resourceType"] for e in bundle["entry"]][:3]
-('transaction', ['Device', 'GuidanceResponse', 'Flag'])
+('transaction', ['Device', 'GuidanceResponse', 'RequestGroup'])
 >>> bundle["entry"][1]["resource"]["moduleCanonical"]
 'https://legrules.org/fhir/Library/legrules|2026.11'
 
