@@ -6,19 +6,16 @@ import pytest
 
 from legrules import Presentation
 from legrules.model import Disposition, Likelihood
+from legrules.rules.cramps import CRAMP_MEDICINES
+from legrules.rules.rls import IRLSSG_CRITERIA
 from tests.red_flag_cases import scenario
 from tests.rules.ddx_support import DdxCase, check
+from tests.rules.self_care_cases import DOMS, NOCTURNAL, STRAIN, STRESS
 from tests.support import make
 
 L, D = Likelihood, Disposition
 
-IRLSSG = (
-    "urge-to-move-legs",
-    "worse-at-rest",
-    "relieved-by-movement",
-    "worse-evening-night",
-    "not-explained-by-other-condition",
-)
+IRLSSG = IRLSSG_CRITERIA
 RLS_CASES = [
     DdxCase("all-five-criteria-likely", make(present=IRLSSG), L.LIKELY, D.ROUTINE),
     DdxCase(
@@ -65,7 +62,7 @@ SCIATICA_CASES = [
     ),
 ]
 
-CRAMP = ("cramp-muscle-hardening", "cramp-in-bed", "cramp-relieved-by-stretching")
+CRAMP = NOCTURNAL
 NOCTURNAL_CASES = [
     DdxCase("hardening-in-bed-relieved-by-stretching-likely", make(present=CRAMP), L.LIKELY),
     DdxCase("not-in-bed-unlikely", make(present=CRAMP[::2], absent=CRAMP[1:2]), L.UNLIKELY),
@@ -76,8 +73,6 @@ NOCTURNAL_CASES = [
         missing=("cramp-relieved-by-stretching",),
     ),
 ]
-
-DOMS = ("recent-unaccustomed-exercise", "pain-in-exercised-muscles")
 
 
 def doms(
@@ -103,7 +98,6 @@ DOMS_CASES = [
     ),
 ]
 
-STRAIN = ("sudden-pain-during-activity", "localized-pain", "pain-on-contraction-or-stretch")
 STRAIN_CASES = [
     DdxCase("sudden-localised-painful-on-contraction-likely", make(present=STRAIN), L.LIKELY),
     DdxCase("not-localised-unlikely", make(present=STRAIN[::2], absent=STRAIN[1:2]), L.UNLIKELY),
@@ -219,13 +213,7 @@ ELECTROLYTE_CASES = [
     ),
 ]
 
-MEDICINES = (
-    "statin",
-    "thiazide-diuretic",
-    "potassium-sparing-diuretic",
-    "loop-diuretic",
-    "long-acting-beta-agonist",
-)
+MEDICINES = CRAMP_MEDICINES
 MEDICATION_CASES = [
     DdxCase(
         "cramps-on-a-statin-possible-routine",
@@ -251,7 +239,6 @@ MEDICATION_CASES = [
     ),
 ]
 
-STRESS = ("bilateral-pain", "migrating-pain", "heavy-legs", "stress-linked")
 STRESS_CASES = [
     DdxCase("every-feature-and-no-red-flag-possible", scenario(present=STRESS), L.POSSIBLE),
     DdxCase(

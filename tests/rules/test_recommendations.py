@@ -6,26 +6,18 @@ import pytest
 
 from legrules import Presentation
 from legrules.model import Audience
+from legrules.rules.cramps import CRAMP_MEDICINES
 from legrules.rules.recommendations import CLINICAL_RECOMMENDATIONS
+from legrules.rules.rls import IRLSSG_CRITERIA
 from tests.rules.rec_support import WELLS_ABSENT, RecCase, check, clear
+from tests.rules.self_care_cases import DEFINITE_CLAUDICATION
 from tests.rules.wells_cases import wells
 from tests.support import make
 
 BOTH_LEGS_SWOLLEN = (("leg-swelling", "both"),)
-DEFINITE = (
-    "pain-on-walking",
-    "pain-uphill-or-hurrying",
-    "pain-gone-within-10-min-standing",
-    "pain-site-calf",
-)
+DEFINITE = DEFINITE_CLAUDICATION
 NOT_DEFINITE = ("pain-starts-at-rest",)
-IRLSSG = (
-    "urge-to-move-legs",
-    "worse-at-rest",
-    "relieved-by-movement",
-    "worse-evening-night",
-    "not-explained-by-other-condition",
-)
+IRLSSG = IRLSSG_CRITERIA
 
 
 def abi(value: float) -> list[tuple[str, float, str, str]]:
@@ -224,13 +216,7 @@ CASES = [
         "rec.medication-review",
         make(
             present=["leg-cramp"],
-            absent=[
-                "statin",
-                "thiazide-diuretic",
-                "potassium-sparing-diuretic",
-                "loop-diuretic",
-                "long-acting-beta-agonist",
-            ],
+            absent=CRAMP_MEDICINES,
         ),
         "absent",
     ),

@@ -11,7 +11,7 @@ from legrules.rules.deciding import all_required, evidence_of, indeterminate
 from legrules.rules.facts import Context, Outcome
 from legrules.rules.logic import Any, Measured, Present
 
-__all__ = ["DDX_ELECTROLYTES", "DDX_MEDICATION", "DDX_NOCTURNAL_CRAMPS"]
+__all__ = ["CRAMP_MEDICINES", "DDX_ELECTROLYTES", "DDX_MEDICATION", "DDX_NOCTURNAL_CRAMPS"]
 
 _NOCTURNAL = ("muscle-hardening", "in-bed", "relieved-by-stretching")
 

@@ -14,15 +14,13 @@ from types import MappingProxyType
 import attrs
 
 from legrules.errors import RulesetError
-from legrules.rules import benign, cramps
 from legrules.rules.base import Rule
-from legrules.rules.dvt import D_DIMER, DDX_DVT, WELLS_DVT
+from legrules.rules.differentials import DIFFERENTIALS
+from legrules.rules.dvt import D_DIMER, WELLS_DVT
 from legrules.rules.infection import QSOFA
-from legrules.rules.pad import ABI, DDX_PAD, EDINBURGH
+from legrules.rules.pad import ABI, EDINBURGH
 from legrules.rules.recommendations import CLINICAL_RECOMMENDATIONS
 from legrules.rules.red_flags import RED_FLAGS
-from legrules.rules.rls import DDX_RLS
-from legrules.rules.sciatica import DDX_SCIATICA
 from legrules.rules.self_care import SELF_CARE
 
 __all__ = ["LATEST", "RULESETS", "RuleSet", "get_ruleset"]
@@ -85,21 +83,7 @@ _2026_11 = RuleSet(
         ABI,
         EDINBURGH,
         *RED_FLAGS,
-        # Differentials, in rules.md order.
-        DDX_DVT,
-        DDX_PAD,
-        DDX_RLS,
-        DDX_SCIATICA,
-        cramps.DDX_NOCTURNAL_CRAMPS,
-        benign.DDX_DOMS,
-        benign.DDX_STRAIN,
-        benign.DDX_SHIN_SPLINTS,
-        benign.DDX_ACHILLES,
-        benign.DDX_PATELLOFEMORAL,
-        benign.DDX_VENOUS,
-        cramps.DDX_ELECTROLYTES,
-        cramps.DDX_MEDICATION,
-        benign.DDX_STRESS,
+        *DIFFERENTIALS,
         *CLINICAL_RECOMMENDATIONS,
         *SELF_CARE,
     ),

@@ -11,7 +11,7 @@ from legrules.rules.deciding import all_required
 from legrules.rules.facts import Context, Outcome
 from legrules.rules.logic import Present
 
-__all__ = ["DDX_RLS"]
+__all__ = ["DDX_RLS", "IRLSSG_CRITERIA"]
 
 #: The five essential criteria, every one of which must be met.
 IRLSSG_CRITERIA = (

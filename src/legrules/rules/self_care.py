@@ -11,6 +11,7 @@ from __future__ import annotations
 from legrules.model import Audience, Disposition, Likelihood, Status
 from legrules.rules import sources as src
 from legrules.rules.base import Citation, Criterion, RecommendationRule
+from legrules.rules.differentials import DIFFERENTIALS
 from legrules.rules.logic import (
     All,
     Any,
@@ -45,26 +46,10 @@ _OVERUSE = _likely("ddx.shin-splints", "ddx.achilles-tendinopathy", "ddx.patello
 _WITHIN_48_HOURS = Same(
     Measured("hours-since-injury", "<=", 48), Measured("symptom-duration", "<=", 2)
 )
-_ALL_DIFFERENTIALS = (
-    "ddx.dvt",
-    "ddx.pad-claudication",
-    "ddx.restless-legs",
-    "ddx.sciatica",
-    "ddx.nocturnal-cramps",
-    "ddx.doms",
-    "ddx.muscle-strain",
-    "ddx.shin-splints",
-    "ddx.achilles-tendinopathy",
-    "ddx.patellofemoral-pain",
-    "ddx.venous-insufficiency",
-    "ddx.electrolyte-depletion",
-    "ddx.medication-associated",
-    "ddx.stress-related",
-)
 #: No differential is possible or better, and none is being worked up at a higher
 #: level (a suspected DVT with an unlikely Wells score is not an "open cause").
 _NO_CAUSE_FOUND = All(
-    *(DifferentialIs(d, {_L.UNLIKELY, _L.EXCLUDED, _L.INDETERMINATE}) for d in _ALL_DIFFERENTIALS),
+    *(DifferentialIs(d.id, {_L.UNLIKELY, _L.EXCLUDED, _L.INDETERMINATE}) for d in DIFFERENTIALS),
     Not(DifferentialLevelIs({Disposition.URGENT, Disposition.SOON, Disposition.ROUTINE})),
 )
 
