@@ -82,6 +82,12 @@ def render_text(assessment: Assessment) -> str:
         lines.append("Possible causes:")
         lines += [f"  {d.id}: {d.likelihood.value}" for d in shown]
         lines.append("")
+    open_causes = [d for d in assessment.differentials if d.likelihood is Likelihood.INDETERMINATE]
+    if open_causes:
+        lines.append("Causes that could not be settled:")
+        for item in open_causes:
+            lines.append(f"  {item.id}: needs {', '.join(_name(m) for m in item.missing)}")
+        lines.append("")
     if assessment.recommendations:
         lines.append("Recommendations:")
         for rec in assessment.recommendations:
