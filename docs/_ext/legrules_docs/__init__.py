@@ -2,7 +2,8 @@
 
 At ``builder-inited`` it writes, into git-ignored folders, the rule catalogue (one page
 per rule of every shipped rule set), the API pages of the public modules, and the
-reference fragments (CLI help, JSON Schemas, policy settings, finding vocabulary).  It
+reference fragments (CLI help, JSON Schemas, policy settings, finding vocabulary, FHIR
+mapping tables).  It
 also resolves type-hint references to private module paths and provides the
 ``optional-toctree`` and ``legrules-run`` directives.
 """
@@ -14,7 +15,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from . import api, catalogue, reference
+from . import api, catalogue, fhir_tables, reference
 from .directives import LegrulesRun, OptionalTocTree
 from .files import sync
 
@@ -26,7 +27,8 @@ def generate(app: Sphinx) -> None:
     sync(docs / "catalogue" / "generated", catalogue.pages(root / "tests" / "vignettes"))
     generated = docs / "reference" / "generated"
     sync(generated / "api", api.pages())
-    sync(generated / "fragments", reference.fragments())
+    fragments = {**reference.fragments(), "fhir-mapping.md": fhir_tables.fhir_mapping_fragment()}
+    sync(generated / "fragments", fragments)
     sync(generated / "schemas", reference.schema_files())
 
 

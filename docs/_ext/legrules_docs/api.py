@@ -34,6 +34,7 @@ MODULES = (
     "legrules.rules.fingerprints",
     "legrules.schemas",
     "legrules.fhir",
+    "legrules.fhir.capture",
     "legrules.strategies",
 )
 

@@ -42,13 +42,18 @@ class LegrulesRun(SphinxDirective):
     """Run ``legrules ARGS`` at build time and show the command and what it printed.
 
     The output in the documentation is therefore always what the shipped code prints.
-    ``:lines: N`` keeps the first N lines and ``:chars: N`` the first N characters, with
-    a marker that more followed.
+    ``:lines: N`` keeps the first N lines, ``:width: N`` the first N characters of each
+    line (for JSON Lines) and ``:chars: N`` the first N characters, each with a marker
+    that more followed.
     """
 
     required_arguments = 1
     final_argument_whitespace = True
-    option_spec = {"lines": directives.positive_int, "chars": directives.positive_int}
+    option_spec = {
+        "lines": directives.positive_int,
+        "width": directives.positive_int,
+        "chars": directives.positive_int,
+    }
 
     def run(self) -> list[nodes.Node]:  # noqa: D102
         argv = shlex.split(self.arguments[0])
@@ -60,6 +65,11 @@ class LegrulesRun(SphinxDirective):
         limit = self.options.get("lines")
         if limit and len(text.splitlines()) > limit:
             text = "\n".join([*text.splitlines()[:limit], "..."])
+        width = self.options.get("width")
+        if width:
+            text = "\n".join(
+                line if len(line) <= width else line[:width] + " ..." for line in text.splitlines()
+            )
         chars = self.options.get("chars")
         if chars and len(text) > chars:
             text = text[:chars] + " ..."
