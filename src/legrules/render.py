@@ -85,8 +85,8 @@ def render_text(assessment: Assessment) -> str:
     open_causes = [d for d in assessment.differentials if d.likelihood is Likelihood.INDETERMINATE]
     if open_causes:
         lines.append("Causes that could not be settled:")
-        for item in open_causes:
-            lines.append(f"  {item.id}: needs {', '.join(_name(m) for m in item.missing)}")
+        for cause in open_causes:
+            lines.append(f"  {cause.id}: needs {', '.join(_name(m) for m in cause.missing)}")
         lines.append("")
     if assessment.recommendations:
         lines.append("Recommendations:")
