@@ -37,6 +37,7 @@ class Category(enum.Enum):
     SYMPTOM = "symptom"
     SIGN = "sign"
     TIMING = "timing"
+    EVENT = "recent-event"
     HISTORY = "history"
     MEDICATION = "medication"
     JUDGEMENT = "judgement"
@@ -47,7 +48,10 @@ class Concept:
     """One entry of the vocabulary.
 
     ``units`` names a unit table of :mod:`legrules.model.units`; its first unit is the
-    canonical one and ``low``/``high`` bound plausible values in that unit.
+    canonical one and ``low``/``high`` bound plausible values in that unit.  An
+    ``elapsed`` quantity is a time since something happened, so a value recorded earlier
+    has grown by the time since it was recorded.  ``EVENT`` facts describe something
+    recent (an injury, a long flight), so an old record of one goes stale.
     """
 
     id: str
@@ -58,6 +62,7 @@ class Concept:
     units: str | None = None
     low: float | None = None
     high: float | None = None
+    elapsed: bool = False
 
     @property
     def unit(self) -> str | None:
@@ -96,12 +101,13 @@ def _q(
     high: float,
     *,
     lateral: bool = False,
+    elapsed: bool = False,
 ) -> Concept:
-    return Concept(cid, display, Kind.QUANTITY, category, lateral, units, low, high)
+    return Concept(cid, display, Kind.QUANTITY, category, lateral, units, low, high, elapsed)
 
 
 _V, _L, _E, _I = Category.VITAL, Category.LABORATORY, Category.EXAMINATION, Category.IMAGING
-_S, _G, _T = Category.SYMPTOM, Category.SIGN, Category.TIMING
+_S, _G, _T, _EV = Category.SYMPTOM, Category.SIGN, Category.TIMING, Category.EVENT
 _H, _M, _J = Category.HISTORY, Category.MEDICATION, Category.JUDGEMENT
 
 _CONCEPTS: tuple[Concept, ...] = (
@@ -140,7 +146,7 @@ _CONCEPTS: tuple[Concept, ...] = (
         30.0,
     ),
     _b("ultrasound-dvt", "Ultrasound shows deep vein thrombosis", _I),
-    _q("symptom-duration", "Duration of symptoms", _T, "days", 0.0, 36_500.0),
+    _q("symptom-duration", "Duration of symptoms", _T, "days", 0.0, 36_500.0, elapsed=True),
     _q(
         "hours-since-exercise",
         "Time since the exercise that preceded the pain",
@@ -148,15 +154,16 @@ _CONCEPTS: tuple[Concept, ...] = (
         "hours",
         0.0,
         8_760.0,
+        elapsed=True,
     ),
-    _q("hours-since-injury", "Time since the injury", _T, "hours", 0.0, 87_600.0),
+    _q("hours-since-injury", "Time since the injury", _T, "hours", 0.0, 87_600.0, elapsed=True),
     _q("cramp-nights-per-week", "Nights a week with cramps", _S, "per-week", 0.0, 7.0),
     _q("cramp-duration", "Duration of a typical cramp", _S, "minutes", 0.0, 1_440.0),
     # General
     _b("leg-pain", "Pain in the leg", _S, lateral=True),
     _b("sudden-onset", "Sudden onset of the pain", _T),
     _b("onset-within-14-days", "Onset within the last 14 days", _T),
-    _b("injury", "Injury to the leg", _H),
+    _b("injury", "Injury to the leg", _EV),
     _b("worsening", "Pain getting worse over time", _S),
     _b("no-improvement-with-self-care", "No improvement with self-care", _S),
     _b("bilateral-pain", "Pain in both legs", _S),
@@ -226,8 +233,8 @@ _CONCEPTS: tuple[Concept, ...] = (
     _b("pain-out-of-proportion", "Pain out of proportion to the injury", _S),
     _b("pain-on-passive-stretch", "Pain on passive stretch of the muscles", _G),
     _b("tense-compartment", "Tense, swollen muscle compartment", _G),
-    _b("recent-fracture-or-cast", "Recent fracture or cast", _H),
-    _b("strenuous-exertion", "Recent strenuous exertion", _H),
+    _b("recent-fracture-or-cast", "Recent fracture or cast", _EV),
+    _b("strenuous-exertion", "Recent strenuous exertion", _EV),
     _b("unable-to-bear-weight", "Unable to take 4 steps on the leg", _G),
     _b("bruising", "Bruising", _G),
     # Restless legs (IRLSSG 2012)
@@ -243,7 +250,7 @@ _CONCEPTS: tuple[Concept, ...] = (
     _b("cramp-relieved-by-stretching", "Cramps relieved by stretching", _S),
     _b("cramp-very-painful", "Cramps are very painful", _S),
     # Musculoskeletal
-    _b("recent-unaccustomed-exercise", "Recent unaccustomed or intense exercise", _H),
+    _b("recent-unaccustomed-exercise", "Recent unaccustomed or intense exercise", _EV),
     _b("pain-in-exercised-muscles", "Pain in the exercised muscles", _S),
     _b("sudden-pain-during-activity", "Sudden pain during activity", _S),
     _b("localized-pain", "Localised pain", _S),
@@ -251,7 +258,7 @@ _CONCEPTS: tuple[Concept, ...] = (
     _b("pain-inner-shin", "Pain along the inner shin", _S),
     _b("shin-tenderness-diffuse", "Tenderness along the shin over 5 cm or more", _G),
     _b("focal-bony-tenderness", "Focal bony tenderness", _G),
-    _b("running-or-increased-training", "Running or a recent increase in training", _H),
+    _b("running-or-increased-training", "Running or a recent increase in training", _EV),
     _b("pain-achilles", "Pain at or 2-6 cm above the Achilles insertion", _S),
     _b("pain-with-loading", "Pain with loading", _S),
     _b("morning-stiffness", "Morning stiffness", _S),
@@ -261,12 +268,20 @@ _CONCEPTS: tuple[Concept, ...] = (
     _b("dehydration", "Dehydration", _G),
     _b("heavy-sweating", "Heavy sweating", _S),
     # History, risk factors and judgements
-    _q("days-bedridden", "Days bedridden", _H, "days", 0.0, 3_650.0),
-    _q("weeks-since-major-surgery", "Weeks since major surgery", _H, "weeks", 0.0, 5_200.0),
+    _q("days-bedridden", "Days bedridden", _EV, "days", 0.0, 3_650.0),
+    _q(
+        "weeks-since-major-surgery",
+        "Weeks since major surgery",
+        _H,
+        "weeks",
+        0.0,
+        5_200.0,
+        elapsed=True,
+    ),
     _b("active-cancer", "Active cancer", _H),
-    _b("paralysis-paresis-or-cast", "Paralysis, paresis or recent plaster of the leg", _H),
-    _b("bedridden-3-days", "Bedridden for 3 days or more", _H),
-    _b("major-surgery-12-weeks", "Major surgery within 12 weeks", _H),
+    _b("paralysis-paresis-or-cast", "Paralysis, paresis or recent plaster of the leg", _EV),
+    _b("bedridden-3-days", "Bedridden for 3 days or more", _EV),
+    _b("major-surgery-12-weeks", "Major surgery within 12 weeks", _EV),
     _b("previous-dvt", "Previously documented DVT", _H),
     _b("alternative-diagnosis-as-likely", "Alternative diagnosis at least as likely as DVT", _J),
     _b("pad-known", "Known peripheral arterial disease", _H),
@@ -280,7 +295,7 @@ _CONCEPTS: tuple[Concept, ...] = (
     _b("atherosclerosis-elsewhere", "Atherosclerosis in another vascular bed", _H),
     _b("nsaid-allergy", "Allergy or intolerance to NSAIDs", _H),
     _b("prolonged-sitting-or-standing", "Prolonged sitting or standing", _H),
-    _b("long-haul-travel", "Long-haul travel (flight of 4 hours or more)", _H),
+    _b("long-haul-travel", "Long-haul travel (flight of 4 hours or more)", _EV),
     # Medication classes
     _b("statin", "Taking a statin", _M),
     _b("thiazide-diuretic", "Taking a thiazide diuretic", _M),

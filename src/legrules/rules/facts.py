@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
+from typing import TypeVar
 
 import attrs
 
@@ -36,8 +37,6 @@ __all__ = ["SIDES", "Context", "Outcome", "Reading"]
 #: The two legs, for rules that look at each side in turn.
 SIDES: tuple[Laterality, Laterality] = (Laterality.LEFT, Laterality.RIGHT)
 
-_LATEST = datetime.max.replace(tzinfo=UTC)
-
 
 @attrs.frozen
 class Outcome:
@@ -61,8 +60,22 @@ class Reading:
     evidence: Evidence
 
 
-def _when(fact: Finding | Measurement) -> datetime:
-    return fact.effective or _LATEST
+_CONFLICT = "conflicting reports that may be equally recent; resolved to present"
+
+F = TypeVar("F", Finding, Measurement)
+
+
+def _current(records: Sequence[F]) -> list[F]:
+    """The statements that count now: the latest dated ones, and every undated one.
+
+    An undated statement may be as recent as any dated one, so it competes with the
+    latest rather than overriding it: a disagreement then resolves conservatively.
+    """
+    times = [r.effective for r in records if r.effective is not None]
+    if not times:
+        return list(records)
+    latest = max(times)
+    return [r for r in records if r.effective is None or r.effective == latest]
 
 
 def _source(fact: Finding | Measurement) -> tuple[str | None, str | None]:
@@ -100,8 +113,7 @@ class Context:
         self._findings: dict[str, list[Finding]] = {}
         self._measurements: dict[str, list[Measurement]] = {}
         for finding in presentation.findings:
-            if finding.state is not Presence.UNKNOWN:
-                self._findings.setdefault(finding.id, []).append(finding)
+            self._findings.setdefault(finding.id, []).append(finding)
         for measurement in presentation.measurements:
             self._measurements.setdefault(measurement.id, []).append(measurement)
 
@@ -124,18 +136,18 @@ class Context:
         if spec.lateral and side is None:
             return _any_side(self.finding(cid, s) for s in SIDES)
         records = [f for f in self._findings.get(cid, ()) if _covers(f.laterality, side)]
-        if not records:
-            derived = self._derived_finding(cid)
-            return derived if derived is not None else Outcome.unknown(cid)
-        latest = max(_when(f) for f in records)
-        current = [f for f in records if _when(f) == latest]
+        current = _current(records)
         states = {f.state for f in current}
-        conflict = len(states) > 1
-        chosen = [f for f in current if f.state is Presence.PRESENT] if conflict else current
-        note = "conflicting reports at the same time; resolved to present" if conflict else None
-        evidence = tuple(self._evidence(f, note) for f in chosen)
-        tri = Tri.MET if chosen[0].state is Presence.PRESENT else Tri.NOT_MET
-        return Outcome(tri, evidence)
+        if Presence.PRESENT in states:
+            # Disagreeing statements that may be equally recent resolve to present.
+            note = _CONFLICT if len(states) > 1 else None
+            chosen = [f for f in current if f.state is Presence.PRESENT]
+            return Outcome(Tri.MET, tuple(self._evidence(f, note) for f in chosen))
+        if states == {Presence.ABSENT}:
+            return Outcome(Tri.NOT_MET, tuple(self._evidence(f, None) for f in current))
+        # Nothing stated, or the latest statement is "unknown": it supersedes older answers.
+        derived = self._derived_finding(cid)
+        return derived if derived is not None else Outcome.unknown(cid)
 
     def _evidence(self, fact: Finding, note: str | None) -> Evidence:
         reference, source_note = _source(fact)
@@ -164,24 +176,35 @@ class Context:
         if not records:
             derived = self._derived_reading(cid)
             return (derived,) if derived is not None else ()
-        latest = max(_when(m) for m in records)
-        return tuple(self._reading(m) for m in records if _when(m) == latest)
+        return tuple(self._reading(m) for m in _current(records))
 
     def _reading(self, measurement: Measurement) -> Reading:
+        spec = concept(measurement.id)
         value, conversion_note = measurement.canonical()
         reference, source_note = _source(measurement)
-        unit = concept(measurement.id).unit
         shown = f"{measurement.value:g} {measurement.unit}"
-        if measurement.unit != unit:
-            shown += f" (= {value:.4g} {unit})"
+        aged = self._aged(measurement, value)
+        if aged != value:
+            shown += f" (= {aged:.4g} {spec.unit} at as_of)"
+        elif measurement.unit != spec.unit:
+            shown += f" (= {value:.4g} {spec.unit})"
         evidence = Evidence(
             measurement.id,
             shown,
             measurement.laterality,
             reference,
-            _join(source_note, conversion_note),
+            _join(source_note, conversion_note, "aged to as_of" if aged != value else None),
         )
-        return Reading(value, evidence)
+        return Reading(aged, evidence)
+
+    def _aged(self, measurement: Measurement, value: float) -> float:
+        """An elapsed time recorded before as_of, grown by the time since it was recorded."""
+        when = measurement.effective
+        spec = concept(measurement.id)
+        if not spec.elapsed or when is None or when >= self.as_of:
+            return value
+        days = (self.as_of - when).total_seconds() / 86400.0
+        return value + spec.to_canonical(days, "d")[0]
 
     def _derived_reading(self, cid: str) -> Reading | None:
         onset = self.presentation.onset
