@@ -27,8 +27,10 @@ import uuid
 from datetime import datetime
 from typing import Any, Literal
 
+import orjson
+
 from legrules.errors import InvalidValueError
-from legrules.fhir.canonical import DEFAULT_BASE, finding_system
+from legrules.fhir.canonical import DEFAULT_BASE, finding_system, identifier_system
 from legrules.fhir.codes import DATA_ABSENT_REASON, LOINC, SNOMED, UCUM, terminology
 from legrules.fhir.elements import JSON
 from legrules.model import Finding, Laterality, Measurement, Presence, Presentation, concept
@@ -176,23 +178,35 @@ def presentation_bundle(
     """The presentation as a Bundle (``collection``, or ``transaction`` to POST it).
 
     Deterministic: the same presentation gives the same Bundle (uuid5 ids and fullUrls).
-    In a transaction, a Patient with an id is written with PUT to that id.
+    A transaction is safe to post to an EHR more than once: every Observation carries a
+    deterministic identifier and is created with ``ifNoneExist``, so a repeated post
+    creates nothing new.  It never overwrites the patient's record: a Patient with an id
+    is referenced, not written (the EHR owns it); an anonymous Patient is created
+    conditionally on a deterministic identifier.
     """
     writer = _Writer(presentation, base)
     resources = presentation_resources(presentation, base=base)
+    system = identifier_system(base)
     entries: list[JSON] = []
     for resource in resources:
         rtype = resource["resourceType"]
+        if bundle_type == "transaction" and rtype == "Patient" and "id" in resource:
+            continue  # the EHR's own record: reference it, never replace it
         url = writer.patient_url if rtype == "Patient" else f"urn:uuid:{resource['id']}"
         entry: JSON = {"fullUrl": url, "resource": resource}
         if bundle_type == "transaction":
-            entry["request"] = _request(resource)
+            entry["request"] = _conditional_create(resource, system, writer.key, base)
         entries.append(entry)
     return {"resourceType": "Bundle", "type": bundle_type, "entry": entries}
 
 
-def _request(resource: JSON) -> dict[str, Any]:
-    rtype = resource["resourceType"]
-    if rtype == "Patient" and "id" in resource:
-        return {"method": "PUT", "url": f"Patient/{resource['id']}"}
-    return {"method": "POST", "url": rtype}
+def _conditional_create(resource: JSON, system: str, key: str, base: str) -> dict[str, Any]:
+    """Give *resource* an identifier from its content and create it only if it is new."""
+    content = {k: v for k, v in resource.items() if k != "id"}
+    value = _uuid(base, "capture", key, orjson.dumps(content, option=orjson.OPT_SORT_KEYS).decode())
+    resource["identifier"] = [{"system": system, "value": value}]
+    return {
+        "method": "POST",
+        "url": resource["resourceType"],
+        "ifNoneExist": f"identifier={system}|{value}",
+    }
