@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from legrules.errors import FHIRInputError, InputError
@@ -31,7 +32,7 @@ _IGNORED = frozenset({"registered", "cancelled", "entered-in-error", "unknown"})
 def read_observation(res: Resource, settings: Settings, out: Collected) -> None:
     """Read one Observation into *out* (facts, or the reason it was ignored)."""
     data = res.data
-    status = res.string(data, "status", "status")
+    status = res.string(data, "status")
     if status in _IGNORED:
         out.ignore(res.label, f"status {status}")
         return
@@ -51,12 +52,8 @@ def read_observation(res: Resource, settings: Settings, out: Collected) -> None:
     side = side_of(res, settings) if "bodySite" in data else None
     if mapping is not None:
         _fact(res, data, "", mapping, (side, source, when), settings, out)
-    for path, component in (
-        res.objects(data, "component", "component") if "component" in data else ()
-    ):
-        sub = _mapping(
-            res.codings(res.obj(component, "code", f"{path}.code"), f"{path}.code"), settings
-        )
+    for path, component in res.objects(data, "component") if "component" in data else ():
+        sub = _mapping(res.concept(component, "code", f"{path}."), settings)
         if sub is not None:
             _fact(res, component, f"{path}.", sub, (side, source, when), settings, out)
     if len(out.findings) + len(out.measurements) + len(out.ignored) == before:
@@ -68,14 +65,14 @@ def effective(res: Resource) -> datetime | None:
     """When an Observation applies: effective[x] (a period's end), else ``issued``."""
     data = res.data
     for key in ("effectiveDateTime", "effectiveInstant"):
-        when = res.when(data, key, key)
+        when = res.when(data, key)
         if when is not None:
             return when
-    period = res.obj(data, "effectivePeriod", "effectivePeriod")
+    period = res.obj(data, "effectivePeriod")
     if period is not None:
-        end = res.when(period, "end", "effectivePeriod.end")
-        return end or res.when(period, "start", "effectivePeriod.start")
-    return res.when(data, "issued", "issued")
+        end = res.when(period, "end", "effectivePeriod.")
+        return end or res.when(period, "start", "effectivePeriod.")
+    return res.when(data, "issued")
 
 
 def _mapping(
@@ -100,7 +97,7 @@ def _special(
         out.ages.append((when, _age(res), res.label))
         return True
     if any(s in settings.terms.own_systems and c == "onset" for s, c in codings):
-        onset = res.when(res.data, "valueDateTime", "valueDateTime")
+        onset = res.when(res.data, "valueDateTime")
         if onset is None:
             raise res.error("an onset Observation needs valueDateTime", "valueDateTime")
         if onset > settings.as_of:
@@ -112,11 +109,11 @@ def _special(
 
 
 def _age(res: Resource) -> int:
-    quantity = res.obj(res.data, "valueQuantity", "valueQuantity")
+    quantity = res.obj(res.data, "valueQuantity")
     if quantity is None:
         raise res.error("an age Observation needs valueQuantity in years", "valueQuantity")
-    value = res.number(quantity, "value", "valueQuantity.value")
-    unit = res.string(quantity, "code", "valueQuantity.code")
+    value = res.number(quantity, "value", "valueQuantity.")
+    unit = res.string(quantity, "code", "valueQuantity.")
     if unit != "a":
         raise res.error(f"age must be in UCUM years ('a'), got {unit!r}", "valueQuantity.code")
     if value is None or not 0 <= value <= 130:
@@ -191,19 +188,16 @@ def _state(
     out: Collected,
 ) -> Presence | None:
     if holder.get("dataAbsentReason") is not None:
-        res.obj(holder, "dataAbsentReason", f"{prefix}dataAbsentReason")
+        res.obj(holder, "dataAbsentReason", prefix)
         return Presence.UNKNOWN
     keys = _values(holder)
     if not keys:
         stated: Presence | None = Presence.PRESENT
     elif keys == ["valueBoolean"]:
-        flag = res.boolean(holder, "valueBoolean", f"{prefix}valueBoolean")
+        flag = res.boolean(holder, "valueBoolean", prefix)
         stated = Presence.PRESENT if flag else Presence.ABSENT
     elif keys == ["valueCodeableConcept"]:
-        codings = res.codings(
-            res.obj(holder, "valueCodeableConcept", f"{prefix}valueCodeableConcept"),
-            f"{prefix}valueCodeableConcept",
-        )
+        codings = res.concept(holder, "valueCodeableConcept", prefix)
         states = {settings.terms.value_state(*c) for c in codings} - {None}
         stated = states.pop() if len(states) == 1 else None
     else:
@@ -235,26 +229,33 @@ def _quantity(
         out.ignore(res.label, f"{prefix}dataAbsentReason: {spec.id} not measured")
         return None
     if "valueInteger" in holder and spec.unit in ("{score}", "1"):
-        value = res.number(holder, "valueInteger", f"{prefix}valueInteger")
+        value = res.number(holder, "valueInteger", prefix)
         return (value, spec.unit) if value is not None else None
-    path = f"{prefix}valueQuantity"
-    quantity = res.obj(holder, "valueQuantity", path)
+    quantity = res.obj(holder, "valueQuantity", prefix)
     if quantity is None:
-        raise res.error(f"{spec.id} needs a valueQuantity with a UCUM unit", path)
-    value = res.number(quantity, "value", f"{path}.value")
+        raise res.error(
+            f"{spec.id} needs a valueQuantity with a UCUM unit", f"{prefix}valueQuantity"
+        )
+    at = prefix + "valueQuantity."
+    value = res.number(quantity, "value", at)
     if value is None:
-        raise res.error(f"{spec.id} needs a value", f"{path}.value")
-    return value, _unit(res, quantity, path, mapping)
+        raise res.error(f"{spec.id} needs a value", f"{at}value")
+    return value, _unit(res, quantity, at, mapping)
 
 
-def _unit(res: Resource, quantity: JSON, path: str, mapping: CodeMapping) -> str:
-    spec = concept(mapping.finding)
-    system = res.string(quantity, "system", f"{path}.system")
-    code = res.string(quantity, "code", f"{path}.code")
+@cache
+def _accepted(finding: str) -> frozenset[str]:
+    """The units a quantity concept accepts, as a set (the vocabulary never changes)."""
+    return frozenset(concept(finding).accepted_units())
+
+
+def _unit(res: Resource, quantity: JSON, at: str, mapping: CodeMapping) -> str:
+    system = res.string(quantity, "system", at)
+    code = res.string(quantity, "code", at)
     if system is not None and system != UCUM:
-        raise res.error(f"unit system must be UCUM ({UCUM}), got {system!r}", f"{path}.system")
+        raise res.error(f"unit system must be UCUM ({UCUM}), got {system!r}", f"{at}system")
     if code is None:
-        raise res.error(f"{spec.id} needs a UCUM unit code", f"{path}.code")
+        raise res.error(f"{mapping.finding} needs a UCUM unit code", f"{at}code")
     wanted = mapping.unit_annotation
     if wanted is not None:
         brace = code.find("{")
@@ -262,12 +263,13 @@ def _unit(res: Resource, quantity: JSON, path: str, mapping: CodeMapping) -> str
             code += wanted
         elif code[brace:] != wanted:
             raise res.error(
-                f"unit {code!r} contradicts the code {mapping.code} ({wanted})", f"{path}.code"
+                f"unit {code!r} contradicts the code {mapping.code} ({wanted})", f"{at}code"
             )
-    accepted = spec.accepted_units()
-    if code not in accepted:
+    if code not in _accepted(mapping.finding):
+        accepted = concept(mapping.finding).accepted_units()
         choices = ", ".join(repr(u) for u in accepted)
         raise res.error(
-            f"unit {code!r} is not accepted for {spec.id}; use one of {choices}", f"{path}.code"
+            f"unit {code!r} is not accepted for {mapping.finding}; use one of {choices}",
+            f"{at}code",
         )
     return code
