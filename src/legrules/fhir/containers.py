@@ -40,12 +40,15 @@ class Item:
 
     The location labels a resource that has no id.  ``skipped`` holds the reason when
     the item stands for something that was not read (a Bundle nested too deeply);
-    ``resource`` is then empty.
+    ``resource`` is then empty.  ``raw`` is the NDJSON line the resource was parsed
+    from, kept only when the reader asks for it (to spill it to disk without
+    serialising the resource again).
     """
 
     resource: JSON
     location: str
     skipped: str | None = None
+    raw: bytes | None = None
 
 
 class Items:
@@ -53,24 +56,28 @@ class Items:
 
     Iterate once.  ``ndjson`` tells, once the first item has been read, whether the
     source turned out to be NDJSON (and so may be too large to hold in memory).
+    Setting ``keep_raw`` then makes the NDJSON items that follow carry their line.
     """
 
     def __init__(self, source: Source, max_depth: int = DEFAULT_MAX_DEPTH) -> None:
         self.source = source
         self.max_depth = max_depth
         self.ndjson = False
+        self.keep_raw = False
 
     def __iter__(self) -> Iterator[Item]:
-        for value, label in _values(self.source, self):
-            yield from _expand(value, label, self.max_depth)
+        source, depth = self.source, self.max_depth
+        if isinstance(source, dict):
+            yield from _expand(source, "$", depth)
+        elif isinstance(source, list):
+            for index, value in enumerate(source):
+                yield from _expand(value, f"$[{index}]", depth)
+        else:
+            yield from _read(source, self)
 
 
-def _values(source: Source, owner: Items) -> Iterator[tuple[Any, str]]:
-    if isinstance(source, dict):
-        yield source, "$"
-    elif isinstance(source, list):
-        yield from ((v, f"$[{i}]") for i, v in enumerate(source))
-    elif isinstance(source, bytes | bytearray | memoryview):
+def _read(source: Source, owner: Items) -> Iterator[Item]:
+    if isinstance(source, bytes | bytearray | memoryview):
         yield from _stream(io.BytesIO(bytes(source)), owner)
     elif isinstance(source, str | os.PathLike):
         try:
@@ -117,35 +124,38 @@ def _parse(data: bytes, label: str) -> Any:
         raise DocumentError(f"not valid JSON: {error}", label) from None
 
 
-def _stream(handle: IO[bytes], owner: Items) -> Iterator[tuple[Any, str]]:
+def _stream(handle: IO[bytes], owner: Items) -> Iterator[Item]:
     """Decide between one JSON document and NDJSON from the first lines, then read."""
     lines = iter(handle)
     first, number = _next_line(lines, 0)
+    depth = owner.max_depth
     if first is None:
         raise DocumentError("the input is empty", "$")
     if not first.lstrip().startswith(b"{"):
-        yield from _document(_parse(first + handle.read(), "$"))
+        yield from _document(_parse(first + handle.read(), "$"), depth)
         return
     try:
         head = orjson.loads(first)
     except orjson.JSONDecodeError:
-        yield from _document(_parse(first + handle.read(), "$"))
+        yield from _document(_parse(first + handle.read(), "$"), depth)
         return
     second, second_number = _next_line(lines, number)
     if second is None:
-        yield head, "$"
+        yield from _expand(head, "$", depth)
         return
     owner.ndjson = True
-    yield head, f"line {number}"
-    yield _parse(second, f"line {second_number}"), f"line {second_number}"
-    yield from _ndjson(lines, second_number)
+    yield from _expand(head, f"line {number}", depth)
+    label = f"line {second_number}"
+    yield from _expand(_parse(second, label), label, depth)
+    yield from _ndjson(lines, second_number, owner)
 
 
-def _document(value: Any) -> Iterator[tuple[Any, str]]:
+def _document(value: Any, depth: int) -> Iterator[Item]:
     if isinstance(value, list):
-        yield from ((v, f"$[{i}]") for i, v in enumerate(value))
+        for index, item in enumerate(value):
+            yield from _expand(item, f"$[{index}]", depth)
     else:
-        yield value, "$"
+        yield from _expand(value, "$", depth)
 
 
 def _next_line(lines: Iterator[bytes], number: int) -> tuple[bytes | None, int]:
@@ -156,11 +166,24 @@ def _next_line(lines: Iterator[bytes], number: int) -> tuple[bytes | None, int]:
     return None, number
 
 
-def _ndjson(lines: Iterable[bytes], number: int) -> Iterator[tuple[Any, str]]:
+def _ndjson(lines: Iterable[bytes], number: int, owner: Items) -> Iterator[Item]:
+    """One item a line; a plain resource (the bulk of any export) skips the general path."""
+    depth = owner.max_depth
     for line in lines:
         number += 1
-        if line.strip():
-            yield _parse(line, f"line {number}"), f"line {number}"
+        if not line or line.isspace():
+            continue
+        label = f"line {number}"
+        try:
+            value = orjson.loads(line)
+        except orjson.JSONDecodeError as error:
+            raise DocumentError(f"not valid JSON: {error}", label) from None
+        if value.__class__ is dict:
+            rtype = value.get("resourceType")
+            if rtype.__class__ is str and rtype and rtype != "Bundle":
+                yield Item(value, label, None, line if owner.keep_raw else None)
+                continue
+        yield from _expand(value, label, depth)
 
 
 def _expand(value: Any, label: str, max_depth: int) -> Iterator[Item]:

@@ -10,10 +10,13 @@ Three strategies, chosen by the reader:
 ``memory``
     everything in a dict of lists, for JSON documents and arrays (already in memory).
 ``spill`` (the default for NDJSON)
-    each resource is written to a temporary SQLite file as it streams by, then read
-    back patient by patient, so any order works (bulk exports come one file per
-    resource type) and memory holds one patient's resources at a time; the disk holds
-    the input once more.
+    each resource is written to a temporary file as it streams by (an NDJSON line as
+    it was read), then read back patient by patient, so any order works (bulk exports
+    come one file per resource type) and memory holds one patient's resources at a
+    time; the disk holds the input once more.  Consecutive resources of one patient
+    are written as one *run*, and a small SQLite table indexes the runs by patient:
+    input already grouped by patient costs one index row per patient and is read back
+    in file order; interleaved input costs a row per resource.
 ``contiguous``
     streaming with no disk: a patient's resources must be adjacent in the input (a
     per-patient export, or input sorted by patient).  A patient met again after its
@@ -27,9 +30,8 @@ from __future__ import annotations
 import sqlite3
 import tempfile
 from collections.abc import Iterable, Iterator, MutableMapping
-from itertools import islice
 from pathlib import Path
-from typing import Literal
+from typing import IO, Literal
 
 import orjson
 
@@ -118,68 +120,123 @@ def _contiguous(items: Iterable[Item], medications: Medications) -> Iterator[Gro
         if _register(item, medications):
             continue
         this = subject_key(item, {})
-        if current and this != key:
-            yield key, current
-            closed.add(key)
-            current = []
-        if this in closed:
-            raise FHIRInputError(
-                f"{this or 'a resource with no subject'} appears again after other patients: "
-                "the input is not grouped by patient (read it with grouping='spill')",
-                item.location,
-            )
-        key = this
+        if this != key or not current:
+            if current:
+                yield key, current
+                closed.add(key)
+                current = []
+            if this in closed:
+                raise FHIRInputError(
+                    f"{this or 'a resource with no subject'} appears again after other "
+                    "patients: the input is not grouped by patient (read it with "
+                    "grouping='spill')",
+                    item.location,
+                )
+            key = this
         current.append(item)
     if current:
         yield key, current
 
 
+# The spill: resources go to a plain temporary file in *runs* (consecutive resources of
+# one patient, written as one chunk), and SQLite indexes the runs by patient.  Input
+# already grouped by patient is then one run per patient, read back in file order; an
+# interleaved export is many short runs, read back patient by patient.  Python holds
+# one run (at most _RUN_BYTES) while writing and one patient's resources while reading.
 _SCHEMA = (
     "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-4096;"
     "PRAGMA temp_store=FILE;"
-    "CREATE TABLE k (key TEXT PRIMARY KEY, first INTEGER);"
-    "CREATE TABLE r (seq INTEGER PRIMARY KEY, key TEXT, loc TEXT, skip TEXT, data BLOB);"
+    "CREATE TABLE k (key TEXT PRIMARY KEY, g INTEGER);"
+    "CREATE TABLE run (g INTEGER, key TEXT, start INTEGER, size INTEGER, meta BLOB);"
 )
+_RUN_BYTES = 1 << 20
+_BATCH = 500
 
 
 def _spilled(items: Iterable[Item], medications: Medications) -> Iterator[Group]:
     with tempfile.TemporaryDirectory(prefix="legrules-") as folder:
-        db = sqlite3.connect(Path(folder) / "spill.sqlite3")
+        db = sqlite3.connect(Path(folder) / "runs.sqlite3")
         try:
             db.executescript(_SCHEMA)
-            _fill(db, iter(items), medications)
-            yield from _read_back(db)
+            with open(Path(folder) / "resources.bin", "w+b") as handle:
+                _Spill(db, handle).fill(iter(items), medications)
+                yield from _read_back(db, handle)
         finally:
             db.close()
 
 
-def _fill(db: sqlite3.Connection, items: Iterator[Item], medications: Medications) -> None:
-    seq = 0
-    while batch := list(islice(items, 500)):
-        rows = []
-        for item in batch:
+class _Spill:
+    """Writes resources run by run and records each run's patient, place and items."""
+
+    def __init__(self, db: sqlite3.Connection, handle: IO[bytes]) -> None:
+        self.db, self.handle = db, handle
+        self.groups = 0  # patients seen, numbered in order of first appearance
+        self.offset = 0
+        self.runs: list[tuple[int, str, int, int, bytes]] = []
+        self.chunks: list[bytes] = []
+        self.meta: list[tuple[str, str | None, int]] = []
+        self.size = 0
+
+    def fill(self, items: Iterator[Item], medications: Medications) -> None:
+        """Write every item but the Medications (kept in *medications*) to disk."""
+        key: str | None = None
+        group = -1
+        for item in items:
             if _register(item, medications):
                 continue
-            seq += 1
-            key = subject_key(item, {})
-            rows.append((seq, key or "", item.location, item.skipped, orjson.dumps(item.resource)))
-        db.executemany("INSERT OR IGNORE INTO k VALUES (?, ?)", [(r[1], r[0]) for r in rows])
-        db.executemany("INSERT INTO r VALUES (?, ?, ?, ?, ?)", rows)
+            this = subject_key(item, {}) or ""
+            if this != key or self.size > _RUN_BYTES:
+                self.close_run(group, key)
+                key, group = this, self.group(this)
+            data = item.raw if item.raw is not None else orjson.dumps(item.resource)
+            self.chunks.append(data)
+            self.meta.append((item.location, item.skipped, len(data)))
+            self.size += len(data)
+        self.close_run(group, key)
+        self.flush()
+        self.handle.flush()
+        self.db.execute("CREATE INDEX run_g ON run (g)")
+
+    def group(self, key: str) -> int:
+        """The number of *key*'s group: a new one when the key is seen for the first time."""
+        row = self.db.execute("SELECT g FROM k WHERE key = ?", (key,)).fetchone()
+        if row is not None:
+            return int(row[0])
+        self.groups += 1
+        self.db.execute("INSERT INTO k VALUES (?, ?)", (key, self.groups))
+        return self.groups
+
+    def close_run(self, group: int, key: str | None) -> None:
+        if not self.chunks or key is None:
+            return
+        self.handle.write(b"".join(self.chunks))
+        self.runs.append((group, key, self.offset, self.size, orjson.dumps(self.meta)))
+        self.offset += self.size
+        self.chunks, self.meta, self.size = [], [], 0
+        if len(self.runs) >= _BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        self.db.executemany("INSERT INTO run VALUES (?, ?, ?, ?, ?)", self.runs)
+        self.runs = []
 
 
-def _read_back(db: sqlite3.Connection) -> Iterator[Group]:
-    rows = db.execute(
-        "SELECT r.key, r.loc, r.skip, r.data FROM r JOIN k ON r.key = k.key ORDER BY k.first, r.seq"
-    )
+def _read_back(db: sqlite3.Connection, handle: IO[bytes]) -> Iterator[Group]:
+    rows = db.execute("SELECT g, key, start, size, meta FROM run ORDER BY g, rowid")
+    group = 0
     key: str | None = None
     current: list[Item] = []
-    for stored_key, location, skipped, data in rows:
-        this = stored_key or None
-        if current and this != key:
+    for this, stored_key, start, size, meta in rows:
+        if current and this != group:
             yield key, current
             current = []
-        key = this
-        resource: JSON = orjson.loads(data)
-        current.append(Item(resource, location, skipped))
+        group, key = this, stored_key or None
+        handle.seek(start)
+        chunk = memoryview(handle.read(size))
+        at = 0
+        for location, skipped, length in orjson.loads(meta):
+            resource: JSON = orjson.loads(chunk[at : at + length])
+            current.append(Item(resource, location, skipped))
+            at += length
     if current:
         yield key, current
