@@ -88,6 +88,31 @@ def _register(item: Item, medications: Medications) -> bool:
     return True
 
 
+def _keyed(items: Iterable[Item], medications: Medications) -> Iterator[tuple[str | None, Item]]:
+    """Each item with its patient key (``subject_key``); Medications are registered instead.
+
+    Consecutive resources of one patient usually share the reference text, so the
+    last text and its key are remembered rather than normalised again.
+    """
+    seen_text, seen_key = "", ""
+    for item in items:
+        resource = item.resource
+        if item.skipped is None:
+            rtype = resource.get("resourceType")
+            if rtype == "Medication":
+                _register(item, medications)
+                continue
+            ref = resource.get("subject")
+            if rtype != "Patient" and ref.__class__ is dict:
+                text = ref.get("reference")
+                if text.__class__ is str and text:
+                    if text != seen_text:
+                        seen_text, seen_key = text, normalise(text, {})
+                    yield seen_key, item
+                    continue
+        yield subject_key(item, {}), item
+
+
 def group(items: Iterable[Item], how: Grouping, medications: Medications) -> Iterator[Group]:
     """Group *items* by patient with strategy *how*, filling *medications* on the way."""
     if how == "memory":
@@ -116,10 +141,7 @@ def _contiguous(items: Iterable[Item], medications: Medications) -> Iterator[Gro
     closed: set[str | None] = set()
     current: list[Item] = []
     key: str | None = None
-    for item in items:
-        if _register(item, medications):
-            continue
-        this = subject_key(item, {})
+    for this, item in _keyed(items, medications):
         if this != key or not current:
             if current:
                 yield key, current
@@ -139,15 +161,20 @@ def _contiguous(items: Iterable[Item], medications: Medications) -> Iterator[Gro
 
 
 # The spill: resources go to a plain temporary file in *runs* (consecutive resources of
-# one patient, written as one chunk), and SQLite indexes the runs by patient.  Input
-# already grouped by patient is then one run per patient, read back in file order; an
-# interleaved export is many short runs, read back patient by patient.  Python holds
-# one run (at most _RUN_BYTES) while writing and one patient's resources while reading.
+# one patient, written as one chunk) and a SQLite table lists the runs with their
+# patient.  Input grouped by patient is one run per patient, read back in file order;
+# an interleaved export is many short runs, read back patient by patient (patients in
+# order of first appearance).  Python holds one run (at most _RUN_BYTES) while writing
+# and one patient's resources while reading; SQLite's own cache is capped too.
 _SCHEMA = (
     "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-4096;"
     "PRAGMA temp_store=FILE;"
-    "CREATE TABLE k (key TEXT PRIMARY KEY, g INTEGER);"
-    "CREATE TABLE run (g INTEGER, key TEXT, start INTEGER, size INTEGER, meta BLOB);"
+    "CREATE TABLE run (key TEXT, start INTEGER, size INTEGER, meta BLOB);"
+)
+_ORDER = (
+    "SELECT run.key, start, size, meta FROM run JOIN "
+    "(SELECT key, MIN(rowid) AS first FROM run GROUP BY key) AS f ON f.key = run.key "
+    "ORDER BY f.first, run.rowid"
 )
 _RUN_BYTES = 1 << 20
 _BATCH = 500
@@ -159,82 +186,68 @@ def _spilled(items: Iterable[Item], medications: Medications) -> Iterator[Group]
         try:
             db.executescript(_SCHEMA)
             with open(Path(folder) / "resources.bin", "w+b") as handle:
-                _Spill(db, handle).fill(iter(items), medications)
+                _fill(db, handle, _keyed(items, medications))
                 yield from _read_back(db, handle)
         finally:
             db.close()
 
 
-class _Spill:
-    """Writes resources run by run and records each run's patient, place and items."""
+Run = tuple[str, list[bytes], list[str], list[str | None], list[int]]
 
-    def __init__(self, db: sqlite3.Connection, handle: IO[bytes]) -> None:
-        self.db, self.handle = db, handle
-        self.groups = 0  # patients seen, numbered in order of first appearance
-        self.offset = 0
-        self.runs: list[tuple[int, str, int, int, bytes]] = []
-        self.chunks: list[bytes] = []
-        self.meta: list[tuple[str, str | None, int]] = []
-        self.size = 0
 
-    def fill(self, items: Iterator[Item], medications: Medications) -> None:
-        """Write every item but the Medications (kept in *medications*) to disk."""
-        key: str | None = None
-        group = -1
-        for item in items:
-            if _register(item, medications):
-                continue
-            this = subject_key(item, {}) or ""
-            if this != key or self.size > _RUN_BYTES:
-                self.close_run(group, key)
-                key, group = this, self.group(this)
-            data = item.raw if item.raw is not None else orjson.dumps(item.resource)
-            self.chunks.append(data)
-            self.meta.append((item.location, item.skipped, len(data)))
-            self.size += len(data)
-        self.close_run(group, key)
-        self.flush()
-        self.handle.flush()
-        self.db.execute("CREATE INDEX run_g ON run (g)")
+def _fill(
+    db: sqlite3.Connection, handle: IO[bytes], keyed: Iterator[tuple[str | None, Item]]
+) -> None:
+    """Write the resources run by run and list the runs in SQLite."""
+    rows: list[tuple[str, int, int, bytes]] = []
+    offset = 0
 
-    def group(self, key: str) -> int:
-        """The number of *key*'s group: a new one when the key is seen for the first time."""
-        row = self.db.execute("SELECT g FROM k WHERE key = ?", (key,)).fetchone()
-        if row is not None:
-            return int(row[0])
-        self.groups += 1
-        self.db.execute("INSERT INTO k VALUES (?, ?)", (key, self.groups))
-        return self.groups
+    def close(run: Run) -> None:
+        nonlocal offset, rows
+        key, chunks, locations, skips, sizes = run
+        size = sum(sizes)
+        handle.write(b"".join(chunks))
+        rows.append((key, offset, size, orjson.dumps([locations, skips, sizes])))
+        offset += size
+        if len(rows) >= _BATCH:
+            db.executemany("INSERT INTO run VALUES (?, ?, ?, ?)", rows)
+            rows = []
 
-    def close_run(self, group: int, key: str | None) -> None:
-        if not self.chunks or key is None:
-            return
-        self.handle.write(b"".join(self.chunks))
-        self.runs.append((group, key, self.offset, self.size, orjson.dumps(self.meta)))
-        self.offset += self.size
-        self.chunks, self.meta, self.size = [], [], 0
-        if len(self.runs) >= _BATCH:
-            self.flush()
-
-    def flush(self) -> None:
-        self.db.executemany("INSERT INTO run VALUES (?, ?, ?, ?, ?)", self.runs)
-        self.runs = []
+    run: Run = ("", [], [], [], [])
+    written = 0
+    for key, item in keyed:
+        this = key or ""
+        if this != run[0] or written > _RUN_BYTES:
+            if run[1]:
+                close(run)
+            run, written = (this, [], [], [], []), 0
+        data = item.raw if item.raw is not None else orjson.dumps(item.resource)
+        run[1].append(data)
+        run[2].append(item.location)
+        run[3].append(item.skipped)
+        run[4].append(len(data))
+        written += len(data)
+    if run[1]:
+        close(run)
+    db.executemany("INSERT INTO run VALUES (?, ?, ?, ?)", rows)
+    db.execute("CREATE INDEX run_key ON run (key)")
+    handle.flush()
 
 
 def _read_back(db: sqlite3.Connection, handle: IO[bytes]) -> Iterator[Group]:
-    rows = db.execute("SELECT g, key, start, size, meta FROM run ORDER BY g, rowid")
-    group = 0
     key: str | None = None
     current: list[Item] = []
-    for this, stored_key, start, size, meta in rows:
-        if current and this != group:
+    for stored_key, start, size, meta in db.execute(_ORDER):
+        this = stored_key or None
+        if current and this != key:
             yield key, current
             current = []
-        group, key = this, stored_key or None
+        key = this
         handle.seek(start)
-        chunk = memoryview(handle.read(size))
+        chunk = handle.read(size)
+        locations, skips, sizes = orjson.loads(meta)
         at = 0
-        for location, skipped, length in orjson.loads(meta):
+        for location, skipped, length in zip(locations, skips, sizes, strict=True):
             resource: JSON = orjson.loads(chunk[at : at + length])
             current.append(Item(resource, location, skipped))
             at += length

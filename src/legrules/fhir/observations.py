@@ -13,15 +13,25 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from datetime import datetime
-from functools import cache
 from typing import Any
 
 from legrules.errors import FHIRInputError, InputError
 from legrules.fhir.codes import AGE_CODES, UCUM, CodeMapping
 from legrules.fhir.context import Collected, Settings
-from legrules.fhir.elements import JSON, Resource
-from legrules.model import Finding, Kind, Laterality, Measurement, Presence, Source, concept
+from legrules.fhir.elements import JSON, Coding, Resource
+from legrules.model import (
+    Concept,
+    Finding,
+    Kind,
+    Laterality,
+    Measurement,
+    Presence,
+    Source,
+    concept,
+)
 
 __all__ = ["effective", "read_observation", "side_of"]
 
@@ -39,13 +49,13 @@ def read_observation(res: Resource, settings: Settings, out: Collected) -> None:
     if status not in _COUNTS:
         raise res.error(f"expected an Observation status, got {status!r}", "status")
     when = effective(res)
-    if settings.too_late(res, when, out):
+    if when is not None and when > settings.as_of and settings.too_late(res, when, out):
         return
-    source = Source(res.label, preliminary=status == "preliminary")
+    source = Source(res.label, None, status == "preliminary")
     codings = res.concept(data, "code")
     if not codings and "code" not in data:
         raise res.error("an Observation needs a code", "code")
-    mapping = _mapping(codings, settings)
+    mapping = _mapping(codings, settings.terms.codes)
     if mapping is None and _special(res, codings, when, settings, out):
         return
     before = len(out.findings) + len(out.measurements) + len(out.ignored)
@@ -53,7 +63,7 @@ def read_observation(res: Resource, settings: Settings, out: Collected) -> None:
     if mapping is not None:
         _fact(res, data, "", mapping, (side, source, when), settings, out)
     for path, component in res.objects(data, "component") if "component" in data else ():
-        sub = _mapping(res.concept(component, "code", f"{path}."), settings)
+        sub = _mapping(res.concept(component, "code", f"{path}."), settings.terms.codes)
         if sub is not None:
             _fact(res, component, f"{path}.", sub, (side, source, when), settings, out)
     if len(out.findings) + len(out.measurements) + len(out.ignored) == before:
@@ -75,11 +85,9 @@ def effective(res: Resource) -> datetime | None:
     return res.when(data, "issued")
 
 
-def _mapping(
-    codings: list[tuple[str | None, str | None]], settings: Settings
-) -> CodeMapping | None:
-    for system, code in codings:
-        found = settings.terms.finding_code(system, code)
+def _mapping(codings: list[Coding], codes: Mapping[Any, CodeMapping]) -> CodeMapping | None:
+    for coding in codings:
+        found = codes.get(coding)  # the same as terms.finding_code, without the call
         if found is not None:
             return found
     return None
@@ -142,12 +150,12 @@ def _fact(
     settings: Settings,
     out: Collected,
 ) -> None:
-    spec = concept(mapping.finding)
+    spec, earliest = settings.lookback(mapping.finding)
     side, source, when = context
-    window = settings.window(spec)
     if when is None:
         out.warn(f"{res.label} has no effective time; counted as current")
-    elif window is not None and settings.as_of - when > window:
+    elif earliest is not None and when < earliest:
+        window = settings.window(spec)
         out.ignore(res.label, f"{spec.id} older than the {_span(window)} look-back")
         return
     lateral = side if spec.lateral else None
@@ -157,7 +165,7 @@ def _fact(
             if state is not None:
                 out.findings.append(Finding(spec.id, state, lateral, source, when))
         else:
-            reading = _quantity(res, holder, prefix, mapping, out)
+            reading = _quantity(res, holder, prefix, (mapping, spec), out)
             if reading is not None:
                 value, unit = reading
                 out.measurements.append(Measurement(spec.id, value, unit, lateral, source, when))
@@ -222,15 +230,33 @@ def _asserted(
 
 
 def _quantity(
-    res: Resource, holder: JSON, prefix: str, mapping: CodeMapping, out: Collected
+    res: Resource, holder: JSON, prefix: str, meaning: tuple[CodeMapping, Concept], out: Collected
 ) -> tuple[float, str] | None:
-    spec = concept(mapping.finding)
+    mapping, spec = meaning
     if holder.get("dataAbsentReason") is not None:
         out.ignore(res.label, f"{prefix}dataAbsentReason: {spec.id} not measured")
         return None
     if "valueInteger" in holder and spec.unit in ("{score}", "1"):
         value = res.number(holder, "valueInteger", prefix)
         return (value, spec.unit) if value is not None else None
+    quantity = holder.get("valueQuantity")
+    if quantity.__class__ is dict:  # the usual shape, checked without the general path
+        value, code = quantity.get("value"), quantity.get("code")
+        if (
+            value.__class__ is float
+            and code.__class__ is str
+            and quantity.get("system") == UCUM
+            and mapping.unit_annotation is None
+            and code in (_ACCEPTED.get(spec.id) or _accepted(spec.id))
+            and math.isfinite(value)
+        ):
+            return value, code
+    return _checked_quantity(res, holder, prefix, mapping, spec)
+
+
+def _checked_quantity(
+    res: Resource, holder: JSON, prefix: str, mapping: CodeMapping, spec: Concept
+) -> tuple[float, str]:
     quantity = res.obj(holder, "valueQuantity", prefix)
     if quantity is None:
         raise res.error(
@@ -243,10 +269,13 @@ def _quantity(
     return value, _unit(res, quantity, at, mapping)
 
 
-@cache
+_ACCEPTED: dict[str, frozenset[str]] = {}
+
+
 def _accepted(finding: str) -> frozenset[str]:
     """The units a quantity concept accepts, as a set (the vocabulary never changes)."""
-    return frozenset(concept(finding).accepted_units())
+    found = _ACCEPTED[finding] = frozenset(concept(finding).accepted_units())
+    return found
 
 
 def _unit(res: Resource, quantity: JSON, at: str, mapping: CodeMapping) -> str:
@@ -265,7 +294,7 @@ def _unit(res: Resource, quantity: JSON, at: str, mapping: CodeMapping) -> str:
             raise res.error(
                 f"unit {code!r} contradicts the code {mapping.code} ({wanted})", f"{at}code"
             )
-    if code not in _accepted(mapping.finding):
+    if code not in (_ACCEPTED.get(mapping.finding) or _accepted(mapping.finding)):
         accepted = concept(mapping.finding).accepted_units()
         choices = ", ".join(repr(u) for u in accepted)
         raise res.error(
