@@ -122,22 +122,34 @@ class Resource:
         if concept is None:
             return []
         items = concept.get("coding")
-        if items.__class__ is not list:
-            items = self.arr(concept, "coding", f"{path}.")
+        if items.__class__ is list:  # the usual shape in one pass; anything odd is re-checked
+            found: list[Coding] = []
+            for coding in items:
+                if coding.__class__ is not dict:
+                    break
+                system, code = coding.get("system"), coding.get("code")
+                if (system is not None and system.__class__ is not str) or (
+                    code is not None and code.__class__ is not str
+                ):
+                    break
+                found.append((system, code))
+            else:
+                return found
+        return self._codings(concept, path)
+
+    def _codings(self, concept: JSON, path: str) -> list[Coding]:
+        items = self.arr(concept, "coding", f"{path}.")
         for index, coding in enumerate(items):
-            if coding.__class__ is not dict and not isinstance(coding, dict):
+            if not isinstance(coding, dict):
                 where = f"{path}.coding[{index}]"
                 raise self.error(f"expected an object, got {json_type(coding)}", where)
-        found: list[Coding] = []
-        for index, coding in enumerate(items):
-            system, code = coding.get("system"), coding.get("code")
-            if (system is not None and system.__class__ is not str) or (
-                code is not None and code.__class__ is not str
-            ):
-                at = f"{path}.coding[{index}]."
-                system, code = self.string(coding, "system", at), self.string(coding, "code", at)
-            found.append((system, code))
-        return found
+        return [
+            (
+                self.string(coding, "system", f"{path}.coding[{index}]."),
+                self.string(coding, "code", f"{path}.coding[{index}]."),
+            )
+            for index, coding in enumerate(items)
+        ]
 
     def concept(self, parent: JSON, key: str, at: str = "") -> list[Coding]:
         """The codings of the CodeableConcept ``parent[key]``."""

@@ -192,44 +192,56 @@ def _spilled(items: Iterable[Item], medications: Medications) -> Iterator[Group]
             db.close()
 
 
-Run = tuple[str, list[bytes], list[str], list[str | None], list[int]]
+class _Runs:
+    """Writes runs to the data file and lists them (key, place, items) in SQLite."""
+
+    def __init__(self, db: sqlite3.Connection, handle: IO[bytes]) -> None:
+        self.db, self.handle = db, handle
+        self.rows: list[tuple[str, int, int, bytes]] = []
+        self.offset = 0
+
+    def write(self, key: str | None, chunks: list[bytes], meta: list[Meta]) -> None:
+        """Append one run: its resources' bytes, and each one's location, skip and size."""
+        data = b"".join(chunks)
+        self.handle.write(data)
+        self.rows.append((key or "", self.offset, len(data), orjson.dumps(meta)))
+        self.offset += len(data)
+        if len(self.rows) >= _BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        """Insert the runs listed so far."""
+        self.db.executemany("INSERT INTO run VALUES (?, ?, ?, ?)", self.rows)
+        self.rows = []
+
+
+Meta = tuple[str, str | None, int]
 
 
 def _fill(
     db: sqlite3.Connection, handle: IO[bytes], keyed: Iterator[tuple[str | None, Item]]
 ) -> None:
     """Write the resources run by run and list the runs in SQLite."""
-    rows: list[tuple[str, int, int, bytes]] = []
-    offset = 0
-
-    def close(run: Run) -> None:
-        nonlocal offset, rows
-        key, chunks, locations, skips, sizes = run
-        size = sum(sizes)
-        handle.write(b"".join(chunks))
-        rows.append((key, offset, size, orjson.dumps([locations, skips, sizes])))
-        offset += size
-        if len(rows) >= _BATCH:
-            db.executemany("INSERT INTO run VALUES (?, ?, ?, ?)", rows)
-            rows = []
-
-    run: Run = ("", [], [], [], [])
+    runs = _Runs(db, handle)
+    run_key: str | None = None
+    chunks: list[bytes] = []
+    meta: list[Meta] = []
     written = 0
     for key, item in keyed:
-        this = key or ""
-        if this != run[0] or written > _RUN_BYTES:
-            if run[1]:
-                close(run)
-            run, written = (this, [], [], [], []), 0
-        data = item.raw if item.raw is not None else orjson.dumps(item.resource)
-        run[1].append(data)
-        run[2].append(item.location)
-        run[3].append(item.skipped)
-        run[4].append(len(data))
-        written += len(data)
-    if run[1]:
-        close(run)
-    db.executemany("INSERT INTO run VALUES (?, ?, ?, ?)", rows)
+        if key != run_key or written > _RUN_BYTES or not chunks:
+            if chunks:
+                runs.write(run_key, chunks, meta)
+            run_key, chunks, meta, written = key, [], [], 0
+        data = item.raw
+        if data is None:
+            data = orjson.dumps(item.resource)
+        size = len(data)
+        chunks.append(data)
+        meta.append((item.location, item.skipped, size))
+        written += size
+    if chunks:
+        runs.write(run_key, chunks, meta)
+    runs.flush()
     db.execute("CREATE INDEX run_key ON run (key)")
     handle.flush()
 
@@ -245,11 +257,11 @@ def _read_back(db: sqlite3.Connection, handle: IO[bytes]) -> Iterator[Group]:
         key = this
         handle.seek(start)
         chunk = handle.read(size)
-        locations, skips, sizes = orjson.loads(meta)
         at = 0
-        for location, skipped, length in zip(locations, skips, sizes, strict=True):
-            resource: JSON = orjson.loads(chunk[at : at + length])
+        for location, skipped, length in orjson.loads(meta):
+            end = at + length
+            resource: JSON = orjson.loads(chunk[at:end])
             current.append(Item(resource, location, skipped))
-            at += length
+            at = end
     if current:
         yield key, current

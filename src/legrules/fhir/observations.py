@@ -21,7 +21,7 @@ from typing import Any
 from legrules.errors import FHIRInputError, InputError
 from legrules.fhir.codes import AGE_CODES, UCUM, CodeMapping
 from legrules.fhir.context import Collected, Settings
-from legrules.fhir.elements import JSON, Coding, Resource
+from legrules.fhir.elements import JSON, Coding, Resource, parse_datetime
 from legrules.model import (
     Concept,
     Finding,
@@ -42,31 +42,35 @@ _IGNORED = frozenset({"registered", "cancelled", "entered-in-error", "unknown"})
 def read_observation(res: Resource, settings: Settings, out: Collected) -> None:
     """Read one Observation into *out* (facts, or the reason it was ignored)."""
     data = res.data
-    status = res.string(data, "status")
-    if status in _IGNORED:
-        out.ignore(res.label, f"status {status}")
-        return
-    if status not in _COUNTS:
+    status = data.get("status")
+    if status.__class__ is not str or status not in _COUNTS:
+        status = res.string(data, "status")
+        if status in _IGNORED:
+            out.ignore(res.label, f"status {status}")
+            return
         raise res.error(f"expected an Observation status, got {status!r}", "status")
     when = effective(res)
     if when is not None and when > settings.as_of and settings.too_late(res, when, out):
         return
     source = Source(res.label, None, status == "preliminary")
-    codings = res.concept(data, "code")
+    code = data.get("code")
+    codings = res.codings(code, "code") if code.__class__ is dict else res.concept(data, "code")
     if not codings and "code" not in data:
         raise res.error("an Observation needs a code", "code")
     mapping = _mapping(codings, settings.terms.codes)
     if mapping is None and _special(res, codings, when, settings, out):
         return
-    before = len(out.findings) + len(out.measurements) + len(out.ignored)
+    ignored = len(out.ignored)
     side = side_of(res, settings) if "bodySite" in data else None
-    if mapping is not None:
-        _fact(res, data, "", mapping, (side, source, when), settings, out)
+    added = mapping is not None and _fact(
+        res, data, "", mapping, (side, source, when), settings, out
+    )
     for path, component in res.objects(data, "component") if "component" in data else ():
         sub = _mapping(res.concept(component, "code", f"{path}."), settings.terms.codes)
         if sub is not None:
-            _fact(res, component, f"{path}.", sub, (side, source, when), settings, out)
-    if len(out.findings) + len(out.measurements) + len(out.ignored) == before:
+            context = (side, source, when)
+            added = _fact(res, component, f"{path}.", sub, context, settings, out) or added
+    if not added and len(out.ignored) == ignored:  # neither a fact nor a reason recorded
         shown = ", ".join(f"{s or '-'}|{c or '-'}" for s, c in codings) or "none"
         out.ignore(res.label, f"no legrules concept for code {shown}")
 
@@ -74,6 +78,12 @@ def read_observation(res: Resource, settings: Settings, out: Collected) -> None:
 def effective(res: Resource) -> datetime | None:
     """When an Observation applies: effective[x] (a period's end), else ``issued``."""
     data = res.data
+    text = data.get("effectiveDateTime")
+    if text.__class__ is str:  # the usual element, read without the accessor calls
+        try:
+            return parse_datetime(text)
+        except ValueError as error:
+            raise res.error(str(error), "effectiveDateTime") from None
     for key in ("effectiveDateTime", "effectiveInstant"):
         when = res.when(data, key)
         if when is not None:
@@ -149,7 +159,8 @@ def _fact(
     context: Context,
     settings: Settings,
     out: Collected,
-) -> None:
+) -> bool:
+    """Record the fact *holder* states (``True``), or why not (in ``out.ignored``)."""
     spec, earliest = settings.lookback(mapping.finding)
     side, source, when = context
     if when is None:
@@ -157,18 +168,21 @@ def _fact(
     elif earliest is not None and when < earliest:
         window = settings.window(spec)
         out.ignore(res.label, f"{spec.id} older than the {_span(window)} look-back")
-        return
+        return False
     lateral = side if spec.lateral else None
     try:
         if spec.kind is Kind.BOOLEAN:
             state = _state(res, holder, prefix, mapping, settings, out)
-            if state is not None:
-                out.findings.append(Finding(spec.id, state, lateral, source, when))
-        else:
-            reading = _quantity(res, holder, prefix, (mapping, spec), out)
-            if reading is not None:
-                value, unit = reading
-                out.measurements.append(Measurement(spec.id, value, unit, lateral, source, when))
+            if state is None:
+                return False
+            out.findings.append(Finding(spec.id, state, lateral, source, when))
+            return True
+        reading = _quantity(res, holder, prefix, (mapping, spec), out)
+        if reading is None:
+            return False
+        value, unit = reading
+        out.measurements.append(Measurement(spec.id, value, unit, lateral, source, when))
+        return True
     except FHIRInputError:
         raise
     except InputError as error:  # the model rejected the value (implausible, wrong unit)
@@ -243,14 +257,17 @@ def _quantity(
     if quantity.__class__ is dict:  # the usual shape, checked without the general path
         value, code = quantity.get("value"), quantity.get("code")
         if (
-            value.__class__ is float
+            (value.__class__ is float or value.__class__ is int)
             and code.__class__ is str
             and quantity.get("system") == UCUM
-            and mapping.unit_annotation is None
-            and code in (_ACCEPTED.get(spec.id) or _accepted(spec.id))
             and math.isfinite(value)
         ):
-            return value, code
+            wanted = mapping.unit_annotation
+            if wanted is not None and "{" not in code:
+                code += wanted  # a D-dimer code names FEU or DDU; the unit then needs no brace
+                wanted = None
+            if wanted is None and code in (_ACCEPTED.get(spec.id) or _accepted(spec.id)):
+                return float(value), code
     return _checked_quantity(res, holder, prefix, mapping, spec)
 
 

@@ -201,14 +201,20 @@ def _read_group(
     key: str | None, items: list[Item], options: _Options, readers: dict[str, Reader]
 ) -> ReadResult:
     out = Collected()
+    settings = options.settings
+    direct = options.on_error == "raise" and not options.strict
     for item in items:
         if item.skipped is not None:
             out.ignore(item.location, item.skipped)
             out.warn(f"{item.location}: {item.skipped}")
             continue
         res = Resource(item.resource, item.location)
-        _read_one(res, readers, options, out)
-    return _assemble(key, out, options.settings)
+        reader = readers.get(res.type) if direct else None
+        if reader is not None:  # the common case, without the strict and skip wrappers
+            reader(res, settings, out)
+        else:
+            _read_one(res, readers, options, out)
+    return _assemble(key, out, settings)
 
 
 def _dispatch(res: Resource, readers: dict[str, Reader], options: _Options, out: Collected) -> None:
