@@ -6,6 +6,7 @@ sure that anything else still gets the general checks and the same errors.
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 import orjson
@@ -104,3 +105,41 @@ def test_ndjson_lines_that_are_not_resources_are_errors_naming_the_line(grouping
     with pytest.raises(FHIRInputError) as caught:
         list(read_presentations(data, as_of=AS_OF, grouping=grouping))  # type: ignore[arg-type]
     assert caught.value.path == "line 2.resourceType"
+
+
+CODES = ["leg-pain", "dyspnea", "leg-swelling"]
+
+
+def interleaved() -> tuple[bytes, list[str]]:
+    """Three patients' Observations shuffled, Patient lines amid them; patients by first line."""
+    rng = random.Random(7)
+    resources = [obs(oid=f"{p}-{i}", code=rng.choice(CODES)) for p in "abc" for i in range(8)]
+    for resource in resources:
+        resource["subject"] = {"reference": f"Patient/{resource['id'][0]}"}
+    rng.shuffle(resources)
+    patients = [{"resourceType": "Patient", "id": p, "gender": "female"} for p in "cab"]
+    ordered = [*resources[:5], *patients, *resources[5:]]
+    first = dict.fromkeys(
+        r["id"][0] if r["resourceType"] == "Observation" else r["id"] for r in ordered
+    )
+    return lines(*ordered), list(first)
+
+
+def summary(results: Any) -> list[tuple[str | None, list[str]]]:
+    return [
+        (r.presentation.patient.id, [f.source.reference for f in r.presentation.findings])
+        for r in results
+    ]
+
+
+@pytest.mark.parametrize("run_bytes", [1, 1 << 20])
+def test_spilling_groups_an_interleaved_export_as_memory_does(
+    run_bytes: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Spilled runs read back patient by patient, in first-appearance and input order."""
+    monkeypatch.setattr("legrules.fhir.grouping._RUN_BYTES", run_bytes)
+    data, first_seen = interleaved()
+    spilled = summary(read_presentations(data, as_of=AS_OF, grouping="spill"))
+    assert spilled == summary(read_presentations(data, as_of=AS_OF, grouping="memory"))
+    assert [patient for patient, _ in spilled] == first_seen
+    assert all(len(references) == 8 for _, references in spilled)

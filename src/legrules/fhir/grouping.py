@@ -171,12 +171,17 @@ _SCHEMA = (
     "PRAGMA temp_store=FILE;"
     "CREATE TABLE run (key TEXT, start INTEGER, size INTEGER, meta BLOB);"
 )
+# Runs patient by patient, patients in order of first appearance; when no patient has
+# two runs (input grouped by patient) that is simply the order they were written in.
 _ORDER = (
     "SELECT run.key, start, size, meta FROM run JOIN "
     "(SELECT key, MIN(rowid) AS first FROM run GROUP BY key) AS f ON f.key = run.key "
     "ORDER BY f.first, run.rowid"
 )
+_IN_ORDER = "SELECT key, start, size, meta FROM run ORDER BY rowid"
+_GROUPED = "SELECT NOT EXISTS (SELECT 1 FROM run GROUP BY key HAVING COUNT(*) > 1)"
 _RUN_BYTES = 1 << 20
+_BUFFER = 1 << 20
 _BATCH = 500
 
 
@@ -185,7 +190,7 @@ def _spilled(items: Iterable[Item], medications: Medications) -> Iterator[Group]
         db = sqlite3.connect(Path(folder) / "runs.sqlite3")
         try:
             db.executescript(_SCHEMA)
-            with open(Path(folder) / "resources.bin", "w+b") as handle:
+            with open(Path(folder) / "resources.bin", "w+b", buffering=_BUFFER) as handle:
                 _fill(db, handle, _keyed(items, medications))
                 yield from _read_back(db, handle)
         finally:
@@ -249,14 +254,19 @@ def _fill(
 def _read_back(db: sqlite3.Connection, handle: IO[bytes]) -> Iterator[Group]:
     key: str | None = None
     current: list[Item] = []
-    for stored_key, start, size, meta in db.execute(_ORDER):
+    (grouped,) = db.execute(_GROUPED).fetchone()
+    handle.seek(0)
+    position = 0
+    for stored_key, start, size, meta in db.execute(_IN_ORDER if grouped else _ORDER):
         this = stored_key or None
         if current and this != key:
             yield key, current
             current = []
         key = this
-        handle.seek(start)
+        if start != position:  # a seek drops the read buffer: only when runs interleave
+            handle.seek(start)
         chunk = handle.read(size)
+        position = start + size
         at = 0
         for location, skipped, length in orjson.loads(meta):
             end = at + length
