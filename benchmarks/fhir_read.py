@@ -126,15 +126,15 @@ def speed(count: int, sample: int, repeat: int = 3) -> dict[str, float]:
             f"fhir.resources R4B (sample {sample:,})", len(parsed), validate, repeat
         ),
     }
-    for name, key in (("reader", "ours"), ("contiguous", "contiguous")):
+    for name, key in (("reader", "ours"), ("contiguous reader", "contiguous")):
         faster = rates[key] / rates["fhir.resources"]
         slower = rates["orjson"] / rates[key]
         print(
-            f"  {name:<10} vs fhir.resources validation: {faster:5.1f}x faster "
+            f"  {name} vs fhir.resources validation: {faster:.1f}x faster "
             f"({verdict(faster, 20, True)}: 20x)"
         )
         print(
-            f"  {name:<10} vs orjson.loads alone:        {slower:5.2f}x slower "
+            f"  {name} vs orjson.loads alone: {slower:.2f}x slower "
             f"({verdict(slower, 4, False)}: 4x)"
         )
     return rates
