@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Iterable, Iterator
+from itertools import chain
 from typing import IO, Any, NamedTuple
 
 import orjson
@@ -65,32 +66,31 @@ class Items:
         self.keep_raw = False
 
     def __iter__(self) -> Iterator[Item]:
+        # A plain method handing back the innermost iterator: each generator layer
+        # between the NDJSON loop and the grouping would cost every resource a resume.
         source, depth = self.source, self.max_depth
         if isinstance(source, dict):
-            yield from _expand(source, "$", depth)
-        elif isinstance(source, list):
-            for index, value in enumerate(source):
-                yield from _expand(value, f"$[{index}]", depth)
-        else:
-            yield from _read(source, self)
-
-
-def _read(source: Source, owner: Items) -> Iterator[Item]:
-    if isinstance(source, bytes | bytearray | memoryview):
-        yield from _stream(io.BytesIO(bytes(source)), owner)
-    elif isinstance(source, str | os.PathLike):
-        try:
-            handle = open(source, "rb")  # noqa: SIM115 - closed in the finally below
-        except OSError as error:
-            raise DocumentError(f"cannot read {source}: {error.strerror}", str(source)) from None
-        try:
-            yield from _stream(handle, owner)
-        finally:
-            handle.close()
-    elif hasattr(source, "read"):
-        yield from _stream(_binary(source), owner)
-    else:
+            return _expand(source, "$", depth)
+        if isinstance(source, list):
+            return _document(source, depth)
+        if isinstance(source, bytes | bytearray | memoryview):
+            return _stream(io.BytesIO(bytes(source)), self)
+        if isinstance(source, str | os.PathLike):
+            return _path(source, self)
+        if hasattr(source, "read"):
+            return _stream(_binary(source), self)
         raise DocumentError(f"cannot read FHIR input from {type(source).__name__}", "$")
+
+
+def _path(source: str | os.PathLike[str], owner: Items) -> Iterator[Item]:
+    try:
+        handle = open(source, "rb")  # noqa: SIM115 - closed in the finally below
+    except OSError as error:
+        raise DocumentError(f"cannot read {source}: {error.strerror}", str(source)) from None
+    try:
+        yield from _stream(handle, owner)
+    finally:
+        handle.close()
 
 
 def _binary(handle: Any) -> IO[bytes]:
@@ -124,29 +124,28 @@ def _parse(data: bytes, label: str) -> Any:
 
 
 def _stream(handle: IO[bytes], owner: Items) -> Iterator[Item]:
-    """Decide between one JSON document and NDJSON from the first lines, then read."""
+    """Decide between one JSON document and NDJSON from the first lines; then read on."""
     lines = iter(handle)
     first, number = _next_line(lines, 0)
     depth = owner.max_depth
     if first is None:
         raise DocumentError("the input is empty", "$")
     if not first.lstrip().startswith(b"{"):
-        yield from _document(_parse(first + handle.read(), "$"), depth)
-        return
+        return _document(_parse(first + handle.read(), "$"), depth)
     try:
         head = orjson.loads(first)
     except orjson.JSONDecodeError:
-        yield from _document(_parse(first + handle.read(), "$"), depth)
-        return
+        return _document(_parse(first + handle.read(), "$"), depth)
     second, second_number = _next_line(lines, number)
     if second is None:
-        yield from _expand(head, "$", depth)
-        return
+        return _expand(head, "$", depth)
     owner.ndjson = True
-    yield from _expand(head, f"line {number}", depth)
     label = f"line {second_number}"
-    yield from _expand(_parse(second, label), label, depth)
-    yield from _ndjson(lines, second_number, owner)
+    return chain(
+        _expand(head, f"line {number}", depth),
+        _expand(_parse(second, label), label, depth),
+        _ndjson(lines, second_number, owner),
+    )
 
 
 def _document(value: Any, depth: int) -> Iterator[Item]:
