@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from itertools import chain
 from typing import IO, Any, NamedTuple
 
@@ -26,7 +27,7 @@ import orjson
 from legrules.errors import DocumentError, FHIRInputError
 from legrules.fhir.elements import JSON, json_type
 
-__all__ = ["DEFAULT_MAX_DEPTH", "Item", "Items", "Source"]
+__all__ = ["DEFAULT_MAX_DEPTH", "Item", "Items", "Source", "new_item"]
 
 #: How deeply Bundles may nest inside Bundles before the inner ones are skipped.
 DEFAULT_MAX_DEPTH = 16
@@ -49,6 +50,13 @@ class Item(NamedTuple):
     location: str
     skipped: str | None = None
     raw: bytes | None = None
+
+
+#: An Item from a 4-tuple, built in C (the named tuple's own __new__ is Python code,
+#: and one Item is made per resource read, two when spilling).
+new_item: Callable[[tuple[JSON, str, str | None, bytes | None]], Item] = partial(
+    tuple.__new__, Item
+)
 
 
 class Items:
@@ -179,7 +187,7 @@ def _ndjson(lines: Iterable[bytes], number: int, owner: Items) -> Iterator[Item]
         if value.__class__ is dict:
             rtype = value.get("resourceType")
             if rtype.__class__ is str and rtype and rtype != "Bundle":
-                yield Item(value, label, None, line if owner.keep_raw else None)
+                yield new_item((value, label, None, line if owner.keep_raw else None))
                 continue
         yield from _expand(value, label, depth)
 

@@ -36,7 +36,7 @@ from typing import IO, Literal
 import orjson
 
 from legrules.errors import FHIRInputError
-from legrules.fhir.containers import Item
+from legrules.fhir.containers import Item, new_item
 from legrules.fhir.elements import JSON, Coding
 from legrules.fhir.medications import medication_codings
 
@@ -271,7 +271,7 @@ def _read_back(db: sqlite3.Connection, handle: IO[bytes]) -> Iterator[Group]:
         for location, skipped, length in orjson.loads(meta):
             end = at + length
             resource: JSON = orjson.loads(chunk[at:end])
-            current.append(Item(resource, location, skipped))
+            current.append(new_item((resource, location, skipped, None)))
             at = end
     if current:
         yield key, current
