@@ -53,6 +53,8 @@ def test_wrong_json_types_name_the_element(element: str, value: Any, path: str) 
         ({"value": 72.0, "code": "/min", "system": 1}, "valueQuantity.system"),
         ({"value": 72.0, "code": "/h", "system": UCUM}, "valueQuantity.code"),
         ({"value": 1e6, "code": "/min", "system": UCUM}, "valueQuantity.value"),
+        ({"value": 10**400, "code": "/min", "system": UCUM}, "valueQuantity.value"),
+        ({"value": float("nan"), "code": "/min", "system": UCUM}, "valueQuantity.value"),
         ([72.0], "valueQuantity"),
         ("72 /min", "valueQuantity"),
     ],

@@ -8,8 +8,8 @@ the element (``Observation/abc.valueQuantity.code``) when it is wrong.
 
 from __future__ import annotations
 
-import math
 import re
+import sys
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -18,6 +18,8 @@ from legrules.errors import FHIRInputError
 __all__ = ["Coding", "Resource", "parse_datetime"]
 
 JSON = dict[str, Any]
+
+_LARGEST = sys.float_info.max
 Coding = tuple[str | None, str | None]
 
 _NAMES = {
@@ -113,7 +115,7 @@ class Resource:
             value = self._get(parent, key, int | float, at + key, "a number")
             if value is None:
                 return None
-        if not math.isfinite(value):
+        if not -_LARGEST <= value <= _LARGEST:  # math.isfinite overflows on a huge int
             raise self.error("expected a finite number", at + key)
         return float(value)
 

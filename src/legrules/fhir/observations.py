@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-import math
+import sys
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -260,7 +260,7 @@ def _quantity(
             (value.__class__ is float or value.__class__ is int)
             and code.__class__ is str
             and quantity.get("system") == UCUM
-            and math.isfinite(value)
+            and -_LARGEST <= value <= _LARGEST  # finite (math.isfinite overflows on huge ints)
         ):
             wanted = mapping.unit_annotation
             if wanted is not None and "{" not in code:
@@ -287,6 +287,7 @@ def _checked_quantity(
 
 
 _ACCEPTED: dict[str, frozenset[str]] = {}
+_LARGEST = sys.float_info.max
 
 
 def _accepted(finding: str) -> frozenset[str]:

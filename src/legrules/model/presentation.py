@@ -11,7 +11,7 @@ trace can say which input proved a criterion.
 from __future__ import annotations
 
 import enum
-import math
+import sys
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -141,12 +141,15 @@ class Finding:
     effective: datetime | None = attrs.field(default=None, validator=_aware)
 
 
+_LARGEST = sys.float_info.max
+
+
 def _finite(_: object, attribute: attrs.Attribute[Any], value: float) -> None:
     if value.__class__ is not float and (
         isinstance(value, bool) or not isinstance(value, int | float)
     ):
         raise InvalidValueError("must be a number", attribute.name)
-    if not math.isfinite(value):
+    if not -_LARGEST <= value <= _LARGEST:  # math.isfinite overflows on a huge int
         raise InvalidValueError("must be a finite number", attribute.name)
 
 
