@@ -145,3 +145,15 @@ def test_spilling_groups_an_interleaved_export_as_memory_does(
     assert spilled == summary(read_presentations(data, as_of=AS_OF, grouping="memory"))
     assert [patient for patient, _ in spilled] == first_seen
     assert all(len(references) == 8 for _, references in spilled)
+
+
+def test_each_warning_is_given_once_in_the_order_first_met() -> None:
+    """Repeated notes (two Observations without a time, twice each) are listed once."""
+    timeless = [obs(oid=oid) for oid in ("x", "y", "x", "y")]
+    for resource in timeless:
+        del resource["effectiveDateTime"]
+    warnings = read(*timeless).warnings
+    assert warnings == (
+        "Observation/x has no effective time; counted as current",
+        "Observation/y has no effective time; counted as current",
+    )

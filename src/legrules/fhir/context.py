@@ -104,6 +104,7 @@ class Collected:
     measurements: list[Measurement] = attrs.Factory(list)
     ignored: list[IgnoredInput] = attrs.Factory(list)
     warnings: list[str] = attrs.Factory(list)
+    _warned: set[str] = attrs.field(factory=set, init=False, repr=False)
 
     def ignore(self, reference: str, reason: str) -> None:
         """List *reference* as deliberately not used, with the reason."""
@@ -111,5 +112,6 @@ class Collected:
 
     def warn(self, message: str) -> None:
         """Record a warning for the caller (once)."""
-        if message not in self.warnings:
+        if message not in self._warned:  # a set: a list scan per warning is quadratic
+            self._warned.add(message)
             self.warnings.append(message)
