@@ -87,9 +87,9 @@ def test_naive_datetime_is_rejected() -> None:
         Finding("fever", Presence.ABSENT, effective=datetime(2026, 11, 1, 9, 0))
 
 
-@pytest.mark.parametrize("value", [float("nan"), float("inf"), True, "38"])
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), True, "38", 10**400, -(10**400)])
 def test_measurement_value_must_be_a_finite_number(value: object) -> None:
-    """NaN, infinity, booleans and strings are not measurement values."""
+    """NaN, infinity, integers too large for a float, booleans and strings are refused."""
     with pytest.raises(InvalidValueError):
         Measurement("temperature", value, "Cel")  # type: ignore[arg-type]
 

@@ -35,14 +35,14 @@ def read_patient(res: Resource, settings: Settings, out: Collected) -> None:
         out.warn(f"{res.label}: several Patient resources for one subject; the last wins")
     out.patient_id = res.id
     out.saw_patient = True
-    gender = res.string(data, "gender", "gender")
+    gender = res.string(data, "gender")
     if gender is not None:
         try:
             out.sex = Sex(gender)
         except ValueError:
             choices = ", ".join(s.value for s in Sex)
             raise res.error(f"expected one of {choices}, got {gender!r}", "gender") from None
-    birth = res.string(data, "birthDate", "birthDate")
+    birth = res.string(data, "birthDate")
     if birth is not None:
         try:
             parse_date(birth)
@@ -69,9 +69,7 @@ def read_condition(res: Resource, settings: Settings, out: Collected) -> None:
     )
     verification = _codes(res, "verificationStatus")
     clinical = _codes(res, "clinicalStatus")
-    when = res.when(data, "recordedDate", "recordedDate") or res.when(
-        data, "onsetDateTime", "onsetDateTime"
-    )
+    when = res.when(data, "recordedDate") or res.when(data, "onsetDateTime")
     if mapping is None:
         out.ignore(res.label, "no legrules concept for this Condition code")
         return

@@ -17,16 +17,17 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterable, Iterator
-from typing import IO, Any
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
+from itertools import chain
+from typing import IO, Any, NamedTuple
 
-import attrs
 import orjson
 
 from legrules.errors import DocumentError, FHIRInputError
 from legrules.fhir.elements import JSON, json_type
 
-__all__ = ["DEFAULT_MAX_DEPTH", "Item", "Items", "Source"]
+__all__ = ["DEFAULT_MAX_DEPTH", "Item", "Items", "Source", "new_item"]
 
 #: How deeply Bundles may nest inside Bundles before the inner ones are skipped.
 DEFAULT_MAX_DEPTH = 16
@@ -34,18 +35,28 @@ DEFAULT_MAX_DEPTH = 16
 Source = str | os.PathLike[str] | bytes | bytearray | IO[bytes] | IO[str] | JSON | list[Any]
 
 
-@attrs.frozen
-class Item:
+class Item(NamedTuple):
     """One resource and where it was found (its Bundle ``fullUrl``, a line, a path).
 
     The location labels a resource that has no id.  ``skipped`` holds the reason when
     the item stands for something that was not read (a Bundle nested too deeply);
-    ``resource`` is then empty.
+    ``resource`` is then empty.  ``raw`` is the NDJSON line the resource was parsed
+    from, kept only when the reader asks for it (to spill it to disk without
+    serialising the resource again).  A named tuple rather than an attrs class: one is
+    made per resource, twice when spilling, and a tuple costs half as much.
     """
 
     resource: JSON
     location: str
     skipped: str | None = None
+    raw: bytes | None = None
+
+
+#: An Item from a 4-tuple, built in C (the named tuple's own __new__ is Python code,
+#: and one Item is made per resource read, two when spilling).
+new_item: Callable[[tuple[JSON, str, str | None, bytes | None]], Item] = partial(
+    tuple.__new__, Item
+)
 
 
 class Items:
@@ -53,38 +64,41 @@ class Items:
 
     Iterate once.  ``ndjson`` tells, once the first item has been read, whether the
     source turned out to be NDJSON (and so may be too large to hold in memory).
+    Setting ``keep_raw`` then makes the NDJSON items that follow carry their line.
     """
 
     def __init__(self, source: Source, max_depth: int = DEFAULT_MAX_DEPTH) -> None:
         self.source = source
         self.max_depth = max_depth
         self.ndjson = False
+        self.keep_raw = False
 
     def __iter__(self) -> Iterator[Item]:
-        for value, label in _values(self.source, self):
-            yield from _expand(value, label, self.max_depth)
-
-
-def _values(source: Source, owner: Items) -> Iterator[tuple[Any, str]]:
-    if isinstance(source, dict):
-        yield source, "$"
-    elif isinstance(source, list):
-        yield from ((v, f"$[{i}]") for i, v in enumerate(source))
-    elif isinstance(source, bytes | bytearray | memoryview):
-        yield from _stream(io.BytesIO(bytes(source)), owner)
-    elif isinstance(source, str | os.PathLike):
-        try:
-            handle = open(source, "rb")  # noqa: SIM115 - closed in the finally below
-        except OSError as error:
-            raise DocumentError(f"cannot read {source}: {error.strerror}", str(source)) from None
-        try:
-            yield from _stream(handle, owner)
-        finally:
-            handle.close()
-    elif hasattr(source, "read"):
-        yield from _stream(_binary(source), owner)
-    else:
+        # A plain method handing back the innermost iterator: each generator layer
+        # between the NDJSON loop and the grouping would cost every resource a resume.
+        source, depth = self.source, self.max_depth
+        if isinstance(source, dict):
+            return _expand(source, "$", depth)
+        if isinstance(source, list):
+            return _document(source, depth)
+        if isinstance(source, bytes | bytearray | memoryview):
+            return _stream(io.BytesIO(bytes(source)), self)
+        if isinstance(source, str | os.PathLike):
+            return _path(source, self)
+        if hasattr(source, "read"):
+            return _stream(_binary(source), self)
         raise DocumentError(f"cannot read FHIR input from {type(source).__name__}", "$")
+
+
+def _path(source: str | os.PathLike[str], owner: Items) -> Iterator[Item]:
+    try:
+        handle = open(source, "rb")  # noqa: SIM115 - closed in the finally below
+    except OSError as error:
+        raise DocumentError(f"cannot read {source}: {error.strerror}", str(source)) from None
+    try:
+        yield from _stream(handle, owner)
+    finally:
+        handle.close()
 
 
 def _binary(handle: Any) -> IO[bytes]:
@@ -117,35 +131,37 @@ def _parse(data: bytes, label: str) -> Any:
         raise DocumentError(f"not valid JSON: {error}", label) from None
 
 
-def _stream(handle: IO[bytes], owner: Items) -> Iterator[tuple[Any, str]]:
-    """Decide between one JSON document and NDJSON from the first lines, then read."""
+def _stream(handle: IO[bytes], owner: Items) -> Iterator[Item]:
+    """Decide between one JSON document and NDJSON from the first lines; then read on."""
     lines = iter(handle)
     first, number = _next_line(lines, 0)
+    depth = owner.max_depth
     if first is None:
         raise DocumentError("the input is empty", "$")
     if not first.lstrip().startswith(b"{"):
-        yield from _document(_parse(first + handle.read(), "$"))
-        return
+        return _document(_parse(first + handle.read(), "$"), depth)
     try:
         head = orjson.loads(first)
     except orjson.JSONDecodeError:
-        yield from _document(_parse(first + handle.read(), "$"))
-        return
+        return _document(_parse(first + handle.read(), "$"), depth)
     second, second_number = _next_line(lines, number)
     if second is None:
-        yield head, "$"
-        return
+        return _expand(head, "$", depth)
     owner.ndjson = True
-    yield head, f"line {number}"
-    yield _parse(second, f"line {second_number}"), f"line {second_number}"
-    yield from _ndjson(lines, second_number)
+    label = f"line {second_number}"
+    return chain(
+        _expand(head, f"line {number}", depth),
+        _expand(_parse(second, label), label, depth),
+        _ndjson(lines, second_number, owner),
+    )
 
 
-def _document(value: Any) -> Iterator[tuple[Any, str]]:
+def _document(value: Any, depth: int) -> Iterator[Item]:
     if isinstance(value, list):
-        yield from ((v, f"$[{i}]") for i, v in enumerate(value))
+        for index, item in enumerate(value):
+            yield from _expand(item, f"$[{index}]", depth)
     else:
-        yield value, "$"
+        yield from _expand(value, "$", depth)
 
 
 def _next_line(lines: Iterator[bytes], number: int) -> tuple[bytes | None, int]:
@@ -156,11 +172,24 @@ def _next_line(lines: Iterator[bytes], number: int) -> tuple[bytes | None, int]:
     return None, number
 
 
-def _ndjson(lines: Iterable[bytes], number: int) -> Iterator[tuple[Any, str]]:
+def _ndjson(lines: Iterable[bytes], number: int, owner: Items) -> Iterator[Item]:
+    """One item a line; a plain resource (the bulk of any export) skips the general path."""
+    depth = owner.max_depth
     for line in lines:
         number += 1
-        if line.strip():
-            yield _parse(line, f"line {number}"), f"line {number}"
+        if not line or line.isspace():
+            continue
+        label = f"line {number}"
+        try:
+            value = orjson.loads(line)
+        except orjson.JSONDecodeError as error:
+            raise DocumentError(f"not valid JSON: {error}", label) from None
+        if value.__class__ is dict:
+            rtype = value.get("resourceType")
+            if rtype.__class__ is str and rtype and rtype != "Bundle":
+                yield new_item((value, label, None, line if owner.keep_raw else None))
+                continue
+        yield from _expand(value, label, depth)
 
 
 def _expand(value: Any, label: str, max_depth: int) -> Iterator[Item]:

@@ -9,7 +9,16 @@ import attrs
 from legrules.fhir.codes import Terminology
 from legrules.fhir.elements import Resource
 from legrules.fhir.versions import Semantics
-from legrules.model import Category, Concept, Finding, IgnoredInput, Measurement, Policy, Sex
+from legrules.model import (
+    Category,
+    Concept,
+    Finding,
+    IgnoredInput,
+    Measurement,
+    Policy,
+    Sex,
+    concept,
+)
 
 __all__ = ["Collected", "Settings"]
 
@@ -24,6 +33,9 @@ class Settings:
     sem: Semantics
 
     _windows: dict[str, timedelta | None] = attrs.field(factory=dict, init=False, eq=False)
+    _earliest: dict[str, tuple[Concept, datetime | None]] = attrs.field(
+        factory=dict, init=False, eq=False
+    )
 
     def window(self, concept: Concept) -> timedelta | None:
         """The look-back of *concept* (cached; see :meth:`_window`)."""
@@ -32,6 +44,23 @@ class Settings:
         except KeyError:
             result = self._windows[concept.id] = self._window(concept)
             return result
+
+    def lookback(self, finding: str) -> tuple[Concept, datetime | None]:
+        """The concept *finding* names, and the earliest effective time still counted.
+
+        ``None``: no limit.  An observation is too old when it is earlier than this
+        (``as_of`` minus the look-back :meth:`window`); cached per finding.
+        """
+        found = self._earliest.get(finding)
+        if found is None:
+            spec = concept(finding)
+            window = self.window(spec)
+            try:
+                earliest = None if window is None else self.as_of - window
+            except OverflowError:  # as_of within the window of year 1: nothing is older
+                earliest = None
+            found = self._earliest[finding] = (spec, earliest)
+        return found
 
     def _window(self, concept: Concept) -> timedelta | None:
         """How far back an observation of *concept* still counts (``None``: no limit).
@@ -75,6 +104,7 @@ class Collected:
     measurements: list[Measurement] = attrs.Factory(list)
     ignored: list[IgnoredInput] = attrs.Factory(list)
     warnings: list[str] = attrs.Factory(list)
+    _warned: set[str] = attrs.field(factory=set, init=False, repr=False)
 
     def ignore(self, reference: str, reason: str) -> None:
         """List *reference* as deliberately not used, with the reason."""
@@ -82,5 +112,6 @@ class Collected:
 
     def warn(self, message: str) -> None:
         """Record a warning for the caller (once)."""
-        if message not in self.warnings:
+        if message not in self._warned:  # a set: a list scan per warning is quadratic
+            self._warned.add(message)
             self.warnings.append(message)

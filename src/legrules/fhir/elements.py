@@ -8,8 +8,8 @@ the element (``Observation/abc.valueQuantity.code``) when it is wrong.
 
 from __future__ import annotations
 
-import math
 import re
+import sys
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -18,6 +18,8 @@ from legrules.errors import FHIRInputError
 __all__ = ["Coding", "Resource", "parse_datetime"]
 
 JSON = dict[str, Any]
+
+_LARGEST = sys.float_info.max
 Coding = tuple[str | None, str | None]
 
 _NAMES = {
@@ -37,7 +39,13 @@ def json_type(value: object) -> str:
 
 
 class Resource:
-    """One resource being read: its JSON, type, id and the label errors start with."""
+    """One resource being read: its JSON, type, id and the label errors start with.
+
+    Every accessor takes the element's *key* and ``at``, the path of its parent within
+    the resource (``""`` for the resource itself, else ending with a dot, such as
+    ``"valueQuantity."``).  The full path (``at + key``) is only built for an error
+    message: the reader calls these a dozen times per Observation.
+    """
 
     __slots__ = ("data", "id", "label", "type")
 
@@ -61,75 +69,108 @@ class Resource:
             raise self.error(f"expected {what}, got {json_type(value)}", path)
         return value
 
-    def obj(self, parent: JSON, key: str, path: str) -> JSON | None:
+    def obj(self, parent: JSON, key: str, at: str = "") -> JSON | None:
         """``parent[key]`` as a JSON object, or ``None`` when absent."""
         value = parent.get(key)
         if value is None or value.__class__ is dict:
             return value
-        result: JSON | None = self._get(parent, key, dict, path, "an object")
+        result: JSON | None = self._get(parent, key, dict, at + key, "an object")
         return result
 
-    def arr(self, parent: JSON, key: str, path: str) -> list[Any]:
+    def arr(self, parent: JSON, key: str, at: str = "") -> list[Any]:
         """``parent[key]`` as a JSON array (empty when absent)."""
-        result: list[Any] | None = self._get(parent, key, list, path, "an array")
+        value = parent.get(key)
+        if value.__class__ is list:
+            return value
+        result: list[Any] | None = self._get(parent, key, list, at + key, "an array")
         return result or []
 
-    def objects(self, parent: JSON, key: str, path: str) -> list[tuple[str, JSON]]:
+    def objects(self, parent: JSON, key: str, at: str = "") -> list[tuple[str, JSON]]:
         """The objects of array ``parent[key]`` with their paths."""
         items = []
-        for index, item in enumerate(self.arr(parent, key, path)):
+        for index, item in enumerate(self.arr(parent, key, at)):
+            path = f"{at}{key}[{index}]"
             if not isinstance(item, dict):
-                raise self.error(f"expected an object, got {json_type(item)}", f"{path}[{index}]")
-            items.append((f"{path}[{index}]", item))
+                raise self.error(f"expected an object, got {json_type(item)}", path)
+            items.append((path, item))
         return items
 
-    def string(self, parent: JSON, key: str, path: str) -> str | None:
+    def string(self, parent: JSON, key: str, at: str = "") -> str | None:
         """``parent[key]`` as a string, or ``None`` when absent."""
         value = parent.get(key)
         if value is None or value.__class__ is str:
             return value
-        result: str | None = self._get(parent, key, str, path, "a string")
+        result: str | None = self._get(parent, key, str, at + key, "a string")
         return result
 
-    def boolean(self, parent: JSON, key: str, path: str) -> bool | None:
+    def boolean(self, parent: JSON, key: str, at: str = "") -> bool | None:
         """``parent[key]`` as a boolean, or ``None`` when absent."""
-        result: bool | None = self._get(parent, key, bool, path, "a boolean")
+        result: bool | None = self._get(parent, key, bool, at + key, "a boolean")
         return result
 
-    def number(self, parent: JSON, key: str, path: str) -> float | None:
+    def number(self, parent: JSON, key: str, at: str = "") -> float | None:
         """``parent[key]`` as a finite number, or ``None`` when absent."""
-        value = self._get(parent, key, int | float, path, "a number")
-        if value is not None and not math.isfinite(value):
-            raise self.error("expected a finite number", path)
-        return None if value is None else float(value)
+        value = parent.get(key)
+        if value.__class__ is not float:
+            value = self._get(parent, key, int | float, at + key, "a number")
+            if value is None:
+                return None
+        if not -_LARGEST <= value <= _LARGEST:  # math.isfinite overflows on a huge int
+            raise self.error("expected a finite number", at + key)
+        return float(value)
 
     def codings(self, concept: JSON | None, path: str) -> list[Coding]:
-        """The (system, code) pairs of a CodeableConcept."""
+        """The (system, code) pairs of a CodeableConcept; *path* is the concept's own."""
         if concept is None:
             return []
+        items = concept.get("coding")
+        if items.__class__ is list:  # the usual shape in one pass; anything odd is re-checked
+            found: list[Coding] = []
+            for coding in items:
+                if coding.__class__ is not dict:
+                    break
+                system, code = coding.get("system"), coding.get("code")
+                if (system is not None and system.__class__ is not str) or (
+                    code is not None and code.__class__ is not str
+                ):
+                    break
+                found.append((system, code))
+            else:
+                return found
+        return self._codings(concept, path)
+
+    def _codings(self, concept: JSON, path: str) -> list[Coding]:
+        items = self.arr(concept, "coding", f"{path}.")
+        for index, coding in enumerate(items):
+            if not isinstance(coding, dict):
+                where = f"{path}.coding[{index}]"
+                raise self.error(f"expected an object, got {json_type(coding)}", where)
         return [
-            (self.string(c, "system", f"{p}.system"), self.string(c, "code", f"{p}.code"))
-            for p, c in self.objects(concept, "coding", f"{path}.coding")
+            (
+                self.string(coding, "system", f"{path}.coding[{index}]."),
+                self.string(coding, "code", f"{path}.coding[{index}]."),
+            )
+            for index, coding in enumerate(items)
         ]
 
-    def concept(self, parent: JSON, key: str) -> list[Coding]:
+    def concept(self, parent: JSON, key: str, at: str = "") -> list[Coding]:
         """The codings of the CodeableConcept ``parent[key]``."""
-        return self.codings(self.obj(parent, key, key), key)
+        return self.codings(self.obj(parent, key, at), at + key)
 
-    def when(self, parent: JSON, key: str, path: str) -> datetime | None:
+    def when(self, parent: JSON, key: str, at: str = "") -> datetime | None:
         """``parent[key]`` as a FHIR date, dateTime or instant (start of a partial date)."""
-        text = self.string(parent, key, path)
+        text = self.string(parent, key, at)
         if text is None:
             return None
         try:
             return parse_datetime(text)
         except ValueError as error:
-            raise self.error(str(error), path) from None
+            raise self.error(str(error), at + key) from None
 
-    def reference(self, parent: JSON, key: str) -> str | None:
+    def reference(self, parent: JSON, key: str, at: str = "") -> str | None:
         """The ``reference`` string of the Reference ``parent[key]``."""
-        ref = self.obj(parent, key, key)
-        return None if ref is None else self.string(ref, "reference", f"{key}.reference")
+        ref = self.obj(parent, key, at)
+        return None if ref is None else self.string(ref, "reference", f"{at}{key}.")
 
 
 _DATETIME = re.compile(

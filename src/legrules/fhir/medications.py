@@ -65,7 +65,7 @@ def read_medication(
 def _not_current(res: Resource, settings: Settings) -> str | None:
     """Why the record does not show current use, or ``None`` when it does."""
     data, sem = res.data, settings.sem
-    status = res.string(data, "status", "status")
+    status = res.string(data, "status")
     statement = res.type == "MedicationStatement"
     counts = sem.statement_counts | sem.statement_preliminary if statement else sem.request_counts
     ignored = sem.statement_ignored if statement else sem.request_ignored
@@ -75,7 +75,7 @@ def _not_current(res: Resource, settings: Settings) -> str | None:
         raise res.error(f"expected a {sem.name} {res.type} status, got {status!r}", "status")
     if statement:
         return _statement_reason(res, settings)
-    intent = res.string(data, "intent", "intent")
+    intent = res.string(data, "intent")
     if intent is not None and intent not in _ORDER_INTENTS:
         return f"intent {intent} is not an order"
     return None
@@ -83,16 +83,13 @@ def _not_current(res: Resource, settings: Settings) -> str | None:
 
 def _statement_reason(res: Resource, settings: Settings) -> str | None:
     data = res.data
-    adherence = res.obj(data, "adherence", "adherence")
+    adherence = res.obj(data, "adherence")
     if adherence is not None:
-        codes = [
-            c
-            for _, c in res.codings(res.obj(adherence, "code", "adherence.code"), "adherence.code")
-        ]
+        codes = [c for _, c in res.concept(adherence, "code", "adherence.")]
         if codes and not any(c and c.startswith("taking") for c in codes):
             return f"adherence {codes[0]}: not being taken"
-    period = res.obj(data, "effectivePeriod", "effectivePeriod")
-    end = None if period is None else res.when(period, "end", "effectivePeriod.end")
+    period = res.obj(data, "effectivePeriod")
+    end = None if period is None else res.when(period, "end", "effectivePeriod.")
     if end is not None and end < settings.as_of:
         return f"ended {end.isoformat()}, before as_of"
     return None
@@ -101,12 +98,12 @@ def _statement_reason(res: Resource, settings: Settings) -> str | None:
 def _when(res: Resource) -> datetime | None:
     data = res.data
     if res.type == "MedicationRequest":
-        return res.when(data, "authoredOn", "authoredOn")
-    when = res.when(data, "effectiveDateTime", "effectiveDateTime")
-    period = res.obj(data, "effectivePeriod", "effectivePeriod")
+        return res.when(data, "authoredOn")
+    when = res.when(data, "effectiveDateTime")
+    period = res.obj(data, "effectivePeriod")
     if when is None and period is not None:
-        when = res.when(period, "start", "effectivePeriod.start")
-    return when or res.when(data, "dateAsserted", "dateAsserted")
+        when = res.when(period, "start", "effectivePeriod.")
+    return when or res.when(data, "dateAsserted")
 
 
 def _codings(
@@ -123,7 +120,7 @@ def _codings(
             "medication",
         )
     if r5:
-        holder = res.obj(data, "medication", "medication") or {}
+        holder = res.obj(data, "medication") or {}
         concept_key, ref_key, path = "concept", "reference", "medication."
     elif r4:
         holder, concept_key, ref_key, path = (
@@ -134,10 +131,10 @@ def _codings(
         )
     else:
         raise res.error(f"a {res.type} needs the drug it is about", "medication")
-    codings = res.codings(res.obj(holder, concept_key, path + concept_key), path + concept_key)
-    ref = res.obj(holder, ref_key, path + ref_key)
+    codings = res.concept(holder, concept_key, path)
+    ref = res.obj(holder, ref_key, path)
     if ref is not None:
-        target = res.string(ref, "reference", f"{path}{ref_key}.reference")
+        target = res.string(ref, "reference", f"{path}{ref_key}.")
         found = _resolve(res, target, medications)
         if found is None:
             out.ignore(res.label, f"medication reference {target!r} not found in the input")
@@ -150,7 +147,7 @@ def _resolve(res: Resource, target: str | None, medications: Medications) -> lis
     if target is None:
         return None
     if target.startswith("#"):
-        for path, item in res.objects(res.data, "contained", "contained"):
+        for path, item in res.objects(res.data, "contained"):
             if item.get("resourceType") == "Medication" and item.get("id") == target[1:]:
                 inner = Resource(item, f"{res.label}.{path}")
                 return inner.concept(item, "code")

@@ -13,14 +13,25 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from legrules.errors import FHIRInputError, InputError
 from legrules.fhir.codes import AGE_CODES, UCUM, CodeMapping
 from legrules.fhir.context import Collected, Settings
-from legrules.fhir.elements import JSON, Resource
-from legrules.model import Finding, Kind, Laterality, Measurement, Presence, Source, concept
+from legrules.fhir.elements import JSON, Coding, Resource, parse_datetime
+from legrules.model import (
+    Concept,
+    Finding,
+    Kind,
+    Laterality,
+    Measurement,
+    Presence,
+    Source,
+    concept,
+)
 
 __all__ = ["effective", "read_observation", "side_of"]
 
@@ -31,35 +42,35 @@ _IGNORED = frozenset({"registered", "cancelled", "entered-in-error", "unknown"})
 def read_observation(res: Resource, settings: Settings, out: Collected) -> None:
     """Read one Observation into *out* (facts, or the reason it was ignored)."""
     data = res.data
-    status = res.string(data, "status", "status")
-    if status in _IGNORED:
-        out.ignore(res.label, f"status {status}")
-        return
-    if status not in _COUNTS:
+    status = data.get("status")
+    if status.__class__ is not str or status not in _COUNTS:
+        status = res.string(data, "status")
+        if status in _IGNORED:
+            out.ignore(res.label, f"status {status}")
+            return
         raise res.error(f"expected an Observation status, got {status!r}", "status")
     when = effective(res)
-    if settings.too_late(res, when, out):
+    if when is not None and when > settings.as_of and settings.too_late(res, when, out):
         return
-    source = Source(res.label, preliminary=status == "preliminary")
-    codings = res.concept(data, "code")
+    source = Source(res.label, None, status == "preliminary")
+    code = data.get("code")
+    codings = res.codings(code, "code") if code.__class__ is dict else res.concept(data, "code")
     if not codings and "code" not in data:
         raise res.error("an Observation needs a code", "code")
-    mapping = _mapping(codings, settings)
+    mapping = _mapping(codings, settings.terms.codes)
     if mapping is None and _special(res, codings, when, settings, out):
         return
-    before = len(out.findings) + len(out.measurements) + len(out.ignored)
+    ignored = len(out.ignored)
     side = side_of(res, settings) if "bodySite" in data else None
-    if mapping is not None:
-        _fact(res, data, "", mapping, (side, source, when), settings, out)
-    for path, component in (
-        res.objects(data, "component", "component") if "component" in data else ()
-    ):
-        sub = _mapping(
-            res.codings(res.obj(component, "code", f"{path}.code"), f"{path}.code"), settings
-        )
+    added = mapping is not None and _fact(
+        res, data, "", mapping, (side, source, when), settings, out
+    )
+    for path, component in res.objects(data, "component") if "component" in data else ():
+        sub = _mapping(res.concept(component, "code", f"{path}."), settings.terms.codes)
         if sub is not None:
-            _fact(res, component, f"{path}.", sub, (side, source, when), settings, out)
-    if len(out.findings) + len(out.measurements) + len(out.ignored) == before:
+            context = (side, source, when)
+            added = _fact(res, component, f"{path}.", sub, context, settings, out) or added
+    if not added and len(out.ignored) == ignored:  # neither a fact nor a reason recorded
         shown = ", ".join(f"{s or '-'}|{c or '-'}" for s, c in codings) or "none"
         out.ignore(res.label, f"no legrules concept for code {shown}")
 
@@ -67,22 +78,26 @@ def read_observation(res: Resource, settings: Settings, out: Collected) -> None:
 def effective(res: Resource) -> datetime | None:
     """When an Observation applies: effective[x] (a period's end), else ``issued``."""
     data = res.data
+    text = data.get("effectiveDateTime")
+    if text.__class__ is str:  # the usual element, read without the accessor calls
+        try:
+            return parse_datetime(text)
+        except ValueError as error:
+            raise res.error(str(error), "effectiveDateTime") from None
     for key in ("effectiveDateTime", "effectiveInstant"):
-        when = res.when(data, key, key)
+        when = res.when(data, key)
         if when is not None:
             return when
-    period = res.obj(data, "effectivePeriod", "effectivePeriod")
+    period = res.obj(data, "effectivePeriod")
     if period is not None:
-        end = res.when(period, "end", "effectivePeriod.end")
-        return end or res.when(period, "start", "effectivePeriod.start")
-    return res.when(data, "issued", "issued")
+        end = res.when(period, "end", "effectivePeriod.")
+        return end or res.when(period, "start", "effectivePeriod.")
+    return res.when(data, "issued")
 
 
-def _mapping(
-    codings: list[tuple[str | None, str | None]], settings: Settings
-) -> CodeMapping | None:
-    for system, code in codings:
-        found = settings.terms.finding_code(system, code)
+def _mapping(codings: list[Coding], codes: Mapping[Any, CodeMapping]) -> CodeMapping | None:
+    for coding in codings:
+        found = codes.get(coding)  # the same as terms.finding_code, without the call
         if found is not None:
             return found
     return None
@@ -100,7 +115,7 @@ def _special(
         out.ages.append((when, _age(res), res.label))
         return True
     if any(s in settings.terms.own_systems and c == "onset" for s, c in codings):
-        onset = res.when(res.data, "valueDateTime", "valueDateTime")
+        onset = res.when(res.data, "valueDateTime")
         if onset is None:
             raise res.error("an onset Observation needs valueDateTime", "valueDateTime")
         if onset > settings.as_of:
@@ -112,11 +127,11 @@ def _special(
 
 
 def _age(res: Resource) -> int:
-    quantity = res.obj(res.data, "valueQuantity", "valueQuantity")
+    quantity = res.obj(res.data, "valueQuantity")
     if quantity is None:
         raise res.error("an age Observation needs valueQuantity in years", "valueQuantity")
-    value = res.number(quantity, "value", "valueQuantity.value")
-    unit = res.string(quantity, "code", "valueQuantity.code")
+    value = res.number(quantity, "value", "valueQuantity.")
+    unit = res.string(quantity, "code", "valueQuantity.")
     if unit != "a":
         raise res.error(f"age must be in UCUM years ('a'), got {unit!r}", "valueQuantity.code")
     if value is None or not 0 <= value <= 130:
@@ -144,26 +159,30 @@ def _fact(
     context: Context,
     settings: Settings,
     out: Collected,
-) -> None:
-    spec = concept(mapping.finding)
+) -> bool:
+    """Record the fact *holder* states (``True``), or why not (in ``out.ignored``)."""
+    spec, earliest = settings.lookback(mapping.finding)
     side, source, when = context
-    window = settings.window(spec)
     if when is None:
         out.warn(f"{res.label} has no effective time; counted as current")
-    elif window is not None and settings.as_of - when > window:
+    elif earliest is not None and when < earliest:
+        window = settings.window(spec)
         out.ignore(res.label, f"{spec.id} older than the {_span(window)} look-back")
-        return
+        return False
     lateral = side if spec.lateral else None
     try:
         if spec.kind is Kind.BOOLEAN:
             state = _state(res, holder, prefix, mapping, settings, out)
-            if state is not None:
-                out.findings.append(Finding(spec.id, state, lateral, source, when))
-        else:
-            reading = _quantity(res, holder, prefix, mapping, out)
-            if reading is not None:
-                value, unit = reading
-                out.measurements.append(Measurement(spec.id, value, unit, lateral, source, when))
+            if state is None:
+                return False
+            out.findings.append(Finding(spec.id, state, lateral, source, when))
+            return True
+        reading = _quantity(res, holder, prefix, (mapping, spec), out)
+        if reading is None:
+            return False
+        value, unit = reading
+        out.measurements.append(Measurement(spec.id, value, unit, lateral, source, when))
+        return True
     except FHIRInputError:
         raise
     except InputError as error:  # the model rejected the value (implausible, wrong unit)
@@ -191,19 +210,16 @@ def _state(
     out: Collected,
 ) -> Presence | None:
     if holder.get("dataAbsentReason") is not None:
-        res.obj(holder, "dataAbsentReason", f"{prefix}dataAbsentReason")
+        res.obj(holder, "dataAbsentReason", prefix)
         return Presence.UNKNOWN
     keys = _values(holder)
     if not keys:
         stated: Presence | None = Presence.PRESENT
     elif keys == ["valueBoolean"]:
-        flag = res.boolean(holder, "valueBoolean", f"{prefix}valueBoolean")
+        flag = res.boolean(holder, "valueBoolean", prefix)
         stated = Presence.PRESENT if flag else Presence.ABSENT
     elif keys == ["valueCodeableConcept"]:
-        codings = res.codings(
-            res.obj(holder, "valueCodeableConcept", f"{prefix}valueCodeableConcept"),
-            f"{prefix}valueCodeableConcept",
-        )
+        codings = res.concept(holder, "valueCodeableConcept", prefix)
         states = {settings.terms.value_state(*c) for c in codings} - {None}
         stated = states.pop() if len(states) == 1 else None
     else:
@@ -228,33 +244,65 @@ def _asserted(
 
 
 def _quantity(
-    res: Resource, holder: JSON, prefix: str, mapping: CodeMapping, out: Collected
+    res: Resource, holder: JSON, prefix: str, meaning: tuple[CodeMapping, Concept], out: Collected
 ) -> tuple[float, str] | None:
-    spec = concept(mapping.finding)
+    mapping, spec = meaning
     if holder.get("dataAbsentReason") is not None:
         out.ignore(res.label, f"{prefix}dataAbsentReason: {spec.id} not measured")
         return None
     if "valueInteger" in holder and spec.unit in ("{score}", "1"):
-        value = res.number(holder, "valueInteger", f"{prefix}valueInteger")
+        value = res.number(holder, "valueInteger", prefix)
         return (value, spec.unit) if value is not None else None
-    path = f"{prefix}valueQuantity"
-    quantity = res.obj(holder, "valueQuantity", path)
+    quantity = holder.get("valueQuantity")
+    if quantity.__class__ is dict:  # the usual shape, checked without the general path
+        value, code = quantity.get("value"), quantity.get("code")
+        if (
+            (value.__class__ is float or value.__class__ is int)
+            and code.__class__ is str
+            and quantity.get("system") == UCUM
+            and -_LARGEST <= value <= _LARGEST  # finite (math.isfinite overflows on huge ints)
+        ):
+            wanted = mapping.unit_annotation
+            if wanted is not None and "{" not in code:
+                code += wanted  # a D-dimer code names FEU or DDU; the unit then needs no brace
+                wanted = None
+            if wanted is None and code in (_ACCEPTED.get(spec.id) or _accepted(spec.id)):
+                return float(value), code
+    return _checked_quantity(res, holder, prefix, mapping, spec)
+
+
+def _checked_quantity(
+    res: Resource, holder: JSON, prefix: str, mapping: CodeMapping, spec: Concept
+) -> tuple[float, str]:
+    quantity = res.obj(holder, "valueQuantity", prefix)
     if quantity is None:
-        raise res.error(f"{spec.id} needs a valueQuantity with a UCUM unit", path)
-    value = res.number(quantity, "value", f"{path}.value")
+        raise res.error(
+            f"{spec.id} needs a valueQuantity with a UCUM unit", f"{prefix}valueQuantity"
+        )
+    at = prefix + "valueQuantity."
+    value = res.number(quantity, "value", at)
     if value is None:
-        raise res.error(f"{spec.id} needs a value", f"{path}.value")
-    return value, _unit(res, quantity, path, mapping)
+        raise res.error(f"{spec.id} needs a value", f"{at}value")
+    return value, _unit(res, quantity, at, mapping)
 
 
-def _unit(res: Resource, quantity: JSON, path: str, mapping: CodeMapping) -> str:
-    spec = concept(mapping.finding)
-    system = res.string(quantity, "system", f"{path}.system")
-    code = res.string(quantity, "code", f"{path}.code")
+_ACCEPTED: dict[str, frozenset[str]] = {}
+_LARGEST = sys.float_info.max
+
+
+def _accepted(finding: str) -> frozenset[str]:
+    """The units a quantity concept accepts, as a set (the vocabulary never changes)."""
+    found = _ACCEPTED[finding] = frozenset(concept(finding).accepted_units())
+    return found
+
+
+def _unit(res: Resource, quantity: JSON, at: str, mapping: CodeMapping) -> str:
+    system = res.string(quantity, "system", at)
+    code = res.string(quantity, "code", at)
     if system is not None and system != UCUM:
-        raise res.error(f"unit system must be UCUM ({UCUM}), got {system!r}", f"{path}.system")
+        raise res.error(f"unit system must be UCUM ({UCUM}), got {system!r}", f"{at}system")
     if code is None:
-        raise res.error(f"{spec.id} needs a UCUM unit code", f"{path}.code")
+        raise res.error(f"{mapping.finding} needs a UCUM unit code", f"{at}code")
     wanted = mapping.unit_annotation
     if wanted is not None:
         brace = code.find("{")
@@ -262,12 +310,13 @@ def _unit(res: Resource, quantity: JSON, path: str, mapping: CodeMapping) -> str
             code += wanted
         elif code[brace:] != wanted:
             raise res.error(
-                f"unit {code!r} contradicts the code {mapping.code} ({wanted})", f"{path}.code"
+                f"unit {code!r} contradicts the code {mapping.code} ({wanted})", f"{at}code"
             )
-    accepted = spec.accepted_units()
-    if code not in accepted:
+    if code not in (_ACCEPTED.get(mapping.finding) or _accepted(mapping.finding)):
+        accepted = concept(mapping.finding).accepted_units()
         choices = ", ".join(repr(u) for u in accepted)
         raise res.error(
-            f"unit {code!r} is not accepted for {spec.id}; use one of {choices}", f"{path}.code"
+            f"unit {code!r} is not accepted for {mapping.finding}; use one of {choices}",
+            f"{at}code",
         )
     return code

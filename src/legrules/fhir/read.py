@@ -125,6 +125,7 @@ def read_presentation(
     )
     medications: Medications = {}
     groups = list(group(Items(source, max_depth), "memory", medications))
+    readers = _readers(medications)
     patients = [key for key, _ in groups if key is not None]
     if len(patients) > 1:
         raise FHIRInputError(
@@ -132,7 +133,7 @@ def read_presentation(
         )
     key = patients[0] if patients else None
     merged = [item for _, members in groups for item in members]
-    result = _read_group(key, merged, options, medications)
+    result = _read_group(key, merged, options, readers)
     if patients and len(groups) > 1:
         note = "resources with no subject were read as this patient's"
         return attrs.evolve(result, warnings=(*result.warnings, note))
@@ -172,10 +173,12 @@ def read_presentations(
     stream = iter(items)
     first = next(stream, None)
     how: Grouping = grouping or ("spill" if items.ndjson else "memory")
+    items.keep_raw = how == "spill"  # spilled lines are stored as read, not re-serialised
     medications: Medications = {}
+    readers = _readers(medications)
     everything: Iterable[Item] = chain([] if first is None else [first], stream)
     for key, members in group(everything, how, medications):
-        yield _read_group(key, members, options, medications)
+        yield _read_group(key, members, options, readers)
 
 
 Reader = Callable[[Resource, Settings, Collected], None]
@@ -195,21 +198,39 @@ def _readers(medications: Medications) -> dict[str, Reader]:
 
 
 def _read_group(
-    key: str | None, items: list[Item], options: _Options, medications: Medications
+    key: str | None, items: list[Item], options: _Options, readers: dict[str, Reader]
 ) -> ReadResult:
     out = Collected()
-    readers = _readers(medications)
+    settings = options.settings
+    direct = options.on_error == "raise" and not options.strict
     for item in items:
         if item.skipped is not None:
             out.ignore(item.location, item.skipped)
             out.warn(f"{item.location}: {item.skipped}")
             continue
         res = Resource(item.resource, item.location)
-        _read_one(res, readers, options, out)
-    return _assemble(key, out, options.settings)
+        reader = readers.get(res.type) if direct else None
+        if reader is not None:  # the common case, without the strict and skip wrappers
+            reader(res, settings, out)
+        else:
+            _read_one(res, readers, options, out)
+    return _assemble(key, out, settings)
+
+
+def _dispatch(res: Resource, readers: dict[str, Reader], options: _Options, out: Collected) -> None:
+    if options.strict:
+        validate(res, options.version)
+    reader = readers.get(res.type)
+    if reader is None:
+        out.ignore(res.label, f"{res.type} is not read by legrules")
+        return
+    reader(res, options.settings, out)
 
 
 def _read_one(res: Resource, readers: dict[str, Reader], options: _Options, out: Collected) -> None:
+    if options.on_error == "raise":
+        _dispatch(res, readers, options, out)
+        return
     sizes = (
         len(out.findings),
         len(out.measurements),
@@ -218,16 +239,8 @@ def _read_one(res: Resource, readers: dict[str, Reader], options: _Options, out:
         len(out.onsets),
     )
     try:
-        if options.strict:
-            validate(res, options.version)
-        reader = readers.get(res.type)
-        if reader is None:
-            out.ignore(res.label, f"{res.type} is not read by legrules")
-            return
-        reader(res, options.settings, out)
+        _dispatch(res, readers, options, out)
     except FHIRInputError as error:
-        if options.on_error == "raise":
-            raise
         del out.findings[sizes[0] :], out.measurements[sizes[1] :], out.ignored[sizes[2] :]
         del out.ages[sizes[3] :], out.onsets[sizes[4] :]
         out.ignore(res.label, f"invalid: {error}")
