@@ -39,14 +39,8 @@ def _facts(evidence: tuple[Evidence, ...]) -> str:
 
 def _score(result: ScoreResult) -> str:
     side = f" {result.laterality.value}" if result.laterality else ""
-    if result.value is not None:
-        shown = f"{result.value:g}"
-    elif result.min is not None and result.max is not None:
-        shown = f"between {result.min:g} and {result.max:g}"
-    else:
-        shown = "not determinable"
     klass = f" ({result.class_})" if result.class_ else ""
-    return f"  {result.id}{side}: {shown}{klass}"
+    return f"  {result.id}{side}: {result.shown}{klass}"
 
 
 def render_text(assessment: Assessment) -> str:

@@ -178,6 +178,15 @@ class ScoreResult:
     evidence: tuple[Evidence, ...] = ()
     missing: tuple[str, ...] = ()
 
+    @property
+    def shown(self) -> str:
+        """The value, or the range ``"a to b"``, or ``"not determinable"``, for people."""
+        if self.value is not None:
+            return f"{self.value:g}"
+        if self.min is not None and self.max is not None:
+            return f"{self.min:g} to {self.max:g}"
+        return "not determinable"
+
 
 @attrs.frozen
 class DifferentialResult:

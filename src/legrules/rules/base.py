@@ -187,13 +187,7 @@ class ScoreRule(_RuleBase):
 
 def _score_conclusion(result: ScoreResult) -> str:
     side = f"{result.laterality.value}: " if result.laterality else ""
-    if result.value is not None:
-        shown = f"{result.value:g}"
-    elif result.min is not None and result.max is not None:
-        shown = f"{result.min:g} to {result.max:g}"
-    else:
-        shown = "not determinable"
-    return f"{side}{shown}" + (f" ({result.class_})" if result.class_ else "")
+    return f"{side}{result.shown}" + (f" ({result.class_})" if result.class_ else "")
 
 
 @attrs.frozen

@@ -258,7 +258,7 @@ class ScoreIs(Expr):
         outcomes = []
         for result in ctx.score(self.score):
             low, high = result.min, result.max
-            shown = _score_text(result.value, low, high)
+            shown = result.shown
             evidence = (Evidence(self.score, shown, result.laterality),)
             if low is None or high is None:
                 outcomes.append(Outcome(Tri.UNKNOWN, (), result.missing or (self.score,)))
@@ -277,14 +277,6 @@ class ScoreIs(Expr):
 
     def reads(self) -> tuple[str, ...]:  # noqa: D102
         return (self.score,)
-
-
-def _score_text(value: float | None, low: float | None, high: float | None) -> str:
-    if value is not None:
-        return f"{value:g}"
-    if low is None or high is None:
-        return "not determinable"
-    return f"{low:g} to {high:g}"
 
 
 @attrs.frozen
