@@ -196,8 +196,8 @@ class DrawChooser:
 
 
 def known_findings(draw: st.DrawFn, ids: Sequence[str]) -> list[Finding]:
-    """A known state (present or absent) for every concept in *ids*, on every leg."""
-    known = st.sampled_from([Presence.PRESENT, Presence.ABSENT])
+    """A known state for every concept in *ids*, on every leg; most are absent, as in life."""
+    known = st.integers(0, 11).map(lambda i: Presence.PRESENT if i == 11 else Presence.ABSENT)
     result = []
     for cid in ids:
         if VOCABULARY[cid].lateral and draw(st.booleans()):
