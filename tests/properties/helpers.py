@@ -101,8 +101,10 @@ def score_weight(rule: ScoreRule, criterion: str) -> int:
 
 
 def finding_polarity(ruleset: RuleSet) -> dict[str, set[int]]:
-    """For each finding, whether being present pushes toward (+1) or away from (-1) a
-    more urgent disposition, read off the expression trees of red flags and differentials.
+    """Whether each finding, present, pushes toward (+1) or away from (-1) more urgency.
+
+    Read off the expression trees of red flags and differentials (through the scores and
+    rules they read).
 
     A finding with both signs is *mixed*: stating it can legitimately settle a red flag
     as not met (``injury`` rules out ``sudden-severe-pain`` but supports
@@ -151,7 +153,9 @@ def _walk_score(expr: ScoreIs, sign: int, ruleset: RuleSet, out: dict[str, set[i
             _walk(criterion.expr, direction * weight, ruleset, out)
 
 
-def ids_with(polarity: dict[str, set[int]], signs: Iterable[int], universe: Iterable[str]) -> list[str]:
+def ids_with(
+    polarity: dict[str, set[int]], signs: Iterable[int], universe: Iterable[str]
+) -> list[str]:
     """The ids in *universe* whose polarity is exactly *signs* (unused ids count as +1)."""
     wanted = set(signs)
     return sorted(i for i in universe if (polarity.get(i) or {1}) == wanted)

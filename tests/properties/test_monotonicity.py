@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from legrules import assess
 from legrules.model import Disposition, Policy, Presentation, Status, Tri
+from legrules.rules.base import RedFlagRule
 from legrules.rules.logic import Present, RedFlagIs
 from legrules.rules.registry import RuleSet
 from legrules.strategies import BOOLEAN_IDS, presentations
@@ -30,7 +31,7 @@ MIXED = ids_with(_POLARITY, [1, -1], BOOLEAN_IDS)
 
 
 def test_lowers_treats_undetermined_to_self_care_as_lowering() -> None:
-    """Undetermined -> self-care lowers; undetermined -> urgent and self-care -> undetermined do not."""
+    """Undetermined to self-care lowers; to urgent does not; self-care to undetermined does not."""
     assert lowers(Disposition.UNDETERMINED, Disposition.SELF_CARE)
     assert not lowers(Disposition.UNDETERMINED, Disposition.URGENT)
     assert not lowers(Disposition.SELF_CARE, Disposition.UNDETERMINED)
@@ -88,7 +89,7 @@ def test_unknown_finding_turning_present_never_lowers_disposition(data: st.DataO
 def test_unknown_finding_turning_absent_never_lowers_when_absence_raises(
     data: st.DataObject,
 ) -> None:
-    """A finding whose absence raises concern (alternative diagnosis), turned absent, never lowers."""
+    """A finding whose absence raises concern, turned from unknown to absent, never lowers."""
     cid = data.draw(st.sampled_from(LOWERING), label="finding")
     p = some_presentation(data, cid)
     q = _state(data, p, cid, Tri.NOT_MET, SHIPPED)
@@ -111,4 +112,5 @@ def test_adding_a_met_red_flag_never_lowers_disposition(
     before, after = assess(p, ruleset=ruleset), assess(q, ruleset=ruleset)
     assert after.red_flag(flag.id).status is Status.MET
     assert not lowers(before.disposition, after.disposition)
-    assert after.disposition.rank <= flag.level.rank  # type: ignore[attr-defined]
+    assert isinstance(flag, RedFlagRule)
+    assert after.disposition.rank <= flag.level.rank

@@ -118,8 +118,9 @@ def _make_converter() -> cattrs.Converter:
     conv.register_unstructure_hook(datetime, _unstructure_datetime)
     conv.register_structure_hook(Policy, _structure_policy)
     conv.register_unstructure_hook(Policy, lambda p: p.as_dict())
-    # Presentation documents omit what is unknown or unset, so they stay short.
-    for cls in (Presentation, Patient, Finding, Measurement, Source):
+    # Presentation documents omit what is unknown or unset, so they stay short.  Leaves
+    # first: cattrs binds the hooks of nested classes when it generates the outer one.
+    for cls in (Source, Finding, Measurement, Patient, Presentation):
         conv.register_unstructure_hook(
             cls, make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True)
         )
@@ -199,6 +200,9 @@ def dump_presentation(presentation: Presentation) -> dict[str, Any]:
 def load_assessment(data: bytes | str | dict[str, Any]) -> Assessment:
     """Load an assessment document, for example one stored by a research pipeline."""
     parsed = parse_json(data) if isinstance(data, bytes | str) else data
+    if isinstance(parsed, dict) and "cds_indicator" in parsed:
+        # Written by dump_assessment but derived from the disposition, so not a field.
+        parsed = {k: v for k, v in parsed.items() if k != "cds_indicator"}
     return structure(parsed, Assessment)
 
 

@@ -6,7 +6,7 @@ import functools
 import math
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta, timezone
-from typing import TypeVar
+from typing import Any, Protocol, TypeVar
 
 from hypothesis import strategies as st
 
@@ -172,10 +172,18 @@ def policies() -> st.SearchStrategy[Policy]:
     )
 
 
+class Draw(Protocol):
+    """Anything that draws from a strategy: a ``@composite`` draw or ``st.data().draw``."""
+
+    def __call__(self, strategy: st.SearchStrategy[T], label: Any = None, /) -> T:
+        """A value drawn from *strategy*."""
+        ...
+
+
 class DrawChooser:
     """The solver's choices (order of alternatives, values), drawn by hypothesis."""
 
-    def __init__(self, draw: st.DrawFn) -> None:
+    def __init__(self, draw: Draw) -> None:
         self._draw = draw
 
     def order(self, items: Sequence[T]) -> list[T]:
