@@ -65,7 +65,8 @@ class InputError(LegrulesError, ValueError):
 
 
 def _copy_error(error: InputError) -> InputError:
-    clone = object.__new__(type(error))
+    # Exceptions must be created by BaseException.__new__ (object.__new__ refuses them).
+    clone = type(error).__new__(type(error))
     clone.__dict__.update(error.__dict__)
     clone.args = error.args
     return clone

@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args, get_origin
 
 import attrs
 import cattrs
 import orjson
+from cattrs.cols import homogenous_tuple_structure_factory
 from cattrs.errors import (
     ClassValidationError,
     ForbiddenExtraKeysError,
@@ -108,8 +109,42 @@ def _structure_policy(value: Any, _: Any) -> Policy:
     return Policy.from_dict(value)
 
 
+def _is_array(kind: Any) -> bool:
+    args = get_args(kind)
+    return get_origin(kind) is tuple and len(args) == 2 and args[1] is Ellipsis
+
+
+def _array_hook(kind: Any, conv: cattrs.BaseConverter) -> Callable[[Any, Any], Any]:
+    """Structure ``tuple[X, ...]`` from a JSON array only (cattrs would iterate a string)."""
+    items = homogenous_tuple_structure_factory(kind, conv)
+
+    def structure(value: Any, target: Any) -> Any:
+        if not isinstance(value, list):
+            raise InvalidValueError(f"expected an array, got {_json_type(value)}")
+        return items(value, target)
+
+    return structure
+
+
+def _objects_only(hook: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    """Wrap a hook for an attrs class so that anything but a JSON object is refused."""
+
+    def structure(value: Any, target: Any) -> Any:
+        if not isinstance(value, dict):
+            raise InvalidValueError(f"expected an object, got {_json_type(value)}")
+        return hook(value, target)
+
+    return structure
+
+
+def _object_hook(kind: type, conv: cattrs.Converter) -> Callable[[Any, Any], Any]:
+    return _objects_only(conv.gen_structure_attrs_fromdict(kind))
+
+
 def _make_converter() -> cattrs.Converter:
     conv = cattrs.Converter(detailed_validation=True, forbid_extra_keys=True)
+    conv.register_structure_hook_factory(_is_array, _array_hook)
+    conv.register_structure_hook_factory(attrs.has, _object_hook)
     conv.register_structure_hook(float, _strict(float, "a number"))
     conv.register_structure_hook(int, _strict(int, "a whole number"))
     conv.register_structure_hook(str, _strict(str, "a string"))
@@ -129,8 +164,10 @@ def _make_converter() -> cattrs.Converter:
     )
     conv.register_structure_hook(
         ScoreResult,
-        make_dict_structure_fn(
-            ScoreResult, conv, class_=override(rename="class"), _cattrs_forbid_extra_keys=True
+        _objects_only(
+            make_dict_structure_fn(
+                ScoreResult, conv, class_=override(rename="class"), _cattrs_forbid_extra_keys=True
+            )
         ),
     )
     return conv
@@ -186,9 +223,24 @@ def dumps(document: Any) -> bytes:
 
 
 def load_presentation(data: bytes | str | dict[str, Any]) -> Presentation:
-    """Load a presentation document (JSON text or an already parsed object)."""
+    """Load a presentation document (JSON text or an already parsed object).
+
+    ``null`` is refused, as the schema refuses it: an unknown or unset value is left out.
+    """
     parsed = parse_json(data) if isinstance(data, bytes | str) else data
+    _refuse_null(parsed, "$")
     return structure(parsed, Presentation)
+
+
+def _refuse_null(node: Any, path: str) -> None:
+    if node is None:
+        raise InvalidValueError("null is not allowed here; leave the key out instead", path)
+    if isinstance(node, dict):
+        for key, value in node.items():
+            _refuse_null(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            _refuse_null(value, f"{path}[{index}]")
 
 
 def dump_presentation(presentation: Presentation) -> dict[str, Any]:
