@@ -180,7 +180,7 @@ converter: cattrs.Converter = _make_converter()
 def _first_error(error: BaseException, path: str) -> InputError:
     """Find the first leaf error in a cattrs exception tree and give it its JSON path."""
     if isinstance(error, ForbiddenExtraKeysError):
-        keys = ", ".join(sorted(error.extra_fields))
+        keys = ", ".join(orjson.dumps(k).decode() for k in sorted(error.extra_fields))
         return InvalidValueError(f"unknown key(s): {keys}", path)
     if isinstance(error, ClassValidationError | IterableValidationError):
         with_notes, without = error.group_exceptions()
@@ -232,15 +232,25 @@ def load_presentation(data: bytes | str | dict[str, Any]) -> Presentation:
     return structure(parsed, Presentation)
 
 
-def _refuse_null(node: Any, path: str) -> None:
-    if node is None:
-        raise InvalidValueError("null is not allowed here; leave the key out instead", path)
-    if isinstance(node, dict):
-        for key, value in node.items():
-            _refuse_null(value, f"{path}.{key}")
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            _refuse_null(value, f"{path}[{index}]")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
+
+def _step(key: str) -> str:
+    """A JSON-path step for *key*: ``.name``, or ``["any text"]`` quoted as JSON."""
+    return f".{key}" if _NAME.fullmatch(key) else f"[{orjson.dumps(key).decode()}]"
+
+
+def _refuse_null(document: Any, root: str) -> None:
+    # Iterative, so that deeply nested input cannot exhaust the interpreter's stack.
+    stack = [(document, root)]
+    while stack:
+        node, path = stack.pop()
+        if node is None:
+            raise InvalidValueError("null is not allowed here; leave the key out instead", path)
+        if isinstance(node, dict):
+            stack.extend((v, path + _step(k)) for k, v in reversed(node.items()))
+        elif isinstance(node, list):
+            stack.extend((v, f"{path}[{i}]") for i, v in reversed(list(enumerate(node))))
 
 
 def dump_presentation(presentation: Presentation) -> dict[str, Any]:
