@@ -46,18 +46,6 @@ SCALARS = st.one_of(
     st.text(max_size=8),
     st.sampled_from(WORDS),
 )
-KEYS = ("patient", "findings", "measurements", "onset", "as_of", "ignored")
-
-SCALARS = st.one_of(
-    st.none(),
-    st.booleans(),
-    st.integers(),
-    st.integers(-(2**70), 2**70),
-    st.floats(allow_nan=False, allow_infinity=False),
-    st.sampled_from([0, -1, 1e308, -1e-308, 130, 131, 38.0, 0.9, 1e16]),
-    st.text(max_size=12),
-    st.sampled_from(WORDS),
-)
 KEYS = st.sampled_from(WORDS) | st.text(max_size=8)
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 
-from legrules import InputError, Presentation, load_presentation
+from legrules import DocumentError, InputError, Presentation, load_presentation
 from legrules.model.documents import parse_json
 from tests.conftest import FUZZ_EXAMPLES
 from tests.fuzz.inputs import documents, raw_bytes
@@ -20,9 +21,9 @@ def outcome(data: Any) -> Presentation | InputError:
     try:
         return load_presentation(data)
     except InputError as error:
-        assert error.path.startswith("$"), error.path
-        assert "\n" not in str(error)
-        return error
+        refusal = error
+    assert refusal.path.startswith("$"), refusal.path
+    return refusal
 
 
 @FUZZ
@@ -61,7 +62,6 @@ def test_deeply_nested_input_is_an_input_error_not_a_crash() -> None:
 def test_parse_json_maps_every_syntax_error_to_a_document_error() -> None:
     """Malformed JSON text is a DocumentError at the root."""
     for text in (b"", b"{", b"\xff", b"[1,]", b"1e400x"):
-        try:
+        with pytest.raises(DocumentError) as caught:
             parse_json(text)
-        except InputError as error:
-            assert error.path == "$"
+        assert caught.value.path == "$"
