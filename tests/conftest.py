@@ -49,3 +49,8 @@ settings.load_profile(profile_name())
 
 #: Generated inputs per fuzzed entry point: at least 10,000 in ``make test``.
 FUZZ_EXAMPLES = {"ci": 10_000, "dev": 2_000, "thorough": 100_000}[profile_name()]
+
+
+def scaled(examples: int) -> int:
+    """*examples* for the ci profile, more under dev and thorough (for costly tests)."""
+    return examples * {"ci": 1, "dev": 3, "thorough": 30}[profile_name()]
