@@ -37,12 +37,15 @@ $(TESTDATA):
 demo: $(STAMP)
 	$(BIN)/legrules assess $(DEMO) --format text --as-of 2026-11-20T10:00:00+00:00
 
+# Only the folders that exist (some arrive with their own branches).
+PY_DIRS := $(wildcard src tests benchmarks examples docs tools fuzz)
+
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks examples docs
-	$(BIN)/ruff format --check src tests benchmarks examples docs
+	$(BIN)/ruff check $(PY_DIRS)
+	$(BIN)/ruff format --check $(PY_DIRS)
 
 typecheck: $(STAMP)
-	$(BIN)/mypy
+	$(BIN)/mypy $(wildcard src/legrules tests benchmarks examples)
 
 pytest: $(STAMP) $(TESTDATA)
 	$(BIN)/pytest -q
