@@ -60,6 +60,7 @@ from legrules.rules.logic import (
 )
 from legrules.rules.registry import RuleSet
 from legrules.strategies._choices import Chooser, Region, in_unit, inside, region_for
+from legrules.strategies._stated import BOTH_LEGS, stated_sides
 
 __all__ = ["Solver", "rule_target", "transitive_reads"]
 
@@ -95,6 +96,7 @@ class Solver:
         self.as_of = as_of
         self.policy = policy
         self.ruleset = ruleset
+        self._reads: dict[Expr, frozenset[str]] = {}
 
     # -- evaluation -------------------------------------------------------------------
 
@@ -125,11 +127,18 @@ class Solver:
         if outcome.tri is want:
             yield p
             return
-        if outcome.tri is not Tri.UNKNOWN:
+        if outcome.tri is not Tri.UNKNOWN and not self._open(expr, p):
             return
         for candidate in self._construct(expr, want, p):
             if self.evaluate(expr, candidate).tri is want:
                 yield candidate
+
+    def _open(self, expr: Expr, p: Presentation) -> bool:
+        """Whether some fact *expr* depends on is not yet stated in *p*."""
+        reads = self._reads.get(expr)
+        if reads is None:
+            reads = self._reads[expr] = transitive_reads(self.ruleset, expr)
+        return any(stated_sides(p, cid, self.as_of) != BOTH_LEGS for cid in reads)
 
     def _construct(self, expr: Expr, want: Tri, p: Presentation) -> Iterator[Presentation]:
         if isinstance(expr, Not):
@@ -181,9 +190,8 @@ class Solver:
             return [None]
         if expr.side is not None:
             return [expr.side]
-        unknown = [
-            s for s in SIDES if self.evaluate(attrs.evolve(expr, side=s), p).tri is Tri.UNKNOWN
-        ]
+        stated = stated_sides(p, expr.cid, self.as_of)
+        unknown = [s for s in SIDES if s not in stated]
         if len(unknown) == len(SIDES):
             both: list[Laterality | None] = [None, Laterality.BOTH]
             return self.chooser.order([*SIDES, *both]) if want is Tri.MET else both
