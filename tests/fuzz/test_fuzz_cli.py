@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import orjson
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -28,6 +29,7 @@ def run_cli(stdin: bytes, options: list[str]) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
+@pytest.mark.slow
 @FUZZ
 @given(data=raw_bytes(), options=OPTIONS)
 def test_cli_exits_zero_or_two_with_one_line_for_any_stdin(data: bytes, options: list[str]) -> None:

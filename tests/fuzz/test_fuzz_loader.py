@@ -26,6 +26,7 @@ def outcome(data: Any) -> Presentation | InputError:
     return refusal
 
 
+@pytest.mark.slow
 @FUZZ
 @given(document=documents())
 def test_loader_returns_a_presentation_or_an_input_error_for_any_json(document: Any) -> None:
@@ -33,6 +34,7 @@ def test_loader_returns_a_presentation_or_an_input_error_for_any_json(document: 
     outcome(document)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(data=raw_bytes())
 def test_loader_returns_a_presentation_or_an_input_error_for_any_bytes(data: bytes) -> None:
