@@ -53,7 +53,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy $(wildcard src/legrules tests benchmarks examples)
 
 pytest: $(STAMP) $(TESTDATA)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2
 
 # The documentation: HTML with every warning an error (-n: every reference must resolve),
 # then the examples on its pages run as doctests.

@@ -209,6 +209,9 @@ def _assess(
             _write(result, args, out, lines=True)
         if held is not None:
             _write(held, args, out, lines=False)
+        elif progress.patients == 0:
+            # Printing nothing would look like an answer; an empty input is an error.
+            raise DocumentError("the input holds no patient data to assess", "$")
     finally:
         progress.close()
         if handle is not stdin:
@@ -256,6 +259,11 @@ def _rules(args: argparse.Namespace, out: IO[str]) -> None:
         out.write(f"{rule.id:<45} {rule.version:<8} {rule.kind:<15} {rule.title}\n")
 
 
+def _one_line(text: str) -> str:
+    """*text* with control characters escaped, so an error is always a single line."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def main(
     argv: Sequence[str] | None = None,
     *,
@@ -274,7 +282,7 @@ def main(
         else:
             out.write(orjson.dumps(schema(args.name), option=orjson.OPT_INDENT_2).decode() + "\n")
     except LegrulesError as error:
-        err.write(f"legrules: error: {error}\n")
+        err.write(f"legrules: error: {_one_line(str(error))}\n")
         return EXIT_INPUT
     except BrokenPipeError:  # pragma: no cover - e.g. piped into head
         return EXIT_OK

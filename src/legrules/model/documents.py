@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args, get_origin
 
 import attrs
 import cattrs
 import orjson
+from cattrs.cols import homogenous_tuple_structure_factory
 from cattrs.errors import (
     ClassValidationError,
     ForbiddenExtraKeysError,
@@ -108,8 +109,42 @@ def _structure_policy(value: Any, _: Any) -> Policy:
     return Policy.from_dict(value)
 
 
+def _is_array(kind: Any) -> bool:
+    args = get_args(kind)
+    return get_origin(kind) is tuple and len(args) == 2 and args[1] is Ellipsis
+
+
+def _array_hook(kind: Any, conv: cattrs.BaseConverter) -> Callable[[Any, Any], Any]:
+    """Structure ``tuple[X, ...]`` from a JSON array only (cattrs would iterate a string)."""
+    items = homogenous_tuple_structure_factory(kind, conv)
+
+    def structure(value: Any, target: Any) -> Any:
+        if not isinstance(value, list):
+            raise InvalidValueError(f"expected an array, got {_json_type(value)}")
+        return items(value, target)
+
+    return structure
+
+
+def _objects_only(hook: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    """Wrap a hook for an attrs class so that anything but a JSON object is refused."""
+
+    def structure(value: Any, target: Any) -> Any:
+        if not isinstance(value, dict):
+            raise InvalidValueError(f"expected an object, got {_json_type(value)}")
+        return hook(value, target)
+
+    return structure
+
+
+def _object_hook(kind: type, conv: cattrs.Converter) -> Callable[[Any, Any], Any]:
+    return _objects_only(conv.gen_structure_attrs_fromdict(kind))
+
+
 def _make_converter() -> cattrs.Converter:
     conv = cattrs.Converter(detailed_validation=True, forbid_extra_keys=True)
+    conv.register_structure_hook_factory(_is_array, _array_hook)
+    conv.register_structure_hook_factory(attrs.has, _object_hook)
     conv.register_structure_hook(float, _strict(float, "a number"))
     conv.register_structure_hook(int, _strict(int, "a whole number"))
     conv.register_structure_hook(str, _strict(str, "a string"))
@@ -118,8 +153,9 @@ def _make_converter() -> cattrs.Converter:
     conv.register_unstructure_hook(datetime, _unstructure_datetime)
     conv.register_structure_hook(Policy, _structure_policy)
     conv.register_unstructure_hook(Policy, lambda p: p.as_dict())
-    # Presentation documents omit what is unknown or unset, so they stay short.
-    for cls in (Source, Finding, Measurement, Patient, Presentation):  # leaves first
+    # Presentation documents omit what is unknown or unset, so they stay short.  Leaves
+    # first: cattrs binds the hooks of nested classes when it generates the outer one.
+    for cls in (Source, Finding, Measurement, Patient, Presentation):
         conv.register_unstructure_hook(
             cls, make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True)
         )
@@ -128,8 +164,10 @@ def _make_converter() -> cattrs.Converter:
     )
     conv.register_structure_hook(
         ScoreResult,
-        make_dict_structure_fn(
-            ScoreResult, conv, class_=override(rename="class"), _cattrs_forbid_extra_keys=True
+        _objects_only(
+            make_dict_structure_fn(
+                ScoreResult, conv, class_=override(rename="class"), _cattrs_forbid_extra_keys=True
+            )
         ),
     )
     return conv
@@ -142,7 +180,7 @@ converter: cattrs.Converter = _make_converter()
 def _first_error(error: BaseException, path: str) -> InputError:
     """Find the first leaf error in a cattrs exception tree and give it its JSON path."""
     if isinstance(error, ForbiddenExtraKeysError):
-        keys = ", ".join(sorted(error.extra_fields))
+        keys = ", ".join(orjson.dumps(k).decode() for k in sorted(error.extra_fields))
         return InvalidValueError(f"unknown key(s): {keys}", path)
     if isinstance(error, ClassValidationError | IterableValidationError):
         with_notes, without = error.group_exceptions()
@@ -185,9 +223,34 @@ def dumps(document: Any) -> bytes:
 
 
 def load_presentation(data: bytes | str | dict[str, Any]) -> Presentation:
-    """Load a presentation document (JSON text or an already parsed object)."""
+    """Load a presentation document (JSON text or an already parsed object).
+
+    ``null`` is refused, as the schema refuses it: an unknown or unset value is left out.
+    """
     parsed = parse_json(data) if isinstance(data, bytes | str) else data
+    _refuse_null(parsed, "$")
     return structure(parsed, Presentation)
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
+
+def _step(key: str) -> str:
+    """A JSON-path step for *key*: ``.name``, or ``["any text"]`` quoted as JSON."""
+    return f".{key}" if _NAME.fullmatch(key) else f"[{orjson.dumps(key).decode()}]"
+
+
+def _refuse_null(document: Any, root: str) -> None:
+    # Iterative, so that deeply nested input cannot exhaust the interpreter's stack.
+    stack = [(document, root)]
+    while stack:
+        node, path = stack.pop()
+        if node is None:
+            raise InvalidValueError("null is not allowed here; leave the key out instead", path)
+        if isinstance(node, dict):
+            stack.extend((v, path + _step(k)) for k, v in reversed(node.items()))
+        elif isinstance(node, list):
+            stack.extend((v, f"{path}[{i}]") for i, v in reversed(list(enumerate(node))))
 
 
 def dump_presentation(presentation: Presentation) -> dict[str, Any]:

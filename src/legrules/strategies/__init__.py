@@ -1,0 +1,72 @@
+"""Hypothesis strategies for legrules' models and FHIR inputs (public API).
+
+Research pipelines use these to check properties of the rules over generated
+populations; integrations use them to test their own code against legrules.  Install
+with the ``hypothesis`` extra (``pip install legrules[hypothesis]``).
+
+>>> from hypothesis import given
+>>> from legrules import assess
+>>> from legrules.strategies import presentations
+>>> @given(presentations(meeting="redflag.possible-pe"))
+... def test_possible_pe_is_an_emergency(p):
+...     assert assess(p).disposition.value == "emergency"
+>>> test_possible_pe_is_an_emergency()
+
+Installing legrules also registers these strategies with hypothesis (through its
+``hypothesis`` entry point), so ``st.from_type(Presentation)`` works in any project.
+
+.. versionadded:: 0.1
+"""
+
+from __future__ import annotations
+
+from legrules.strategies._fhir import fhir_conditions, fhir_observations, fhir_patients
+from legrules.strategies._fhir_bundle import fhir_bundles
+from legrules.strategies._model import (
+    BOOLEAN_IDS,
+    QUANTITY_IDS,
+    datetimes,
+    findings,
+    labels,
+    measurements,
+    patients,
+    policies,
+    sources,
+    values,
+)
+from legrules.strategies._presentations import presentations
+
+__all__ = [
+    "BOOLEAN_IDS",
+    "QUANTITY_IDS",
+    "datetimes",
+    "fhir_bundles",
+    "fhir_conditions",
+    "fhir_observations",
+    "fhir_patients",
+    "findings",
+    "labels",
+    "measurements",
+    "patients",
+    "policies",
+    "presentations",
+    "sources",
+    "values",
+]
+
+
+def _hypothesis_setup_hook() -> None:
+    """Register the model strategies with hypothesis (run through its entry point)."""
+    from hypothesis import strategies as st
+
+    from legrules.model import Finding, Measurement, Patient, Policy, Presentation, Source
+
+    st.register_type_strategy(Presentation, presentations())
+    st.register_type_strategy(Finding, findings())
+    st.register_type_strategy(Measurement, measurements())
+    st.register_type_strategy(Patient, patients())
+    st.register_type_strategy(Source, sources())
+    st.register_type_strategy(Policy, policies())
+
+
+_hypothesis_setup_hook()

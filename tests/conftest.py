@@ -1,0 +1,56 @@
+"""Hypothesis settings profiles for the whole suite.
+
+``LEGRULES_HYPOTHESIS_PROFILE`` chooses one (default ``ci``, what ``make test`` runs):
+
+* ``ci``: derandomized (the same examples on every run, so CI is reproducible), no
+  example database, no deadline (CI machines vary), a modest number of examples;
+* ``dev``: random examples saved in the local database so failures replay, more
+  examples, and the default health checks;
+* ``thorough``: for nightly runs, many more examples (and ten times more fuzzing).
+"""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, Verbosity, settings
+
+PROFILES = ("ci", "dev", "thorough")
+
+settings.register_profile(
+    "ci",
+    max_examples=60,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile("dev", max_examples=150, deadline=None, print_blob=True)
+settings.register_profile(
+    "thorough",
+    max_examples=2_000,
+    deadline=None,
+    print_blob=True,
+    verbosity=Verbosity.normal,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+def profile_name() -> str:
+    """The profile chosen by ``LEGRULES_HYPOTHESIS_PROFILE`` (default ``ci``)."""
+    name = os.environ.get("LEGRULES_HYPOTHESIS_PROFILE", "ci")
+    if name not in PROFILES:
+        raise ValueError(f"LEGRULES_HYPOTHESIS_PROFILE must be one of {', '.join(PROFILES)}")
+    return name
+
+
+settings.load_profile(profile_name())
+
+#: Generated inputs per fuzzed entry point: at least 10,000 in ``make test``.
+FUZZ_EXAMPLES = {"ci": 10_000, "dev": 2_000, "thorough": 100_000}[profile_name()]
+
+
+def scaled(examples: int) -> int:
+    """*examples* for the ci profile, more under dev and thorough (for costly tests)."""
+    return examples * {"ci": 1, "dev": 3, "thorough": 30}[profile_name()]

@@ -1,0 +1,99 @@
+"""Recommendations: no self-care advice while a red flag is open, no contraindicated advice."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import Phase, find, given, settings
+from hypothesis import strategies as st
+
+from legrules import assess
+from legrules.model import Policy, Presentation, Status, Tri
+from legrules.rules.base import RecommendationRule
+from legrules.rules.registry import RuleSet
+from legrules.strategies import presentations
+from legrules.strategies._choices import FirstChoice
+from legrules.strategies._solve import Solver
+from tests.conftest import scaled
+from tests.properties.helpers import CONTRAINDICATED, PROBED, RULESETS_UNDER_TEST, SELF_CARE
+
+
+def _recommendations(ruleset: RuleSet) -> list[RecommendationRule]:
+    return [r for r in ruleset.rules if isinstance(r, RecommendationRule)]
+
+
+def _any_presentation(ruleset: RuleSet) -> st.SearchStrategy[Presentation]:
+    """Partial and complete presentations, and ones that trigger each recommendation."""
+    triggered = [presentations(meeting=r.id, ruleset=ruleset) for r in _recommendations(ruleset)]
+    triggered += [
+        presentations(meeting=r.id, ruleset=ruleset, complete=True)
+        for r in _recommendations(ruleset)
+    ]
+    return st.one_of(presentations(), presentations(complete=True), *triggered)
+
+
+# Each example solves for a recommendation's trigger and assesses ~60 rules: a costly
+# draw, so fewer examples than the profile default (more under dev and thorough).
+_COSTLY = settings(max_examples=scaled(30))
+
+
+@pytest.mark.parametrize("ruleset", RULESETS_UNDER_TEST, ids=lambda r: r.version)
+@_COSTLY
+@given(data=st.data())
+def test_self_care_advice_never_given_while_a_red_flag_is_met_or_unresolved(
+    ruleset: RuleSet, data: st.DataObject
+) -> None:
+    """While any red flag is met or indeterminate, no self-care recommendation is emitted."""
+    p = data.draw(_any_presentation(ruleset), label="presentation")
+    result = assess(p, ruleset=ruleset)
+    open_flags = [f.id for f in result.red_flags if f.status is not Status.NOT_MET]
+    self_care = {r.id for r in _recommendations(ruleset) if r.self_care}
+    given_ids = {r.id for r in result.recommendations}
+    if open_flags:
+        assert not given_ids & self_care, f"self-care advice with {open_flags} open"
+
+
+@given(p=presentations(meeting=SELF_CARE.id, ruleset=PROBED, complete=True))
+def test_self_care_advice_given_once_every_red_flag_is_not_met(p: Presentation) -> None:
+    """Self-care advice is given when triggered and allowed, once every red flag is not met."""
+    result = assess(p, ruleset=PROBED)
+    clear = all(f.status is Status.NOT_MET for f in result.red_flags)
+    allergic = any(f.id == "nsaid-allergy" and f.state.value == "present" for f in p.findings)
+    if clear and not allergic:
+        assert SELF_CARE.id in {r.id for r in result.recommendations}
+
+
+@pytest.mark.parametrize("ruleset", RULESETS_UNDER_TEST, ids=lambda r: r.version)
+@_COSTLY
+@given(data=st.data())
+def test_no_recommendation_is_emitted_while_a_contraindication_is_met(
+    ruleset: RuleSet, data: st.DataObject
+) -> None:
+    """For every recommendation rule, a met contraindication keeps its id out of the advice."""
+    p = data.draw(_any_presentation(ruleset), label="presentation")
+    result = assess(p, ruleset=ruleset)
+    assert p.as_of is not None
+    # An independent evaluation of the contraindications, not the engine's own trace.
+    ctx = Solver(FirstChoice(), as_of=result.as_of, policy=Policy(), ruleset=ruleset).context(p)
+    given_ids = {r.id for r in result.recommendations}
+    for rule in _recommendations(ruleset):
+        met = [c.id for c in rule.criteria if c.expr.evaluate(ctx).tri is Tri.MET]
+        if met:
+            assert rule.id not in given_ids, f"{rule.id} given despite {met}"
+
+
+_SEARCH = settings(database=None, derandomize=True, max_examples=300, phases=[Phase.generate])
+
+
+@pytest.mark.parametrize("probe", [SELF_CARE, CONTRAINDICATED], ids=lambda r: r.id)
+def test_generated_data_reaches_both_given_and_withheld_probe_advice(
+    probe: RecommendationRule,
+) -> None:
+    """The strategies reach both outcomes of each probe, so the properties above are not vacuous."""
+    strategy = presentations(meeting=probe.id, ruleset=PROBED, complete=True)
+
+    def outcome(p: Presentation) -> tuple[set[str], set[str]]:
+        result = assess(p, ruleset=PROBED)
+        return {r.id for r in result.recommendations}, {w.id for w in result.withheld}
+
+    find(strategy, lambda p: probe.id in outcome(p)[0], settings=_SEARCH)
+    find(strategy, lambda p: probe.id in outcome(p)[1], settings=_SEARCH)

@@ -1,0 +1,79 @@
+"""The Wells DVT score: bounded, ordered, narrowing with data, and classed consistently."""
+
+from __future__ import annotations
+
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from legrules import assess
+from legrules.model import Policy, Presentation, ScoreResult, Tri, WellsVariant
+from legrules.rules.dvt import WELLS_DVT
+from legrules.strategies import policies, presentations
+from legrules.strategies._model import DrawChooser
+from legrules.strategies._solve import Solver
+from tests.properties.helpers import SHIPPED
+
+ANY_PRESENTATION = st.one_of(
+    presentations(), presentations(complete=True), presentations(meeting="redflag.suspected-dvt")
+)
+
+
+def wells(p: Presentation, policy: Policy) -> ScoreResult:
+    return assess(p, policy=policy).score(WELLS_DVT.id)
+
+
+def classify(value: float, variant: WellsVariant) -> str:
+    """The published classes: two-level (NICE 2020) or three-level (Wells 1997)."""
+    if variant is WellsVariant.NICE_2020:
+        return "likely" if value >= 2 else "unlikely"
+    return "high" if value >= 3 else "moderate" if value >= 1 else "low"
+
+
+@given(p=ANY_PRESENTATION, policy=policies())
+def test_wells_range_lies_within_minus_two_and_nine(p: Presentation, policy: Policy) -> None:
+    """Value, min and max all lie in [-2, 9], and min <= max."""
+    score = wells(p, policy)
+    assert score.min is not None
+    assert score.max is not None
+    assert -2 <= score.min <= score.max <= 9
+    if score.value is not None:
+        assert score.value == score.min == score.max
+
+
+@given(p=ANY_PRESENTATION, policy=policies())
+def test_wells_class_agrees_with_value_and_range(p: Presentation, policy: Policy) -> None:
+    """The class is the value's class; for a range, given only when both ends agree."""
+    score = wells(p, policy)
+    assert score.min is not None
+    assert score.max is not None
+    low = classify(score.min, policy.wells_variant)
+    high = classify(score.max, policy.wells_variant)
+    if score.value is not None:
+        assert score.class_ == classify(score.value, policy.wells_variant)
+    else:
+        assert score.class_ == (low if low == high else None)
+        assert score.missing, "an open range names the items that would close it"
+
+
+@given(p=ANY_PRESENTATION, policy=policies(), data=st.data())
+def test_wells_range_narrows_as_an_unknown_item_becomes_known(
+    p: Presentation, policy: Policy, data: st.DataObject
+) -> None:
+    """Stating one unknown Wells item (either way) gives a range inside the previous one."""
+    assert p.as_of is not None
+    solver = Solver(DrawChooser(data.draw), as_of=p.as_of, policy=policy, ruleset=SHIPPED)
+    ctx = solver.context(p)
+    unknown = [c for c in WELLS_DVT.criteria if c.expr.evaluate(ctx).tri is Tri.UNKNOWN]
+    assume(unknown)
+    item = data.draw(st.sampled_from(unknown), label="item")
+    want = data.draw(st.sampled_from([Tri.MET, Tri.NOT_MET]), label="state")
+    q = next(solver.solve(item.expr, want, p), None)
+    assume(q is not None)
+    assert q is not None
+    before, after = wells(p, policy), wells(q, policy)
+    assert before.min is not None
+    assert before.max is not None
+    assert after.min is not None
+    assert after.max is not None
+    assert before.min <= after.min <= after.max <= before.max
+    assert (after.max - after.min) < (before.max - before.min)
