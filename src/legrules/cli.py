@@ -101,7 +101,7 @@ def _open(path: str, stdin: IO[bytes]) -> tuple[IO[bytes], int | None]:
         handle = open(path, "rb")  # noqa: SIM115 - closed by _assess
         size = os.fstat(handle.fileno()).st_size
     except OSError as error:
-        raise InputError(f"cannot read {path}: {error.strerror}", path) from None
+        raise InputError(f"cannot read {path!r}: {error.strerror}", path or "$") from None
     return handle, size
 
 

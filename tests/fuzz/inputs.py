@@ -121,26 +121,35 @@ def _places(node: Any) -> list[tuple[Any, ...]]:
     return found
 
 
-_PLACES = [(t, _places(t)) for t in TEMPLATES]
+def mutated(templates: list[Any]) -> st.SearchStrategy[Any]:
+    """A template with one element replaced, removed or added: almost valid input."""
+    places = [(t, _places(t)) for t in templates]
+
+    @st.composite
+    def build(draw: st.DrawFn) -> Any:
+        template, where = draw(st.sampled_from(places))
+        document = copy.deepcopy(template)
+        if not where:
+            return document
+        *route, last = draw(st.sampled_from(where))
+        parent = document
+        for step in route:
+            parent = parent[step]
+        action = draw(st.sampled_from(["replace", "remove", "add"]))
+        if action == "remove":
+            del parent[last]
+        elif action == "add" and isinstance(parent, dict):
+            parent[draw(KEYS)] = draw(SCALARS)
+        else:
+            parent[last] = draw(json_values(2))
+        return document
+
+    return build()
 
 
-@st.composite
-def near_valid_documents(draw: st.DrawFn) -> Any:
+def near_valid_documents() -> st.SearchStrategy[Any]:
     """A valid presentation document with one element replaced, removed or added."""
-    template, places = draw(st.sampled_from(_PLACES))
-    document = copy.deepcopy(template)
-    *route, last = draw(st.sampled_from(places))
-    parent = document
-    for step in route:
-        parent = parent[step]
-    action = draw(st.sampled_from(["replace", "remove", "add"]))
-    if action == "remove":
-        del parent[last]
-    elif action == "add" and isinstance(parent, dict):
-        parent[draw(KEYS)] = draw(SCALARS)
-    else:
-        parent[last] = draw(json_values(2))
-    return document
+    return mutated(TEMPLATES)
 
 
 def documents() -> st.SearchStrategy[Any]:
@@ -149,14 +158,14 @@ def documents() -> st.SearchStrategy[Any]:
     return st.one_of(json_values(), shaped, near_valid_documents())
 
 
-def _encode(document: Any) -> bytes:
+def encode(document: Any) -> bytes:
     # The standard library writes integers of any size (orjson stops at 64 bits).
     return json.dumps(document).encode()
 
 
 def raw_bytes() -> st.SearchStrategy[bytes]:
     """Bytes: random, truncated or corrupted JSON, odd encodings, deep nesting."""
-    encoded = documents().map(_encode)
+    encoded = documents().map(encode)
     return st.one_of(
         st.binary(max_size=64),
         encoded,

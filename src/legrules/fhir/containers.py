@@ -94,7 +94,9 @@ def _path(source: str | os.PathLike[str], owner: Items) -> Iterator[Item]:
     try:
         handle = open(source, "rb")  # noqa: SIM115 - closed in the finally below
     except OSError as error:
-        raise DocumentError(f"cannot read {source}: {error.strerror}", str(source)) from None
+        raise DocumentError(
+            f"cannot read {source!r}: {error.strerror}", str(source) or "$"
+        ) from None
     try:
         yield from _stream(handle, owner)
     finally:
