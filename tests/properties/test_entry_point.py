@@ -15,7 +15,7 @@ ROOT = Path(__file__).parents[2]
 SCRIPT = """
 import sys
 from hypothesis import strategies as st
-assert "legrules.strategies" in sys.modules, "the hypothesis entry point did not run"
+assert "legrules._hypothesis_plugin" in sys.modules, "the hypothesis entry point did not run"
 from legrules import Presentation
 example = st.from_type(Presentation).example()
 assert isinstance(example, Presentation), type(example)
@@ -45,3 +45,15 @@ def test_from_type_presentation_works_in_a_fresh_environment(tmp_path: Path) -> 
     _run([python, "-m", "pip", "install", "--quiet", f"{source}[hypothesis]"], tmp_path)
     output = _run([python, "-c", SCRIPT], tmp_path)
     assert "from_type(Presentation) -> Presentation" in output
+
+
+def test_strategies_import_first_in_a_fresh_interpreter() -> None:
+    """Importing legrules.strategies before hypothesis works (no circular entry point)."""
+    code = (
+        "import legrules.strategies\n"
+        "from hypothesis import strategies as st\n"
+        "from legrules import Presentation\n"
+        "assert isinstance(st.from_type(Presentation).example(), Presentation)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, check=False)
+    assert result.returncode == 0, result.stderr.decode()[-500:]

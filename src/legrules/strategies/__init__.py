@@ -20,6 +20,7 @@ Installing legrules also registers these strategies with hypothesis (through its
 
 from __future__ import annotations
 
+from legrules._hypothesis_plugin import _hypothesis_setup_hook
 from legrules.strategies._fhir import fhir_conditions, fhir_observations, fhir_patients
 from legrules.strategies._fhir_bundle import fhir_bundles
 from legrules.strategies._model import (
@@ -55,18 +56,6 @@ __all__ = [
 ]
 
 
-def _hypothesis_setup_hook() -> None:
-    """Register the model strategies with hypothesis (run through its entry point)."""
-    from hypothesis import strategies as st
-
-    from legrules.model import Finding, Measurement, Patient, Policy, Presentation, Source
-
-    st.register_type_strategy(Presentation, presentations())
-    st.register_type_strategy(Finding, findings())
-    st.register_type_strategy(Measurement, measurements())
-    st.register_type_strategy(Patient, patients())
-    st.register_type_strategy(Source, sources())
-    st.register_type_strategy(Policy, policies())
-
-
+# Installed, legrules registers these through hypothesis' entry point; run the same hook
+# here too, so that st.from_type(Presentation) also works from a source checkout.
 _hypothesis_setup_hook()
