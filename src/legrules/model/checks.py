@@ -28,9 +28,11 @@ __all__ = [
     "LATERAL",
     "RANGES",
     "check_aware",
+    "check_finding",
     "check_finding_id",
     "check_finite",
     "check_laterality",
+    "check_measurement",
     "check_measurement_id",
     "check_plausible",
     "check_text",
@@ -131,3 +133,21 @@ def check_plausible(cid: str, value: float, unit: str) -> None:
             f"{cid} of {value:g} {unit} is outside the plausible range {low:g} to {high:g} {unit}",
             "value",
         )
+
+
+def check_finding(cid: str, laterality: object, effective: datetime | None) -> None:
+    """What a Finding's validators check, state aside (an enum member by construction)."""
+    check_finding_id(cid)
+    check_laterality(cid, laterality)
+    check_aware(effective, "effective")
+
+
+def check_measurement(
+    cid: str, value: float, unit: str, laterality: object, effective: datetime | None
+) -> None:
+    """What a Measurement's validators check, in the same order."""
+    check_measurement_id(cid)
+    check_finite(value)
+    check_plausible(cid, value, unit)
+    check_laterality(cid, laterality)
+    check_aware(effective, "effective")

@@ -11,7 +11,7 @@ trace can say which input proved a criterion.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -95,16 +95,6 @@ class Source:
     display: str | None = attrs.field(default=None, validator=_text)
     preliminary: bool = False
 
-    @classmethod
-    def _trusted(cls, reference: str, preliminary: bool) -> Source:
-        """A source with no display, built without the validators (see ``Finding._trusted``)."""
-        source = _new(cls)
-        put = _SOURCE_SLOTS
-        put[0](source, reference)
-        put[1](source, None)
-        put[2](source, preliminary)
-        return source
-
 
 @attrs.frozen
 class IgnoredInput:
@@ -136,31 +126,6 @@ class Finding:
     source: Source | None = None
     effective: datetime | None = attrs.field(default=None, validator=_aware)
 
-    @classmethod
-    def _trusted(
-        cls,
-        id: str,
-        state: Presence,
-        laterality: Laterality | None,
-        source: Source | None,
-        effective: datetime | None,
-    ) -> Finding:
-        """Build a finding without running the validators, for values already checked.
-
-        Only for a reader that has just run the same checks (:mod:`legrules.model.checks`)
-        on each value: the FHIR reader checks every element as it reads it, and running
-        the validators again doubled the cost of building the facts.  A test re-validates
-        every fact the reader builds this way.
-        """
-        fact = _new(cls)
-        put = _FINDING_SLOTS
-        put[0](fact, id)
-        put[1](fact, state)
-        put[2](fact, laterality)
-        put[3](fact, source)
-        put[4](fact, effective)
-        return fact
-
 
 def _finite(_: object, attribute: attrs.Attribute[Any], value: float) -> None:
     check_finite(value, attribute.name)
@@ -185,49 +150,9 @@ class Measurement:
     def _check(self, _: attrs.Attribute[Any], unit: str) -> None:
         check_plausible(self.id, self.value, unit)
 
-    @classmethod
-    def _trusted(
-        cls,
-        id: str,
-        value: float,
-        unit: str,
-        laterality: Laterality | None,
-        source: Source | None,
-        effective: datetime | None,
-    ) -> Measurement:
-        """Build a measurement without the validators, for values already checked.
-
-        The same contract as ``Finding._trusted``: *value* is a finite float and *unit*
-        one the concept accepts, with the value in its plausible range.
-        """
-        fact = _new(cls)
-        put = _MEASUREMENT_SLOTS
-        put[0](fact, id)
-        put[1](fact, value)
-        put[2](fact, unit)
-        put[3](fact, laterality)
-        put[4](fact, source)
-        put[5](fact, effective)
-        return fact
-
     def canonical(self) -> tuple[float, str | None]:
         """Return the value in the concept's canonical unit, and a conversion caveat."""
         return concept(self.id).to_canonical(float(self.value), self.unit)
-
-
-# The slots' own setters: they write a frozen, slotted instance without going through
-# its __setattr__ (which refuses) and cost less than object.__setattr__ by name.
-_new = object.__new__
-_SlotSetter = Callable[[Any, Any], None]
-
-
-def _slots(cls: type) -> tuple[_SlotSetter, ...]:
-    return tuple(vars(cls)[field.name].__set__ for field in attrs.fields(cls))
-
-
-_SOURCE_SLOTS = _slots(Source)
-_FINDING_SLOTS = _slots(Finding)
-_MEASUREMENT_SLOTS = _slots(Measurement)
 
 
 def _age(_: object, attribute: attrs.Attribute[Any], value: int | None) -> None:
