@@ -59,14 +59,10 @@ def assemble(key: str | None, out: Collected, settings: Settings) -> ReadResult:
     times = settings.times
     found = trusted.findings(out.findings, times)
     _note_conflicts(found, out)
-    presentation = Presentation(
-        patient=patient,
-        findings=found,
-        measurements=trusted.measurements(out.measurements, times),
-        onset=_onset(out, settings),
-        as_of=settings.as_of,
-        ignored=ignored,
-    )
+    # as_of was checked by the read's options; onsets are parsed, so time-zone aware.
+    measured = trusted.measurements(out.measurements, times)
+    onset = _onset(out, settings)
+    presentation = trusted.presentation(patient, found, measured, onset, settings.as_of, ignored)
     return ReadResult(presentation, ignored, tuple(out.warnings))
 
 

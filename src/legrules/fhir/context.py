@@ -115,27 +115,44 @@ class Settings:
         return True
 
 
-@attrs.define
 class Collected:
     """Everything read from some of one patient's resources, before it becomes a presentation.
 
     Findings and measurements are rows (:data:`FindingRow`, :data:`MeasurementRow`) of
     values that have passed the checks of :mod:`legrules.model.checks`; ``ignored``
-    holds (reference, reason) pairs; times are texts (see the module).
+    holds (reference, reason) pairs; times are texts (see the module).  A plain class
+    rather than attrs: the streaming reader makes one or two per run of resources, and
+    the attrs ``__init__`` for these twelve fields cost twice as much.
     """
 
-    patient_id: str | None = None
-    saw_patient: bool = False
-    sex: Sex | None = None
-    birth_date: str | None = None
-    birth_label: str = "Patient"
-    ages: list[tuple[str | None, int, str]] = attrs.Factory(list)  # (effective, years, label)
-    onsets: list[tuple[str | None, str]] = attrs.Factory(list)  # (effective, onset)
-    findings: list[FindingRow] = attrs.Factory(list)
-    measurements: list[MeasurementRow] = attrs.Factory(list)
-    ignored: list[tuple[str, str]] = attrs.Factory(list)
-    warnings: list[str] = attrs.Factory(list)
-    _warned: set[str] = attrs.field(factory=set, init=False, repr=False)
+    __slots__ = (
+        "_warned",
+        "ages",
+        "birth_date",
+        "birth_label",
+        "findings",
+        "ignored",
+        "measurements",
+        "onsets",
+        "patient_id",
+        "saw_patient",
+        "sex",
+        "warnings",
+    )
+
+    def __init__(self) -> None:
+        self.patient_id: str | None = None
+        self.saw_patient = False
+        self.sex: Sex | None = None
+        self.birth_date: str | None = None
+        self.birth_label = "Patient"
+        self.ages: list[tuple[str | None, int, str]] = []  # (effective, years, label)
+        self.onsets: list[tuple[str | None, str]] = []  # (effective, onset)
+        self.findings: list[FindingRow] = []
+        self.measurements: list[MeasurementRow] = []
+        self.ignored: list[tuple[str, str]] = []
+        self.warnings: list[str] = []
+        self._warned: set[str] = set()
 
     def ignore(self, reference: str, reason: str) -> None:
         """List *reference* as deliberately not used, with the reason."""
@@ -205,14 +222,9 @@ class Collected:
     @classmethod
     def restore(cls, state: State) -> Collected:
         """The collection :meth:`state` described."""
-        findings, measurements, ignored, warnings, ages, onsets = state
-        part = cls(
-            ages=ages,
-            onsets=onsets,
-            findings=findings,
-            measurements=measurements,
-            ignored=ignored,
-            warnings=warnings,
+        part = cls()
+        part.findings, part.measurements, part.ignored, part.warnings, part.ages, part.onsets = (
+            state
         )
-        part._warned.update(warnings)
+        part._warned.update(part.warnings)
         return part

@@ -15,7 +15,6 @@ and compares.
 
 from __future__ import annotations
 
-import sys
 from datetime import datetime
 
 from legrules.fhir.codes import UCUM
@@ -26,68 +25,89 @@ from legrules.model.checks import RANGES
 
 __all__ = ["UsualReader"]
 
-_COUNTS = frozenset({"final", "amended", "corrected", "preliminary"})
-_LARGEST = sys.float_info.max
+# The statuses that count, and whether each marks the facts preliminary.
+_PRELIMINARY: dict[object, bool] = {
+    "final": False,
+    "amended": False,
+    "corrected": False,
+    "preliminary": True,
+}
+# Elements that make an Observation other than usual (a null dataAbsentReason too:
+# the general reader decides what that means).
+_ODD = frozenset({"component", "bodySite", "valueInteger", "dataAbsentReason"})
 # What a code says, for the quick path: the quantity's id, the earliest effective time
-# still counted, and the unit annotation the code implies (D-dimer FEU or DDU).
-_Quick = tuple[str, datetime | None, str | None]
+# still counted, the unit annotation the code implies (D-dimer FEU or DDU) and the
+# plausible range of each unit the quantity accepts.
+_Quick = tuple[str, datetime | None, str | None, dict[str, tuple[float, float]]]
 
 
 class UsualReader:
     """Reads usual Observations for one read call (its caches live as long as the call)."""
 
-    __slots__ = ("_codes", "_quick", "_settings")
+    __slots__ = ("_as_of", "_codes", "_quick", "_settings", "_times")
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
+        self._as_of = settings.as_of
+        self._times = settings.times
         self._codes = settings.terms.codes
         # By (system, code), only for codes the terminology maps, so it stays small.
         self._quick: dict[tuple[str | None, str | None], _Quick | None] = {}
 
     def read(self, data: JSON, out: Collected) -> bool:
         """Record the measurement of *data*, if it has the usual shape (see the module)."""
-        status = data.get("status")
         text = data.get("effectiveDateTime")
+        try:  # a status that is not a string is not a key: any other shape is unusual
+            preliminary = _PRELIMINARY.get(data.get("status"))
+        except TypeError:
+            return False
+        if preliminary is None or text.__class__ is not str or not _ODD.isdisjoint(data):
+            return False
+        when = self._times.get(text)
+        if when is None and (when := self._time(text)) is None:
+            return False
+        code, rid = data.get("code"), data.get("id")
+        codings = code.get("coding") if code.__class__ is dict else None
+        if when > self._as_of or codings.__class__ is not list or rid.__class__ is not str:
+            return False
+        quick = None
+        if len(codings) == 1 and (coding := codings[0]).__class__ is dict:  # the usual one
+            try:  # only well-formed (system, code) pairs are keys; _meaning checks the rest
+                quick = self._quick.get((coding.get("system"), coding.get("code")))
+            except TypeError:
+                return False
+        if (quick is None and (quick := self._meaning(codings)) is None) or not rid:
+            return False
+        cid, earliest, annotation, bounds = quick
+        quantity = data.get("valueQuantity")
+        if (earliest is not None and when < earliest) or quantity.__class__ is not dict:
+            return False
+        value, unit = quantity.get("value"), quantity.get("code")
         if (
-            status.__class__ is not str
-            or status not in _COUNTS
-            or text.__class__ is not str
-            or "component" in data
-            or "bodySite" in data
-            or "valueInteger" in data
-            or data.get("dataAbsentReason") is not None
+            (value.__class__ is not float and value.__class__ is not int)
+            or unit.__class__ is not str
+            or quantity.get("system") != UCUM
         ):
             return False
-        settings = self._settings
-        when = settings.times.get(text)
-        if when is None:
-            try:
-                when = settings.times[text]
-            except ValueError:
-                return False
-        quick = self._meaning(data.get("code"))
-        rid = data.get("id")
-        if when > settings.as_of or quick is None or rid.__class__ is not str or not rid:
+        if annotation is not None:
+            if "{" in unit:
+                return False  # the general reader checks the annotation agrees with the code
+            unit += annotation
+        low_high = bounds.get(unit)  # missing: a unit the concept does not accept
+        if low_high is None or not low_high[0] <= value <= low_high[1]:  # also NaN, inf
             return False
-        cid, earliest, annotation = quick
-        if earliest is not None and when < earliest:
-            return False
-        reading = _reading(data.get("valueQuantity"), cid, annotation)
-        if reading is None:
-            return False
-        value, unit = reading
-        out.measurements.append(
-            (cid, value, unit, None, "Observation/" + rid, status == "preliminary", text)
-        )
+        row = (cid, float(value), unit, None, "Observation/" + rid, preliminary, text)
+        out.measurements.append(row)
         return True
 
-    def _meaning(self, code: object) -> _Quick | None:
-        """What the first mapped coding of *code* says, if every coding is well formed."""
-        if code.__class__ is not dict:
+    def _time(self, text: str) -> datetime | None:
+        try:
+            return self._times[text]
+        except ValueError:
             return None
-        codings = code.get("coding")
-        if codings.__class__ is not list:
-            return None
+
+    def _meaning(self, codings: list[object]) -> _Quick | None:
+        """What the first mapped coding says, if every coding is well formed."""
         found: _Quick | None = None
         mapped = False
         for coding in codings:
@@ -113,27 +133,10 @@ class UsualReader:
         spec, earliest = self._settings.lookback(mapping.finding)
         if spec.kind is not Kind.QUANTITY:
             return None
-        return spec.id, earliest, mapping.unit_annotation
+        return spec.id, earliest, mapping.unit_annotation, _BOUNDS[spec.id]
 
 
-def _reading(quantity: object, cid: str, annotation: str | None) -> tuple[float, str] | None:
-    """The value and unit of a UCUM quantity that passes every check, else ``None``."""
-    if quantity.__class__ is not dict:
-        return None
-    value, unit = quantity.get("value"), quantity.get("code")
-    if (
-        (value.__class__ is not float and value.__class__ is not int)
-        or unit.__class__ is not str
-        or quantity.get("system") != UCUM
-        or not -_LARGEST <= value <= _LARGEST  # finite (math.isfinite overflows on huge ints)
-    ):
-        return None
-    if annotation is not None:
-        if "{" in unit:
-            return None  # the general reader checks the annotation agrees with the code
-        unit += annotation
-    bounds = RANGES.get((cid, unit))  # missing: a unit the concept does not accept
-    value = float(value)
-    if bounds is None or not bounds[0] <= value <= bounds[1]:
-        return None
-    return value, unit
+# The plausible range of each quantity by unit, per concept (from the model's table).
+_BOUNDS: dict[str, dict[str, tuple[float, float]]] = {}
+for (_cid, _unit), _range in RANGES.items():
+    _BOUNDS.setdefault(_cid, {})[_unit] = _range

@@ -22,8 +22,7 @@ Three strategies, chosen by the reader:
     Memory: one patient's resources plus one small entry per patient seen (to detect
     that).
 
-Both streaming strategies read the resources in runs (``legrules.fhir.runs``), with
-the items keyed by :func:`keyed`.
+Both streaming strategies key and read the resources in runs (``legrules.fhir.runs``).
 """
 
 from __future__ import annotations
@@ -35,7 +34,7 @@ from legrules.fhir.containers import Item
 from legrules.fhir.elements import Coding
 from legrules.fhir.medications import medication_codings
 
-__all__ = ["Group", "Grouping", "in_memory", "keyed", "subject_key"]
+__all__ = ["Group", "Grouping", "in_memory", "normalise", "register", "subject_key"]
 
 Grouping = Literal["memory", "spill", "contiguous"]
 Group = tuple[str | None, list[Item]]
@@ -70,7 +69,7 @@ def normalise(reference: str, aliases: dict[str, str]) -> str:
     return f"Patient/{rest if at_history < 0 else rest[:at_history]}"
 
 
-def _register(item: Item, medications: Medications) -> bool:
+def register(item: Item, medications: Medications) -> bool:
     """Keep a Medication for references to it; ``True`` when *item* was one."""
     resource = item.resource
     if item.skipped is not None or resource.get("resourceType") != "Medication":
@@ -81,31 +80,6 @@ def _register(item: Item, medications: Medications) -> bool:
         medications[f"Medication/{rid}"] = codings
     medications[item.location] = codings
     return True
-
-
-def keyed(items: Iterable[Item], medications: Medications) -> Iterator[tuple[str | None, Item]]:
-    """Each item with its patient key (``subject_key``); Medications are registered instead.
-
-    Consecutive resources of one patient usually share the reference text, so the
-    last text and its key are remembered rather than normalised again.
-    """
-    seen_text, seen_key = "", ""
-    for item in items:
-        resource = item.resource
-        if item.skipped is None:
-            rtype = resource.get("resourceType")
-            if rtype == "Medication":
-                _register(item, medications)
-                continue
-            ref = resource.get("subject")
-            if rtype != "Patient" and ref.__class__ is dict:
-                text = ref.get("reference")
-                if text.__class__ is str and text:
-                    if text != seen_text:
-                        seen_text, seen_key = text, normalise(text, {})
-                    yield seen_key, item
-                    continue
-        yield subject_key(item, {}), item
 
 
 def in_memory(items: Iterable[Item], medications: Medications) -> Iterator[Group]:
@@ -120,6 +94,6 @@ def in_memory(items: Iterable[Item], medications: Medications) -> Iterator[Group
     }
     groups: dict[str | None, list[Item]] = {}
     for item in items:
-        if not _register(item, medications):
+        if not register(item, medications):
             groups.setdefault(subject_key(item, aliases), []).append(item)
     yield from groups.items()

@@ -27,7 +27,7 @@ from legrules.fhir.codes import terminology
 from legrules.fhir.containers import DEFAULT_MAX_DEPTH, Item, Items, Source
 from legrules.fhir.context import Collected, Settings
 from legrules.fhir.dispatch import ItemReader, OnError, Options
-from legrules.fhir.grouping import Grouping, Medications, in_memory, keyed
+from legrules.fhir.grouping import Grouping, Medications, in_memory
 from legrules.fhir.runs import replay, runs
 from legrules.fhir.spill import spilled
 from legrules.fhir.versions import FHIRVersion, semantics
@@ -159,7 +159,7 @@ def read_presentations(
             yield _read_group(key, members, options, reader)
         return
     streamed = runs(
-        keyed(everything, medications), reader, contiguous=how == "contiguous", limit=_RUN_BYTES
+        everything, medications, reader, contiguous=how == "contiguous", limit=_RUN_BYTES
     )
     for key, parts in spilled(streamed) if how == "spill" else streamed:
         yield assemble(key, replay(parts, reader.read), options.settings)

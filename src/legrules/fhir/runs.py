@@ -26,6 +26,7 @@ from legrules.errors import FHIRInputError
 from legrules.fhir.containers import Item
 from legrules.fhir.context import Collected
 from legrules.fhir.dispatch import ItemReader
+from legrules.fhir.grouping import Medications, normalise, register, subject_key
 
 __all__ = ["Part", "Run", "replay", "runs"]
 
@@ -40,18 +41,22 @@ DEFERRED = frozenset({"Patient", "MedicationStatement", "MedicationRequest"})
 
 
 def runs(
-    keyed: Iterable[tuple[str | None, Item]],
+    items: Iterable[Item],
+    medications: Medications,
     reader: ItemReader,
     *,
     contiguous: bool,
     limit: int,
 ) -> Iterator[Run]:
-    """Read *keyed* items into runs: consecutive items of one patient.
+    """Key *items* by patient and read them into runs: consecutive items of one patient.
 
-    ``contiguous``: a run is all of a patient's resources, which must be adjacent (a
-    patient met again after its run ended is an input error, raised once the run
-    before has been handed on).  Otherwise a run also ends after *limit* bytes of
-    input lines, so that memory holds one bounded run.
+    Medications are registered in *medications* instead.  (The keying is done in line,
+    rather than by a generator of its own: this loop runs once per resource, and each
+    layer of generators costs every resource a resume.)  ``contiguous``: a run is all
+    of a patient's resources, which must be adjacent (a patient met again after its
+    run ended is an input error, raised once the run before has been handed on).
+    Otherwise a run also ends after *limit* bytes of input lines, so that memory holds
+    one bounded run.
     """
     closed: set[str | None] = set()
     most = math.inf if contiguous else limit
@@ -60,7 +65,24 @@ def runs(
     parts: list[Part] = []
     facts = Collected()
     size = -1  # no run yet
-    for this, item in keyed:
+    seen_text, seen_key = "", ""  # the last subject reference and its key
+    for item in items:
+        data, _, skipped, raw = item
+        rtype = None if skipped is not None else data["resourceType"]
+        if rtype == "Medication":
+            register(item, medications)
+            continue
+        ref = data.get("subject")
+        if rtype != "Patient" and ref.__class__ is dict and skipped is None:
+            text = ref.get("reference")
+            if text.__class__ is str and text:
+                if text != seen_text:
+                    seen_text, seen_key = text, normalise(text, {})
+                this: str | None = seen_key
+            else:
+                this = subject_key(item, {})
+        else:
+            this = subject_key(item, {})
         if this != key or size < 0 or size > most:
             if size >= 0:
                 yield key, _closed(parts, facts)
@@ -69,27 +91,31 @@ def runs(
             if contiguous and this in closed:
                 raise _again(this, item)
             key, parts, facts, size = this, [], Collected(), 0
-        data, _, skipped, raw = item
         size += 1000 if raw is None else len(raw)
-        if skipped is None:
-            rtype = data["resourceType"]
-            if rtype == "Observation" and usual is not None and usual(data, facts):
-                continue
-            if rtype in DEFERRED:
-                parts += _closed([], facts)
-                parts.append(item)
-                facts = Collected()
-                continue
-        mark = facts.mark()
-        try:
-            reader.general(item, facts)
-        except Exception:  # not swallowed: replay reads the item again, and it raises there
-            facts.undo(mark)
-            parts += _closed([], facts)
-            parts.append(item)
-            facts = Collected()
+        if rtype == "Observation" and usual is not None and usual(data, facts):
+            continue
+        facts = _general(item, rtype, reader, parts, facts)
     if size >= 0:
         yield key, _closed(parts, facts)
+
+
+def _general(
+    item: Item, rtype: str | None, reader: ItemReader, parts: list[Part], facts: Collected
+) -> Collected:
+    """Read *item* the general way; the collection to read the next item into."""
+    if rtype in DEFERRED:
+        parts += _closed([], facts)
+        parts.append(item)
+        return Collected()
+    mark = facts.mark()
+    try:
+        reader.general(item, facts)
+    except Exception:  # not swallowed: replay reads the item again, and it raises there
+        facts.undo(mark)
+        parts += _closed([], facts)
+        parts.append(item)
+        return Collected()
+    return facts
 
 
 def _closed(parts: list[Part], facts: Collected) -> list[Part]:

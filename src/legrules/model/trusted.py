@@ -13,8 +13,8 @@ classes' ``__setattr__`` (that refuses) and cost less than ``object.__setattr__`
 Rows hold builtins only, so that a reader can store them cheaply (``marshal``): the
 source as its reference and preliminary flag, enumerations as their values and the
 effective time as text, which a mapping (a parsing cache) turns into the date-time.
-Consecutive rows with the same source (the components of one Observation, say) share
-one :class:`~legrules.model.presentation.Source`, which has no display.
+Each fact gets a :class:`~legrules.model.presentation.Source` of its own, with no
+display.
 """
 
 from __future__ import annotations
@@ -25,9 +25,18 @@ from typing import Any
 
 import attrs
 
-from legrules.model.presentation import Finding, Laterality, Measurement, Presence, Source
+from legrules.model.presentation import (
+    Finding,
+    IgnoredInput,
+    Laterality,
+    Measurement,
+    Patient,
+    Presence,
+    Presentation,
+    Source,
+)
 
-__all__ = ["finding", "findings", "measurement", "measurements", "source"]
+__all__ = ["finding", "findings", "measurement", "measurements", "presentation", "source"]
 
 #: A finding: id, state (its value), laterality (its value), source reference,
 #: preliminary, effective time (as text, looked up in the *times* given).
@@ -51,6 +60,7 @@ def _slots(cls: type) -> tuple[_Set, ...]:
 _SOURCE = _slots(Source)
 _FINDING = _slots(Finding)
 _MEASUREMENT = _slots(Measurement)
+_PRESENTATION = _slots(Presentation)
 
 
 def source(reference: str, preliminary: bool) -> Source:
@@ -107,13 +117,11 @@ def findings(rows: Iterable[FindingRow], times: Mapping[str, datetime]) -> list[
     put_id, put_state, put_side, put_source, put_effective = _FINDING
     put_reference, put_display, put_preliminary = _SOURCE
     states, sides = _STATES, _SIDES
-    origin, last, flag = None, None, False
     for cid, state, side, reference, preliminary, text in rows:
-        if reference != last or preliminary is not flag:  # a Source, built in line
-            origin, last, flag = _new(Source), reference, preliminary
-            put_reference(origin, reference)
-            put_display(origin, None)
-            put_preliminary(origin, preliminary)
+        origin = _new(Source)  # built in line: a call per fact costs more than the fact
+        put_reference(origin, reference)
+        put_display(origin, None)
+        put_preliminary(origin, preliminary)
         fact = _new(Finding)
         put_id(fact, cid)
         put_state(fact, states[state])
@@ -132,13 +140,11 @@ def measurements(
     put_id, put_value, put_unit, put_side, put_source, put_effective = _MEASUREMENT
     put_reference, put_display, put_preliminary = _SOURCE
     sides = _SIDES
-    origin, last, flag = None, None, False
     for cid, value, unit, side, reference, preliminary, text in rows:
-        if reference != last or preliminary is not flag:  # a Source, built in line
-            origin, last, flag = _new(Source), reference, preliminary
-            put_reference(origin, reference)
-            put_display(origin, None)
-            put_preliminary(origin, preliminary)
+        origin = _new(Source)  # built in line: a call per fact costs more than the fact
+        put_reference(origin, reference)
+        put_display(origin, None)
+        put_preliminary(origin, preliminary)
         fact = _new(Measurement)
         put_id(fact, cid)
         put_value(fact, value)
@@ -147,4 +153,27 @@ def measurements(
         put_source(fact, origin)
         put_effective(fact, None if text is None else times[text])
         built.append(fact)
+    return built
+
+
+def presentation(
+    patient: Patient,
+    found: list[Finding],
+    measured: list[Measurement],
+    onset: datetime | None,
+    as_of: datetime | None,
+    ignored: tuple[IgnoredInput, ...],
+) -> Presentation:
+    """``Presentation(patient, found, measured, onset, as_of, ignored)``, for checked parts.
+
+    The facts must be built here (so of the right types) and the times time-zone aware.
+    """
+    built = _new(Presentation)
+    put_patient, put_findings, put_measurements, put_onset, put_as_of, put_ignored = _PRESENTATION
+    put_patient(built, patient)
+    put_findings(built, tuple(found))
+    put_measurements(built, tuple(measured))
+    put_onset(built, onset)
+    put_as_of(built, as_of)
+    put_ignored(built, ignored)
     return built
