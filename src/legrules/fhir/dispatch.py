@@ -65,12 +65,12 @@ class ItemReader:
 
     def read(self, item: Item, out: Collected) -> None:
         """Read *item* into *out* (facts, reasons, warnings), or raise its input error."""
-        usual = self.usual
+        usual, (data, _, skipped, _) = self.usual, item
         if (
             usual is not None
-            and item.skipped is None
-            and item.resource["resourceType"] == "Observation"
-            and usual(item.resource, out)
+            and skipped is None
+            and data["resourceType"] == "Observation"
+            and usual(data, out)
         ):
             return
         self.general(item, out)

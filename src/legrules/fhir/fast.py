@@ -56,39 +56,37 @@ class UsualReader:
 
     def read(self, data: JSON, out: Collected) -> bool:
         """Record the measurement of *data*, if it has the usual shape (see the module)."""
-        text = data.get("effectiveDateTime")
-        try:  # a status that is not a string is not a key: any other shape is unusual
-            preliminary = _PRELIMINARY.get(data.get("status"))
-        except TypeError:
+        try:
+            return self._read(data, out)
+        except (KeyError, TypeError):  # a missing element, or one of another JSON type
             return False
+
+    def _read(self, data: JSON, out: Collected) -> bool:
+        # Elements are subscripted, not fetched with .get(): a missing one, or a parent
+        # that is not an object, raises and makes the resource unusual (see read).  A
+        # status or code that is an object or array is not hashable and raises too.
+        text, preliminary = data["effectiveDateTime"], _PRELIMINARY.get(data["status"])
         if preliminary is None or text.__class__ is not str or not _ODD.isdisjoint(data):
             return False
         when = self._times.get(text)
         if when is None and (when := self._time(text)) is None:
             return False
-        code, rid = data.get("code"), data.get("id")
-        codings = code.get("coding") if code.__class__ is dict else None
+        codings, rid = data["code"]["coding"], data["id"]
         if when > self._as_of or codings.__class__ is not list or rid.__class__ is not str:
             return False
         quick = None
-        if len(codings) == 1 and (coding := codings[0]).__class__ is dict:  # the usual one
-            try:  # only well-formed (system, code) pairs are keys; _meaning checks the rest
-                quick = self._quick.get((coding.get("system"), coding.get("code")))
-            except TypeError:
-                return False
+        if len(codings) == 1:  # the usual case; _meaning takes any other
+            coding = codings[0]
+            quick = self._quick.get((coding["system"], coding["code"]))
         if (quick is None and (quick := self._meaning(codings)) is None) or not rid:
             return False
         cid, earliest, annotation, bounds = quick
-        quantity = data.get("valueQuantity")
-        if (earliest is not None and when < earliest) or quantity.__class__ is not dict:
+        if earliest is not None and when < earliest:
             return False
-        value, unit = quantity.get("value"), quantity.get("code")
-        if (
-            (value.__class__ is not float and value.__class__ is not int)
-            or unit.__class__ is not str
-            or quantity.get("system") != UCUM
-        ):
-            return False
+        quantity = data["valueQuantity"]
+        value, unit = quantity["value"], quantity["code"]
+        if value.__class__ is bool or quantity["system"] != UCUM:
+            return False  # a boolean compares as a number: the range check would take it
         if annotation is not None:
             if "{" in unit:
                 return False  # the general reader checks the annotation agrees with the code

@@ -43,12 +43,12 @@ Medications = MutableMapping[str, list[Coding]]
 
 def subject_key(item: Item, aliases: dict[str, str]) -> str | None:
     """The patient *item* is about (``Patient/<id>``, a fullUrl) or ``None``."""
-    resource = item.resource
-    if item.skipped is not None:
+    resource, location, skipped, _ = item
+    if skipped is not None:
         return None
     if resource["resourceType"] == "Patient":
         rid = resource.get("id")
-        return f"Patient/{rid}" if isinstance(rid, str) and rid else item.location
+        return f"Patient/{rid}" if isinstance(rid, str) and rid else location
     for key in ("subject", "patient"):
         ref = resource.get(key)
         text = ref.get("reference") if isinstance(ref, dict) else None
@@ -71,14 +71,14 @@ def normalise(reference: str, aliases: dict[str, str]) -> str:
 
 def register(item: Item, medications: Medications) -> bool:
     """Keep a Medication for references to it; ``True`` when *item* was one."""
-    resource = item.resource
-    if item.skipped is not None or resource.get("resourceType") != "Medication":
+    resource, location, skipped, _ = item
+    if skipped is not None or resource.get("resourceType") != "Medication":
         return False
-    codings = medication_codings(resource, item.location)
+    codings = medication_codings(resource, location)
     rid = resource.get("id")
     if isinstance(rid, str) and rid:
         medications[f"Medication/{rid}"] = codings
-    medications[item.location] = codings
+    medications[location] = codings
     return True
 
 
@@ -86,11 +86,11 @@ def in_memory(items: Iterable[Item], medications: Medications) -> Iterator[Group
     """Group *items* by patient in a dict, filling *medications* on the way."""
     items = list(items)
     aliases = {
-        i.location: f"Patient/{i.resource['id']}"
-        for i in items
-        if i.skipped is None
-        and i.resource.get("resourceType") == "Patient"
-        and isinstance(i.resource.get("id"), str)
+        location: f"Patient/{resource['id']}"
+        for resource, location, skipped, _ in items
+        if skipped is None
+        and resource.get("resourceType") == "Patient"
+        and isinstance(resource.get("id"), str)
     }
     groups: dict[str | None, list[Item]] = {}
     for item in items:

@@ -89,7 +89,7 @@ def runs(
                 if contiguous:
                     closed.add(key)
             if contiguous and this in closed:
-                raise _again(this, item)
+                raise _again(this, item[1])
             key, parts, facts, size = this, [], Collected(), 0
         size += 1000 if raw is None else len(raw)
         if rtype == "Observation" and usual is not None and usual(data, facts):
@@ -125,12 +125,12 @@ def _closed(parts: list[Part], facts: Collected) -> list[Part]:
     return parts
 
 
-def _again(key: str | None, item: Item) -> FHIRInputError:
+def _again(key: str | None, location: str) -> FHIRInputError:
     return FHIRInputError(
         f"{key or 'a resource with no subject'} appears again after other "
         "patients: the input is not grouped by patient (read it with "
         "grouping='spill')",
-        item.location,
+        location,
     )
 
 

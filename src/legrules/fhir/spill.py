@@ -27,7 +27,6 @@ from typing import IO, Any
 
 import orjson
 
-from legrules.fhir.containers import new_item
 from legrules.fhir.context import Collected
 from legrules.fhir.runs import Part, Run
 
@@ -80,7 +79,7 @@ def _load(data: bytes) -> Iterator[Part]:
     for plain in marshal.loads(data):  # our own private file, written by _fill just before
         if len(plain) == 3:
             raw, location, skipped = plain
-            yield new_item((orjson.loads(raw), location, skipped, None))
+            yield (orjson.loads(raw), location, skipped, None)
         else:
             yield Collected.restore(plain)
 
