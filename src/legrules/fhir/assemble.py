@@ -47,7 +47,9 @@ class ReadResult:
 
 def assemble(key: str | None, out: Collected, settings: Settings) -> ReadResult:
     """The result for the patient *key* names (``None``: resources with no subject)."""
-    ignored = tuple([IgnoredInput(reference, reason) for reference, reason in out.ignored])
+    ignored = (
+        tuple([IgnoredInput(ref, reason) for ref, reason in out.ignored]) if out.ignored else ()
+    )
     if key is not None and not key.startswith("Patient/") and not out.saw_patient:
         return _not_a_patient(key, out, ignored, settings)
     subject = key[len("Patient/") :] if key and key.startswith("Patient/") else None
@@ -57,11 +59,12 @@ def assemble(key: str | None, out: Collected, settings: Settings) -> ReadResult:
     except InputError as error:
         raise FHIRInputError(error.message, f"{out.birth_label}.birthDate") from None
     times = settings.times
-    found = trusted.findings(out.findings, times)
-    _note_conflicts(found, out)
+    found = trusted.findings(out.findings, times) if out.findings else []
+    if found:
+        _note_conflicts(found, out)
     # as_of was checked by the read's options; onsets are parsed, so time-zone aware.
     measured = trusted.measurements(out.measurements, times)
-    onset = _onset(out, settings)
+    onset = _onset(out, settings) if out.onsets else None
     presentation = trusted.presentation(patient, found, measured, onset, settings.as_of, ignored)
     return ReadResult(presentation, ignored, tuple(out.warnings))
 

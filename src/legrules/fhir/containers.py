@@ -161,14 +161,14 @@ def _next_line(lines: Iterator[bytes], number: int) -> tuple[bytes | None, int]:
 
 def _ndjson(lines: Iterable[bytes], number: int, owner: Items) -> Iterator[Item]:
     """One item a line; a plain resource (the bulk of any export) skips the general path."""
-    depth = owner.max_depth
+    depth, loads = owner.max_depth, orjson.loads
     for line in lines:
         number += 1
         if not line or line.isspace():
             continue
         label = f"line {number}"
         try:
-            value = orjson.loads(line)
+            value = loads(line)
         except orjson.JSONDecodeError as error:
             raise DocumentError(f"not valid JSON: {error}", label) from None
         if value.__class__ is dict:
