@@ -26,7 +26,7 @@ import orjson
 from legrules.errors import DocumentError, FHIRInputError
 from legrules.fhir.elements import JSON, json_type
 
-__all__ = ["DEFAULT_MAX_DEPTH", "Item", "Items", "Source"]
+__all__ = ["DEFAULT_MAX_DEPTH", "Item", "Items", "Location", "Source", "label"]
 
 #: How deeply Bundles may nest inside Bundles before the inner ones are skipped.
 DEFAULT_MAX_DEPTH = 16
@@ -34,16 +34,27 @@ DEFAULT_MAX_DEPTH = 16
 Source = str | os.PathLike[str] | bytes | bytearray | IO[bytes] | IO[str] | JSON | list[Any]
 
 
+#: Where a resource was found: a label (its Bundle ``fullUrl``, a JSON path), or the
+#: number of its NDJSON line, which :func:`label` turns into ``"line 12"`` only when a
+#: label is needed (one in many thousands of lines needs one; formatting each cost a
+#: few percent of reading it).
+Location = str | int
+
 #: One resource and where it was found: ``(resource, location, skipped, raw)``.
 #:
-#: The location (its Bundle ``fullUrl``, a line, a path) labels a resource that has no
-#: id.  ``skipped`` holds the reason when the item stands for something that was not
-#: read (a Bundle nested too deeply); ``resource`` is then empty.  ``raw`` is the NDJSON
+#: The location labels a resource that has no id (see :func:`label`).  ``skipped``
+#: holds the reason when the item stands for something that was not read (a Bundle
+#: nested too deeply); ``resource`` is then empty.  ``raw`` is the NDJSON
 #: line the resource was parsed from, kept only when the reader asks for it (to spill
 #: it to disk as it was read).  A plain tuple, unpacked by its users: one is made per
 #: resource, and a named tuple (a heap type, built through ``tuple.__new__``) cost
 #: several times as much to make and to free.
-Item = tuple[JSON, str, str | None, bytes | None]
+Item = tuple[JSON, Location, str | None, bytes | None]
+
+
+def label(location: Location) -> str:
+    """The label of an item's location (``"line 12"`` for a line number)."""
+    return location if isinstance(location, str) else f"line {location}"
 
 
 class Items:
@@ -166,17 +177,16 @@ def _ndjson(lines: Iterable[bytes], number: int, owner: Items) -> Iterator[Item]
         number += 1
         if not line or line.isspace():
             continue
-        label = f"line {number}"
         try:
             value = loads(line)
         except orjson.JSONDecodeError as error:
-            raise DocumentError(f"not valid JSON: {error}", label) from None
+            raise DocumentError(f"not valid JSON: {error}", f"line {number}") from None
         if value.__class__ is dict:
             rtype = value.get("resourceType")
             if rtype.__class__ is str and rtype and rtype != "Bundle":
-                yield (value, label, None, line if owner.keep_raw else None)
+                yield (value, number, None, line if owner.keep_raw else None)
                 continue
-        yield from _expand(value, label, depth)
+        yield from _expand(value, f"line {number}", depth)
 
 
 def _expand(value: Any, label: str, max_depth: int) -> Iterator[Item]:

@@ -15,7 +15,7 @@ import attrs
 
 from legrules.errors import FHIRInputError
 from legrules.fhir.clinical import read_condition, read_patient
-from legrules.fhir.containers import Item
+from legrules.fhir.containers import Item, label
 from legrules.fhir.context import Collected, Settings
 from legrules.fhir.elements import Resource
 from legrules.fhir.fast import UsualReader
@@ -78,11 +78,12 @@ class ItemReader:
     def general(self, item: Item, out: Collected) -> None:
         """Read *item* like :meth:`read`, without trying the quick reader first."""
         data, location, skipped, _ = item
+        where = label(location)
         if skipped is not None:
-            out.ignore(location, skipped)
-            out.warn(f"{location}: {skipped}")
+            out.ignore(where, skipped)
+            out.warn(f"{where}: {skipped}")
             return
-        res = Resource(data, location)
+        res = Resource(data, where)
         reader = self.readers.get(res.type) if self._direct else None
         if reader is not None:  # the common case, without the strict and skip wrappers
             reader(res, self.options.settings, out)

@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, MutableMapping
 from typing import Literal
 
-from legrules.fhir.containers import Item
+from legrules.fhir.containers import Item, label
 from legrules.fhir.elements import Coding
 from legrules.fhir.medications import medication_codings
 
@@ -48,7 +48,7 @@ def subject_key(item: Item, aliases: dict[str, str]) -> str | None:
         return None
     if resource["resourceType"] == "Patient":
         rid = resource.get("id")
-        return f"Patient/{rid}" if isinstance(rid, str) and rid else location
+        return f"Patient/{rid}" if isinstance(rid, str) and rid else label(location)
     for key in ("subject", "patient"):
         ref = resource.get(key)
         text = ref.get("reference") if isinstance(ref, dict) else None
@@ -74,11 +74,12 @@ def register(item: Item, medications: Medications) -> bool:
     resource, location, skipped, _ = item
     if skipped is not None or resource.get("resourceType") != "Medication":
         return False
-    codings = medication_codings(resource, location)
+    where = label(location)
+    codings = medication_codings(resource, where)
     rid = resource.get("id")
     if isinstance(rid, str) and rid:
         medications[f"Medication/{rid}"] = codings
-    medications[location] = codings
+    medications[where] = codings
     return True
 
 
@@ -86,7 +87,7 @@ def in_memory(items: Iterable[Item], medications: Medications) -> Iterator[Group
     """Group *items* by patient in a dict, filling *medications* on the way."""
     items = list(items)
     aliases = {
-        location: f"Patient/{resource['id']}"
+        label(location): f"Patient/{resource['id']}"
         for resource, location, skipped, _ in items
         if skipped is None
         and resource.get("resourceType") == "Patient"

@@ -23,7 +23,7 @@ import math
 from collections.abc import Callable, Iterable, Iterator
 
 from legrules.errors import FHIRInputError
-from legrules.fhir.containers import Item
+from legrules.fhir.containers import Item, label
 from legrules.fhir.context import Collected
 from legrules.fhir.dispatch import ItemReader
 from legrules.fhir.grouping import Medications, normalise, register, subject_key
@@ -89,7 +89,7 @@ def runs(
                 if contiguous:
                     closed.add(key)
             if contiguous and this in closed:
-                raise _again(this, item[1])
+                raise _again(this, label(item[1]))
             key, parts, facts, size = this, [], Collected(), 0
         size += 1000 if raw is None else len(raw)
         if rtype == "Observation" and usual is not None and usual(data, facts):
