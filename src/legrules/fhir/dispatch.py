@@ -17,7 +17,7 @@ from legrules.errors import FHIRInputError
 from legrules.fhir.clinical import read_condition, read_patient
 from legrules.fhir.containers import Item, label
 from legrules.fhir.context import Collected, Settings
-from legrules.fhir.elements import Resource
+from legrules.fhir.elements import JSON, Resource
 from legrules.fhir.fast import UsualReader
 from legrules.fhir.grouping import Medications
 from legrules.fhir.medications import read_medication
@@ -42,6 +42,10 @@ class Options:
     max_depth: int
 
 
+def _never(data: JSON, out: Collected) -> bool:
+    return False
+
+
 class ItemReader:
     """Reads items into collections, for one read call."""
 
@@ -57,21 +61,16 @@ class ItemReader:
             "MedicationStatement": medication,
             "MedicationRequest": medication,
         }
-        #: The quick reader of usual Observations (``None`` in strict mode, which
-        #: validates every resource first): ``usual(data, out)`` reads one or answers
-        #: ``False`` having recorded nothing.
-        self.usual = None if options.strict else UsualReader(options.settings).read
+        #: The quick reader of usual Observations: ``usual(data, out)`` reads one or
+        #: answers ``False`` having recorded nothing (always, in strict mode, which
+        #: validates every resource first).
+        self.usual = _never if options.strict else UsualReader(options.settings).read
         self._direct = options.on_error == "raise" and not options.strict
 
     def read(self, item: Item, out: Collected) -> None:
         """Read *item* into *out* (facts, reasons, warnings), or raise its input error."""
-        usual, (data, _, skipped, _) = self.usual, item
-        if (
-            usual is not None
-            and skipped is None
-            and data["resourceType"] == "Observation"
-            and usual(data, out)
-        ):
+        data, _, skipped, _ = item
+        if skipped is None and data["resourceType"] == "Observation" and self.usual(data, out):
             return
         self.general(item, out)
 

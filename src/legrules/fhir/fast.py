@@ -55,44 +55,43 @@ class UsualReader:
         self._quick: dict[tuple[str | None, str | None], _Quick | None] = {}
 
     def read(self, data: JSON, out: Collected) -> bool:
-        """Record the measurement of *data*, if it has the usual shape (see the module)."""
-        try:
-            return self._read(data, out)
-        except (KeyError, TypeError):  # a missing element, or one of another JSON type
-            return False
+        """Record the measurement of *data*, if it has the usual shape (see the module).
 
-    def _read(self, data: JSON, out: Collected) -> bool:
-        # Elements are subscripted, not fetched with .get(): a missing one, or a parent
-        # that is not an object, raises and makes the resource unusual (see read).  A
-        # status or code that is an object or array is not hashable and raises too.
-        text, preliminary = data["effectiveDateTime"], _PRELIMINARY.get(data["status"])
-        if preliminary is None or text.__class__ is not str or not _ODD.isdisjoint(data):
-            return False
-        when = self._times.get(text)
-        if when is None and (when := self._time(text)) is None:
-            return False
-        codings, rid = data["code"]["coding"], data["id"]
-        if when > self._as_of or codings.__class__ is not list or rid.__class__ is not str:
-            return False
-        quick = None
-        if len(codings) == 1:  # the usual case; _meaning takes any other
-            coding = codings[0]
-            quick = self._quick.get((coding["system"], coding["code"]))
-        if (quick is None and (quick := self._meaning(codings)) is None) or not rid:
-            return False
-        cid, earliest, annotation, bounds = quick
-        if earliest is not None and when < earliest:
-            return False
-        quantity = data["valueQuantity"]
-        value, unit = quantity["value"], quantity["code"]
-        if value.__class__ is bool or quantity["system"] != UCUM:
-            return False  # a boolean compares as a number: the range check would take it
-        if annotation is not None:
-            if "{" in unit:
-                return False  # the general reader checks the annotation agrees with the code
-            unit += annotation
-        low_high = bounds.get(unit)  # missing: a unit the concept does not accept
-        if low_high is None or not low_high[0] <= value <= low_high[1]:  # also NaN, inf
+        Elements are subscripted, not fetched with ``.get()``: a missing one, or a parent
+        that is not an object, raises and makes the resource unusual; so does a status or
+        code that is an object or array (not hashable).  One function, for speed.
+        """
+        try:
+            text, preliminary = data["effectiveDateTime"], _PRELIMINARY.get(data["status"])
+            if preliminary is None or text.__class__ is not str or not _ODD.isdisjoint(data):
+                return False
+            when = self._times.get(text)
+            if when is None and (when := self._time(text)) is None:
+                return False
+            codings, rid = data["code"]["coding"], data["id"]
+            if when > self._as_of or codings.__class__ is not list or rid.__class__ is not str:
+                return False
+            quick = None
+            if len(codings) == 1:  # the usual case; _meaning takes any other
+                coding = codings[0]
+                quick = self._quick.get((coding["system"], coding["code"]))
+            if (quick is None and (quick := self._meaning(codings)) is None) or not rid:
+                return False
+            cid, earliest, annotation, bounds = quick
+            if earliest is not None and when < earliest:
+                return False
+            quantity = data["valueQuantity"]
+            value, unit = quantity["value"], quantity["code"]
+            if value.__class__ is bool or quantity["system"] != UCUM:
+                return False  # a boolean compares as a number: the range check would take it
+            if annotation is not None:
+                if "{" in unit:
+                    return False  # the general reader checks that it agrees with the code
+                unit += annotation
+            low_high = bounds.get(unit)  # missing: a unit the concept does not accept
+            if low_high is None or not low_high[0] <= value <= low_high[1]:  # also NaN, inf
+                return False
+        except (KeyError, TypeError):  # a missing element, or one of another JSON type
             return False
         row = (cid, float(value), unit, None, "Observation/" + rid, preliminary, text)
         out.measurements.append(row)

@@ -68,21 +68,24 @@ def runs(
     seen_text, seen_key = "", ""  # the last subject reference and its key
     for item in items:
         data, _, skipped, raw = item
-        rtype = None if skipped is not None else data["resourceType"]
-        if rtype == "Medication":
-            register(item, medications)
-            continue
-        ref = data.get("subject")
-        if rtype != "Patient" and ref.__class__ is dict and skipped is None:
-            text = ref.get("reference")
-            if text.__class__ is str and text:
-                if text != seen_text:
-                    seen_text, seen_key = text, normalise(text, {})
-                this: str | None = seen_key
+        this: str | None = None
+        rtype = None
+        if skipped is None:
+            rtype = data["resourceType"]
+            ref = data.get("subject")
+            if ref.__class__ is dict and rtype != "Patient":
+                text = ref.get("reference")
+                if text.__class__ is str and text:
+                    if text != seen_text:
+                        seen_text, seen_key = text, normalise(text, {})
+                    this = seen_key
+                else:
+                    this = subject_key(item, {})
             else:
                 this = subject_key(item, {})
-        else:
-            this = subject_key(item, {})
+            if rtype == "Medication":
+                register(item, medications)
+                continue
         if this != key or size < 0 or size > most:
             if size >= 0:
                 yield key, _closed(parts, facts)
@@ -92,7 +95,7 @@ def runs(
                 raise _again(this, label(item[1]))
             key, parts, facts, size = this, [], Collected(), 0
         size += 1000 if raw is None else len(raw)
-        if rtype == "Observation" and usual is not None and usual(data, facts):
+        if rtype == "Observation" and usual(data, facts):
             continue
         facts = _general(item, rtype, reader, parts, facts)
     if size >= 0:
