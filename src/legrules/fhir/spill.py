@@ -28,6 +28,7 @@ from typing import IO, Any
 import orjson
 
 from legrules.fhir.context import Collected
+from legrules.fhir.elements import JSON
 from legrules.fhir.runs import Part, Run
 
 __all__ = ["spilled"]
@@ -64,24 +65,32 @@ def spilled(runs: Iterable[Run]) -> Iterator[Run]:
 
 
 def _dump(parts: list[Part]) -> bytes:
-    """A run's parts as builtins: rows as they are, items as their lines."""
+    """A run's parts as builtins: rows as they are, items as their lines.
+
+    An item read from a JSON document has no line: its resource is stored as it is
+    (marshal keeps every JSON value exactly, where serialising it again as JSON would
+    turn a NaN from a Python caller into null).
+    """
     plain: list[Any] = []
     for part in parts:
         if part.__class__ is Collected:
             plain.append(part.state())
         else:
             resource, location, skipped, raw = part  # type: ignore[misc]
-            plain.append((raw or orjson.dumps(resource), location, skipped))
+            plain.append((resource if raw is None else raw, location, skipped))
     return marshal.dumps(plain)
 
 
-def _load(data: bytes) -> Iterator[Part]:
+def _load(data: bytes) -> list[Part]:
+    parts: list[Part] = []
     for plain in marshal.loads(data):  # our own private file, written by _fill just before
         if len(plain) == 3:
-            raw, location, skipped = plain
-            yield (orjson.loads(raw), location, skipped, None)
+            stored, location, skipped = plain
+            resource: JSON = orjson.loads(stored) if stored.__class__ is bytes else stored
+            parts.append((resource, location, skipped, None))
         else:
-            yield Collected.restore(plain)
+            parts.append(Collected.restore(plain))
+    return parts
 
 
 def _fill(db: sqlite3.Connection, handle: IO[bytes], runs: Iterable[Run]) -> None:
