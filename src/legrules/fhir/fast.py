@@ -3,7 +3,7 @@
 A final (or amended, corrected, preliminary) Observation with an ``effectiveDateTime``,
 a ``code`` whose codings name a quantity concept, and a UCUM ``valueQuantity``, with no
 ``bodySite``, ``component``, ``valueInteger`` or ``dataAbsentReason``.  For such a
-resource :func:`read_usual` records exactly the measurement row that
+resource :meth:`UsualReader.read` records exactly the measurement row that
 :func:`~legrules.fhir.observations.read_observation` would, with the same checks (the
 plausible range from :data:`legrules.model.checks.RANGES`), at a fraction of the cost:
 no :class:`~legrules.fhir.elements.Resource`, no per-element accessor calls.  For
