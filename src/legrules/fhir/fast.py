@@ -38,18 +38,22 @@ _ODD = frozenset({"component", "bodySite", "valueInteger", "dataAbsentReason"})
 # What a code says, for the quick path: the quantity's id, the earliest effective time
 # still counted, the unit annotation the code implies (D-dimer FEU or DDU) and the
 # plausible range of each unit the quantity accepts.
-_Quick = tuple[str, datetime | None, str | None, dict[str, tuple[float, float]]]
+_Quick = tuple[str, datetime | None, str | None, dict[str, tuple[float, float, str]]]
+# A unit not in a quantity's table: no value is in range.
+_NO_UNIT = (1.0, 0.0, "")
+_TIMES = 4096
 
 
 class UsualReader:
     """Reads usual Observations for one read call (its caches live as long as the call)."""
 
-    __slots__ = ("_as_of", "_codes", "_quick", "_settings", "_times")
+    __slots__ = ("_as_of", "_codes", "_quick", "_settings", "_times", "_when")
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
         self._as_of = settings.as_of
         self._times = settings.times
+        self._when: dict[str, tuple[datetime, str]] = {}
         self._codes = settings.terms.codes
         # By (system, code), only for codes the terminology maps, so it stays small.
         self._quick: dict[tuple[str | None, str | None], _Quick | None] = {}
@@ -65,9 +69,10 @@ class UsualReader:
             text, preliminary = data["effectiveDateTime"], _PRELIMINARY.get(data["status"])
             if preliminary is None or text.__class__ is not str or not _ODD.isdisjoint(data):
                 return False
-            when = self._times.get(text)
-            if when is None and (when := self._time(text)) is None:
+            known = self._when.get(text)
+            if known is None and (known := self._time(text)) is None:
                 return False
+            when, text = known  # the text as one shared string (see _time)
             codings, rid = data["code"]["coding"], data["id"]
             if when > self._as_of or codings.__class__ is not list or rid.__class__ is not str:
                 return False
@@ -88,8 +93,8 @@ class UsualReader:
                 if "{" in unit:
                     return False  # the general reader checks that it agrees with the code
                 unit += annotation
-            low_high = bounds.get(unit)  # missing: a unit the concept does not accept
-            if low_high is None or not low_high[0] <= value <= low_high[1]:  # also NaN, inf
+            low, high, unit = bounds.get(unit) or _NO_UNIT  # none: a unit not accepted
+            if not low <= value <= high:  # also NaN and infinities
                 return False
         except (KeyError, TypeError):  # a missing element, or one of another JSON type
             return False
@@ -97,11 +102,20 @@ class UsualReader:
         out.measurements.append(row)
         return True
 
-    def _time(self, text: str) -> datetime | None:
+    def _time(self, text: str) -> tuple[datetime, str] | None:
+        """The date-time *text* means, and the text itself, to share with later rows.
+
+        Rows of one patient repeat a few times and units: kept as one shared string
+        each, they are spilled once per run and looked up with their hash cached.
+        """
         try:
-            return self._times[text]
+            when = self._times[text]
         except ValueError:
             return None
+        if len(self._when) >= _TIMES:
+            self._when.clear()
+        found = self._when[text] = (when, text)
+        return found
 
     def _meaning(self, codings: list[object]) -> _Quick | None:
         """What the first mapped coding says, if every coding is well formed."""
@@ -134,6 +148,6 @@ class UsualReader:
 
 
 # The plausible range of each quantity by unit, per concept (from the model's table).
-_BOUNDS: dict[str, dict[str, tuple[float, float]]] = {}
-for (_cid, _unit), _range in RANGES.items():
-    _BOUNDS.setdefault(_cid, {})[_unit] = _range
+_BOUNDS: dict[str, dict[str, tuple[float, float, str]]] = {}
+for (_cid, _unit), (_low, _high) in RANGES.items():
+    _BOUNDS.setdefault(_cid, {})[_unit] = (_low, _high, _unit)
