@@ -6,8 +6,8 @@
 
 The same generated NDJSON lines are timed in one process: ``orjson.loads`` of every
 line (the floor), legrules' reader (parse, check the elements it needs, group by
-patient, build validated presentations) with the grouping a caller gets by default for
-NDJSON (``spill``: any order, bounded memory) and with ``grouping="contiguous"``
+patient, build presentations of the checked facts) with the grouping a caller gets by
+default for NDJSON (``spill``: any order, bounded memory) and with ``grouping="contiguous"``
 (input known to be grouped by patient), and fhir.resources R4B
 ``Observation.model_validate`` on a sample of the parsed lines (scaled to a rate).
 Each is timed ``--repeat`` times (default 3) and the best run kept, as ``timeit``

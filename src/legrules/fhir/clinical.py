@@ -15,10 +15,11 @@ Patient gives the id, ``gender`` (administrative sex) and ``birthDate`` (age at
 from __future__ import annotations
 
 from legrules.errors import InputError
-from legrules.fhir.context import Collected, Settings
+from legrules.fhir.context import Collected, Settings, stamp
 from legrules.fhir.elements import Resource, parse_date
 from legrules.fhir.observations import side_of
-from legrules.model import Finding, Kind, Presence, Sex, Source, concept
+from legrules.model import Kind, Presence, Sex, concept
+from legrules.model.checks import check_finding, check_text
 
 __all__ = ["read_condition", "read_patient"]
 
@@ -84,10 +85,14 @@ def read_condition(res: Resource, settings: Settings, out: Collected) -> None:
         status = sorted(clinical)[0]
         out.ignore(res.label, f"clinical status {status}: {mapping.finding} not shown current")
         return
-    source = Source(res.label, preliminary=bool(verification & _TENTATIVE))
+    check_text(res.label, "reference")  # what a Source would check: the finding cites it
+    preliminary = bool(verification & _TENTATIVE)
     state = mapping.asserts if mapping.asserts is Presence.ABSENT else Presence.PRESENT
     side = side_of(res, settings) if concept(mapping.finding).lateral else None
     try:
-        out.findings.append(Finding(mapping.finding, state, side, source, when))
+        check_finding(mapping.finding, side, when)
     except InputError as error:  # pragma: no cover - the mapping guarantees a boolean
         raise res.error(error.message, "code") from None
+    side_value = None if side is None else side.value
+    row = (mapping.finding, state.value, side_value, res.label, preliminary, stamp(when))
+    out.findings.append(row)

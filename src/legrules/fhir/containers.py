@@ -17,17 +17,16 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Callable, Iterable, Iterator
-from functools import partial
+from collections.abc import Iterable, Iterator
 from itertools import chain
-from typing import IO, Any, NamedTuple
+from typing import IO, Any
 
 import orjson
 
 from legrules.errors import DocumentError, FHIRInputError
 from legrules.fhir.elements import JSON, json_type
 
-__all__ = ["DEFAULT_MAX_DEPTH", "Item", "Items", "Source", "new_item"]
+__all__ = ["DEFAULT_MAX_DEPTH", "Item", "Items", "Location", "Source", "label"]
 
 #: How deeply Bundles may nest inside Bundles before the inner ones are skipped.
 DEFAULT_MAX_DEPTH = 16
@@ -35,28 +34,27 @@ DEFAULT_MAX_DEPTH = 16
 Source = str | os.PathLike[str] | bytes | bytearray | IO[bytes] | IO[str] | JSON | list[Any]
 
 
-class Item(NamedTuple):
-    """One resource and where it was found (its Bundle ``fullUrl``, a line, a path).
+#: Where a resource was found: a label (its Bundle ``fullUrl``, a JSON path), or the
+#: number of its NDJSON line, which :func:`label` turns into ``"line 12"`` only when a
+#: label is needed (one in many thousands of lines needs one; formatting each cost a
+#: few percent of reading it).
+Location = str | int
 
-    The location labels a resource that has no id.  ``skipped`` holds the reason when
-    the item stands for something that was not read (a Bundle nested too deeply);
-    ``resource`` is then empty.  ``raw`` is the NDJSON line the resource was parsed
-    from, kept only when the reader asks for it (to spill it to disk without
-    serialising the resource again).  A named tuple rather than an attrs class: one is
-    made per resource, twice when spilling, and a tuple costs half as much.
-    """
-
-    resource: JSON
-    location: str
-    skipped: str | None = None
-    raw: bytes | None = None
+#: One resource and where it was found: ``(resource, location, skipped, raw)``.
+#:
+#: The location labels a resource that has no id (see :func:`label`).  ``skipped``
+#: holds the reason when the item stands for something that was not read (a Bundle
+#: nested too deeply); ``resource`` is then empty.  ``raw`` is the NDJSON
+#: line the resource was parsed from, kept only when the reader asks for it (to spill
+#: it to disk as it was read).  A plain tuple, unpacked by its users: one is made per
+#: resource, and a named tuple (a heap type, built through ``tuple.__new__``) cost
+#: several times as much to make and to free.
+Item = tuple[JSON, Location, str | None, bytes | None]
 
 
-#: An Item from a 4-tuple, built in C (the named tuple's own __new__ is Python code,
-#: and one Item is made per resource read, two when spilling).
-new_item: Callable[[tuple[JSON, str, str | None, bytes | None]], Item] = partial(
-    tuple.__new__, Item
-)
+def label(location: Location) -> str:
+    """The label of an item's location (``"line 12"`` for a line number)."""
+    return location if isinstance(location, str) else f"line {location}"
 
 
 class Items:
@@ -176,22 +174,21 @@ def _next_line(lines: Iterator[bytes], number: int) -> tuple[bytes | None, int]:
 
 def _ndjson(lines: Iterable[bytes], number: int, owner: Items) -> Iterator[Item]:
     """One item a line; a plain resource (the bulk of any export) skips the general path."""
-    depth = owner.max_depth
+    depth, loads = owner.max_depth, orjson.loads
     for line in lines:
         number += 1
         if not line or line.isspace():
             continue
-        label = f"line {number}"
         try:
-            value = orjson.loads(line)
+            value = loads(line)
         except orjson.JSONDecodeError as error:
-            raise DocumentError(f"not valid JSON: {error}", label) from None
+            raise DocumentError(f"not valid JSON: {error}", f"line {number}") from None
         if value.__class__ is dict:
             rtype = value.get("resourceType")
             if rtype.__class__ is str and rtype and rtype != "Bundle":
-                yield new_item((value, label, None, line if owner.keep_raw else None))
+                yield (value, number, None, line if owner.keep_raw else None)
                 continue
-        yield from _expand(value, label, depth)
+        yield from _expand(value, f"line {number}", depth)
 
 
 def _expand(value: Any, label: str, max_depth: int) -> Iterator[Item]:
@@ -201,10 +198,11 @@ def _expand(value: Any, label: str, max_depth: int) -> Iterator[Item]:
         current, where, depth = stack.pop()
         resource = _check(current, where)
         if resource.get("resourceType") != "Bundle":
-            yield Item(resource, where)
+            yield (resource, where, None, None)
             continue
         if depth >= max_depth:
-            yield Item({}, where, f"Bundle nested more than {max_depth} levels deep; skipped")
+            skipped = f"Bundle nested more than {max_depth} levels deep; skipped"
+            yield ({}, where, skipped, None)
             continue
         stack.extend(reversed(list(_entries(resource, where, depth + 1))))
 

@@ -1,26 +1,50 @@
-"""What reading one patient's resources needs (settings) and produces (collected facts)."""
+"""What reading one patient's resources needs (settings) and produces (collected facts).
+
+The facts are collected as rows of builtins (strings, numbers, ``None``) rather than
+model objects: a row costs a fraction of an object, is spilled to disk and loaded back
+with :mod:`marshal`, and the objects are built once per patient
+(``legrules.fhir.assemble``) without validating again what the reader has just
+checked.  A row holds an effective time as its ISO 8601 text, which
+:attr:`Settings.times` turns back into the very same date-time.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 import attrs
 
 from legrules.fhir.codes import Terminology
-from legrules.fhir.elements import Resource
+from legrules.fhir.elements import Resource, parse_datetime
 from legrules.fhir.versions import Semantics
-from legrules.model import (
-    Category,
-    Concept,
-    Finding,
-    IgnoredInput,
-    Measurement,
-    Policy,
-    Sex,
-    concept,
-)
+from legrules.model import Category, Concept, Policy, Sex, concept
+from legrules.model.trusted import FindingRow, MeasurementRow
 
-__all__ = ["Collected", "Settings"]
+__all__ = ["Collected", "FindingRow", "MeasurementRow", "Settings", "Times", "stamp"]
+
+#: Everything a part of a patient's resources produced, as builtins (see ``state``).
+State = tuple[list[Any], list[Any], list[Any], list[str], list[Any], list[Any]]
+
+# Distinct effective times remembered per read: bulk data repeats them (a panel's
+# readings, a day's vital signs), and parsing costs more than a look-up.
+_TIMES = 4096
+
+
+class Times(dict[str, datetime]):
+    """Date-times by their text, parsed on first use (a bounded cache, per read)."""
+
+    def __missing__(self, text: str) -> datetime:
+        found = parse_datetime(text)
+        if len(self) >= _TIMES:
+            self.clear()
+        self[text] = found
+        return found
+
+
+def stamp(when: datetime | None) -> str | None:
+    """The text a row holds for *when*; ``Settings.times[stamp(when)] == when``."""
+    return None if when is None else when.isoformat()
 
 
 @attrs.frozen
@@ -36,6 +60,8 @@ class Settings:
     _earliest: dict[str, tuple[Concept, datetime | None]] = attrs.field(
         factory=dict, init=False, eq=False
     )
+    #: :func:`~legrules.fhir.elements.parse_datetime` of a text, remembered: ``times[text]``.
+    times: Times = attrs.field(factory=Times, init=False, eq=False)
 
     def window(self, concept: Concept) -> timedelta | None:
         """The look-back of *concept* (cached; see :meth:`_window`)."""
@@ -89,29 +115,116 @@ class Settings:
         return True
 
 
-@attrs.define
 class Collected:
-    """Everything read from one patient's resources, before it becomes a presentation."""
+    """Everything read from some of one patient's resources, before it becomes a presentation.
 
-    patient_id: str | None = None
-    saw_patient: bool = False
-    sex: Sex | None = None
-    birth_date: str | None = None
-    birth_label: str = "Patient"
-    ages: list[tuple[datetime | None, int, str]] = attrs.Factory(list)
-    onsets: list[tuple[datetime | None, datetime]] = attrs.Factory(list)
-    findings: list[Finding] = attrs.Factory(list)
-    measurements: list[Measurement] = attrs.Factory(list)
-    ignored: list[IgnoredInput] = attrs.Factory(list)
-    warnings: list[str] = attrs.Factory(list)
-    _warned: set[str] = attrs.field(factory=set, init=False, repr=False)
+    Findings and measurements are rows (:data:`FindingRow`, :data:`MeasurementRow`) of
+    values that have passed the checks of :mod:`legrules.model.checks`; ``ignored``
+    holds (reference, reason) pairs; times are texts (see the module).  A plain class
+    rather than attrs: the streaming reader makes one or two per run of resources, and
+    the attrs ``__init__`` for these twelve fields cost twice as much.
+    """
+
+    __slots__ = (
+        "_warned",
+        "ages",
+        "birth_date",
+        "birth_label",
+        "findings",
+        "ignored",
+        "measurements",
+        "onsets",
+        "patient_id",
+        "saw_patient",
+        "sex",
+        "warnings",
+    )
+
+    def __init__(self) -> None:
+        self.patient_id: str | None = None
+        self.saw_patient = False
+        self.sex: Sex | None = None
+        self.birth_date: str | None = None
+        self.birth_label = "Patient"
+        self.ages: list[tuple[str | None, int, str]] = []  # (effective, years, label)
+        self.onsets: list[tuple[str | None, str]] = []  # (effective, onset)
+        self.findings: list[FindingRow] = []
+        self.measurements: list[MeasurementRow] = []
+        self.ignored: list[tuple[str, str]] = []
+        self.warnings: list[str] = []
+        self._warned: set[str] = set()
 
     def ignore(self, reference: str, reason: str) -> None:
         """List *reference* as deliberately not used, with the reason."""
-        self.ignored.append(IgnoredInput(reference, reason))
+        self.ignored.append((reference, reason))
 
     def warn(self, message: str) -> None:
         """Record a warning for the caller (once)."""
         if message not in self._warned:  # a set: a list scan per warning is quadratic
             self._warned.add(message)
             self.warnings.append(message)
+
+    def empty(self) -> bool:
+        """Whether nothing has been recorded (the patient's details aside)."""
+        return not (
+            self.findings
+            or self.measurements
+            or self.ignored
+            or self.warnings
+            or self.ages
+            or self.onsets
+        )
+
+    def mark(self) -> tuple[int, int, int, int, int, int]:
+        """Where each list ends now, to :meth:`undo` what is recorded after."""
+        return (
+            len(self.findings),
+            len(self.measurements),
+            len(self.ignored),
+            len(self.warnings),
+            len(self.ages),
+            len(self.onsets),
+        )
+
+    def undo(self, mark: tuple[int, int, int, int, int, int]) -> None:
+        """Take back everything recorded since :meth:`mark` gave *mark*."""
+        findings, measurements, ignored, warnings, ages, onsets = mark
+        self._warned.difference_update(self.warnings[warnings:])  # all new since the mark
+        del self.findings[findings:], self.measurements[measurements:]
+        del self.ignored[ignored:], self.warnings[warnings:]
+        del self.ages[ages:], self.onsets[onsets:]
+
+    def merge(self, part: Collected) -> None:
+        """Add what *part* (read from this patient's later resources) collected.
+
+        Only the facts, reasons, warnings, ages and onsets: the patient's own details come
+        from Patient resources, which are always read into the patient's collection.
+        """
+        self.findings += part.findings
+        self.measurements += part.measurements
+        self.ignored += part.ignored
+        self.ages += part.ages
+        self.onsets += part.onsets
+        for message in part.warnings:
+            self.warn(message)
+
+    def state(self) -> State:
+        """What :meth:`merge` takes, as builtins (to spill to disk)."""
+        return (
+            self.findings,
+            self.measurements,
+            self.ignored,
+            self.warnings,
+            self.ages,
+            self.onsets,
+        )
+
+    @classmethod
+    def restore(cls, state: State) -> Collected:
+        """The collection :meth:`state` described."""
+        part = cls()
+        part.findings, part.measurements, part.ignored, part.warnings, part.ages, part.onsets = (
+            state
+        )
+        part._warned.update(part.warnings)
+        return part

@@ -23,9 +23,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from legrules.fhir.context import Collected, Settings
+from legrules.fhir.context import Collected, Settings, stamp
 from legrules.fhir.elements import JSON, Coding, Resource
-from legrules.model import Finding, Presence, Source
+from legrules.model import Presence
+from legrules.model.checks import check_finding, check_text
 
 __all__ = ["Medications", "read_medication"]
 
@@ -57,9 +58,12 @@ def read_medication(
         out.ignore(res.label, f"no legrules medication class for {shown}")
         return
     status = res.data.get("status")
-    source = Source(res.label, preliminary=status in settings.sem.statement_preliminary)
+    check_text(res.label, "reference")  # what a Source would check: the findings cite it
+    preliminary = status in settings.sem.statement_preliminary
+    text = stamp(when)
     for finding in dict.fromkeys(classes):
-        out.findings.append(Finding(finding, Presence.PRESENT, None, source, when))
+        check_finding(finding, None, when)
+        out.findings.append((finding, Presence.PRESENT.value, None, res.label, preliminary, text))
 
 
 def _not_current(res: Resource, settings: Settings) -> str | None:

@@ -20,18 +20,10 @@ from typing import Any
 
 from legrules.errors import FHIRInputError, InputError
 from legrules.fhir.codes import AGE_CODES, UCUM, CodeMapping
-from legrules.fhir.context import Collected, Settings
+from legrules.fhir.context import Collected, Settings, stamp
 from legrules.fhir.elements import JSON, Coding, Resource, parse_datetime
-from legrules.model import (
-    Concept,
-    Finding,
-    Kind,
-    Laterality,
-    Measurement,
-    Presence,
-    Source,
-    concept,
-)
+from legrules.model import Concept, Kind, Laterality, Presence, concept
+from legrules.model.checks import check_finding, check_measurement, check_text
 
 __all__ = ["effective", "read_observation", "side_of"]
 
@@ -52,23 +44,26 @@ def read_observation(res: Resource, settings: Settings, out: Collected) -> None:
     when = effective(res)
     if when is not None and when > settings.as_of and settings.too_late(res, when, out):
         return
-    source = Source(res.label, None, status == "preliminary")
+    check_text(res.label, "reference")  # what a Source would check: the facts cite it
+    source = (res.label, status == "preliminary")
+    text = data.get("effectiveDateTime")  # when it is a string, *when* was parsed from it
+    times = (when, text if text.__class__ is str else stamp(when))
     code = data.get("code")
     codings = res.codings(code, "code") if code.__class__ is dict else res.concept(data, "code")
     if not codings and "code" not in data:
         raise res.error("an Observation needs a code", "code")
     mapping = _mapping(codings, settings.terms.codes)
-    if mapping is None and _special(res, codings, when, settings, out):
+    if mapping is None and _special(res, codings, times, settings, out):
         return
     ignored = len(out.ignored)
     side = side_of(res, settings) if "bodySite" in data else None
     added = mapping is not None and _fact(
-        res, data, "", mapping, (side, source, when), settings, out
+        res, data, "", mapping, (side, source, times), settings, out
     )
     for path, component in res.objects(data, "component") if "component" in data else ():
         sub = _mapping(res.concept(component, "code", f"{path}."), settings.terms.codes)
         if sub is not None:
-            context = (side, source, when)
+            context = (side, source, times)
             added = _fact(res, component, f"{path}.", sub, context, settings, out) or added
     if not added and len(out.ignored) == ignored:  # neither a fact nor a reason recorded
         shown = ", ".join(f"{s or '-'}|{c or '-'}" for s, c in codings) or "none"
@@ -106,13 +101,14 @@ def _mapping(codings: list[Coding], codes: Mapping[Any, CodeMapping]) -> CodeMap
 def _special(
     res: Resource,
     codings: list[tuple[str | None, str | None]],
-    when: datetime | None,
+    times: Times,
     settings: Settings,
     out: Collected,
 ) -> bool:
     """Read an age or symptom-onset Observation; ``True`` when it was one."""
+    text = times[1]
     if any((s, c) in AGE_CODES for s, c in codings):
-        out.ages.append((when, _age(res), res.label))
+        out.ages.append((text, _age(res), res.label))
         return True
     if any(s in settings.terms.own_systems and c == "onset" for s, c in codings):
         onset = res.when(res.data, "valueDateTime")
@@ -121,7 +117,7 @@ def _special(
         if onset > settings.as_of:
             out.ignore(res.label, "symptom onset after as_of")
             return True
-        out.onsets.append((when, onset))
+        out.onsets.append((text, onset.isoformat()))
         return True
     return False
 
@@ -148,7 +144,9 @@ def side_of(res: Resource, settings: Settings) -> Laterality | None:
     return None
 
 
-Context = tuple[Laterality | None, Source, datetime | None]
+#: An effective time and its text (ISO 8601, read back with ``Settings.times``).
+Times = tuple[datetime | None, str | None]
+Context = tuple[Laterality | None, tuple[str, bool], Times]
 
 
 def _fact(
@@ -162,7 +160,7 @@ def _fact(
 ) -> bool:
     """Record the fact *holder* states (``True``), or why not (in ``out.ignored``)."""
     spec, earliest = settings.lookback(mapping.finding)
-    side, source, when = context
+    side, (reference, preliminary), (when, text) = context
     if when is None:
         out.warn(f"{res.label} has no effective time; counted as current")
     elif earliest is not None and when < earliest:
@@ -175,17 +173,21 @@ def _fact(
             state = _state(res, holder, prefix, mapping, settings, out)
             if state is None:
                 return False
-            out.findings.append(Finding(spec.id, state, lateral, source, when))
+            check_finding(spec.id, lateral, when)
+            side_value = None if lateral is None else lateral.value
+            out.findings.append((spec.id, state.value, side_value, reference, preliminary, text))
             return True
         reading = _quantity(res, holder, prefix, (mapping, spec), out)
         if reading is None:
             return False
         value, unit = reading
-        out.measurements.append(Measurement(spec.id, value, unit, lateral, source, when))
+        check_measurement(spec.id, value, unit, lateral, when)
+        side_value = None if lateral is None else lateral.value
+        out.measurements.append((spec.id, value, unit, side_value, reference, preliminary, text))
         return True
     except FHIRInputError:
         raise
-    except InputError as error:  # the model rejected the value (implausible, wrong unit)
+    except InputError as error:  # the model's checks failed (implausible value, wrong unit)
         element = prefix.rstrip(".") or "value[x]"
         if error.path in ("value", "unit"):
             element = f"{prefix}valueQuantity.{'code' if error.path == 'unit' else 'value'}"

@@ -11,15 +11,23 @@ trace can say which input proved a criterion.
 from __future__ import annotations
 
 import enum
-import sys
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, TypeVar
 
 import attrs
 
 from legrules.errors import ImplausibleValueError, InputError, InvalidValueError
-from legrules.model.vocabulary import VOCABULARY, Kind, concept
+from legrules.model.checks import (
+    check_aware,
+    check_finding_id,
+    check_finite,
+    check_laterality,
+    check_measurement_id,
+    check_plausible,
+    check_text,
+)
+from legrules.model.vocabulary import concept
 
 __all__ = [
     "Finding",
@@ -67,16 +75,11 @@ class Sex(enum.Enum):
 
 
 def _aware(_: object, attribute: attrs.Attribute[Any], value: datetime | None) -> None:
-    if value is not None and (value.tzinfo is not UTC) and value.utcoffset() is None:
-        raise InvalidValueError(
-            "a date-time must include a time-zone offset (e.g. 2026-11-20T09:30:00+00:00)",
-            attribute.name,
-        )
+    check_aware(value, attribute.name)
 
 
 def _text(_: object, attribute: attrs.Attribute[Any], value: str | None) -> None:
-    if value is not None and (not isinstance(value, str) or not value.strip()):
-        raise InvalidValueError("must be a non-empty string", attribute.name)
+    check_text(value, attribute.name)
 
 
 @attrs.frozen
@@ -102,32 +105,15 @@ class IgnoredInput:
 
 
 def _finding_id(_: object, attribute: attrs.Attribute[Any], value: str) -> None:
-    if value.__class__ is str and _KINDS.get(value) is Kind.BOOLEAN:
-        return
-    if concept(value).kind is not Kind.BOOLEAN:
-        raise InvalidValueError(
-            f"{value!r} is a measurement; state it in 'measurements' with a value and unit",
-            attribute.name,
-        )
-
-
-# Kinds by id for the validators' fast path; concept() still raises for an unknown id.
-_KINDS = {cid: spec.kind for cid, spec in VOCABULARY.items()}
+    check_finding_id(value, attribute.name)
 
 
 def _measurement_id(_: object, attribute: attrs.Attribute[Any], value: str) -> None:
-    if value.__class__ is str and _KINDS.get(value) is Kind.QUANTITY:
-        return
-    if concept(value).kind is not Kind.QUANTITY:
-        raise InvalidValueError(
-            f"{value!r} is a finding; state it in 'findings' as present, absent or unknown",
-            attribute.name,
-        )
+    check_measurement_id(value, attribute.name)
 
 
 def _laterality(instance: Finding | Measurement, _: object, value: Laterality | None) -> None:
-    if value is not None and not concept(instance.id).lateral:
-        raise InvalidValueError(f"{instance.id!r} does not take a laterality", "laterality")
+    check_laterality(instance.id, value)
 
 
 @attrs.frozen
@@ -141,31 +127,8 @@ class Finding:
     effective: datetime | None = attrs.field(default=None, validator=_aware)
 
 
-_LARGEST = sys.float_info.max
-
-
 def _finite(_: object, attribute: attrs.Attribute[Any], value: float) -> None:
-    if value.__class__ is not float and (
-        isinstance(value, bool) or not isinstance(value, int | float)
-    ):
-        raise InvalidValueError("must be a number", attribute.name)
-    if not -_LARGEST <= value <= _LARGEST:  # math.isfinite overflows on a huge int
-        raise InvalidValueError("must be a finite number", attribute.name)
-
-
-# Plausible ranges by (concept, unit), worked out once per pair: the vocabulary and the
-# unit tables never change, and only accepted units are stored (so at most a few hundred).
-_RANGES: dict[tuple[str, str], tuple[float, float]] = {}
-
-
-def _plausible(cid: str, unit: str) -> tuple[float, float]:
-    """The plausible range of concept *cid* in *unit* (``UnitError`` for another unit)."""
-    found = _RANGES.get((cid, unit))
-    if found is None:
-        spec = concept(cid)
-        spec.to_canonical(1.0, unit)  # raises UnitError for a unit it lacks
-        found = _RANGES[cid, unit] = spec.range_in(unit)
-    return found
+    check_finite(value, attribute.name)
 
 
 @attrs.frozen
@@ -185,15 +148,7 @@ class Measurement:
 
     @unit.validator
     def _check(self, _: attrs.Attribute[Any], unit: str) -> None:
-        if unit.__class__ is not str and not isinstance(unit, str):
-            raise InvalidValueError("must be a UCUM unit string", "unit")
-        low, high = _RANGES.get((self.id, unit)) or _plausible(self.id, unit)
-        if not low <= self.value <= high:
-            raise ImplausibleValueError(
-                f"{self.id} of {self.value:g} {unit} is outside the plausible range "
-                f"{low:g} to {high:g} {unit}",
-                "value",
-            )
+        check_plausible(self.id, self.value, unit)
 
     def canonical(self) -> tuple[float, str | None]:
         """Return the value in the concept's canonical unit, and a conversion caveat."""

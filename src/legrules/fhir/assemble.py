@@ -1,0 +1,139 @@
+"""One patient's collected rows -> the presentation the reader returns.
+
+Everything that needs the whole patient happens here, once all of the patient's
+resources have been read: the age (a Patient's birthDate may come after the
+Observations), conflicting reports, the latest onset, and whether the subject is a
+Patient at all.  The facts are built with the model's trusted constructors: every row
+holds values that passed the checks of :mod:`legrules.model.checks` when they were read.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import attrs
+
+from legrules.errors import FHIRInputError, InputError
+from legrules.fhir.context import Collected, Settings
+from legrules.fhir.elements import parse_date
+from legrules.model import (
+    Finding,
+    IgnoredInput,
+    Laterality,
+    Patient,
+    Presence,
+    Presentation,
+    trusted,
+)
+
+__all__ = ["ReadResult", "assemble"]
+
+
+@attrs.frozen
+class ReadResult:
+    """One patient's presentation, and what the reader left out and why.
+
+    ``ignored`` (also in ``presentation.ignored``, so the assessment trace lists it)
+    names every resource not used with the reason; ``warnings`` are notes for the
+    integration log (an observation dated after ``as_of``, conflicting reports, an
+    age that could not be worked out exactly).
+    """
+
+    presentation: Presentation
+    ignored: tuple[IgnoredInput, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+def assemble(key: str | None, out: Collected, settings: Settings) -> ReadResult:
+    """The result for the patient *key* names (``None``: resources with no subject)."""
+    ignored = (
+        tuple([IgnoredInput(ref, reason) for ref, reason in out.ignored]) if out.ignored else ()
+    )
+    if key is not None and not key.startswith("Patient/") and not out.saw_patient:
+        return _not_a_patient(key, out, ignored, settings)
+    subject = key[len("Patient/") :] if key and key.startswith("Patient/") else None
+    patient_id = out.patient_id or subject
+    try:
+        patient = Patient(patient_id, _age(out, settings), out.sex)
+    except InputError as error:
+        raise FHIRInputError(error.message, f"{out.birth_label}.birthDate") from None
+    times = settings.times
+    found = trusted.findings(out.findings, times) if out.findings else []
+    if found:
+        _note_conflicts(found, out)
+    # as_of was checked by the read's options; onsets are parsed, so time-zone aware.
+    measured = trusted.measurements(out.measurements, times)
+    onset = _onset(out, settings) if out.onsets else None
+    presentation = trusted.presentation(patient, found, measured, onset, settings.as_of, ignored)
+    return ReadResult(presentation, ignored, tuple(out.warnings))
+
+
+def _not_a_patient(
+    key: str, out: Collected, ignored: tuple[IgnoredInput, ...], settings: Settings
+) -> ReadResult:
+    references = {row[3] for row in out.findings} | {row[4] for row in out.measurements}
+    everything = (
+        *ignored,
+        *(IgnoredInput(r, f"subject {key} is not a Patient") for r in sorted(references)),
+    )
+    presentation = Presentation(as_of=settings.as_of, ignored=everything)
+    return ReadResult(presentation, everything, tuple(out.warnings))
+
+
+def _years(born: date, day: date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def _age(out: Collected, settings: Settings) -> int | None:
+    """Age at ``as_of`` from birthDate (exact days only), else an age Observation."""
+    day = settings.as_of.date()
+    if out.birth_date is not None:
+        earliest, latest = parse_date(out.birth_date)
+        if earliest > day:
+            out.warn(f"{out.birth_label}: birthDate {out.birth_date} is after as_of; age unknown")
+            return None
+        young, old = _years(latest, day), _years(earliest, day)
+        if young == old:
+            return young
+        out.warn(
+            f"{out.birth_label}: birthDate {out.birth_date} gives an age of {young} or {old} "
+            "at as_of; age left unknown"
+        )
+        return None
+    if not out.ages:
+        return None
+    times, as_of = settings.times, settings.as_of
+    ages = [
+        (None if text is None else times[text], value, label) for text, value, label in out.ages
+    ]
+    when, value, label = max(ages, key=lambda a: a[0] or as_of)
+    if when is not None and when != settings.as_of:
+        out.warn(
+            f"{label}: age {value} was recorded {when.isoformat()}, not at as_of; age left unknown"
+        )
+        return None
+    return value
+
+
+def _onset(out: Collected, settings: Settings) -> datetime | None:
+    """The onset the latest onset Observation states (the last one listed, on a tie)."""
+    times, as_of = settings.times, settings.as_of
+    onsets = sorted(
+        ((as_of if at is None else times[at], onset) for at, onset in out.onsets),
+        key=lambda o: o[0],
+    )
+    return times[onsets[-1][1]] if onsets else None
+
+
+def _note_conflicts(found: list[Finding], out: Collected) -> None:
+    states: dict[tuple[str, Laterality | None, Any], set[Presence]] = {}
+    for finding in found:
+        if finding.state is not Presence.UNKNOWN:
+            key = (finding.id, finding.laterality, finding.effective)
+            states.setdefault(key, set()).add(finding.state)
+    for (fid, side, when), seen in states.items():
+        if len(seen) > 1:
+            where = f" ({side.value})" if side else ""
+            at = when.isoformat() if when else "an unstated time"
+            out.warn(f"conflicting reports of {fid}{where} at {at}; the rules read it as present")

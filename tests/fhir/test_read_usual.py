@@ -1,0 +1,291 @@
+"""Checks hold whichever way a resource is read: quick path, general path, every grouping.
+
+Usual Observations are read by one quick function (``legrules.fhir.fast``) and spilled
+or streamed NDJSON is read once, as it goes by (``legrules.fhir.runs``).  A value that
+fails a check must still give the same typed error, or be skipped with the same
+warning, as the general reader gives; and the quick reader must record exactly what the
+general reader records, or nothing.
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import datetime
+from typing import Any
+
+import orjson
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from legrules import FHIRInputError
+from legrules.errors import InputError
+from legrules.fhir import ReadResult, read_presentations
+from legrules.fhir.context import Collected, stamp
+from legrules.fhir.elements import Resource
+from legrules.fhir.fast import UsualReader
+from legrules.fhir.observations import read_observation
+from legrules.fhir.read import _options
+from tests.fhir.conftest import LOINC, SNOMED, UCUM, WHEN, bundle, coded, obs, quantity
+from tests.support import AS_OF
+
+GROUPINGS = ["memory", "spill", "contiguous"]
+
+
+def heart_rate(**changes: Any) -> dict[str, Any]:
+    """A usual heart-rate Observation of Patient/p1, with *changes* (None removes)."""
+    resource = obs("8867-4", LOINC, oid="hr", valueQuantity=quantity(72, "/min"))
+    for key, value in changes.items():
+        if value is None:
+            resource.pop(key, None)
+        else:
+            resource[key] = value
+    return resource
+
+
+def read_as(grouping: str, *resources: dict[str, Any], **options: Any) -> list[ReadResult]:
+    """Read *resources* as a Bundle (memory) or as NDJSON lines (spill, contiguous)."""
+    source: Any = bundle(*resources)
+    if grouping != "memory":
+        source = b"".join(orjson.dumps(r) + b"\n" for r in resources)
+    return list(read_presentations(source, as_of=AS_OF, grouping=grouping, **options))  # type: ignore[arg-type]
+
+
+# (check, resource, path of the error, its message)
+ERRORS = [
+    (
+        "unit not accepted",
+        heart_rate(valueQuantity=quantity(72, "/h")),
+        "Observation/hr.valueQuantity.code",
+        "unit '/h' is not accepted for heart-rate; use one of '/min', '{beats}/min', "
+        "'{breaths}/min', '/s'",
+    ),
+    (
+        "implausible value",
+        heart_rate(valueQuantity=quantity(1e6, "/min")),
+        "Observation/hr.valueQuantity.value",
+        "heart-rate of 1e+06 /min is outside the plausible range 20 to 300 /min",
+    ),
+    (
+        "not a finite number",
+        heart_rate(valueQuantity=quantity(10**19, "/min")),
+        "Observation/hr.valueQuantity.value",
+        "heart-rate of 1e+19 /min is outside the plausible range 20 to 300 /min",
+    ),
+    (
+        "date-time without a time zone",
+        heart_rate(effectiveDateTime="2026-11-20T09:00:00"),
+        "Observation/hr.effectiveDateTime",
+        "'2026-11-20T09:00:00' has a time but no time-zone offset",
+    ),
+    (
+        "a boolean for a number",
+        heart_rate(valueQuantity={"value": True, "code": "/min", "system": UCUM}),
+        "Observation/hr.valueQuantity.value",
+        "expected a number, got a boolean",
+    ),
+]
+CHECKS = [check for check, *_ in ERRORS]
+
+
+@pytest.mark.parametrize("grouping", GROUPINGS)
+@pytest.mark.parametrize(("check", "resource", "path", "message"), ERRORS, ids=CHECKS)
+def test_a_value_failing_a_check_is_the_same_typed_error_in_every_grouping(
+    grouping: str, check: str, resource: dict[str, Any], path: str, message: str
+) -> None:
+    """A failed check raises FHIRInputError naming the element, however the input is read."""
+    with pytest.raises(FHIRInputError) as caught:
+        read_as(grouping, resource)
+    assert (caught.value.path, caught.value.message) == (path, message), check
+
+
+@pytest.mark.parametrize("grouping", GROUPINGS)
+@pytest.mark.parametrize(("check", "resource", "path", "message"), ERRORS, ids=CHECKS)
+def test_a_value_failing_a_check_is_skipped_with_the_same_warning(
+    grouping: str, check: str, resource: dict[str, Any], path: str, message: str
+) -> None:
+    """With on_error='skip' the resource is listed as invalid and the warning says why."""
+    good = heart_rate(id="ok", valueQuantity=quantity(80, "/min"))
+    (result,) = read_as(grouping, good, resource, on_error="skip")
+    error = f"{message} @ {path}"
+    assert [(i.reference, i.reason) for i in result.ignored] == [
+        ("Observation/hr", f"invalid: {error}")
+    ]
+    assert result.warnings == (f"{error}; resource skipped",)
+    assert [m.value for m in result.presentation.measurements] == [80.0], check
+
+
+def test_nan_from_a_python_caller_is_the_same_error_in_every_grouping() -> None:
+    """NaN (which JSON text cannot hold) is refused alike when spilled or streamed."""
+    resource = heart_rate(valueQuantity=quantity(float("nan"), "/min"))
+    for grouping in GROUPINGS:
+        with pytest.raises(FHIRInputError) as caught:
+            list(read_presentations(bundle(resource), as_of=AS_OF, grouping=grouping))  # type: ignore[arg-type]
+        assert caught.value.path == "Observation/hr.valueQuantity.value"
+        assert caught.value.message == "expected a finite number"
+
+
+@pytest.mark.parametrize("grouping", GROUPINGS)
+def test_an_unknown_concept_is_ignored_with_the_reason_in_every_grouping(grouping: str) -> None:
+    """A code legrules does not map is listed as ignored, never guessed, never an error."""
+    (result,) = read_as(grouping, heart_rate(code=coded(LOINC, "0000-0")))
+    assert result.presentation.measurements == ()
+    assert [(i.reference, i.reason) for i in result.ignored] == [
+        ("Observation/hr", "no legrules concept for code http://loinc.org|0000-0")
+    ]
+
+
+@pytest.mark.parametrize("grouping", GROUPINGS)
+def test_a_side_on_a_concept_without_sides_is_dropped_in_every_grouping(grouping: str) -> None:
+    """A bodySite on a heart rate gives the measurement with no side, and no error."""
+    (result,) = read_as(grouping, heart_rate(bodySite=coded(SNOMED, "7771000")))
+    ((value, side),) = [(m.value, m.laterality) for m in result.presentation.measurements]
+    assert (value, side) == (72.0, None)
+
+
+@pytest.mark.parametrize("grouping", ["spill", "contiguous"])
+def test_a_bad_resource_raises_when_its_patient_is_read_after_the_patients_before(
+    grouping: str,
+) -> None:
+    """Reading ahead does not move an error: earlier patients come out first."""
+    first = heart_rate(id="a1", subject={"reference": "Patient/a"})
+    bad = heart_rate(id="b1", subject={"reference": "Patient/b"}, status="weird")
+    results = read_presentations(
+        b"".join(orjson.dumps(r) + b"\n" for r in (first, bad)),
+        as_of=AS_OF,
+        grouping=grouping,  # type: ignore[arg-type]
+    )
+    assert next(results).presentation.patient.id == "a"
+    with pytest.raises(FHIRInputError, match="expected an Observation status"):
+        next(results)
+
+
+def test_a_medication_listed_after_its_statement_is_found_when_spilling() -> None:
+    """Medication records are read once the whole export has been seen."""
+    statement = {
+        "resourceType": "MedicationStatement",
+        "id": "ms",
+        "status": "active",
+        "subject": {"reference": "Patient/p1"},
+        "medicationReference": {"reference": "Medication/statin"},
+        "effectiveDateTime": WHEN,
+    }
+    medication = {
+        "resourceType": "Medication",
+        "id": "statin",
+        "code": coded("http://www.whocc.no/atc", "C10AA01"),
+    }
+    (result,) = read_as("spill", statement, heart_rate(), medication)
+    assert [f.id for f in result.presentation.findings] == ["statin"]
+
+
+TEXTS = st.sampled_from(
+    [WHEN, "2026-11-20", "2026-11", "2026", "2026-11-20T09:00:00.123456789+05:30"]
+) | st.datetimes(timezones=st.timezones()).map(lambda d: d.isoformat())
+
+
+@given(TEXTS)
+def test_a_time_kept_as_text_reads_back_to_the_same_instant_and_offset(text: str) -> None:
+    """A row's effective time, kept as text, gives back the very same date-time."""
+    times = _options(AS_OF, None, None, {"max_depth": 16}).settings.times
+    try:
+        when = times[text]
+    except ValueError:
+        return
+    again = times.__class__()[stamp(when) or ""]
+    assert (again, again.utcoffset()) == (when, when.utcoffset())
+
+
+# Observations of many shapes, most of them nearly usual, to compare the two readers.
+UNITS = st.sampled_from(
+    ["/min", "Cel", "[degF]", "%", "ng/mL", "ng/mL{FEU}", "ng/mL{DDU}", "mg/L", "/h", "1"]
+)
+VALUES = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(-(10**20), 10**20),
+    st.sampled_from([72, 72.0, 37.5, 98.6, 420, True, None, "72", [72]]),
+)
+CODES = st.sampled_from(
+    [
+        [{"system": LOINC, "code": c}]
+        for c in ("8867-4", "8310-5", "59408-5", "48065-7", "48066-5", "72514-3", "0000-0")
+    ]
+    + [
+        [{"system": LOINC, "code": "8867-4"}, {"system": LOINC, "code": "8310-5"}],
+        [{"system": "x", "code": "y"}, {"system": LOINC, "code": "8310-5"}],
+        [{"system": LOINC}],
+        [{"system": 5, "code": "8867-4"}],
+        ["8867-4"],
+        [],
+    ]
+)
+EXTRA: st.SearchStrategy[dict[str, Any]] = st.sampled_from(
+    [{}, {"bodySite": coded(SNOMED, "7771000")}, {"dataAbsentReason": None}, {"valueInteger": 3}]
+)
+
+
+# Usual Observations: (code, unit, value) that the quick reader takes as they are.
+USUAL = [
+    ("8867-4", "/min", 72.0),
+    ("8310-5", "[degF]", 98.6),
+    ("59408-5", "%", 97),
+    ("48065-7", "ng/mL", 420.0),
+    ("48066-5", "ug/L", 0.5),
+    ("72514-3", "{score}", 4),
+]
+
+
+@st.composite
+def observations(draw: st.DrawFn) -> dict[str, Any]:
+    """A usual Observation, then up to three things about it changed."""
+    code, unit, value = draw(st.sampled_from(USUAL))
+    resource = obs(code, LOINC, valueQuantity=quantity(value, unit))
+    measured = resource["valueQuantity"]  # changed in place, even once no longer in resource
+    for change in draw(st.lists(st.integers(0, 8), max_size=3)):
+        if change == 0:
+            measured["value"] = draw(VALUES)
+        elif change == 1:
+            measured["code"] = draw(UNITS | st.just(5))
+        elif change == 2:
+            measured["system"] = draw(st.sampled_from(["http://x", None]))
+        elif change == 3:
+            resource["code"] = {"coding": draw(CODES)}
+        elif change == 4:
+            resource["effectiveDateTime"] = draw(TEXTS | st.sampled_from(["2026-11-20T09", 5]))
+        elif change == 5:
+            resource["status"] = draw(st.sampled_from(["preliminary", "amended", "cancelled", 5]))
+        elif change == 6:
+            resource["id"] = draw(st.sampled_from(["", 7, None]))
+        elif change == 7:
+            resource.pop(draw(st.sampled_from(sorted(resource.keys() - {"resourceType"}))), None)
+        else:
+            resource.update(draw(EXTRA))
+    return resource  # resourceType stays: only Observations are given to the quick reader
+
+
+def test_a_usual_observation_takes_the_quick_path() -> None:
+    """The shape bulk exports are made of is read by the quick reader, as one row."""
+    out = Collected()
+    assert UsualReader(_options(AS_OF, None, None, {"max_depth": 16}).settings).read(
+        heart_rate(), out
+    )
+    assert out.measurements == [("heart-rate", 72.0, "/min", None, "Observation/hr", False, WHEN)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(observations(), st.sampled_from([AS_OF, datetime.fromisoformat("2026-11-20T09:30:00Z")]))
+def test_the_quick_reader_records_what_the_general_reader_records_or_nothing(
+    resource: dict[str, Any], as_of: datetime
+) -> None:
+    """Whenever the quick reader takes an Observation, the general reader agrees exactly."""
+    settings_ = _options(as_of, None, None, {"max_depth": 16}).settings
+    quick, general = Collected(), Collected()
+    taken = UsualReader(settings_).read(copy.deepcopy(resource), quick)
+    if not taken:
+        assert quick.empty()
+        return
+    try:
+        read_observation(Resource(resource, "line 1"), settings_, general)
+    except InputError as error:  # pragma: no cover - a failure of this test
+        pytest.fail(f"the quick reader took a resource the general reader refuses: {error}")
+    assert quick.state() == general.state()
