@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from legrules.errors import FHIRInputError
+from legrules.model.documents import json_type
 
 __all__ = ["Coding", "Resource", "parse_datetime"]
 
@@ -21,21 +22,6 @@ JSON = dict[str, Any]
 
 _LARGEST = sys.float_info.max
 Coding = tuple[str | None, str | None]
-
-_NAMES = {
-    bool: "a boolean",
-    int: "a number",
-    float: "a number",
-    str: "a string",
-    list: "an array",
-    dict: "an object",
-    type(None): "null",
-}
-
-
-def json_type(value: object) -> str:
-    """How a JSON value's type reads in an error message."""
-    return _NAMES.get(type(value), type(value).__name__)
 
 
 class Resource:

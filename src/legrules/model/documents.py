@@ -35,6 +35,7 @@ __all__ = [
     "dump_assessment",
     "dump_presentation",
     "dumps",
+    "json_type",
     "load_assessment",
     "load_presentation",
     "parse_json",
@@ -59,22 +60,26 @@ def _strict(kind: type, name: str) -> Callable[[Any, Any], Any]:
         if kind is int and isinstance(value, float) and value.is_integer():
             return int(value)  # JSON Schema counts 54.0 as an integer; so do we
         if not ok:
-            raise InvalidValueError(f"expected {name}, got {_json_type(value)}")
+            raise InvalidValueError(f"expected {name}, got {json_type(value)}")
         return value
 
     return structure
 
 
-def _json_type(value: Any) -> str:
-    return {
-        bool: "a boolean",
-        int: "a number",
-        float: "a number",
-        str: "a string",
-        list: "an array",
-        dict: "an object",
-        type(None): "null",
-    }.get(type(value), type(value).__name__)
+_JSON_TYPES = {
+    bool: "a boolean",
+    int: "a number",
+    float: "a number",
+    str: "a string",
+    list: "an array",
+    dict: "an object",
+    type(None): "null",
+}
+
+
+def json_type(value: object) -> str:
+    """How a JSON value's type reads in an error message (``"a string"``, ``"null"``)."""
+    return _JSON_TYPES.get(type(value), type(value).__name__)
 
 
 #: RFC 3339 date-time with a mandatory offset; the JSON Schemas use the same pattern.
@@ -88,7 +93,7 @@ _DATETIME = re.compile(DATETIME_PATTERN)
 
 def _structure_datetime(value: Any, _: Any) -> datetime:
     if not isinstance(value, str):
-        raise InvalidValueError(f"expected a date-time string, got {_json_type(value)}")
+        raise InvalidValueError(f"expected a date-time string, got {json_type(value)}")
     if not _DATETIME.match(value):
         raise InvalidValueError(
             f"{value!r} is not an RFC 3339 date-time with an offset (e.g. 2026-11-20T09:30:00Z)"
@@ -105,7 +110,7 @@ def _unstructure_datetime(value: datetime) -> str:
 
 def _structure_policy(value: Any, _: Any) -> Policy:
     if not isinstance(value, dict):
-        raise InvalidValueError(f"expected an object, got {_json_type(value)}")
+        raise InvalidValueError(f"expected an object, got {json_type(value)}")
     return Policy.from_dict(value)
 
 
@@ -120,7 +125,7 @@ def _array_hook(kind: Any, conv: cattrs.BaseConverter) -> Callable[[Any, Any], A
 
     def structure(value: Any, target: Any) -> Any:
         if not isinstance(value, list):
-            raise InvalidValueError(f"expected an array, got {_json_type(value)}")
+            raise InvalidValueError(f"expected an array, got {json_type(value)}")
         return items(value, target)
 
     return structure
@@ -131,7 +136,7 @@ def _objects_only(hook: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
 
     def structure(value: Any, target: Any) -> Any:
         if not isinstance(value, dict):
-            raise InvalidValueError(f"expected an object, got {_json_type(value)}")
+            raise InvalidValueError(f"expected an object, got {json_type(value)}")
         return hook(value, target)
 
     return structure
@@ -208,7 +213,7 @@ def _first_error(error: BaseException, path: str) -> InputError:
 def structure(data: Any, cls: type[T]) -> T:
     """Structure JSON-style *data* into *cls*, raising :class:`InputError` with a path."""
     if attrs.has(cls) and not isinstance(data, dict):
-        raise DocumentError(f"expected a JSON object, got {_json_type(data)}", "$")
+        raise DocumentError(f"expected a JSON object, got {json_type(data)}", "$")
     try:
         return converter.structure(data, cls)
     except InputError as error:
