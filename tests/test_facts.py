@@ -87,7 +87,8 @@ def test_elapsed_times_are_aged_to_as_of() -> None:
 def test_undated_elapsed_times_are_taken_as_of_now() -> None:
     """An undated duration is read as stated at as_of."""
     ctx = context(Measurement("symptom-duration", 3, "d"))
-    assert ctx.readings("symptom-duration")[0].value == 3
+    (reading,) = ctx.readings("symptom-duration")
+    assert reading.value == 3
 
 
 def test_durations_that_are_not_elapsed_times_are_not_aged() -> None:

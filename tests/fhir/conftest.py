@@ -12,7 +12,7 @@ SNOMED = "http://snomed.info/sct"
 LOINC = "http://loinc.org"
 UCUM = "http://unitsofmeasure.org"
 OWN = "https://legrules.org/fhir/CodeSystem/finding"
-EXAMPLES = Path(__file__).parents[1] / "data" / ".cache" / "r4-examples" / "package"
+EXAMPLES = Path(__file__).parents[2] / ".cache" / "fhir-testdata" / "r4-examples" / "package"
 WHEN = "2026-11-20T09:00:00Z"
 
 JSON = dict[str, Any]

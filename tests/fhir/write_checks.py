@@ -49,7 +49,7 @@ from legrules.model import (
 )
 from tests.support import AS_OF
 
-SCHEMA = Path(__file__).parents[1] / "data/.cache/fhir-schema/package/fhir.schema.json"
+SCHEMA = Path(__file__).parents[2] / ".cache/fhir-testdata/fhir-schema/package/fhir.schema.json"
 
 
 @cache
