@@ -9,6 +9,9 @@ recommendations), keeps every rule's trace, and sets the disposition by
 * otherwise ``undetermined``, with the indeterminate red flags listed as
   ``unresolved`` and the findings that would settle each.
 
+It then states what is still open (:mod:`legrules.open_questions`): the worst case the
+unknown findings could reach, and which of them to ask about first.
+
 Missing data can therefore never lower a level: an unknown finding makes a red flag
 indeterminate, never not met.
 """
@@ -39,6 +42,7 @@ from legrules.model import (
     Unresolved,
     Withheld,
 )
+from legrules.open_questions import differential_result, open_questions
 from legrules.rules.base import DifferentialRule, RecommendationRule, RedFlagRule, ScoreRule
 from legrules.rules.facts import Context
 from legrules.rules.registry import RuleSet, get_ruleset
@@ -85,14 +89,7 @@ def assess(
             ctx.red_flags[rule.id] = flag
         elif isinstance(rule, DifferentialRule):
             decision, trace = rule.evaluate(ctx)
-            ctx.differentials[rule.id] = DifferentialResult(
-                rule.id,
-                rule.version,
-                decision.likelihood,
-                decision.level,
-                decision.evidence,
-                decision.missing,
-            )
+            ctx.differentials[rule.id] = differential_result(rules, rule, decision)
         else:
             assert isinstance(rule, RecommendationRule)
             advice, trace = rule.evaluate(ctx)
@@ -103,11 +100,15 @@ def assess(
         traces.append(trace)
     red_flags = tuple(ctx.red_flags.values())
     differentials = tuple(ctx.differentials.values())
+    disposition = disposition_of(red_flags, differentials)
+    worst, ask_next = open_questions(rules, ctx, disposition)
     return Assessment(
         ruleset=RuleSetRef(rules.id, rules.version),
         as_of=instant,
         policy=settings,
-        disposition=disposition_of(red_flags, differentials),
+        disposition=disposition,
+        worst_case_disposition=worst,
+        ask_next=ask_next,
         red_flags=red_flags,
         scores=tuple(scores),
         differentials=differentials,

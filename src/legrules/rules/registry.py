@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
+from typing import Literal
 
 import attrs
 
@@ -34,6 +35,14 @@ class RuleSet:
 
     Scores come first (red flags read them), then red flags, differentials, and
     recommendations (which read all the rest).
+
+    ``disposition_policy`` names how differentials' conclusions set levels: from
+    ``"2026.12"`` on (the default), a differential concluded possible or higher never
+    sets a level below its own (``rules.md`` section 7.1); ``"2026.11"`` keeps the first
+    release's behaviour, so that rule set's results stay as they were.
+
+    .. versionchanged:: 0.2
+       ``disposition_policy``.
     """
 
     version: str
@@ -41,6 +50,7 @@ class RuleSet:
     rules: tuple[Rule, ...]
     id: str = "legrules"
     notes: str = ""
+    disposition_policy: Literal["2026.11", "2026.12"] = "2026.12"
 
     def __attrs_post_init__(self) -> None:
         ids = [r.id for r in self.rules]
@@ -75,6 +85,7 @@ _2026_11 = RuleSet(
     version="2026.11",
     released="2026-11-22",
     notes="First release.",
+    disposition_policy="2026.11",
     rules=(
         # Scores: red flags and differentials read them.
         WELLS_DVT,
