@@ -13,19 +13,19 @@ from collections.abc import Mapping
 
 import attrs
 
+from legrules.engine.base import Criterion, Decision, DifferentialRule, ScoreRule
+from legrules.engine.deciding import all_required, evidence_of, indeterminate
+from legrules.engine.facts import Context, Outcome
+from legrules.engine.logic import AgeIs, All, Any, Measured, Present, RedFlagIs
+from legrules.engine.scoring import additive, result
 from legrules.model import Disposition, Likelihood, ScoreResult, Status, Tri, WellsVariant
 from legrules.rules import benign, cramps
 from legrules.rules import sources as src
-from legrules.rules.base import Criterion, Decision, DifferentialRule, ScoreRule
-from legrules.rules.deciding import all_required, evidence_of, indeterminate
 from legrules.rules.dvt import DDX_DVT, WELLS_DVT, WELLS_POINTS
-from legrules.rules.facts import Context, Outcome
-from legrules.rules.logic import AgeIs, All, Any, Measured, Present, RedFlagIs
 from legrules.rules.pad import DDX_PAD
 from legrules.rules.red_flags_2026_12 import RED_FLAGS_2026_12
 from legrules.rules.rls import DDX_RLS
 from legrules.rules.sciatica import DDX_SCIATICA
-from legrules.rules.scoring import additive, result
 
 __all__ = ["DIFFERENTIALS_2026_12", "WELLS_1997_ITEMS", "WELLS_DVT_2"]
 

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import attrs
 
+from legrules.engine.base import RecommendationRule
+from legrules.engine.logic import All, Any, DifferentialIs, Expr, Not, Present, RedFlagIs
+from legrules.engine.predicates import DifferentialLevelIs, Proven, ScoreClassIs
 from legrules.model import Audience, Disposition, Likelihood, Status
 from legrules.rules import recommendations as v1
 from legrules.rules import self_care
 from legrules.rules import sources as src
-from legrules.rules.base import RecommendationRule
 from legrules.rules.ddx_2026_12 import DIFFERENTIALS_2026_12
-from legrules.rules.logic import All, Any, DifferentialIs, Expr, Not, Present, RedFlagIs
-from legrules.rules.predicates import DifferentialLevelIs, Proven, ScoreClassIs
 from legrules.rules.red_flags_2026_12 import RED_FLAGS_2026_12
 
 __all__ = ["RECOMMENDATIONS_2026_12"]

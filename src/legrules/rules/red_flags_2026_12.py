@@ -9,17 +9,14 @@ Rules whose logic did not change are the 2026.11 objects themselves.
 Each criterion follows "unknown is not absent": a finding that is not recorded leaves
 the criterion unknown, so the flag is indeterminate and names the findings that would
 settle it.  The one exception is the *exclusion* of a DVT, which only counts once the
-data show it (:class:`~legrules.rules.predicates.Proven`), so that an unknown keeps the
+data show it (:class:`~legrules.engine.predicates.Proven`), so that an unknown keeps the
 flag met.
 """
 
 from __future__ import annotations
 
-from legrules.model import Disposition
-from legrules.rules import red_flags as v1
-from legrules.rules import sources as src
-from legrules.rules.base import Criterion, RedFlagRule
-from legrules.rules.logic import (
+from legrules.engine.base import Criterion, RedFlagRule
+from legrules.engine.logic import (
     All,
     Any,
     Expr,
@@ -30,7 +27,10 @@ from legrules.rules.logic import (
     Same,
     ScoreIs,
 )
-from legrules.rules.predicates import Proven, ScoreClassIs
+from legrules.engine.predicates import Proven, ScoreClassIs
+from legrules.model import Disposition
+from legrules.rules import red_flags as v1
+from legrules.rules import sources as src
 from legrules.rules.signs import DVT_SIGNS, LEFT, RIGHT
 
 __all__ = ["FEVER_STATED_OR_MEASURED", "RED_FLAGS_2026_12"]
