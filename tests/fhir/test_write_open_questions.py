@@ -7,8 +7,7 @@ from typing import Any
 import pytest
 
 from legrules import Disposition
-from legrules.fhir import transaction_bundle
-from legrules.fhir.write import FHIRVersion
+from legrules.fhir.write.transaction import FHIRVersion, transaction_bundle
 from tests.fhir.write_checks import check_bundle, one
 from tests.red_flag_cases import scenario
 from tests.support import run

@@ -23,6 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from legrules import assess
+from legrules.engine.logic import RedFlagIs
 from legrules.model import (
     Assessment,
     Disposition,
@@ -33,7 +34,6 @@ from legrules.model import (
     Status,
     concept,
 )
-from legrules.rules.logic import RedFlagIs
 from legrules.rules.registry import RULESETS, RuleSet
 from legrules.strategies import BOOLEAN_IDS, presentations
 from legrules.strategies._solve import transitive_reads

@@ -32,6 +32,10 @@ from datetime import UTC, datetime
 
 import attrs
 
+from legrules.engine.base import Decision, DifferentialRule, RedFlagRule, ScoreRule
+from legrules.engine.facts import SIDES, Context, Outcome
+from legrules.engine.logic import All, Any, ByPolicy, Expr, Not, Present, Same
+from legrules.engine.ruleset import RuleSet
 from legrules.model import (
     VOCABULARY,
     DifferentialResult,
@@ -46,10 +50,6 @@ from legrules.model import (
     Status,
     Tri,
 )
-from legrules.rules.base import Decision, DifferentialRule, RedFlagRule, ScoreRule
-from legrules.rules.facts import SIDES, Context, Outcome
-from legrules.rules.logic import All, Any, ByPolicy, Expr, Not, Present, Same
-from legrules.rules.registry import RuleSet
 
 __all__ = ["differential_result", "open_questions"]
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from legrules.fhir.resources_common import Entry, Writer, input_coding, rule_coding
+from legrules.fhir.write.writer import Entry, Writer, input_coding, rule_coding
 from legrules.model import Audience, Recommendation, Status
 from legrules.model.asking import ask_now
 

@@ -9,7 +9,7 @@ recommendations), keeps every rule's trace, and sets the disposition by
 * otherwise ``undetermined``, with the indeterminate red flags listed as
   ``unresolved`` and the findings that would settle each.
 
-It then states what is still open (:mod:`legrules.open_questions`): the worst case the
+It then states what is still open (:mod:`legrules.engine.open_questions`): the worst case the
 unknown findings could reach, and which of them to ask about first.
 
 Missing data can therefore never lower a level: an unknown finding makes a red flag
@@ -25,6 +25,10 @@ from typing import Any
 import attrs
 
 from legrules._version import __version__
+from legrules.engine.base import DifferentialRule, RecommendationRule, RedFlagRule, ScoreRule
+from legrules.engine.facts import Context
+from legrules.engine.open_questions import differential_result, open_questions
+from legrules.engine.ruleset import RuleSet
 from legrules.errors import InvalidValueError
 from legrules.model import (
     Assessment,
@@ -42,10 +46,7 @@ from legrules.model import (
     Unresolved,
     Withheld,
 )
-from legrules.open_questions import differential_result, open_questions
-from legrules.rules.base import DifferentialRule, RecommendationRule, RedFlagRule, ScoreRule
-from legrules.rules.facts import Context
-from legrules.rules.registry import RuleSet, get_ruleset
+from legrules.rules.registry import get_ruleset
 
 __all__ = ["assess", "disposition_of"]
 
