@@ -3,9 +3,12 @@
 :func:`compiled` turns a rule set into a :class:`CompiledRuleSet` once per rule set and
 policy (and caches it): every criterion becomes a closure (see
 :mod:`legrules.engine.compiler`) and every static text a trace shows (a criterion's
-plain-language description) is built once.  :func:`interpret_rule` is the reference
-evaluator, the rules' own ``evaluate`` methods; a rule of a class the compiler does not
-know is run by it, so new rule classes keep working.
+plain-language description) is built once.  A compiled rule keeps the outcomes of its
+criteria and builds its trace only when the assessment's trace is first read.
+
+:func:`interpret_rule` is the reference evaluator, the rules' own ``evaluate`` methods;
+a rule of a class the compiler does not know is run by it, so new rule classes keep
+working.
 """
 
 from __future__ import annotations
@@ -50,7 +53,12 @@ class Sink:
     scores: list[ScoreResult] = attrs.Factory(list)
     recommendations: list[Recommendation] = attrs.Factory(list)
     withheld: list[Withheld] = attrs.Factory(list)
-    traces: list[RuleTrace] = attrs.Factory(list)
+    #: Each rule's trace, or what builds it: compiled rules build traces on demand.
+    traces: list[RuleTrace | Callable[[], RuleTrace]] = attrs.Factory(list)
+
+    def trace(self) -> tuple[RuleTrace, ...]:
+        """Every rule's trace, built now."""
+        return tuple(t if isinstance(t, RuleTrace) else t() for t in self.traces)
 
 
 #: One compiled rule: evaluates into the context and the sink.
@@ -125,7 +133,7 @@ def _red_flag(rule: RedFlagRule, compiler: ExprCompiler) -> Step:
             rule.id, rule.version, status, rule.level, joined.evidence, joined.missing
         )
         sink.traces.append(
-            RuleTrace(rule.id, rule.version, status.value, criteria.traces(outcomes))
+            lambda: RuleTrace(rule.id, rule.version, status.value, criteria.traces(outcomes))
         )
 
     return red_flag
@@ -141,7 +149,7 @@ def _score(rule: ScoreRule, compiler: ExprCompiler) -> Step:
         sink.scores.extend(results)
         conclusion = "; ".join(score_conclusion(r) for r in results) or "not determinable"
         sink.traces.append(
-            RuleTrace(rule.id, rule.version, conclusion, criteria.traces(outcomes), notes)
+            lambda: RuleTrace(rule.id, rule.version, conclusion, criteria.traces(outcomes), notes)
         )
 
     return score
@@ -163,7 +171,7 @@ def _differential(rule: DifferentialRule, compiler: ExprCompiler) -> Step:
         )
         notes = (decision.note,) if decision.note else ()
         sink.traces.append(
-            RuleTrace(
+            lambda: RuleTrace(
                 rule.id,
                 rule.version,
                 decision.likelihood.value,
@@ -188,7 +196,7 @@ def _recommendation(rule: RecommendationRule, compiler: ExprCompiler) -> Step:
     def recommendation(ctx: Context, sink: Sink) -> None:
         fired = trigger(ctx)
         if fired.tri is not Tri.MET:
-            sink.traces.append(trace("not triggered", fired, {}))
+            sink.traces.append(lambda: trace("not triggered", fired, {}))
             return
         because = because_of(fired)
         outcomes = criteria.outcomes(ctx)
@@ -209,7 +217,7 @@ def _recommendation(rule: RecommendationRule, compiler: ExprCompiler) -> Step:
             reasons.append("contraindicated: " + "; ".join(met))
         if reasons:
             sink.withheld.append(Withheld(rule.id, "; ".join(reasons), because))
-            sink.traces.append(trace("withheld", fired, outcomes))
+            sink.traces.append(lambda: trace("withheld", fired, outcomes))
             return
         cautions = tuple(
             f"check first: {described[cid]} (unknown: {', '.join(o.missing)})"
@@ -219,7 +227,8 @@ def _recommendation(rule: RecommendationRule, compiler: ExprCompiler) -> Step:
         sink.recommendations.append(
             Recommendation(rule.id, rule.version, rule.audience, rule.text, because, cautions)
         )
-        sink.traces.append(trace("given with cautions" if cautions else "given", fired, outcomes))
+        conclusion = "given with cautions" if cautions else "given"
+        sink.traces.append(lambda: trace(conclusion, fired, outcomes))
 
     return recommendation
 

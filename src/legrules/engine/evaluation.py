@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
@@ -36,9 +36,11 @@ from legrules.model import (
     Presentation,
     RedFlagResult,
     RuleSetRef,
+    RuleTrace,
     Status,
     Unresolved,
 )
+from legrules.model.deferred import Deferred
 from legrules.rules.registry import get_ruleset
 
 __all__ = ["assess", "disposition_of", "interpret"]
@@ -97,10 +99,13 @@ def _assess(
     ctx = Context(current, instant, settings)
     if compiled_engine:
         sink = compiled(rules, settings).run(ctx)
+        # Built when first read, compared, serialised or pickled.
+        trace = cast(tuple[RuleTrace, ...], Deferred(sink.trace))
     else:
         sink = Sink()
         for rule in rules.rules:
             interpret_rule(rule, ctx, sink)
+        trace = sink.trace()
     red_flags = tuple(ctx.red_flags.values())
     differentials = tuple(ctx.differentials.values())
     return Assessment(
@@ -116,7 +121,7 @@ def _assess(
         unresolved=tuple(
             Unresolved(f.id, f.missing) for f in red_flags if f.status is Status.INDETERMINATE
         ),
-        trace=tuple(sink.traces),
+        trace=trace,
         ignored=(*presentation.ignored, *late),
         patient=presentation.patient.id,
         legrules_version=__version__,
