@@ -85,7 +85,10 @@ def _parser() -> argparse.ArgumentParser:
         "--fhir-strict",
         dest="fhir_strict",
         action="store_true",
-        help="validate every FHIR input resource fully (fhir.resources) before reading it",
+        help=(
+            "validate every FHIR input resource fully (fhir.resources) before reading it, "
+            "and every Bundle written by --format fhir"
+        ),
     )
 
     rules = commands.add_parser("rules", help="list the rules, or show one")
@@ -174,9 +177,14 @@ def _presentations(
         yield read.presentation
 
 
-def _fhir(result: Assessment, version: FHIRVersion) -> str:
+def _fhir(result: Assessment, version: FHIRVersion, strict: bool) -> str:
     """One transaction Bundle on one line: valid JSON alone, NDJSON for several."""
-    return dumps_bundle(transaction_bundle(result, version=version)).decode() + "\n"
+    # Only --fhir-strict asks for validation; otherwise the library default applies.
+    if strict:
+        bundle = transaction_bundle(result, version=version, validate=True)
+    else:
+        bundle = transaction_bundle(result, version=version)
+    return dumps_bundle(bundle).decode() + "\n"
 
 
 def _write(result: Assessment, args: argparse.Namespace, out: IO[str], lines: bool) -> None:
@@ -184,7 +192,7 @@ def _write(result: Assessment, args: argparse.Namespace, out: IO[str], lines: bo
     if fmt == "text":
         out.write(render_text(result))
     elif fmt == "fhir":
-        out.write(_fhir(result, args.fhir_version))
+        out.write(_fhir(result, args.fhir_version, args.fhir_strict))
     elif lines:  # several patients: JSON Lines, one assessment a line
         out.write(
             orjson.dumps(dump_assessment(result), option=orjson.OPT_SORT_KEYS).decode() + "\n"
