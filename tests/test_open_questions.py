@@ -12,7 +12,8 @@ from legrules import Disposition, Presentation, get_ruleset
 from legrules.errors import InvalidValueError
 from legrules.model import Likelihood, OpenQuestion
 from tests.red_flag_cases import scenario
-from tests.support import AS_OF, run
+from tests.support import AS_OF
+from tests.support import run_2026_11 as run
 
 #: Rule set 2026.11's rules under the 2026.12 disposition policy, for the policy's tests.
 POLICY_2026_12 = attrs.evolve(

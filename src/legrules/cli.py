@@ -254,6 +254,7 @@ def _rule_lines(rule: Rule) -> list[str]:
         f"    - {c.text}"
         + (f" <{c.url}>" if c.url else "")
         + (f" [seed {c.seed}]" if c.seed else "")
+        + (f"\n      supports: {c.supports}" if c.supports else "")
         for c in rule.citations
     ]
     lines.append(f"  logic fingerprint: {rule.fingerprint()}")
