@@ -29,10 +29,10 @@ from legrules.engine.base import (
 from legrules.engine.compiler import Compiled, ExprCompiler, combine_all, combine_any
 from legrules.engine.facts import Context, Outcome
 from legrules.engine.logic import Expr
+from legrules.engine.open_questions import differential_result
 from legrules.engine.ruleset import RuleSet
 from legrules.model import (
     CriterionTrace,
-    DifferentialResult,
     Policy,
     Recommendation,
     RedFlagResult,
@@ -65,8 +65,8 @@ class Sink:
 Step = Callable[[Context, Sink], None]
 
 
-def interpret_rule(rule: Rule, ctx: Context, sink: Sink) -> None:
-    """Evaluate *rule* with the interpreter, recording its result in *ctx* and *sink*."""
+def interpret_rule(ruleset: RuleSet, rule: Rule, ctx: Context, sink: Sink) -> None:
+    """Evaluate *rule* of *ruleset* with the interpreter, into *ctx* and *sink*."""
     if isinstance(rule, ScoreRule):
         results, trace = rule.evaluate(ctx)
         ctx.scores[rule.id] = results
@@ -76,14 +76,7 @@ def interpret_rule(rule: Rule, ctx: Context, sink: Sink) -> None:
         ctx.red_flags[rule.id] = flag
     elif isinstance(rule, DifferentialRule):
         decision, trace = rule.evaluate(ctx)
-        ctx.differentials[rule.id] = DifferentialResult(
-            rule.id,
-            rule.version,
-            decision.likelihood,
-            decision.level,
-            decision.evidence,
-            decision.missing,
-        )
+        ctx.differentials[rule.id] = differential_result(ruleset, rule, decision)
     else:
         assert isinstance(rule, RecommendationRule)
         advice, trace = rule.evaluate(ctx)
@@ -121,7 +114,7 @@ class _Criteria:
         )
 
 
-def _red_flag(rule: RedFlagRule, compiler: ExprCompiler) -> Step:
+def _red_flag(_: RuleSet, rule: RedFlagRule, compiler: ExprCompiler) -> Step:
     criteria = _Criteria.of(rule, compiler)
     combine = combine_all if rule.combine == "all" else combine_any
 
@@ -139,7 +132,7 @@ def _red_flag(rule: RedFlagRule, compiler: ExprCompiler) -> Step:
     return red_flag
 
 
-def _score(rule: ScoreRule, compiler: ExprCompiler) -> Step:
+def _score(_: RuleSet, rule: ScoreRule, compiler: ExprCompiler) -> Step:
     criteria = _Criteria.of(rule, compiler)
 
     def score(ctx: Context, sink: Sink) -> None:
@@ -155,20 +148,13 @@ def _score(rule: ScoreRule, compiler: ExprCompiler) -> Step:
     return score
 
 
-def _differential(rule: DifferentialRule, compiler: ExprCompiler) -> Step:
+def _differential(ruleset: RuleSet, rule: DifferentialRule, compiler: ExprCompiler) -> Step:
     criteria = _Criteria.of(rule, compiler)
 
     def differential(ctx: Context, sink: Sink) -> None:
         outcomes = criteria.outcomes(ctx)
         decision = rule.decide(ctx, outcomes)
-        ctx.differentials[rule.id] = DifferentialResult(
-            rule.id,
-            rule.version,
-            decision.likelihood,
-            decision.level,
-            decision.evidence,
-            decision.missing,
-        )
+        ctx.differentials[rule.id] = differential_result(ruleset, rule, decision)
         notes = (decision.note,) if decision.note else ()
         sink.traces.append(
             lambda: RuleTrace(
@@ -183,7 +169,7 @@ def _differential(rule: DifferentialRule, compiler: ExprCompiler) -> Step:
     return differential
 
 
-def _recommendation(rule: RecommendationRule, compiler: ExprCompiler) -> Step:
+def _recommendation(_: RuleSet, rule: RecommendationRule, compiler: ExprCompiler) -> Step:
     criteria = _Criteria.of(rule, compiler)
     trigger = compiler.compile(rule.trigger)
     trigger_text = rule.trigger.describe()
@@ -233,7 +219,7 @@ def _recommendation(rule: RecommendationRule, compiler: ExprCompiler) -> Step:
     return recommendation
 
 
-_RULE_COMPILERS: dict[type, Callable[[object, ExprCompiler], Step]] = {
+_RULE_COMPILERS: dict[type, Callable[[RuleSet, object, ExprCompiler], Step]] = {
     DifferentialRule: _differential,  # type: ignore[dict-item]
     RecommendationRule: _recommendation,  # type: ignore[dict-item]
     RedFlagRule: _red_flag,  # type: ignore[dict-item]
@@ -241,11 +227,11 @@ _RULE_COMPILERS: dict[type, Callable[[object, ExprCompiler], Step]] = {
 }
 
 
-def _compile_rule(rule: Rule, compiler: ExprCompiler) -> Step:
+def _compile_rule(ruleset: RuleSet, rule: Rule, compiler: ExprCompiler) -> Step:
     make = _RULE_COMPILERS.get(type(rule))
     if make is None:
-        return lambda ctx, sink: interpret_rule(rule, ctx, sink)
-    return make(rule, compiler)
+        return lambda ctx, sink: interpret_rule(ruleset, rule, ctx, sink)
+    return make(ruleset, rule, compiler)
 
 
 def _expressions(rule: Rule) -> list[Expr]:
@@ -267,7 +253,9 @@ class CompiledRuleSet:
     def of(cls, ruleset: RuleSet, policy: Policy) -> CompiledRuleSet:
         """Compile every rule of *ruleset* for *policy*."""
         compiler = ExprCompiler(policy, (e for r in ruleset.rules for e in _expressions(r)))
-        return cls(ruleset, policy, tuple(_compile_rule(r, compiler) for r in ruleset.rules))
+        return cls(
+            ruleset, policy, tuple(_compile_rule(ruleset, r, compiler) for r in ruleset.rules)
+        )
 
     def run(self, ctx: Context) -> Sink:
         """Evaluate every rule against *ctx*; results of earlier rules land in *ctx*."""

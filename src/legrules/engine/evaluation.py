@@ -10,6 +10,9 @@ recommendations), keeps every rule's trace, and sets the disposition by
 * otherwise ``undetermined``, with the indeterminate red flags listed as
   ``unresolved`` and the findings that would settle each.
 
+It then states what is still open (:mod:`legrules.engine.open_questions`): the worst case the
+unknown findings could reach, and which of them to ask about first.
+
 Missing data can therefore never lower a level: an unknown finding makes a red flag
 indeterminate, never not met.
 """
@@ -25,6 +28,7 @@ import attrs
 from legrules._version import __version__
 from legrules.engine.compiled import Sink, compiled, interpret_rule
 from legrules.engine.facts import Context
+from legrules.engine.open_questions import open_questions
 from legrules.engine.ruleset import RuleSet
 from legrules.errors import InvalidValueError
 from legrules.model import (
@@ -104,15 +108,19 @@ def _assess(
     else:
         sink = Sink()
         for rule in rules.rules:
-            interpret_rule(rule, ctx, sink)
+            interpret_rule(rules, rule, ctx, sink)
         trace = sink.trace()
     red_flags = tuple(ctx.red_flags.values())
     differentials = tuple(ctx.differentials.values())
+    disposition = disposition_of(red_flags, differentials)
+    worst, ask_next = open_questions(rules, ctx, disposition)
     return Assessment(
         ruleset=RuleSetRef(rules.id, rules.version),
         as_of=instant,
         policy=settings,
-        disposition=disposition_of(red_flags, differentials),
+        disposition=disposition,
+        worst_case_disposition=worst,
+        ask_next=ask_next,
         red_flags=red_flags,
         scores=tuple(sink.scores),
         differentials=differentials,
