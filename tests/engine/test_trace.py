@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import enum
 import pickle
 
 import attrs
+import cattrs
 
 from legrules import Presentation, assess, dump_assessment
 from legrules.engine import interpret
+from legrules.model.assessment import RuleTrace
 from legrules.model.deferred import Deferred
 from tests.engine.corpus import AS_OF
 
@@ -54,3 +57,21 @@ def test_evolving_an_assessment_keeps_its_trace() -> None:
     result = assess(PE, as_of=AS_OF)
     moved = attrs.evolve(result, patient="p1")
     assert moved.trace == interpret(PE, as_of=AS_OF).trace
+
+
+def test_the_hand_written_trace_hooks_give_the_generated_converters_document() -> None:
+    """Evidence and rule traces unstructure exactly as cattrs' generated code does."""
+    result = interpret(PE, as_of=AS_OF)
+    generated = cattrs.Converter()
+    assert [_plain(generated.unstructure(t, RuleTrace)) for t in result.trace] == [
+        _plain(t) for t in dump_assessment(result)["trace"]
+    ]
+
+
+def _plain(value: object) -> object:
+    """*value* with tuples as lists and enums as their values, as JSON would have it."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value.value if isinstance(value, enum.Enum) else value

@@ -65,8 +65,8 @@ class Sink:
 Step = Callable[[Context, Sink], None]
 
 
-def interpret_rule(rule: Rule, ctx: Context, sink: Sink, ruleset: RuleSet) -> None:
-    """Evaluate *rule* with the interpreter, recording its result in *ctx* and *sink*."""
+def interpret_rule(ruleset: RuleSet, rule: Rule, ctx: Context, sink: Sink) -> None:
+    """Evaluate *rule* of *ruleset* with the interpreter, into *ctx* and *sink*."""
     if isinstance(rule, ScoreRule):
         results, trace = rule.evaluate(ctx)
         ctx.scores[rule.id] = results
@@ -114,7 +114,7 @@ class _Criteria:
         )
 
 
-def _red_flag(rule: RedFlagRule, compiler: ExprCompiler) -> Step:
+def _red_flag(_: RuleSet, rule: RedFlagRule, compiler: ExprCompiler) -> Step:
     criteria = _Criteria.of(rule, compiler)
     combine = combine_all if rule.combine == "all" else combine_any
 
@@ -132,7 +132,7 @@ def _red_flag(rule: RedFlagRule, compiler: ExprCompiler) -> Step:
     return red_flag
 
 
-def _score(rule: ScoreRule, compiler: ExprCompiler) -> Step:
+def _score(_: RuleSet, rule: ScoreRule, compiler: ExprCompiler) -> Step:
     criteria = _Criteria.of(rule, compiler)
 
     def score(ctx: Context, sink: Sink) -> None:
@@ -148,7 +148,7 @@ def _score(rule: ScoreRule, compiler: ExprCompiler) -> Step:
     return score
 
 
-def _differential(rule: DifferentialRule, compiler: ExprCompiler, ruleset: RuleSet) -> Step:
+def _differential(ruleset: RuleSet, rule: DifferentialRule, compiler: ExprCompiler) -> Step:
     criteria = _Criteria.of(rule, compiler)
 
     def differential(ctx: Context, sink: Sink) -> None:
@@ -169,7 +169,7 @@ def _differential(rule: DifferentialRule, compiler: ExprCompiler, ruleset: RuleS
     return differential
 
 
-def _recommendation(rule: RecommendationRule, compiler: ExprCompiler) -> Step:
+def _recommendation(_: RuleSet, rule: RecommendationRule, compiler: ExprCompiler) -> Step:
     criteria = _Criteria.of(rule, compiler)
     trigger = compiler.compile(rule.trigger)
     trigger_text = rule.trigger.describe()
@@ -219,21 +219,19 @@ def _recommendation(rule: RecommendationRule, compiler: ExprCompiler) -> Step:
     return recommendation
 
 
-_RULE_COMPILERS: dict[type, Callable[[object, ExprCompiler], Step]] = {
+_RULE_COMPILERS: dict[type, Callable[[RuleSet, object, ExprCompiler], Step]] = {
+    DifferentialRule: _differential,  # type: ignore[dict-item]
     RecommendationRule: _recommendation,  # type: ignore[dict-item]
     RedFlagRule: _red_flag,  # type: ignore[dict-item]
     ScoreRule: _score,  # type: ignore[dict-item]
 }
 
 
-def _compile_rule(rule: Rule, compiler: ExprCompiler, ruleset: RuleSet) -> Step:
-    if type(rule) is DifferentialRule:
-        # A differential's level depends on the rule set's disposition policy.
-        return _differential(rule, compiler, ruleset)
+def _compile_rule(ruleset: RuleSet, rule: Rule, compiler: ExprCompiler) -> Step:
     make = _RULE_COMPILERS.get(type(rule))
     if make is None:
-        return lambda ctx, sink: interpret_rule(rule, ctx, sink, ruleset)
-    return make(rule, compiler)
+        return lambda ctx, sink: interpret_rule(ruleset, rule, ctx, sink)
+    return make(ruleset, rule, compiler)
 
 
 def _expressions(rule: Rule) -> list[Expr]:
@@ -256,7 +254,7 @@ class CompiledRuleSet:
         """Compile every rule of *ruleset* for *policy*."""
         compiler = ExprCompiler(policy, (e for r in ruleset.rules for e in _expressions(r)))
         return cls(
-            ruleset, policy, tuple(_compile_rule(r, compiler, ruleset) for r in ruleset.rules)
+            ruleset, policy, tuple(_compile_rule(ruleset, r, compiler) for r in ruleset.rules)
         )
 
     def run(self, ctx: Context) -> Sink:

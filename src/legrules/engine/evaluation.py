@@ -108,7 +108,7 @@ def _assess(
     else:
         sink = Sink()
         for rule in rules.rules:
-            interpret_rule(rule, ctx, sink, rules)
+            interpret_rule(rules, rule, ctx, sink)
         trace = sink.trace()
     red_flags = tuple(ctx.red_flags.values())
     differentials = tuple(ctx.differentials.values())

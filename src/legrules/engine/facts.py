@@ -146,6 +146,8 @@ class Context:
         for finding in findings:
             copy._findings[finding.id] = [*copy._findings.get(finding.id, ()), finding]
         copy._measurements = self._measurements
+        copy.stated = self.stated | ids
+        copy.memo = {}  # compiled answers may depend on the findings added
         return copy
 
     # -- findings ---------------------------------------------------------------------
