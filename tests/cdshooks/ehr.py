@@ -120,7 +120,7 @@ class FakeEHR:
 
     # -- tokens -------------------------------------------------------------------------
 
-    def claims(self, aud: str, **changes: Any) -> dict[str, Any]:
+    def claims(self, aud: str | list[str], **changes: Any) -> dict[str, Any]:
         """Valid claims for *aud*, with *changes* (a value of ``None`` drops a claim)."""
         now = int(time.time())
         claims = {
@@ -134,7 +134,12 @@ class FakeEHR:
         return {k: v for k, v in claims.items() if v is not None}
 
     def token(
-        self, aud: str, *, alg: str = "ES384", header: dict[str, Any] | None = None, **changes: Any
+        self,
+        aud: str | list[str],
+        *,
+        alg: str = "ES384",
+        header: dict[str, Any] | None = None,
+        **changes: Any,
     ) -> str:
         """A token signed with the EC (ES*) or RSA (RS*, PS*) key."""
         key = self.keys.ec if alg.startswith("ES") else self.keys.rsa

@@ -261,7 +261,9 @@ def _summary_detail(assessment: Assessment, notes: Iterable[str]) -> str:
     if assessment.recommendations:
         lines += ["", "**Advice**:"]
         lines += [f"- ({r.audience.value}) {r.text}" for r in assessment.recommendations]
-    lines += [f"- Ignored: {i.reference}: {i.reason}" for i in assessment.ignored]
+    if assessment.ignored:
+        lines += ["", "**Set aside** (not used):"]
+        lines += [f"- {i.reference}: {i.reason}" for i in assessment.ignored]
     notes = list(notes)
     if notes:
         lines += ["", *notes]

@@ -52,7 +52,7 @@ def _verdict(assessment: Assessment, kind: str) -> tuple[bool | None, str]:
         )
     if dvt.likelihood is Likelihood.INDETERMINATE:
         missing = ", ".join(label(m) for m in dvt.missing[:4])
-        return None, f"the pathway cannot place this yet; record: {missing}"
+        return None, f"record {missing}"
     if "rec.dvt-imaging-pathway" in recommended:
         if kind == "ultrasound":
             return True, "DVT likely or D-dimer positive: proximal leg vein ultrasound"
@@ -78,7 +78,11 @@ def order_cards(
     for reference, kind in selected_orders(context):
         supported, why = _verdict(assessment, kind)
         name = "D-dimer" if kind == "d-dimer" else "Leg vein ultrasound"
-        verb = {True: "fits", False: "not supported by", None: "not yet placed by"}[supported]
+        summary = {
+            True: f"{name} fits the DVT pathway: {why}",
+            False: f"{name} is not what the DVT pathway calls for now: {why}",
+            None: f"{name}: the DVT pathway cannot judge it yet; {why}",
+        }[supported]
         detail = [
             f"Order `{reference}`: {why}.",
             "",
@@ -89,9 +93,9 @@ def order_cards(
         ]
         card = Card(
             uuid=new_uuid(),
-            summary=shorten(f"{name} {verb} the DVT pathway: {why}"),
+            summary=shorten(summary),
             detail="\n".join(detail),
-            indicator="info" if supported else "warning",
+            indicator="warning" if supported is False else "info",
             source=source_for(ruleset, _PATHWAY, base),
             overrideReasons=list(OVERRIDE_REASONS),
         )

@@ -152,13 +152,13 @@ class TokenVerifier:
             cached = await self._fetch(jku)
         try:
             return cached[1].get_by_kid(kid)
-        except (KeyError, ValueError):
+        except (KeyError, ValueError, JoseError):
             pass
         if now - cached[0] > _REFRESH_SECONDS:  # the issuer may have rotated its keys
             cached = await self._fetch(jku)
             try:
                 return cached[1].get_by_kid(kid)
-            except (KeyError, ValueError):
+            except (KeyError, ValueError, JoseError):
                 pass
         raise UnauthorizedError("no key with this kid in the issuer's key set")
 
