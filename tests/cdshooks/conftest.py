@@ -93,7 +93,7 @@ def full_prefetch(ehr: FakeEHR, context: dict[str, Any] | None = None) -> dict[s
 
 def call(
     client: httpx.Client, ehr: FakeEHR, body: dict[str, Any], path: str = SERVICE, **token: Any
-) -> Any:
+) -> httpx.Response:
     """POST *body* to *path* with a fresh valid token (changed by *token*)."""
     headers = {"Authorization": f"Bearer {ehr.token(PUBLIC_URL + path, **token)}"}
     return client.post(path, json=body, headers=headers)
