@@ -80,3 +80,17 @@ def test_unreadable_file_is_a_document_error(tmp_path: Path) -> None:
         load_config(tmp_path / "missing.toml", environ={})
     with pytest.raises(DocumentError):
         load_config(_write(tmp_path, "not = [toml"), environ={})
+
+
+def test_cors_origins_from_file_and_environment(tmp_path: Path) -> None:
+    """Browser origins allowed to call come from the file or a comma-separated variable."""
+    text = TOML.replace(
+        "max_token_lifetime",
+        'cors_origins = ["https://sandbox.cds-hooks.org/"]\nmax_token_lifetime',
+    )
+    assert load_config(_write(tmp_path, text), environ={}).cors_origins == (
+        "https://sandbox.cds-hooks.org",
+    )
+    environ = {"LEGRULES_CDS_CORS_ORIGINS": "https://a.example.org, https://b.example.org"}
+    config = load_config(_write(tmp_path), environ=environ)
+    assert config.cors_origins == ("https://a.example.org", "https://b.example.org")

@@ -152,3 +152,24 @@ def test_discovery_is_public(tmp_path: Path) -> None:
         response = httpx.get(server.url + "/cds-services")
     assert response.status_code == 200
     assert {s["hook"] for s in response.json()["services"]} == {"patient-view", "order-select"}
+
+
+def test_cors_preflight_for_a_configured_origin(config: ServiceConfig) -> None:
+    """A browser client's preflight from a configured origin is answered without a token."""
+    import attrs
+
+    origin = "https://sandbox.cds-hooks.org"
+    allowed = attrs.evolve(config, cors_origins=(origin,))
+    headers = {
+        "Origin": origin,
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization,content-type",
+    }
+    with LoopbackServer(create_app(allowed), lifespan="on") as server:
+        preflight = httpx.options(server.url + SERVICE, headers=headers)
+        other = httpx.options(
+            server.url + SERVICE, headers={**headers, "Origin": "https://evil.example.org"}
+        )
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] == origin
+    assert other.status_code == 400

@@ -19,6 +19,8 @@ import httpx
 import orjson
 from pydantic import ValidationError
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -249,4 +251,14 @@ def create_app(
         Route(f"{_PATH}/feedback", _feedback, methods=["POST"]),
         *extra_routes,
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    middleware = []
+    if config.cors_origins:  # browser-based CDS Clients; preflights need no token
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(config.cors_origins),
+                allow_methods=["GET", "POST"],
+                allow_headers=["Authorization", "Content-Type"],
+            )
+        )
+    return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)

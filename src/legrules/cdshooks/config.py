@@ -30,6 +30,7 @@ ENVIRONMENT = {
     "LEGRULES_CDS_CLOCK_SKEW": "clock_skew",
     "LEGRULES_CDS_FHIR_TIMEOUT": "fhir_timeout",
     "LEGRULES_CDS_RULESET": "ruleset",
+    "LEGRULES_CDS_CORS_ORIGINS": "cors_origins",
 }
 
 
@@ -78,6 +79,8 @@ class ServiceConfig:
     ``public_url`` is the base URL the EHR calls (behind any proxy): a token's ``aud``
     must equal ``public_url + "/cds-services/<service>"`` for the endpoint called.
     ``database`` holds replayed-token ids and feedback (SQLite, shared by workers).
+    ``cors_origins`` lists the web origins of browser-based CDS Clients (such as the
+    public CDS Hooks sandbox) allowed to call the service; none by default.
     Tokens may live at most ``max_token_lifetime`` seconds (``exp - iat``); clocks may
     differ by ``clock_skew`` seconds.  ``fhir_timeout`` bounds each FHIR request.
     """
@@ -90,6 +93,7 @@ class ServiceConfig:
     fhir_timeout: float = 5.0
     jwks_cache_seconds: int = 300
     ruleset: str | None = None
+    cors_origins: tuple[str, ...] = ()
 
     def endpoint(self, path: str) -> str:
         """The public URL of *path* (``"/cds-services/..."``): the ``aud`` it expects."""
@@ -115,7 +119,9 @@ def _from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
     for name, key in ENVIRONMENT.items():
         if name not in environ:
             continue
-        if key == "issuers":
+        if key == "cors_origins":
+            values[key] = [o.strip() for o in environ[name].split(",") if o.strip()]
+        elif key == "issuers":
             try:
                 values[key] = orjson.loads(environ[name])
             except orjson.JSONDecodeError:
@@ -165,4 +171,11 @@ def load_config(
             data.get("jwks_cache_seconds", 300), "jwks_cache_seconds", int
         ),
         ruleset=ruleset,
+        cors_origins=_origins(data.get("cors_origins", [])),
     )
+
+
+def _origins(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise InvalidValueError("expected a list of origins", "cors_origins")
+    return tuple(_url(o, f"cors_origins[{i}]").rstrip("/") for i, o in enumerate(value))
