@@ -42,6 +42,7 @@ from tests.cdshooks.conftest import SERVICE, full_prefetch, hook_request  # noqa
 from tests.cdshooks.ehr import FakeEHR, LoopbackServer, example_resources  # noqa: E402
 
 WARM_UP = 50
+TOKEN_LIFETIME = 3600
 BARE_APP = """
 import sys, orjson, uvicorn
 from starlette.applications import Starlette
@@ -126,56 +127,74 @@ def _run(base: str, body: bytes, tokens: list[str], concurrency: int) -> dict[st
     return asyncio.run(_load(base, body, tokens[WARM_UP:], concurrency))
 
 
-def main(requests: int = 2000, concurrency: int = 16) -> dict[str, dict[str, Any]]:
-    ehr = FakeEHR(example_resources())
-    work = Path(tempfile.mkdtemp(prefix="legrules-bench-"))
-    with LoopbackServer(ehr.app) as ehr_server:
-        ehr.base = ehr_server.url
-        port = _free_port()
-        base = f"http://127.0.0.1:{port}"
-        config = work / "cds.toml"
-        config.write_text(
-            f'public_url = "{base}"\ndatabase = "{work / "cds.sqlite3"}"\n'
-            f'[[issuers]]\niss = "{ehr.iss}"\njku = ["{ehr.jku}"]\n',
-            encoding="utf-8",
-        )
-        body = orjson.dumps(hook_request(ehr, prefetch=full_prefetch(ehr), fhir=False))
-        count = requests + WARM_UP
-        tokens = [ehr.token(base + SERVICE) for _ in range(2 * count + 1)]
-        serve = [sys.executable, "-m", "legrules.cli", "serve", "--port", str(port)]
-        with _process(
-            [*serve, "--config", str(config), "--log-level", "warning"], base + "/cds-services"
-        ):
-            answer = httpx.post(
-                base + SERVICE,
-                content=body,
-                headers={
-                    "Authorization": f"Bearer {tokens[-1]}",
-                    "Content-Type": "application/json",
-                },
-            ).content
-            service = _run(base, body, tokens[:count], concurrency)
-        (work / "answer.json").write_bytes(answer)
-        bare_port = _free_port()
-        bare_base = f"http://127.0.0.1:{bare_port}"
-        bare_command = [sys.executable, "-c", BARE_APP, str(bare_port), str(work / "answer.json")]
-        with _process(bare_command, bare_base + "/cds-services/legrules-leg-pain"):
-            bare = _run(bare_base, body, tokens[count : 2 * count], concurrency)
-    print(
-        f"{requests} requests, {concurrency} concurrent, over loopback (request {len(body)} bytes, answer {len(answer)} bytes)"
+def _config(work: Path, base: str, ehr: FakeEHR) -> Path:
+    path = work / "cds.toml"
+    path.write_text(
+        f'public_url = "{base}"\ndatabase = "{work / "cds.sqlite3"}"\n'
+        # Every token is minted before the run, so each must outlive the whole run.
+        f"max_token_lifetime = {TOKEN_LIFETIME}\n"
+        f'[[issuers]]\niss = "{ehr.iss}"\njku = ["{ehr.jku}"]\n',
+        encoding="utf-8",
     )
-    for name, r in (
-        ("legrules serve (patient-view, full prefetch)", service),
-        ("bare Starlette JSON round trip", bare),
-    ):
+    return path
+
+
+def _report(
+    requests: int, concurrency: int, sizes: tuple[int, int], results: dict[str, Any]
+) -> None:
+    print(
+        f"{requests} requests, {concurrency} concurrent, over loopback "
+        f"(request {sizes[0]} bytes, answer {sizes[1]} bytes)"
+    )
+    names = {
+        "service": "legrules serve (patient-view, full prefetch)",
+        "bare": "bare Starlette JSON round trip",
+    }
+    for key, name in names.items():
+        r = results[key]
         print(
             f"{name:<46} {r['throughput']:8.1f} req/s  p50 {r['p50']:7.2f} ms  "
             f"p99 {r['p99']:7.2f} ms  errors {r['errors']}"
         )
-    ratio = service["p50"] / bare["p50"]
-    verdict = "met" if ratio <= 2 and service["errors"] == 0 else "NOT met"
+    ratio = results["service"]["p50"] / results["bare"]["p50"]
+    verdict = "met" if ratio <= 2 and results["service"]["errors"] == 0 else "NOT met"
     print(f"p50 ratio service/bare: {ratio:.2f}x (target <= 2x with 0 errors: {verdict})")
-    return {"service": service, "bare": bare}
+
+
+def main(requests: int = 2000, concurrency: int = 16) -> dict[str, dict[str, Any]]:
+    ehr = FakeEHR(example_resources())
+    work = Path(tempfile.mkdtemp(prefix="legrules-bench-"))
+    count = requests + WARM_UP
+    with LoopbackServer(ehr.app) as ehr_server:
+        ehr.base = ehr_server.url
+        base = f"http://127.0.0.1:{_free_port()}"
+        body = orjson.dumps(hook_request(ehr, prefetch=full_prefetch(ehr), fhir=False))
+        now = int(time.time())
+        tokens = [
+            ehr.token(base + SERVICE, iat=now, exp=now + TOKEN_LIFETIME)
+            for _ in range(2 * count + 1)
+        ]
+        port = base.rsplit(":", 1)[1]
+        serve = [sys.executable, "-m", "legrules.cli", "serve", "--port", port]
+        serve += ["--config", str(_config(work, base, ehr)), "--log-level", "warning"]
+        with _process(serve, base + "/cds-services"):
+            headers = {"Authorization": f"Bearer {tokens[-1]}", "Content-Type": "application/json"}
+            answer = httpx.post(base + SERVICE, content=body, headers=headers).content
+            service = _run(base, body, tokens[:count], concurrency)
+    (work / "answer.json").write_bytes(answer)
+    bare_base = f"http://127.0.0.1:{_free_port()}"
+    bare_command = [
+        sys.executable,
+        "-c",
+        BARE_APP,
+        bare_base.rsplit(":", 1)[1],
+        str(work / "answer.json"),
+    ]
+    with _process(bare_command, bare_base + "/cds-services/legrules-leg-pain"):
+        bare = _run(bare_base, body, tokens[count : 2 * count], concurrency)
+    results = {"service": service, "bare": bare}
+    _report(requests, concurrency, (len(body), len(answer)), results)
+    return results
 
 
 if __name__ == "__main__":
