@@ -227,3 +227,21 @@ def _calf_difference(cm: float) -> dict[str, Any]:
     del observation["valueBoolean"]
     observation["valueQuantity"] = {"value": cm, "unit": "cm", "system": UCUM, "code": "cm"}
     return observation
+
+
+def test_suggested_flag_is_the_write_back_flag(client: httpx.Client, ehr: FakeEHR) -> None:
+    """The Flag a card suggests carries the identifier the full write-back Bundle gives it."""
+    from legrules import assess
+    from legrules.fhir import read_presentation, transaction_bundle
+
+    suggested = _cards(client, ehr)[0]["suggestions"][0]["actions"][0]["resource"]
+    read = read_presentation(
+        ehr.resources, as_of=datetime.fromisoformat(suggested["period"]["start"])
+    )
+    result = assess(read.presentation, as_of=read.presentation.as_of)
+    bundle = transaction_bundle(result)
+    (flag,) = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Flag"]
+    assert suggested["identifier"] == flag["identifier"]
+    assert {k: v for k, v in suggested.items() if k != "author"} == {
+        k: v for k, v in flag.items() if k != "author"
+    }
