@@ -94,3 +94,27 @@ def test_cors_origins_from_file_and_environment(tmp_path: Path) -> None:
     environ = {"LEGRULES_CDS_CORS_ORIGINS": "https://a.example.org, https://b.example.org"}
     config = load_config(_write(tmp_path), environ=environ)
     assert config.cors_origins == ("https://a.example.org", "https://b.example.org")
+
+
+def test_extra_routes_are_served_beside_the_service(tmp_path: Path) -> None:
+    """Another package can mount its own endpoints in the same app (extra_routes)."""
+    import httpx
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    from legrules.cdshooks import Issuer, ServiceConfig, create_app
+    from tests.cdshooks.ehr import LoopbackServer
+
+    async def next_question(request: Request) -> JSONResponse:
+        return JSONResponse({"public_url": request.app.state.service.config.public_url})
+
+    config = ServiceConfig(
+        "https://cds.example.org", (Issuer("https://x/", ("https://x/k",)),), tmp_path / "db"
+    )
+    app = create_app(
+        config, extra_routes=[Route("/fhir/Questionnaire/$next-question", next_question)]
+    )
+    with LoopbackServer(app, lifespan="on") as server:
+        answer = httpx.get(server.url + "/fhir/Questionnaire/$next-question")
+    assert answer.json() == {"public_url": "https://cds.example.org"}

@@ -134,3 +134,28 @@ def test_feedback_report_names_a_missing_database(tmp_path: Any) -> None:
     )
     assert status == 2
     assert "no database" in err.getvalue()
+
+
+def test_feedback_on_an_unknown_card_is_reported_apart(
+    client: httpx.Client, ehr: FakeEHR, config: ServiceConfig
+) -> None:
+    """Feedback naming a card this service never issued counts under '(unknown card)'."""
+    item = {"card": "not-ours", "outcome": "overridden", "outcomeTimestamp": "2026-12-01T10:00:00Z"}
+    assert _send(client, ehr, item).status_code == 200
+    out = io.StringIO()
+    main(
+        ["feedback", "report", "--database", str(config.database)], stdout=out, stderr=io.StringIO()
+    )
+    assert "(unknown card)" in out.getvalue()
+
+
+def test_serve_with_a_bad_config_exits_2(tmp_path: Any) -> None:
+    """`legrules serve` refuses a bad configuration with one line naming the setting."""
+    path = tmp_path / "cds.toml"
+    path.write_text(
+        'public_url = "nope"\ndatabase = "x"\n[[issuers]]\niss = "a"\njku = ["https://a/k"]\n'
+    )
+    err = io.StringIO()
+    assert main(["serve", "--config", str(path)], stdout=io.StringIO(), stderr=err) == 2
+    assert err.getvalue().startswith("legrules: error:")
+    assert "@ public_url" in err.getvalue()

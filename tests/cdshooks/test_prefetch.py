@@ -127,3 +127,21 @@ def test_fetched_searches_follow_pages(client: httpx.Client, ehr: FakeEHR) -> No
     response = call(client, ehr, hook_request(ehr))
     assert response.status_code == 200
     assert _indicators(response)[0] == "critical"
+
+
+def test_next_link_to_another_server_is_not_followed(client: httpx.Client, ehr: FakeEHR) -> None:
+    """A next link off the FHIR server is refused: the lent token goes nowhere else."""
+    prefetch = full_prefetch(ehr)
+    prefetch["findings"]["link"] = [{"relation": "next", "url": "http://127.0.0.1:9/fhir/x"}]
+    response = call(client, ehr, hook_request(ehr, prefetch=prefetch))
+    assert response.status_code == 412
+    assert "outside the FHIR server" in response.json()["issue"][0]["diagnostics"]
+
+
+def test_patient_of_another_id_is_a_400(client: httpx.Client, ehr: FakeEHR) -> None:
+    """A prefetched Patient that is not the patient in context is refused, naming it."""
+    prefetch = full_prefetch(ehr)
+    prefetch["patient"] = {**prefetch["patient"], "id": "someone-else"}
+    response = call(client, ehr, hook_request(ehr, prefetch=prefetch, fhir=False))
+    assert response.status_code == 400
+    assert "Patient/someone-else.id" in response.json()["issue"][0]["diagnostics"]

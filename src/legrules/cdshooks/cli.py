@@ -41,9 +41,10 @@ def _serve(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
             "serve needs the 'service' extra: pip install 'legrules[service]'", "serve"
         ) from None
 
-    if args.config:
-        os.environ[_CONFIG_VARIABLE] = os.path.abspath(args.config)
-    config = load_config(os.environ.get(_CONFIG_VARIABLE))  # a bad config fails here, once
+    path = os.path.abspath(args.config) if args.config else os.environ.get(_CONFIG_VARIABLE)
+    config = load_config(path)  # a bad configuration fails here, once, with its setting
+    if path:  # the workers read it again, from the environment they inherit
+        os.environ[_CONFIG_VARIABLE] = path
     err.write(
         f"legrules: serving {config.public_url}/cds-services on http://{args.host}:{args.port}"
         f" ({args.workers} worker{'s' if args.workers > 1 else ''}; database {config.database})\n"
