@@ -230,7 +230,8 @@ def _codes(concepts: Any) -> set[str]:
     found = set()
     for concept in concepts if isinstance(concepts, list) else [concepts]:
         for coding in (concept or {}).get("coding", []):
-            found |= {coding.get("code"), f"{coding.get('system')}|{coding.get('code')}"}
+            system, code = coding.get("system"), coding.get("code")
+            found |= {code, f"{system}|{code}", f"{system}|"}  # "system|": any code in it
     return found
 
 

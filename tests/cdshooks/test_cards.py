@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ from jsonschema import Draft202012Validator
 from tests.cdshooks.conftest import PATIENT, call, full_prefetch, hook_request
 from tests.cdshooks.ehr import FakeEHR
 
+EXAMPLES = Path(__file__).parents[2] / "examples"
 SCHEMA = orjson.loads((Path(__file__).parent / "cds-hooks-2.0.schema.json").read_bytes())
 VALIDATOR = Draft202012Validator(SCHEMA)
 NON_ADHERENCE = "http://terminology.hl7.org/CodeSystem/non-adherence-reason-codes"
@@ -245,3 +246,37 @@ def test_suggested_flag_is_the_write_back_flag(client: httpx.Client, ehr: FakeEH
     assert {k: v for k, v in suggested.items() if k != "author"} == {
         k: v for k, v in flag.items() if k != "author"
     }
+
+
+def _captured_example() -> list[dict[str, Any]]:
+    """The shipped presentation example, as a symptom app writes it (no categories)."""
+    from legrules import load_presentation
+    from legrules.fhir.capture import presentation_resources
+
+    document = orjson.loads(
+        (EXAMPLES / "presentations" / "calf-pain-after-flight.json").read_bytes()
+    )
+    now = datetime.now(UTC)
+    document["as_of"] = now.isoformat()
+    document["onset"] = (now - timedelta(days=2)).isoformat()
+    return presentation_resources(load_presentation(document))
+
+
+@pytest.mark.parametrize("example", ["suspected-dvt-searchset", "calf-pain-after-flight"])
+def test_cards_agree_with_assess_for_the_shipped_examples(
+    client: httpx.Client, ehr: FakeEHR, example: str
+) -> None:
+    """Each shipped example, prefetched by the templates, gets the cards assess calls for."""
+    from legrules import assess
+    from legrules.fhir import read_presentation
+
+    if example == "calf-pain-after-flight":
+        ehr.resources = _captured_example()
+    context = {"patientId": next(r["id"] for r in ehr.resources if r["resourceType"] == "Patient")}
+    cards = _cards(client, ehr, context={**context, "userId": "Practitioner/pr-1"})
+    now = datetime.now(UTC)
+    result = assess(read_presentation(ehr.resources, as_of=now).presentation, as_of=now)
+    met = {f.id for f in result.red_flags if f.status.value == "met"}
+    assert met
+    assert {c["source"]["topic"]["code"] for c in cards[:-1]} == met
+    assert cards[-1]["indicator"] == result.cds_indicator

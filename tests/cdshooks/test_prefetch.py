@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from tests.cdshooks.conftest import call, full_prefetch, hook_request
+from tests.cdshooks.conftest import call, full_prefetch, hook_request, templates
 from tests.cdshooks.ehr import FakeEHR
 
 
@@ -40,7 +40,7 @@ def test_no_prefetch_reads_everything_from_the_server(client: httpx.Client, ehr:
     """Without any prefetch every template is expanded and read from the FHIR server."""
     response = call(client, ehr, hook_request(ehr))
     assert response.status_code == 200
-    assert len(ehr.requests) == 6
+    assert len(ehr.requests) == len(templates())
     assert "/fhir/Patient/pt-4821" in ehr.requests
     assert _indicators(response)[0] == "critical"
 

@@ -21,6 +21,7 @@ import attrs
 
 from legrules.cdshooks.fetch import FetchError, FhirFetcher, next_link, resources_of
 from legrules.errors import LegrulesError
+from legrules.fhir import DEFAULT_BASE, finding_system
 
 __all__ = ["TEMPLATES", "Gathered", "PrefetchError", "Template", "expand", "gather"]
 
@@ -60,6 +61,17 @@ TEMPLATES = (
         "Observation?patient={{context.patientId}}&category=survey,exam&_sort=-date",
         True,
         "symptoms and examination findings",
+    ),
+    # Observations coded with legrules' own finding codes (as legrules.fhir.capture and
+    # symptom apps write them, often with no category) and the recorded age (LOINC
+    # 30525-0, which capture writes when no birth date is known): "system|" matches any
+    # code of that system (FHIR token search).
+    Template(
+        "captured",
+        "Observation?patient={{context.patientId}}&code="
+        f"{finding_system(DEFAULT_BASE)}|,http://loinc.org|30525-0&_sort=-date",
+        False,
+        "findings recorded with legrules' codes",
     ),
     Template("conditions", "Condition?patient={{context.patientId}}", False, "conditions"),
     Template(
