@@ -15,6 +15,7 @@ from typing import Any
 
 import attrs
 
+from legrules import RuleSet
 from legrules.cdshooks.models import Action, Card, Coding, Source, Suggestion
 from legrules.cdshooks.terminology import OVERRIDE_REASONS, dvt_order
 from legrules.fhir import DEFAULT_BASE, rule_system, transaction_bundle
@@ -28,7 +29,6 @@ from legrules.model import (
     Status,
     concept,
 )
-from legrules.rules import RuleSet
 
 __all__ = [
     "IssuedCard",

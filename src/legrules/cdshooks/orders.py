@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from legrules import RuleSet
 from legrules.cdshooks.cards import IssuedCard, label, new_uuid, shorten, source_for
 from legrules.cdshooks.models import Card
 from legrules.cdshooks.terminology import OVERRIDE_REASONS, order_kind
 from legrules.fhir import DEFAULT_BASE
 from legrules.model import Assessment, Likelihood
-from legrules.rules import RuleSet
 
 __all__ = ["order_cards", "selected_orders"]
 
