@@ -11,17 +11,13 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from legrules.cdshooks.app import SERVICE_ID, create_app, discovery
-    from legrules.cdshooks.config import ENVIRONMENT, Issuer, ServiceConfig, load_config
-    from legrules.cdshooks.prefetch import TEMPLATES, Template
-    from legrules.cdshooks.security import ASYMMETRIC_ALGORITHMS
-    from legrules.cdshooks.store import RuleRates, Store
+    from legrules.cdshooks.app import create_app, discovery
+    from legrules.cdshooks.config import Issuer, ServiceConfig, load_config
+    from legrules.cdshooks.prefetch import Template
+    from legrules.cdshooks.store import FeedbackRecord, RuleRates, Store
 
 __all__ = [
-    "ASYMMETRIC_ALGORITHMS",
-    "ENVIRONMENT",
-    "SERVICE_ID",
-    "TEMPLATES",
+    "FeedbackRecord",
     "Issuer",
     "RuleRates",
     "ServiceConfig",
@@ -32,17 +28,16 @@ __all__ = [
     "load_config",
 ]
 
+# The constants (SERVICE_ID, TEMPLATES, ENVIRONMENT, ASYMMETRIC_ALGORITHMS) stay in
+# their modules: legrules.cdshooks.app, .prefetch, .config and .security.
 _HOMES = {
-    "SERVICE_ID": "app",
     "create_app": "app",
     "discovery": "app",
-    "ENVIRONMENT": "config",
     "Issuer": "config",
     "ServiceConfig": "config",
     "load_config": "config",
-    "TEMPLATES": "prefetch",
     "Template": "prefetch",
-    "ASYMMETRIC_ALGORITHMS": "security",
+    "FeedbackRecord": "store",
     "RuleRates": "store",
     "Store": "store",
 }
