@@ -145,3 +145,16 @@ def test_patient_of_another_id_is_a_400(client: httpx.Client, ehr: FakeEHR) -> N
     response = call(client, ehr, hook_request(ehr, prefetch=prefetch, fhir=False))
     assert response.status_code == 400
     assert "Patient/someone-else.id" in response.json()["issue"][0]["diagnostics"]
+
+
+def test_reader_warnings_reach_the_summary_card(client: httpx.Client, ehr: FakeEHR) -> None:
+    """What the reader warns about (here: a resource with no subject) is said on the card."""
+    prefetch = full_prefetch(ehr)
+    orphan = {**prefetch["findings"]["entry"][0]["resource"], "id": "orphan"}
+    del orphan["subject"]
+    prefetch["findings"]["entry"].append({"resource": orphan})
+    response = call(client, ehr, hook_request(ehr, prefetch=prefetch, fhir=False))
+    assert (
+        "Note from reading the data: resources with no subject"
+        in response.json()["cards"][-1]["detail"]
+    )

@@ -150,6 +150,7 @@ class _Service:
             f"Not available: {t.description} (`{t.key}`); those facts count as unknown."
             for t in data.unavailable
         ]
+        notes += [f"Note from reading the data: {warning}" for warning in read.warnings]
         if call.hook == "order-select":
             met = any(f.status is Status.MET for f in result.red_flags)
             flags = flag_resources(result, DEFAULT_BASE) if met else {}
