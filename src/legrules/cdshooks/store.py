@@ -22,6 +22,8 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS seen_token (
     iss TEXT NOT NULL, jti TEXT NOT NULL, exp INTEGER NOT NULL, PRIMARY KEY (iss, jti)
 );
+-- Expired token ids are purged as new ones arrive (an expired token fails anyway).
+CREATE INDEX IF NOT EXISTS seen_token_exp ON seen_token (exp);
 CREATE TABLE IF NOT EXISTS card (
     uuid TEXT PRIMARY KEY, rule TEXT NOT NULL, version TEXT NOT NULL, issued INTEGER NOT NULL
 );
