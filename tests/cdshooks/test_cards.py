@@ -280,3 +280,8 @@ def test_cards_agree_with_assess_for_the_shipped_examples(
     assert met
     assert {c["source"]["topic"]["code"] for c in cards[:-1]} == met
     assert cards[-1]["indicator"] == result.cds_indicator
+    worst = result.worst_case_disposition
+    if worst.rank < result.disposition.rank:
+        assert f"could be {worst.value}" in cards[-1]["summary"]
+        for question in result.ask_next:
+            assert f"could mean **{question.could_reach.value}**" in cards[-1]["detail"]

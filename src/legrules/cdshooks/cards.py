@@ -184,48 +184,13 @@ def red_flag_cards(
 
 
 def worst_case(assessment: Assessment) -> Disposition:
-    """The most urgent level the open questions could still reach.
-
-    Uses ``Assessment.worst_case_disposition`` where the rule set provides it; before
-    that, the levels of the indeterminate red flags (never less than the disposition).
-    """
-    known = getattr(assessment, "worst_case_disposition", None)
-    if isinstance(known, Disposition):
-        return known
-    levels = [f.level for f in assessment.red_flags if f.status is Status.INDETERMINATE]
-    return Disposition.most_urgent([assessment.disposition, *levels]) or assessment.disposition
+    """The most urgent level the open questions could still reach (rules.md 7.1)."""
+    return assessment.worst_case_disposition
 
 
 def ask_next(assessment: Assessment) -> list[tuple[str, Disposition, tuple[str, ...]]]:
-    """``(finding, level it could reach, rules it settles)``, most urgent first.
-
-    Uses ``Assessment.ask_next`` where the rule set provides it; before that, the
-    missing findings of the indeterminate red flags above the disposition.
-    """
-    known = getattr(assessment, "ask_next", None)
-    if known is not None:
-        return [
-            (
-                item.finding,
-                Disposition(getattr(item.could_reach, "value", item.could_reach)),
-                tuple(item.settles),
-            )
-            for item in known
-        ]
-    settles: dict[str, list[str]] = {}
-    reach: dict[str, Disposition] = {}
-    for flag in assessment.red_flags:
-        if (
-            flag.status is not Status.INDETERMINATE
-            or flag.level.rank >= assessment.disposition.rank
-        ):
-            continue
-        for finding in flag.missing:
-            settles.setdefault(finding, []).append(flag.id)
-            if finding not in reach or flag.level.rank < reach[finding].rank:
-                reach[finding] = flag.level
-    order = sorted(settles, key=lambda f: reach[f].rank)
-    return [(f, reach[f], tuple(settles[f])) for f in order]
+    """``(finding, level it could reach, rules it settles)``, most urgent first."""
+    return [(q.finding, q.could_reach, q.settles) for q in assessment.ask_next]
 
 
 def is_empty(assessment: Assessment, presentation: Presentation) -> bool:
