@@ -13,6 +13,7 @@ from fhir.resources.R4B.flag import Flag
 from fhir.resources.R4B.servicerequest import ServiceRequest
 from jsonschema import Draft202012Validator
 
+from legrules import get_ruleset
 from tests.cdshooks.conftest import PATIENT, call, full_prefetch, hook_request
 from tests.cdshooks.ehr import FakeEHR
 
@@ -22,6 +23,8 @@ VALIDATOR = Draft202012Validator(SCHEMA)
 NON_ADHERENCE = "http://terminology.hl7.org/CodeSystem/non-adherence-reason-codes"
 FINDING = "https://legrules.org/fhir/CodeSystem/finding"
 UCUM = "http://unitsofmeasure.org"
+
+DVT_VERSION = get_ruleset().rule("redflag.suspected-dvt").version
 
 
 def _cards(client: httpx.Client, ehr: FakeEHR, **request: Any) -> list[dict[str, Any]]:
@@ -58,7 +61,7 @@ def test_met_red_flag_gets_a_critical_card_with_its_source(
     first = _cards(client, ehr)[0]
     assert first["indicator"] == "critical"
     assert first["summary"].startswith("Suspected deep vein thrombosis")
-    assert first["source"]["label"] == "legrules redflag.suspected-dvt 1.0.0"
+    assert first["source"]["label"] == f"legrules redflag.suspected-dvt {DVT_VERSION}"
     assert first["source"]["url"] == "https://www.nice.org.uk/guidance/ng158"
     assert first["source"]["topic"]["code"] == "redflag.suspected-dvt"
     assert "Observation/obs-leg-swelling" in first["detail"]

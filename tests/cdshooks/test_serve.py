@@ -13,10 +13,13 @@ from pathlib import Path
 import httpx
 import pytest
 
+from legrules import get_ruleset
 from tests.cdshooks.conftest import SERVICE, full_prefetch, hook_request
 from tests.cdshooks.ehr import FakeEHR
 
 pytestmark = pytest.mark.slow
+
+DVT_VERSION = get_ruleset().rule("redflag.suspected-dvt").version
 
 
 def _free_port() -> int:
@@ -81,7 +84,7 @@ def test_served_process_answers_the_ehr(served: str, ehr: FakeEHR) -> None:
         response = client.post(SERVICE, json=body, headers={"Authorization": f"Bearer {token}"})
         assert response.status_code == 200
         cards = response.json()["cards"]
-        assert cards[0]["source"]["label"] == "legrules redflag.suspected-dvt 1.0.0"
+        assert cards[0]["source"]["label"] == f"legrules redflag.suspected-dvt {DVT_VERSION}"
         replay = client.post(SERVICE, json=body, headers={"Authorization": f"Bearer {token}"})
         assert replay.status_code == 401
         feedback = {
