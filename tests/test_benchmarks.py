@@ -34,3 +34,12 @@ def test_end_to_end_runs_the_cli_on_a_small_file(capsys: pytest.CaptureFixture[s
     out = capsys.readouterr().out
     assert "CLI / parse floor" in out
     assert "peak" in out
+
+
+@pytest.mark.slow
+def test_service_benchmark_runs_a_small_load(capsys: pytest.CaptureFixture[str]) -> None:
+    """The CDS Hooks load benchmark completes with no errors and reports its p50 ratio."""
+    module = runpy.run_path(str(BENCHMARKS / "service.py"))
+    results = module["main"](20, 4)
+    assert results["service"]["errors"] == 0
+    assert "p50 ratio service/bare" in capsys.readouterr().out

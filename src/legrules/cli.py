@@ -8,6 +8,7 @@ line naming the bad element, never a traceback.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -98,7 +99,35 @@ def _parser() -> argparse.ArgumentParser:
 
     schemas = commands.add_parser("schema", help="print a JSON Schema")
     schemas.add_argument("name", choices=sorted(SCHEMAS))
+    _register_extensions(commands)
     return parser
+
+
+# Subcommands that live in optional packages: module -> the commands it adds.  Each
+# module has ``register(commands)``, which sets ``handler(args, out, err) -> int``.
+_EXTENSIONS = {"legrules.cdshooks.cli": (("serve", "feedback"), "service")}
+
+
+def _missing_extra(extra: str, error: ImportError) -> Any:
+    def handler(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+        raise InvalidValueError(
+            f"this command needs the '{extra}' extra ({error.name} is missing): "
+            f"pip install 'legrules[{extra}]'",
+            args.command,
+        )
+
+    return handler
+
+
+def _register_extensions(commands: Any) -> None:
+    for module, (names, extra) in _EXTENSIONS.items():
+        try:
+            importlib.import_module(module).register(commands)
+        except ImportError as error:
+            for name in names:
+                stub = commands.add_parser(name, help=f"(needs the '{extra}' extra)")
+                stub.add_argument("rest", nargs=argparse.REMAINDER)
+                stub.set_defaults(handler=_missing_extra(extra, error))
 
 
 def _open(path: str, stdin: IO[bytes]) -> tuple[IO[bytes], int | None]:
@@ -289,6 +318,8 @@ def main(
     out, err = stdout or sys.stdout, stderr or sys.stderr
     args = _parser().parse_args(argv)
     try:
+        if getattr(args, "handler", None) is not None:
+            return int(args.handler(args, out, err))
         if args.command == "assess":
             _assess(args, stdin or sys.stdin.buffer, out, err)
         elif args.command == "rules":

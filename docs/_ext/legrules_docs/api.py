@@ -37,6 +37,7 @@ MODULES = (
     "legrules.fhir",
     "legrules.fhir.capture",
     "legrules.strategies",
+    "legrules.cdshooks",
 )
 
 _SCALARS = (str, int, float, bool)
