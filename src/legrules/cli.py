@@ -24,6 +24,7 @@ from legrules.fhir import read_presentations
 from legrules.fhir.write import FHIR_VERSIONS, FHIRVersion, dumps_bundle, transaction_bundle
 from legrules.model import Assessment, Policy, Presentation
 from legrules.model.documents import dump_assessment, dumps, load_presentation, parse_json
+from legrules.population import cli as population
 from legrules.render import render_text
 from legrules.rules import LATEST, RULESETS, get_ruleset
 from legrules.rules.base import RecommendationRule, RedFlagRule, Rule
@@ -90,6 +91,7 @@ def _parser() -> argparse.ArgumentParser:
 
     schemas = commands.add_parser("schema", help="print a JSON Schema")
     schemas.add_argument("name", choices=sorted(SCHEMAS))
+    population.register(commands)
     return parser
 
 
@@ -279,6 +281,8 @@ def main(
             _assess(args, stdin or sys.stdin.buffer, out, err)
         elif args.command == "rules":
             _rules(args, out)
+        elif args.command == "population":
+            population.command(args, out, err, _instant, _policy(args.policy))
         else:
             out.write(orjson.dumps(schema(args.name), option=orjson.OPT_INDENT_2).decode() + "\n")
     except LegrulesError as error:

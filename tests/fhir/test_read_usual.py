@@ -1,7 +1,7 @@
 """Checks hold whichever way a resource is read: quick path, general path, every grouping.
 
 Usual Observations are read by one quick function (``legrules.fhir.fast``) and spilled
-or streamed NDJSON is read once, as it goes by (``legrules.fhir.runs``).  A value that
+or streamed NDJSON is read once, as it goes by (``legrules.population.patient_runs``).  A value that
 fails a check must still give the same typed error, or be skipped with the same
 warning, as the general reader gives; and the quick reader must record exactly what the
 general reader records, or nothing.

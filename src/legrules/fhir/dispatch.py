@@ -19,11 +19,11 @@ from legrules.fhir.containers import Item, label
 from legrules.fhir.context import Collected, Settings
 from legrules.fhir.elements import JSON, Resource
 from legrules.fhir.fast import UsualReader
-from legrules.fhir.grouping import Medications
 from legrules.fhir.medications import read_medication
 from legrules.fhir.observations import read_observation
 from legrules.fhir.strict import validate
 from legrules.fhir.versions import FHIRVersion
+from legrules.population.grouping import Medications
 
 __all__ = ["ItemReader", "OnError", "Options"]
 

@@ -26,7 +26,7 @@ from legrules.errors import FHIRInputError
 from legrules.fhir.containers import Item, label
 from legrules.fhir.context import Collected
 from legrules.fhir.dispatch import ItemReader
-from legrules.fhir.grouping import Medications, normalise, register, subject_key
+from legrules.population.grouping import Medications, normalise, register, subject_key
 
 __all__ = ["Part", "Run", "replay", "runs"]
 
