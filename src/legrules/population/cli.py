@@ -44,6 +44,9 @@ def register(commands: Any) -> None:
     )
     run.add_argument("--resume", action="store_true", help="finish an interrupted run in --out")
     run.add_argument(
+        "--buckets", type=int, default=None, metavar="N", help="parts (default: from input size)"
+    )
+    run.add_argument(
         "--engine",
         choices=("embedded", "spark"),
         default="embedded",
@@ -81,6 +84,7 @@ def command(
             ruleset=args.ruleset,
             policy=policy,
             resume=args.resume,
+            buckets=args.buckets,
             progress=err if err.isatty() else None,
         )
     out.write(summary_table(summary))

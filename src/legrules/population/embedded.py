@@ -75,18 +75,21 @@ def run(
     policy: Policy | dict[str, Any] | None = None,
     resume: bool = False,
     progress: IO[str] | None = None,
+    buckets: int | None = None,
 ) -> Summary:
     """Assess every patient in the NDJSON files or folders *paths*; results in *out*.
 
     ``workers`` defaults to every core; ``as_of`` to now (recorded, so a resumed run
     uses the same instant).  *progress* (e.g. ``sys.stderr``) shows progress bars.
+    ``buckets`` (default: from the input size, about 16 MiB of lines each) sets how
+    many parts pass 2 works in.
     Raises :class:`~legrules.errors.InvalidValueError` when *out* already holds
     something other than an interrupted run to resume.
     """
     started = time.perf_counter()
     folder = Path(out)
     files = input_files(paths)
-    manifest = _manifest(folder, files, as_of, ruleset, policy, workers, resume)
+    manifest = _manifest(folder, files, as_of, ruleset, policy, (workers, buckets), resume)
     job = Job.of(datetime.fromisoformat(manifest["as_of"]), manifest["ruleset"], manifest["policy"])
     count = workers or os.cpu_count() or 1
     with _workers(count) as pool:
@@ -113,7 +116,7 @@ def _manifest(
     as_of: datetime | None,
     ruleset: str | None,
     policy: Policy | dict[str, Any] | None,
-    workers: int | None,
+    sizes: tuple[int | None, int | None],
     resume: bool,
 ) -> dict[str, Any]:
     chosen = policy if isinstance(policy, Policy) else Policy.from_dict(policy or {})
@@ -142,8 +145,11 @@ def _manifest(
     if as_of is not None and (not isinstance(as_of, datetime) or as_of.utcoffset() is None):
         raise InvalidValueError("as_of must be a datetime with a time-zone offset", "as_of")
     size = sum(f.stat().st_size for f in files)
+    workers, chosen_buckets = sizes
     count = workers or os.cpu_count() or 1
-    buckets = min(MAX_BUCKETS, max(4 * count, math.ceil(size / BUCKET_BYTES)))
+    buckets = chosen_buckets or min(MAX_BUCKETS, max(4 * count, math.ceil(size / BUCKET_BYTES)))
+    if not 1 <= buckets <= MAX_BUCKETS:
+        raise InvalidValueError(f"buckets must be between 1 and {MAX_BUCKETS}", "--buckets")
     instant = as_of or datetime.now(UTC).replace(microsecond=0)
     manifest = {**wanted, "as_of": instant.isoformat(), "buckets": buckets, "legrules": __version__}
     for sub in ("work/done", "patients", "assessments"):
