@@ -35,6 +35,9 @@ MODULES = (
     "legrules.schemas",
     "legrules.fhir",
     "legrules.fhir.capture",
+    "legrules.population",
+    "legrules.population.embedded",
+    "legrules.population.spark",
     "legrules.strategies",
 )
 

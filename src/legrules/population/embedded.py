@@ -43,7 +43,7 @@ from legrules.population.partition import Job
 from legrules.population.rows import columns
 from legrules.rules import get_ruleset
 
-__all__ = ["Summary", "run"]
+__all__ = ["Summary", "Tally", "run"]
 
 #: A bucket holds about this many bytes of input lines (memory per worker follows).
 BUCKET_BYTES = 16 << 20

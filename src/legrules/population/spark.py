@@ -30,7 +30,7 @@ from legrules.population.outputs import Tally
 from legrules.population.partition import UNREADABLE, Job, PatientResult, assess_sorted, keyed
 from legrules.population.rows import Columns, columns, row
 
-__all__ = ["assess", "run_to_folder", "spark_schema"]
+__all__ = ["assess", "leftovers", "run_to_folder", "spark_schema"]
 
 _BATCH = 1000
 
