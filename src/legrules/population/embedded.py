@@ -1,15 +1,15 @@
 """The embedded runner: a whole population on every core of one machine, resumable.
 
 Pass 1 cuts the NDJSON files into chunks and hash-partitions their lines into buckets
-on disk (:mod:`legrules.population.buckets`); pass 2 assesses the buckets in a process
+on disk (``legrules.population.buckets``); pass 2 assesses the buckets in a process
 pool and writes each one's Parquet rows and NDJSON documents atomically
-(:mod:`legrules.population.outputs`).  The output folder holds::
+(``legrules.population.outputs``).  The output folder holds::
 
     run.json                 what was run: inputs, instant, rule set, policy, buckets
     patients/*.parquet       one row per patient (one Parquet dataset)
     assessments/*.ndjson     the full assessment documents, one a line
     summary.json             dispositions, red flags met, undetermined share, leftovers
-    work/                    chunks and completion markers, until the run completes
+    work/                    completion markers; the chunks (deleted once the run completes)
 
 ``resume=True`` picks up an interrupted run where it stopped: finished chunks and
 buckets are kept, anything half-written is done again.  Memory per worker is one

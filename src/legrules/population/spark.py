@@ -1,13 +1,13 @@
 """The Spark runner: the embedded runner's work on any SparkSession (extra ``spark``).
 
 :func:`assess` reads NDJSON lines with ``spark.read.text``, keys each with
-:func:`~legrules.population.keys.patient_key`, partitions by the key, sorts within
+:func:`~legrules.population.patient_key`, partitions by the key, sorts within
 partitions (by key, then file and position, so that each patient's resources keep the
 input order) and streams every partition through
-:func:`~legrules.population.partition.assess_sorted` with ``mapInPandas``: a worker holds
+:func:`~legrules.population.assess_sorted` with ``mapInPandas``: a worker holds
 one patient at a time.  Medications (no patient, but named by MedicationRequests) are
 collected once and handed to every partition.  The rows have the schema the embedded
-runner writes (:mod:`legrules.population.rows`), so either runner's Parquet reads the
+runner writes (``legrules.population.rows``), so either runner's Parquet reads the
 same.  legrules must be installed where the Spark workers run their Python.
 """
 
@@ -30,7 +30,7 @@ from legrules.population.outputs import Tally
 from legrules.population.partition import UNREADABLE, Job, PatientResult, assess_sorted, keyed
 from legrules.population.rows import Columns, columns, row
 
-__all__ = ["assess", "leftovers", "run_to_folder", "spark_schema"]
+__all__ = ["assess", "leftovers", "run_to_folder"]
 
 _BATCH = 1000
 
