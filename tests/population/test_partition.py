@@ -104,3 +104,27 @@ def test_partition_assessment_ships_to_worker_processes() -> None:
     pickle.dumps(list(assess_partition(lines[:20], as_of=AS_OF)))
     with ProcessPoolExecutor(1) as pool:
         assert pool.submit(_count, lines).result() == 48
+
+
+def test_medications_reach_every_patient_that_names_one() -> None:
+    """A MedicationRequest resolves a Medication found anywhere in the partition."""
+    request = {
+        "resourceType": "MedicationRequest",
+        "id": "rq",
+        "status": "active",
+        "intent": "order",
+        "medicationReference": {"reference": "Medication/m1"},
+        "subject": {"reference": "Patient/p1"},
+        "authoredOn": "2026-10-21T10:00:00Z",
+    }
+    drug = {"coding": [{"system": "http://www.whocc.no/atc", "code": "B01AF01"}]}
+    medication = {"resourceType": "Medication", "id": "m1", "code": drug}
+
+    def ignored(resources: list[dict[str, object]]) -> list[str]:
+        (result, *_) = assess_partition(resources, as_of=AS_OF)
+        assert isinstance(result, PatientResult)
+        assert result.assessment is not None
+        return [i.reason for i in result.assessment.ignored]
+
+    assert any("not found" in reason for reason in ignored([request]))
+    assert not any("not found" in reason for reason in ignored([request, medication]))

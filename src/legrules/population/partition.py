@@ -129,7 +129,12 @@ class Job:
 
 
 def _names_a_medication(lines: list[bytes]) -> bool:
-    return any(b'"medicationReference"' in line for line in lines)
+    """Whether a line may be a medication record (R4 ``medicationReference`` or R5 ``medication``).
+
+    A cheap test on the text: a line holding ``"Medication`` (as in
+    ``"MedicationRequest"``) gets the Medications; others need not parse them.
+    """
+    return any(b'"Medication' in line for line in lines)
 
 
 def keyed(resource: Resource) -> tuple[str | None, str, bytes]:
