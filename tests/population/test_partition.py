@@ -5,6 +5,7 @@ from __future__ import annotations
 import pickle
 import random
 from concurrent.futures import ProcessPoolExecutor
+from typing import Any
 
 import orjson
 import pytest
@@ -108,7 +109,7 @@ def test_partition_assessment_ships_to_worker_processes() -> None:
 
 def test_medications_reach_every_patient_that_names_one() -> None:
     """A MedicationRequest resolves a Medication found anywhere in the partition."""
-    request = {
+    request: dict[str, Any] = {
         "resourceType": "MedicationRequest",
         "id": "rq",
         "status": "active",
@@ -118,9 +119,9 @@ def test_medications_reach_every_patient_that_names_one() -> None:
         "authoredOn": "2026-10-21T10:00:00Z",
     }
     drug = {"coding": [{"system": "http://www.whocc.no/atc", "code": "B01AF01"}]}
-    medication = {"resourceType": "Medication", "id": "m1", "code": drug}
+    medication: dict[str, Any] = {"resourceType": "Medication", "id": "m1", "code": drug}
 
-    def ignored(resources: list[dict[str, object]]) -> list[str]:
+    def ignored(resources: list[dict[str, Any]]) -> list[str]:
         (result, *_) = assess_partition(resources, as_of=AS_OF)
         assert isinstance(result, PatientResult)
         assert result.assessment is not None

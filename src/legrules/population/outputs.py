@@ -71,25 +71,35 @@ def done_marker(out: Path, bucket: int) -> Path:
 
 
 def assess_bucket(bucket: int, out: Path, job: Job, cols: Columns) -> Tally:
-    """Assess bucket *bucket* of the run in *out* and write its outputs; its tally."""
+    """Assess bucket *bucket* of the run in *out* and write its outputs; its tally.
+
+    Results are handled one patient at a time: the document is written out and the row
+    kept (a few dozen values), so memory holds one assessment, not a bucket of them.
+    """
     from legrules.population._extras import pyarrow
 
     pa = pyarrow()
     patients, medications = read_bucket(out / "work", bucket)
-    results = list(assess_grouped(patients, medications, job))
     name = f"bucket-{bucket:04d}"
-    documents = b"".join(
-        orjson.dumps(dump_assessment(r.assessment), option=orjson.OPT_SORT_KEYS) + b"\n"
-        for r in results
-        if r.assessment is not None
-    )
-    _atomic(out / "assessments" / f"{name}.ndjson", documents)
-    table = pa.Table.from_pylist([row(r, cols) for r in results], schema=arrow_schema(cols))
-    target = out / "patients" / f"{name}.parquet"
+    target = out / "assessments" / f"{name}.ndjson"
     partial = target.with_name(f".{target.name}.partial")
-    pa.parquet.write_table(table, partial)
+    rows: list[dict[str, Any]] = []
+    tally = Tally()
+    with open(partial, "wb") as documents:
+        for result in assess_grouped(patients, medications, job):
+            if result.assessment is not None:
+                document = dump_assessment(result.assessment)
+                documents.write(orjson.dumps(document, option=orjson.OPT_SORT_KEYS) + b"\n")
+            rows.append(row(result, cols))
+            tally += Tally.of([result])
+        documents.flush()
+        os.fsync(documents.fileno())
     os.replace(partial, target)
-    tally = Tally.of(results)
+    table = pa.Table.from_pylist(rows, schema=arrow_schema(cols))
+    parquet = out / "patients" / f"{name}.parquet"
+    partial = parquet.with_name(f".{parquet.name}.partial")
+    pa.parquet.write_table(table, partial)
+    os.replace(partial, parquet)
     _atomic(done_marker(out, bucket), orjson.dumps(attrs.asdict(tally)))
     return tally
 
