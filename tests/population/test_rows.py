@@ -35,6 +35,7 @@ def test_a_row_carries_the_assessment() -> None:
     out = row(PatientResult("Patient/7", result, age=64, sex="female", resources=3), columns())
     assert out["patient_id"] == "7"
     assert out["disposition"] == "emergency"
+    assert out["worst_case_disposition"] == "emergency"
     assert out["age_band"] == "60-79"
     assert out["red_flag:redflag.possible-pe"] == "met"
     assert out["red_flag:redflag.cauda-equina"] == "indeterminate"
@@ -46,3 +47,4 @@ def test_an_error_row_has_no_disposition() -> None:
     out = row(PatientResult("Patient/x", None, error="bad birthDate"), columns())
     assert out["error"] == "bad birthDate"
     assert out["disposition"] is None
+    assert out["worst_case_disposition"] is None

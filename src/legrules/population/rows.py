@@ -1,7 +1,8 @@
 """One flat row per patient: the columns both runners write to Parquet.
 
 The columns depend only on the rule set, so every file of a run, and the embedded and
-Spark runners, share one schema: the patient and its age band, the disposition, each
+Spark runners, share one schema: the patient and its age band, the disposition and the
+worst case (the most urgent level any completion of the unknown findings could reach), each
 red flag's status (``red_flag:<id>``), each differential's likelihood
 (``differential:<id>``) and each score's range (``score:<id>:value`` / ``:min`` /
 ``:max``), named by the rules' public ids.  A lateralised score reported for both legs
@@ -34,6 +35,7 @@ _FIXED: tuple[Column, ...] = (
     ("age_band", "string"),
     ("sex", "string"),
     ("disposition", "string"),
+    ("worst_case_disposition", "string"),
     ("ruleset", "string"),
     ("resources", "int"),
     ("ignored", "int"),
@@ -103,6 +105,7 @@ def row(result: PatientResult, cols: Columns) -> dict[str, Any]:
 
 def _assessment(out: dict[str, Any], assessment: Assessment) -> None:
     out["disposition"] = assessment.disposition.value
+    out["worst_case_disposition"] = assessment.worst_case_disposition.value
     out["ignored"] = len(assessment.ignored)
     for flag in assessment.red_flags:
         out[f"red_flag:{flag.id}"] = flag.status.value
