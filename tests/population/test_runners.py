@@ -100,3 +100,12 @@ def test_a_folder_holding_other_things_is_refused(export: Path, tmp_path: Path) 
     status = main(["population", "run", str(export), "--out", str(tmp_path)], stderr=err)
     assert status == 2
     assert "--resume" in err.getvalue()
+
+
+def test_spark_engine_refuses_the_embedded_options(export: Path, tmp_path: Path) -> None:
+    """--resume, --workers and --buckets with --engine spark are an error, not ignored."""
+    err = io.StringIO()
+    command = ["population", "run", str(export), "--out", str(tmp_path / "o")]
+    status = main([*command, "--engine", "spark", "--resume"], stderr=err)
+    assert status == 2
+    assert "embedded engine" in err.getvalue()

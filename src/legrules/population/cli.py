@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import IO, Any
 
+from legrules.errors import InvalidValueError
 from legrules.population.embedded import Summary
 from legrules.rules import LATEST, RULESETS
 
@@ -32,7 +33,12 @@ def register(commands: Any) -> None:
     run.add_argument(
         "--workers", type=int, default=None, metavar="N", help="processes (default: all cores)"
     )
-    run.add_argument("--as-of", dest="as_of", metavar="INSTANT", help="assessment instant")
+    run.add_argument(
+        "--as-of",
+        dest="as_of",
+        metavar="INSTANT",
+        help="assessment instant, RFC 3339 with offset (default: now, recorded for --resume)",
+    )
     run.add_argument(
         "--ruleset",
         default=None,
@@ -40,7 +46,11 @@ def register(commands: Any) -> None:
         help=f"rule-set version (default {LATEST}; shipped: {', '.join(RULESETS)})",
     )
     run.add_argument(
-        "--policy", action="append", default=[], metavar="KEY=VALUE", help="repeatable"
+        "--policy",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="change a policy setting; repeatable",
     )
     run.add_argument("--resume", action="store_true", help="finish an interrupted run in --out")
     run.add_argument(
@@ -62,6 +72,12 @@ def command(
 ) -> None:
     """Run ``population run`` with the parsed *args*; the summary goes to *out*."""
     as_of = instant(args.as_of)
+    if args.engine == "spark" and (args.resume or args.workers or args.buckets):
+        raise InvalidValueError(
+            "--resume, --workers and --buckets are for the embedded engine; Spark plans "
+            "its own tasks and retries",
+            "--engine",
+        )
     if args.engine == "spark":
         from legrules.population.spark import run_to_folder
 
