@@ -31,6 +31,7 @@ from legrules.fhir.write.transaction import (
 )
 from legrules.model import Assessment, Policy, Presentation
 from legrules.model.documents import dump_assessment, dumps, load_presentation, parse_json
+from legrules.population import cli as population
 from legrules.render import render_text
 from legrules.rules import LATEST, RULESETS, get_ruleset
 from legrules.schemas import SCHEMAS, schema
@@ -100,6 +101,7 @@ def _parser() -> argparse.ArgumentParser:
     schemas = commands.add_parser("schema", help="print a JSON Schema")
     schemas.add_argument("name", choices=sorted(SCHEMAS))
     _register_extensions(commands)
+    population.register(commands)
     return parser
 
 
@@ -324,6 +326,8 @@ def main(
             _assess(args, stdin or sys.stdin.buffer, out, err)
         elif args.command == "rules":
             _rules(args, out)
+        elif args.command == "population":
+            population.command(args, out, err, _instant, _policy(args.policy))
         else:
             out.write(orjson.dumps(schema(args.name), option=orjson.OPT_INDENT_2).decode() + "\n")
     except LegrulesError as error:

@@ -36,6 +36,9 @@ MODULES = (
     "legrules.schemas",
     "legrules.fhir",
     "legrules.fhir.capture",
+    "legrules.population",
+    "legrules.population.embedded",
+    "legrules.population.spark",
     "legrules.strategies",
     "legrules.cdshooks",
 )
