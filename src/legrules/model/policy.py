@@ -15,11 +15,12 @@ from typing import Any
 import attrs
 
 from legrules.errors import PolicyError
+from legrules.model._enums import ValueEnum
 
 __all__ = ["Policy", "WellsVariant"]
 
 
-class WellsVariant(enum.Enum):
+class WellsVariant(ValueEnum):
     """Which published form of the Wells DVT score to apply."""
 
     NICE_2020 = "nice-2020"

@@ -8,26 +8,26 @@ outside that range are rejected as implausible rather than silently used.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping
 from types import MappingProxyType
 
 import attrs
 
 from legrules.errors import UnknownConceptError
+from legrules.model._enums import ValueEnum
 from legrules.model.units import TABLES, bounds_in, convert
 
 __all__ = ["VOCABULARY", "Category", "Concept", "Kind", "concept"]
 
 
-class Kind(enum.Enum):
+class Kind(ValueEnum):
     """Whether a concept is stated as present/absent or measured as a quantity."""
 
     BOOLEAN = "boolean"
     QUANTITY = "quantity"
 
 
-class Category(enum.Enum):
+class Category(ValueEnum):
     """What sort of fact a concept is; decides, among other things, FHIR look-back windows."""
 
     VITAL = "vital-sign"
