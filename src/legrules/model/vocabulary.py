@@ -13,7 +13,7 @@ from types import MappingProxyType
 
 import attrs
 
-from legrules.errors import UnknownConceptError
+from legrules.errors import UnknownConceptError, did_you_mean
 from legrules.model._enums import ValueEnum
 from legrules.model.units import TABLES, bounds_in, convert
 
@@ -321,4 +321,5 @@ def concept(cid: str) -> Concept:
     try:
         return VOCABULARY[cid]
     except (KeyError, TypeError):
-        raise UnknownConceptError(f"unknown finding id {cid!r}", "id") from None
+        hint = did_you_mean(cid, VOCABULARY)
+        raise UnknownConceptError(f"unknown finding id {cid!r}{hint}", "id") from None

@@ -13,7 +13,7 @@ from types import MappingProxyType
 
 import attrs
 
-from legrules.errors import RulesetError
+from legrules.errors import RulesetError, did_you_mean
 from legrules.rules.base import Rule
 from legrules.rules.differentials import DIFFERENTIALS
 from legrules.rules.dvt import D_DIMER, WELLS_DVT
@@ -59,7 +59,8 @@ class RuleSet:
         for rule in self.rules:
             if rule.id == rule_id:
                 return rule
-        raise RulesetError(f"rule {rule_id!r} is not in rule set {self.version}")
+        hint = did_you_mean(rule_id, [r.id for r in self.rules])
+        raise RulesetError(f"rule {rule_id!r} is not in rule set {self.version}{hint}")
 
     def of_kind(self, kind: str) -> tuple[Rule, ...]:
         """The rules of one kind, in evaluation order."""

@@ -14,7 +14,7 @@ from legrules import __version__
 from legrules.cli import main
 
 EXAMPLE = str(
-    Path(__file__).parents[1] / "examples" / "presentations" / "calf-pain-after-flight.json"
+    Path(__file__).parents[2] / "examples" / "presentations" / "calf-pain-after-flight.json"
 )
 AS_OF = "2026-11-20T10:00:00+00:00"
 
@@ -78,7 +78,7 @@ def test_policy_values_are_recorded_in_the_result() -> None:
             b'{"measurements": [{"id": "temperature", "value": 37, "unit": "F"}]}',
             "@ $.measurements[0].unit",
         ),
-        (("assess", "/no/such/file.json"), b"", "cannot read"),
+        (("assess", "/no/such/file.json"), b"", "no such file: '/no/such/file.json'"),
         (("assess", "-", "--policy", "colour=blue"), b"{}", "unknown policy setting"),
         (("assess", "-", "--policy", "wells_variant"), b"{}", "KEY=VALUE"),
         (("assess", "-", "--as-of", "yesterday"), b"{}", "@ --as-of"),
