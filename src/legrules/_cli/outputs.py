@@ -18,7 +18,7 @@ from typing import IO
 
 import orjson
 
-from legrules.fhir.write import FHIRVersion, dumps_bundle, transaction_bundle
+from legrules.fhir.write.transaction import FHIRVersion, dumps_bundle, transaction_bundle
 from legrules.model import Assessment
 from legrules.model.documents import dump_assessment, dumps
 
