@@ -12,8 +12,8 @@ from types import ModuleType
 
 import pytest
 
+from legrules.engine.base import RedFlagRule
 from legrules.rules import LATEST, RULESETS
-from legrules.rules.base import RedFlagRule
 
 ROOT = Path(__file__).resolve().parent.parent
 

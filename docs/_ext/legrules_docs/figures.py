@@ -20,9 +20,9 @@ from typing import Any
 
 import attrs
 
+from legrules.engine.base import RecommendationRule, RedFlagRule
 from legrules.model import Assessment, Disposition
 from legrules.rules import RuleSet
-from legrules.rules.base import RecommendationRule, RedFlagRule
 
 from .catalogue import esc
 

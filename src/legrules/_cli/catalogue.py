@@ -7,10 +7,10 @@ from typing import IO, Any
 
 import orjson
 
+from legrules.engine.base import RecommendationRule, RedFlagRule, Rule
 from legrules.errors import InvalidValueError
 from legrules.model import Policy
 from legrules.rules import LATEST, RULESETS, get_ruleset
-from legrules.rules.base import RecommendationRule, RedFlagRule, Rule
 from legrules.schemas import SCHEMAS, schema
 
 __all__ = ["register"]
