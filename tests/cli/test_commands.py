@@ -34,7 +34,7 @@ def test_assess_prints_a_readable_result() -> None:
     assert first.startswith("Ask now: ")
     assert first.endswith("could mean EMERGENCY.")
     assert headline.startswith("URGENT")
-    assert "redflag.suspected-dvt" in out
+    assert "Suspected deep vein thrombosis: leg swelling (left)" in out
 
 
 def test_assess_json_is_the_assessment_document() -> None:

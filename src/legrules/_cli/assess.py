@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import IO, Any
 
@@ -13,7 +13,7 @@ from legrules._cli.progress import Progress
 from legrules.engine import assess
 from legrules.errors import DocumentError, InputError, InvalidValueError
 from legrules.fhir.write.transaction import FHIR_VERSIONS
-from legrules.model import Policy
+from legrules.model import Assessment, Policy
 from legrules.render import render_text
 from legrules.rules import LATEST, RULESETS, get_ruleset
 
@@ -85,6 +85,12 @@ def register(commands: Any) -> None:
         help="validate every FHIR input resource fully (fhir.resources) before reading it",
     )
     run.add_argument(
+        "--verbose",
+        action="store_true",
+        help="text: also every open red flag and cause, advice withheld and scores with no "
+        "data (the default shows what to ask first, why, and what to do)",
+    )
+    run.add_argument(
         "--no-progress",
         dest="progress",
         action="store_false",
@@ -125,6 +131,21 @@ def _progress_wanted(args: argparse.Namespace, out: IO[str], err: IO[str]) -> bo
     return True
 
 
+def _text(args: argparse.Namespace, out: IO[str]) -> Callable[[Assessment], str]:
+    """Rich when the text goes to a terminal and rich is installed; plain text otherwise."""
+    verbose = args.verbose
+    if out.isatty():
+        try:
+            import rich  # noqa: F401
+
+            from legrules._cli.rich_text import render_rich
+        except ImportError:
+            pass
+        else:
+            return lambda result: render_rich(result, verbose=verbose)
+    return lambda result: render_text(result, verbose=verbose)
+
+
 def _assess(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     as_of, policy = _instant(args.as_of), _policy(args.policy)
     ruleset = get_ruleset(args.ruleset)
@@ -134,7 +155,7 @@ def _assess(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
         found = read_input(source, progress, as_of=as_of, policy=policy, strict=args.fhir_strict)
         fmt = args.format or ("text" if out.isatty() else "json")
         output = Output(
-            out, fmt, several=found.several, fhir_version=args.fhir_version, text=render_text
+            out, fmt, several=found.several, fhir_version=args.fhir_version, text=_text(args, out)
         )
         for presentation in found.presentations:
             output.write(assess(presentation, as_of=as_of, ruleset=ruleset, policy=policy))
