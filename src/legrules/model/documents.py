@@ -49,6 +49,8 @@ def parse_json(data: bytes | str) -> Any:
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError as error:
+        if "UTF-8" in error.msg:  # orjson says "str is not valid UTF-8: surrogates not allowed"
+            raise DocumentError("not valid JSON: not UTF-8 text (binary data?)", "$") from None
         raise DocumentError(f"not valid JSON: {error}", "$") from None
 
 
