@@ -14,6 +14,7 @@ from typing import Literal
 import attrs
 
 from legrules.errors import FHIRInputError
+from legrules.fhir.answers import read_questionnaire_response
 from legrules.fhir.clinical import read_condition, read_patient
 from legrules.fhir.containers import Item, label
 from legrules.fhir.context import Collected, Settings
@@ -60,6 +61,7 @@ class ItemReader:
             "Condition": read_condition,
             "MedicationStatement": medication,
             "MedicationRequest": medication,
+            "QuestionnaireResponse": read_questionnaire_response,
         }
         #: The quick reader of usual Observations: ``usual(data, out)`` reads one or
         #: answers ``False`` having recorded nothing (always, in strict mode, which

@@ -1,0 +1,31 @@
+"""Intake forms: an SDC Questionnaire from the rules, answers in, the next question.
+
+:func:`build_questionnaire` writes the form of a rule set; :func:`read_questionnaire_response`
+reads a filled form into a presentation (unanswered and "don't know" stay unknown);
+:func:`next_questions` picks what to ask next so that only questions that can still
+change the disposition are asked.
+
+.. versionadded:: 0.2
+"""
+
+from legrules.intake.answers import (
+    extraction_bundle,
+    read_questionnaire_response,
+    write_back_bundle,
+)
+from legrules.intake.questionnaire import (
+    asked_findings,
+    build_questionnaire,
+    questionnaire_url,
+    validate_questionnaire,
+)
+
+__all__ = [
+    "asked_findings",
+    "build_questionnaire",
+    "extraction_bundle",
+    "questionnaire_url",
+    "read_questionnaire_response",
+    "validate_questionnaire",
+    "write_back_bundle",
+]
