@@ -50,8 +50,9 @@ AGE_LINK = "age"
 SIDE_SUFFIX = ".side"
 
 #: The "don't know" answer: HL7 THO data-absent-reason ``asked-unknown`` ("the source was
-#: asked but does not know the value").
-DONT_KNOW = (DATA_ABSENT_REASON, "asked-unknown", "Asked But Unknown")
+#: asked but does not know the value"; the code system's display is "Asked But Unknown",
+#: which the forms show in the words a patient would use).
+DONT_KNOW = (DATA_ABSENT_REASON, "asked-unknown", "Don't know")
 
 #: Yes / No answers: the SNOMED CT qualifiers the terminology map already reads as
 #: present / absent (``fhir.md``, Observation rules), then "don't know".
