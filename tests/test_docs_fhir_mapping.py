@@ -10,7 +10,7 @@ import pytest
 
 from legrules import Likelihood
 from legrules.fhir.codes import terminology
-from legrules.fhir.observations import _COUNTS, _IGNORED
+from legrules.fhir.read.observations import _COUNTS, _IGNORED
 
 ROOT = Path(__file__).resolve().parent.parent
 

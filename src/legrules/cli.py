@@ -21,7 +21,12 @@ from legrules._version import __version__
 from legrules.engine import assess
 from legrules.errors import DocumentError, InputError, InvalidValueError, LegrulesError
 from legrules.fhir import read_presentations
-from legrules.fhir.write import FHIR_VERSIONS, FHIRVersion, dumps_bundle, transaction_bundle
+from legrules.fhir.write.transaction import (
+    FHIR_VERSIONS,
+    FHIRVersion,
+    dumps_bundle,
+    transaction_bundle,
+)
 from legrules.model import Assessment, Policy, Presentation
 from legrules.model.documents import dump_assessment, dumps, load_presentation, parse_json
 from legrules.render import render_text

@@ -139,7 +139,7 @@ def test_spilling_groups_an_interleaved_export_as_memory_does(
     run_bytes: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Spilled runs read back patient by patient, in first-appearance and input order."""
-    monkeypatch.setattr("legrules.fhir.read._RUN_BYTES", run_bytes)
+    monkeypatch.setattr("legrules.fhir.read.presentations._RUN_BYTES", run_bytes)
     data, first_seen = interleaved()
     spilled = summary(read_presentations(data, as_of=AS_OF, grouping="spill"))
     assert spilled == summary(read_presentations(data, as_of=AS_OF, grouping="memory"))

@@ -23,7 +23,7 @@ from hypothesis import given, settings
 from legrules import LegrulesError
 from legrules.fhir import ReadResult, read_presentations
 from legrules.fhir.capture import presentation_resources
-from legrules.fhir.elements import parse_datetime
+from legrules.fhir.read.elements import parse_datetime
 from legrules.model import Finding, Measurement, Presentation, Source
 from tests.fhir.conftest import EXAMPLES, bundle
 from tests.fhir.test_read_roundtrip import presentations

@@ -1,6 +1,7 @@
 """Checks hold whichever way a resource is read: quick path, general path, every grouping.
 
-Usual Observations are read by one quick function (``legrules.fhir.fast``) and spilled
+Usual Observations are read by one quick function
+(``legrules.fhir.read.usual_observation``) and spilled
 or streamed NDJSON is read once, as it goes by (``legrules.fhir.runs``).  A value that
 fails a check must still give the same typed error, or be skipped with the same
 warning, as the general reader gives; and the quick reader must record exactly what the
@@ -21,11 +22,11 @@ from hypothesis import strategies as st
 from legrules import FHIRInputError
 from legrules.errors import InputError
 from legrules.fhir import ReadResult, read_presentations
-from legrules.fhir.context import Collected, stamp
-from legrules.fhir.elements import Resource
-from legrules.fhir.fast import UsualReader
-from legrules.fhir.observations import read_observation
-from legrules.fhir.read import _options
+from legrules.fhir.read.context import Collected, stamp
+from legrules.fhir.read.elements import Resource
+from legrules.fhir.read.observations import read_observation
+from legrules.fhir.read.presentations import _options
+from legrules.fhir.read.usual_observation import UsualReader
 from tests.fhir.conftest import LOINC, SNOMED, UCUM, WHEN, bundle, coded, obs, quantity
 from tests.support import AS_OF
 

@@ -8,7 +8,7 @@ import attrs
 import pytest
 
 from legrules.fhir import transaction_bundle
-from legrules.fhir.write import FHIRVersion
+from legrules.fhir.write.transaction import FHIRVersion
 from legrules.model import Assessment, Policy, RedFlagResult, Status
 from tests.fhir.write_checks import one, resources, sample
 from tests.support import AS_OF, make, run

@@ -9,7 +9,7 @@ import pytest
 from legrules import __version__
 from legrules.errors import InvalidValueError
 from legrules.fhir import transaction_bundle
-from legrules.fhir.resources_results import QUALITATIVE_RISK
+from legrules.fhir.write.conclusions import QUALITATIVE_RISK
 from legrules.model import DifferentialResult, Likelihood, RedFlagResult, Status
 from tests.fhir.write_checks import ABI_LEFT, CANCER, DYSPNEA, SWELLING, one, resources, sample
 from tests.support import AS_OF, make, run

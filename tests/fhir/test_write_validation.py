@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 
 from legrules.errors import InvalidValueError
 from legrules.fhir import transaction_bundle, validate_bundle
-from legrules.fhir.resources_results import DERIVED_FROM_TYPES
+from legrules.fhir.write.conclusions import DERIVED_FROM_TYPES
 from legrules.model import Likelihood, Presentation
 from tests.fhir.write_checks import (
     check_bundle,

@@ -112,7 +112,7 @@ def test_answers_filled_in_the_renderer_become_facts(filled: dict[str, Any]) -> 
 
 
 def test_dont_know_in_the_renderer_stays_unknown(filled: dict[str, Any]) -> None:
-    """ "Don't know" comes back unknown, never absent; unanswered questions stay unlisted."""
+    """A "don't know" comes back unknown, never absent; unanswered questions stay unlisted."""
     presentation = read_questionnaire_response(filled)
     found = {f.id: f for f in presentation.findings}
     assert found["dyspnea"].state is Presence.UNKNOWN

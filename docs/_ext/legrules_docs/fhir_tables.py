@@ -14,16 +14,17 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from legrules import Likelihood, Presentation, assess
-from legrules.fhir import canonical, clinical, medications, observations, versions
+from legrules.fhir import canonical, versions
 from legrules.fhir.codes import terminology
-from legrules.fhir.context import Settings
-from legrules.fhir.resources_results import (
+from legrules.fhir.read import conditions, medications, observations
+from legrules.fhir.read.context import Settings
+from legrules.fhir.write.conclusions import (
     _CONDITIONS,
     FLAG_CATEGORY,
     QUALITATIVE_RISK,
     RISK_PROBABILITY,
 )
-from legrules.fhir.write import transaction_bundle
+from legrules.fhir.write.transaction import transaction_bundle
 from legrules.model import VOCABULARY, Category, Policy
 from legrules.rules import LATEST
 
@@ -151,14 +152,14 @@ def _statuses() -> str:
         (
             "Condition `verificationStatus`",
             "any other, or none",
-            _codes(clinical._TENTATIVE),
-            _codes(clinical._REFUTED),
+            _codes(conditions._TENTATIVE),
+            _codes(conditions._REFUTED),
         ),
         (
             "Condition `clinicalStatus`",
-            f"{_codes(clinical._ACTIVE)}; none (read as active, with a warning)",
+            f"{_codes(conditions._ACTIVE)}; none (read as active, with a warning)",
             "",
-            f"{_codes(clinical._PAST)}, except for history codes (a past DVT)",
+            f"{_codes(conditions._PAST)}, except for history codes (a past DVT)",
         ),
         (
             "MedicationStatement `status` (R4, R4B)",

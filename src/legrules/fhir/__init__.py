@@ -4,9 +4,14 @@ Imports :mod:`legrules.model` and the assessment types only, never the command l
 """
 
 from legrules.fhir.canonical import DEFAULT_BASE, finding_system, library_url, rule_system
-from legrules.fhir.read import ReadResult, read_presentation, read_presentations
+from legrules.fhir.read.presentations import ReadResult, read_presentation, read_presentations
 from legrules.fhir.versions import FHIRVersion
-from legrules.fhir.write import FHIR_VERSIONS, dumps_bundle, transaction_bundle, validate_bundle
+from legrules.fhir.write.transaction import (
+    FHIR_VERSIONS,
+    dumps_bundle,
+    transaction_bundle,
+    validate_bundle,
+)
 
 __all__ = [
     "DEFAULT_BASE",

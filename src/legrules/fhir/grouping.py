@@ -30,9 +30,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, MutableMapping
 from typing import Literal
 
-from legrules.fhir.containers import Item, label
-from legrules.fhir.elements import Coding
-from legrules.fhir.medications import medication_codings
+from legrules.fhir.read.containers import Item, label
+from legrules.fhir.read.elements import Coding
+from legrules.fhir.read.medications import medication_codings
 
 __all__ = ["Group", "Grouping", "in_memory", "normalise", "register", "subject_key"]
 

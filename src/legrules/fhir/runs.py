@@ -1,7 +1,7 @@
 """Reading a stream of resources as it goes by, in runs of one patient.
 
 The streaming groupings (``contiguous`` and ``spill``) read each resource as soon as it
-has been parsed and keyed, into a :class:`~legrules.fhir.context.Collected` of rows:
+has been parsed and keyed, into a :class:`~legrules.fhir.read.context.Collected` of rows:
 what a resource yields depends only on the resource and the read's settings.  A few
 types do depend on more, and are kept as items to be read once the patient's
 resources are all together (:func:`replay`):
@@ -23,10 +23,10 @@ import math
 from collections.abc import Callable, Iterable, Iterator
 
 from legrules.errors import FHIRInputError
-from legrules.fhir.containers import Item, label
-from legrules.fhir.context import Collected
-from legrules.fhir.dispatch import ItemReader
 from legrules.fhir.grouping import Medications, normalise, register, subject_key
+from legrules.fhir.read.containers import Item, label
+from legrules.fhir.read.context import Collected
+from legrules.fhir.read.dispatch import ItemReader
 
 __all__ = ["Part", "Run", "replay", "runs"]
 

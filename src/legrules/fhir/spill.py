@@ -3,7 +3,7 @@
 ``grouping="spill"`` (the default for NDJSON) reads each resource once, as it streams
 by (``legrules.fhir.runs``), and writes what it yielded to a temporary file, one run
 (consecutive resources of one patient) at a time, with :mod:`marshal`: the rows are
-builtins (``legrules.fhir.context``) and load many times faster than the JSON they
+builtins (``legrules.fhir.read.context``) and load many times faster than the JSON they
 came from; the few resources kept for later (Patients, medication records, a resource
 that raised) are stored as their input lines.  A small SQLite table indexes the runs by
 patient.  Input grouped by patient is one run per patient, read back in file order;
@@ -27,8 +27,8 @@ from typing import IO, Any
 
 import orjson
 
-from legrules.fhir.context import Collected
-from legrules.fhir.elements import JSON
+from legrules.fhir.read.context import Collected
+from legrules.fhir.read.elements import JSON
 from legrules.fhir.runs import Part, Run
 
 __all__ = ["spilled"]

@@ -1,10 +1,11 @@
 """Answers in: a filled intake form becomes a presentation, and Observations to store.
 
-Reading is the FHIR reader's (``legrules.fhir.answers``), so a QuestionnaireResponse
-reads the same whether it comes alone, in a Bundle with the patient's Observations or
-through ``legrules assess``.  Writing back uses SDC observation-based extraction: each
-answered question becomes one Observation (``legrules.fhir.capture``), placed in the
-same transaction as the assessment's own resources.
+Reading is the FHIR reader's (``legrules.fhir.read.questionnaire_responses``), so a
+QuestionnaireResponse reads the same whether it comes alone, in a Bundle with the
+patient's Observations or through ``legrules assess``.  Writing back uses SDC
+observation-based extraction: each answered question becomes one Observation
+(``legrules.fhir.write.capture``), placed in the same transaction as the assessment's
+own resources.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from typing import Any
 from legrules.errors import FHIRInputError, InvalidValueError
 from legrules.fhir import read_presentation
 from legrules.fhir.canonical import DEFAULT_BASE
-from legrules.fhir.capture import presentation_bundle
-from legrules.fhir.elements import parse_datetime
-from legrules.fhir.write import FHIRVersion, transaction_bundle
+from legrules.fhir.read.elements import parse_datetime
+from legrules.fhir.write.capture import presentation_bundle
+from legrules.fhir.write.transaction import FHIRVersion, transaction_bundle
 from legrules.model import Assessment, Policy, Presentation
 
 __all__ = ["extraction_bundle", "read_questionnaire_response", "write_back_bundle"]

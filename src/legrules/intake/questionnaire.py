@@ -26,9 +26,15 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from legrules.errors import InvalidValueError
-from legrules.fhir.answers import AGE_LINK, ANSWER_CODES, SIDE_CODES, SIDE_SUFFIX, form_prefix
 from legrules.fhir.canonical import DEFAULT_BASE, finding_system
 from legrules.fhir.codes import AGE_CODES, LOINC, UCUM, terminology
+from legrules.fhir.read.questionnaire_responses import (
+    AGE_LINK,
+    ANSWER_CODES,
+    SIDE_CODES,
+    SIDE_SUFFIX,
+    form_prefix,
+)
 from legrules.intake._wording import wording
 from legrules.model import VOCABULARY, Audience, Category, Kind
 from legrules.rules import RuleSet, get_ruleset

@@ -21,7 +21,7 @@ of them.
 
 Idempotency: every resource but the Provenance is created with ``ifNoneExist`` on an
 identifier derived from the subject, the rule-set version, the rule and its version,
-and a hash of the evidence and outcome (:mod:`legrules.fhir.bundle_keys`); its
+and a hash of the evidence and outcome (:mod:`legrules.fhir.write.idempotency`); its
 ``fullUrl`` is the ``urn:uuid:`` of the same key.  The Provenance is ``PUT`` to an id
 derived the same way.  Submitting a Bundle twice therefore creates nothing the second
 time, and the same assessment always gives byte-identical output from
@@ -42,13 +42,13 @@ from typing import Any
 import orjson
 
 from legrules.errors import InvalidValueError
-from legrules.fhir.bundle_keys import digest, resource_uuid
-from legrules.fhir.bundle_validate import validate_bundle
 from legrules.fhir.canonical import DEFAULT_BASE
-from legrules.fhir.resources_common import FHIRVersion, Writer, made_by, reference_type
-from legrules.fhir.resources_guidance import guidance_response, requests
-from legrules.fhir.resources_provenance import device, device_key, provenance
-from legrules.fhir.resources_results import flags, risk_assessments, score_observations
+from legrules.fhir.write.conclusions import flags, risk_assessments, score_observations
+from legrules.fhir.write.guidance import guidance_response, requests
+from legrules.fhir.write.idempotency import digest, resource_uuid
+from legrules.fhir.write.provenance import device, device_key, provenance
+from legrules.fhir.write.validation import validate_bundle
+from legrules.fhir.write.writer import FHIRVersion, Writer, made_by, reference_type
 from legrules.model import Assessment
 from legrules.model.documents import dump_assessment
 

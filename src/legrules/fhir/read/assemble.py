@@ -15,8 +15,8 @@ from typing import Any
 import attrs
 
 from legrules.errors import FHIRInputError, InputError
-from legrules.fhir.context import Collected, Settings
-from legrules.fhir.elements import parse_date
+from legrules.fhir.read.context import Collected, Settings
+from legrules.fhir.read.elements import parse_date
 from legrules.model import (
     Finding,
     IgnoredInput,

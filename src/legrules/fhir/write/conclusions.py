@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from legrules.fhir.bundle_keys import digest, evidence_terms
-from legrules.fhir.resources_common import (
+from legrules.fhir.write.idempotency import digest, evidence_terms
+from legrules.fhir.write.writer import (
     SNOMED,
     Entry,
     FHIRVersion,

@@ -1,7 +1,7 @@
 """Reading one resource into a collection: the right reader, strict mode, skipping errors.
 
 An :class:`ItemReader` is made per read call.  Usual Observations go through the quick
-path (``legrules.fhir.fast``) unless strict mode validates every resource first;
+path (``legrules.fhir.read.usual_observation``) unless strict mode validates every resource first;
 everything else through the reader for its type, wrapped for strict mode and for
 ``on_error="skip"`` when asked.
 """
@@ -14,16 +14,17 @@ from typing import Literal
 import attrs
 
 from legrules.errors import FHIRInputError
-from legrules.fhir.answers import read_questionnaire_response
-from legrules.fhir.clinical import read_condition, read_patient
-from legrules.fhir.containers import Item, label
-from legrules.fhir.context import Collected, Settings
-from legrules.fhir.elements import JSON, Resource
-from legrules.fhir.fast import UsualReader
 from legrules.fhir.grouping import Medications
-from legrules.fhir.medications import read_medication
-from legrules.fhir.observations import read_observation
-from legrules.fhir.strict import validate
+from legrules.fhir.read.conditions import read_condition
+from legrules.fhir.read.containers import Item, label
+from legrules.fhir.read.context import Collected, Settings
+from legrules.fhir.read.elements import JSON, Resource
+from legrules.fhir.read.medications import read_medication
+from legrules.fhir.read.observations import read_observation
+from legrules.fhir.read.patients import read_patient
+from legrules.fhir.read.questionnaire_responses import read_questionnaire_response
+from legrules.fhir.read.strict import validate
+from legrules.fhir.read.usual_observation import UsualReader
 from legrules.fhir.versions import FHIRVersion
 
 __all__ = ["ItemReader", "OnError", "Options"]

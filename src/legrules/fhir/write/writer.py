@@ -1,7 +1,7 @@
 """What every resource the writer builds shares: the write context, codings, references.
 
 The writer works on plain JSON dicts (``orjson`` serialises them deterministically) and
-validates the finished Bundle with fhir.resources; see :mod:`legrules.fhir.write`.
+validates the finished Bundle with fhir.resources; see :mod:`legrules.fhir.write.transaction`.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from typing import Any, Literal
 import attrs
 
 from legrules._version import __version__
-from legrules.fhir.bundle_keys import identifier, if_none_exist, resource_uuid
 from legrules.fhir.canonical import finding_system, library_url, rule_system
+from legrules.fhir.write.idempotency import identifier, if_none_exist, resource_uuid
 from legrules.model import VOCABULARY, Assessment, Evidence, Laterality
 
 __all__ = [

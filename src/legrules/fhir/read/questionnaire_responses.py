@@ -29,8 +29,8 @@ from typing import Any
 from legrules.errors import FHIRInputError, InputError
 from legrules.fhir.canonical import DEFAULT_BASE
 from legrules.fhir.codes import DATA_ABSENT_REASON, SNOMED, UCUM
-from legrules.fhir.context import Collected, Settings, stamp
-from legrules.fhir.elements import JSON, Resource
+from legrules.fhir.read.context import Collected, Settings, stamp
+from legrules.fhir.read.elements import JSON, Resource
 from legrules.model import VOCABULARY, Kind, Laterality, Presence
 from legrules.model.checks import check_finding, check_measurement
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from legrules.fhir.bundle_keys import resource_uuid
-from legrules.fhir.resources_common import (
+from legrules.fhir.write.idempotency import resource_uuid
+from legrules.fhir.write.writer import (
     Entry,
     FHIRVersion,
     Writer,

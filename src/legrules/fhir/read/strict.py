@@ -15,7 +15,7 @@ from functools import cache
 from typing import Any
 
 from legrules.errors import FHIRInputError
-from legrules.fhir.elements import JSON, Resource
+from legrules.fhir.read.elements import JSON, Resource
 from legrules.fhir.versions import FHIRVersion
 
 __all__ = ["validate"]

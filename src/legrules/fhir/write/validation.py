@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from legrules.errors import InvalidValueError
-from legrules.fhir.resources_common import FHIRVersion
+from legrules.fhir.write.writer import FHIRVersion
 
 __all__ = ["validate_bundle"]
 

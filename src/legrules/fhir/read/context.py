@@ -3,7 +3,7 @@
 The facts are collected as rows of builtins (strings, numbers, ``None``) rather than
 model objects: a row costs a fraction of an object, is spilled to disk and loaded back
 with :mod:`marshal`, and the objects are built once per patient
-(``legrules.fhir.assemble``) without validating again what the reader has just
+(``legrules.fhir.read.assemble``) without validating again what the reader has just
 checked.  A row holds an effective time as its ISO 8601 text, which
 :attr:`Settings.times` turns back into the very same date-time.
 """
@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 
 from legrules.fhir.codes import Terminology
-from legrules.fhir.elements import Resource, parse_datetime
+from legrules.fhir.read.elements import Resource, parse_datetime
 from legrules.fhir.versions import Semantics
 from legrules.model import Category, Concept, Policy, Sex, concept
 from legrules.model.trusted import FindingRow, MeasurementRow
@@ -60,7 +60,7 @@ class Settings:
     _earliest: dict[str, tuple[Concept, datetime | None]] = attrs.field(
         factory=dict, init=False, eq=False
     )
-    #: :func:`~legrules.fhir.elements.parse_datetime` of a text, remembered: ``times[text]``.
+    #: :func:`~legrules.fhir.read.elements.parse_datetime` of a text, remembered: ``times[text]``.
     times: Times = attrs.field(factory=Times, init=False, eq=False)
 
     def window(self, concept: Concept) -> timedelta | None:

@@ -23,8 +23,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from legrules.fhir.context import Collected, Settings, stamp
-from legrules.fhir.elements import JSON, Coding, Resource
+from legrules.fhir.read.context import Collected, Settings, stamp
+from legrules.fhir.read.elements import JSON, Coding, Resource
 from legrules.model import Presence
 from legrules.model.checks import check_finding, check_text
 

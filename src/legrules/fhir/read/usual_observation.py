@@ -4,9 +4,9 @@ A final (or amended, corrected, preliminary) Observation with an ``effectiveDate
 a ``code`` whose codings name a quantity concept, and a UCUM ``valueQuantity``, with no
 ``bodySite``, ``component``, ``valueInteger`` or ``dataAbsentReason``.  For such a
 resource :meth:`UsualReader.read` records exactly the measurement row that
-:func:`~legrules.fhir.observations.read_observation` would, with the same checks (the
+:func:`~legrules.fhir.read.observations.read_observation` would, with the same checks (the
 plausible range from :data:`legrules.model.checks.RANGES`), at a fraction of the cost:
-no :class:`~legrules.fhir.elements.Resource`, no per-element accessor calls.  For
+no :class:`~legrules.fhir.read.elements.Resource`, no per-element accessor calls.  For
 anything else (another shape, a value that fails a check, an observation too old or
 too late) it records nothing and answers ``False``, and the general reader takes the
 resource, with its errors, warnings and reasons.  A test reads many variants both ways
@@ -18,8 +18,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from legrules.fhir.codes import UCUM
-from legrules.fhir.context import Collected, Settings
-from legrules.fhir.elements import JSON
+from legrules.fhir.read.context import Collected, Settings
+from legrules.fhir.read.elements import JSON
 from legrules.model import Kind
 from legrules.model.checks import RANGES
 

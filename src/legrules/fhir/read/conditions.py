@@ -1,7 +1,6 @@
-"""Patients and Conditions.
+"""Conditions: history findings and known diagnoses.
 
-Patient gives the id, ``gender`` (administrative sex) and ``birthDate`` (age at
-``as_of``).  A Condition states a history finding or known diagnosis:
+A Condition states a history finding or known diagnosis:
 
 * ``verificationStatus`` refuted or entered-in-error: ignored; unconfirmed, provisional
   or differential: counts, marked preliminary.
@@ -15,42 +14,18 @@ Patient gives the id, ``gender`` (administrative sex) and ``birthDate`` (age at
 from __future__ import annotations
 
 from legrules.errors import InputError
-from legrules.fhir.context import Collected, Settings, stamp
-from legrules.fhir.elements import Resource, parse_date
-from legrules.fhir.observations import side_of
-from legrules.model import Kind, Presence, Sex, concept
+from legrules.fhir.read.context import Collected, Settings, stamp
+from legrules.fhir.read.elements import Resource
+from legrules.fhir.read.observations import side_of
+from legrules.model import Kind, Presence, concept
 from legrules.model.checks import check_finding, check_text
 
-__all__ = ["read_condition", "read_patient"]
+__all__ = ["read_condition"]
 
 _ACTIVE = frozenset({"active", "recurrence", "relapse"})
 _PAST = frozenset({"inactive", "remission", "resolved"})
 _REFUTED = frozenset({"refuted", "entered-in-error"})
 _TENTATIVE = frozenset({"unconfirmed", "provisional", "differential"})
-
-
-def read_patient(res: Resource, settings: Settings, out: Collected) -> None:
-    """Read a Patient's id, gender and birthDate into *out*."""
-    data = res.data
-    if out.saw_patient and out.patient_id != res.id:
-        out.warn(f"{res.label}: several Patient resources for one subject; the last wins")
-    out.patient_id = res.id
-    out.saw_patient = True
-    gender = res.string(data, "gender")
-    if gender is not None:
-        try:
-            out.sex = Sex(gender)
-        except ValueError:
-            choices = ", ".join(s.value for s in Sex)
-            raise res.error(f"expected one of {choices}, got {gender!r}", "gender") from None
-    birth = res.string(data, "birthDate")
-    if birth is not None:
-        try:
-            parse_date(birth)
-        except ValueError as error:
-            raise res.error(str(error), "birthDate") from None
-        out.birth_date = birth
-        out.birth_label = res.label
 
 
 def _codes(res: Resource, key: str) -> set[str]:

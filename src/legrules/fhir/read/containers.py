@@ -24,7 +24,7 @@ from typing import IO, Any
 import orjson
 
 from legrules.errors import DocumentError, FHIRInputError
-from legrules.fhir.elements import JSON
+from legrules.fhir.read.elements import JSON
 from legrules.model.documents import json_type
 
 __all__ = ["DEFAULT_MAX_DEPTH", "Item", "Items", "Location", "Source", "label"]

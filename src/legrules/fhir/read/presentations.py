@@ -21,13 +21,13 @@ from typing import Any
 import attrs
 
 from legrules.errors import FHIRInputError, InvalidValueError
-from legrules.fhir.assemble import ReadResult, assemble
 from legrules.fhir.canonical import DEFAULT_BASE
 from legrules.fhir.codes import terminology
-from legrules.fhir.containers import DEFAULT_MAX_DEPTH, Item, Items, Source
-from legrules.fhir.context import Collected, Settings
-from legrules.fhir.dispatch import ItemReader, OnError, Options
 from legrules.fhir.grouping import Grouping, Medications, in_memory
+from legrules.fhir.read.assemble import ReadResult, assemble
+from legrules.fhir.read.containers import DEFAULT_MAX_DEPTH, Item, Items, Source
+from legrules.fhir.read.context import Collected, Settings
+from legrules.fhir.read.dispatch import ItemReader, OnError, Options
 from legrules.fhir.runs import replay, runs
 from legrules.fhir.spill import spilled
 from legrules.fhir.versions import FHIRVersion, semantics
@@ -81,7 +81,7 @@ def read_presentation(
     """Read the resources of one patient from *source* into a presentation.
 
     *source* is a path, a file object, ``bytes``, a parsed resource or Bundle, or a list
-    of resources (see ``legrules.fhir.containers``).  ``as_of`` (default: now) is
+    of resources (see ``legrules.fhir.read.containers``).  ``as_of`` (default: now) is
     the instant the presentation describes: later resources are ignored and look-back
     windows (from *policy*) count back from it.  ``version`` is ``"R4"``, ``"R4B"`` or
     ``"R5"`` (default: either, per resource).  ``strict`` validates every resource with

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from legrules.fhir.resources_common import Entry, Writer, input_coding, rule_coding
+from legrules.fhir.write.writer import Entry, Writer, input_coding, rule_coding
 from legrules.model import Audience, Recommendation, Status
 
 __all__ = ["audience_extension", "guidance_response", "output_parameters", "requests"]

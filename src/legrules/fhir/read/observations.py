@@ -20,8 +20,8 @@ from typing import Any
 
 from legrules.errors import FHIRInputError, InputError
 from legrules.fhir.codes import AGE_CODES, UCUM, CodeMapping
-from legrules.fhir.context import Collected, Settings, stamp
-from legrules.fhir.elements import JSON, Coding, Resource, parse_datetime
+from legrules.fhir.read.context import Collected, Settings, stamp
+from legrules.fhir.read.elements import JSON, Coding, Resource, parse_datetime
 from legrules.model import Concept, Kind, Laterality, Presence, concept
 from legrules.model.checks import check_finding, check_measurement, check_text
 
