@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from datetime import datetime
+from importlib import import_module
 from typing import IO, Any
 
 import orjson
@@ -37,6 +38,10 @@ from legrules.schemas import SCHEMAS, schema
 __all__ = ["main"]
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
+
+#: Packages that add their own commands: each module's ``register(commands)`` adds its
+#: subparsers and sets ``run(args, stdin, stdout, stderr)`` as their default.
+_COMMAND_MODULES = ("legrules.intake.cli",)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -95,6 +100,8 @@ def _parser() -> argparse.ArgumentParser:
 
     schemas = commands.add_parser("schema", help="print a JSON Schema")
     schemas.add_argument("name", choices=sorted(SCHEMAS))
+    for module in _COMMAND_MODULES:
+        import_module(module).register(commands)
     return parser
 
 
@@ -280,7 +287,9 @@ def main(
     out, err = stdout or sys.stdout, stderr or sys.stderr
     args = _parser().parse_args(argv)
     try:
-        if args.command == "assess":
+        if hasattr(args, "run"):  # a command registered by one of _COMMAND_MODULES
+            args.run(args, stdin or sys.stdin.buffer, out, err)
+        elif args.command == "assess":
             _assess(args, stdin or sys.stdin.buffer, out, err)
         elif args.command == "rules":
             _rules(args, out)

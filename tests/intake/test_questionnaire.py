@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import orjson
 import pytest
 
 from legrules.errors import InvalidValueError
@@ -14,6 +15,7 @@ from legrules.intake.questionnaire import OBSERVATION_EXTRACT, QUESTIONNAIRE_UNI
 from legrules.model import VOCABULARY, Kind
 from legrules.rules import RULESETS, get_ruleset
 from tests.fhir.write_checks import schema_errors
+from tests.test_cli import cli
 
 JSON = dict[str, Any]
 OWN = "https://legrules.org/fhir/CodeSystem/finding"
@@ -188,3 +190,19 @@ def test_an_unknown_version_or_audience_is_an_input_error() -> None:
         build_questionnaire(version="R6")  # type: ignore[arg-type]
     with pytest.raises(InvalidValueError, match="audience"):
         build_questionnaire(audience="nurse")
+
+
+def test_the_cli_prints_the_form() -> None:
+    """The questionnaire command prints a valid Questionnaire for the audience asked."""
+    code, out, err = cli("questionnaire", "--audience", "clinician", "--fhir-version", "R5")
+    assert (code, err) == (0, "")
+    form = orjson.loads(out)
+    validate_questionnaire(form, "R5")
+    assert form["url"].endswith("legrules-intake-clinician")
+
+
+def test_the_cli_names_an_unknown_rule_set() -> None:
+    """An unknown rule set exits 2 with one line, no traceback."""
+    code, out, err = cli("questionnaire", "--ruleset", "1999.01")
+    assert (code, out) == (2, "")
+    assert err.startswith("legrules: error: unknown rule set '1999.01'")

@@ -1,0 +1,55 @@
+"""The intake commands of the ``legrules`` command line.
+
+``legrules questionnaire`` prints the intake form of a rule set as a FHIR Questionnaire;
+``legrules interview`` asks a patient (or a clinician) adaptively in the terminal and
+prints the assessment.  ``legrules.cli`` registers them through :func:`register`.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import IO, Any
+
+import orjson
+
+from legrules.intake.questionnaire import build_questionnaire, validate_questionnaire
+from legrules.rules import LATEST, RULESETS
+
+__all__ = ["register"]
+
+
+def register(commands: Any) -> None:
+    """Add ``questionnaire`` to *commands* (argparse subparsers)."""
+    form = commands.add_parser("questionnaire", help="print the intake form (FHIR Questionnaire)")
+    _common(form)
+    form.add_argument(
+        "--fhir-version",
+        dest="fhir_version",
+        choices=("R4", "R5"),
+        default="R4",
+        help="FHIR version of the Questionnaire (default R4)",
+    )
+    form.set_defaults(run=_questionnaire)
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--audience",
+        choices=("patient", "clinician"),
+        default="patient",
+        help="who answers: plain words and no clinical tests for a patient (default)",
+    )
+    parser.add_argument(
+        "--ruleset",
+        default=None,
+        metavar="VERSION",
+        help=f"rule-set version (default {LATEST}; shipped: {', '.join(RULESETS)})",
+    )
+
+
+def _questionnaire(args: argparse.Namespace, stdin: IO[bytes], out: IO[str], err: IO[str]) -> None:
+    questionnaire = build_questionnaire(
+        ruleset=args.ruleset, audience=args.audience, version=args.fhir_version
+    )
+    validate_questionnaire(questionnaire, args.fhir_version)
+    out.write(orjson.dumps(questionnaire, option=orjson.OPT_INDENT_2).decode() + "\n")
