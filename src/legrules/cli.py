@@ -20,6 +20,7 @@ import orjson
 from legrules._progress import CountingReader, Progress
 from legrules._version import __version__
 from legrules.engine import assess
+from legrules.engine.base import RecommendationRule, RedFlagRule, Rule
 from legrules.errors import DocumentError, InputError, InvalidValueError, LegrulesError
 from legrules.fhir import read_presentations
 from legrules.fhir.write.transaction import (
@@ -32,7 +33,6 @@ from legrules.model import Assessment, Policy, Presentation
 from legrules.model.documents import dump_assessment, dumps, load_presentation, parse_json
 from legrules.render import render_text
 from legrules.rules import LATEST, RULESETS, get_ruleset
-from legrules.rules.base import RecommendationRule, RedFlagRule, Rule
 from legrules.schemas import SCHEMAS, schema
 
 __all__ = ["main"]

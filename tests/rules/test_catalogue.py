@@ -9,8 +9,8 @@ import pytest
 
 from legrules import get_ruleset
 from legrules.cli import main
+from legrules.engine.base import DifferentialRule, RecommendationRule, Rule
 from legrules.model import Audience, Policy
-from legrules.rules.base import DifferentialRule, RecommendationRule, Rule
 
 RULESET = get_ruleset("2026.11")
 RULE_IDS = [r.id for r in RULESET.rules]

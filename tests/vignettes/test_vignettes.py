@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 
 from legrules import Assessment, assess, get_ruleset
+from legrules.engine.base import RecommendationRule
 from legrules.model import Laterality, Tri
 from legrules.model.documents import load_presentation
-from legrules.rules.base import RecommendationRule
 
 FOLDER = Path(__file__).parent
 FILES = sorted(FOLDER.glob("*.json"))

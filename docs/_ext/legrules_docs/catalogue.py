@@ -14,16 +14,16 @@ import re
 from pathlib import Path
 from typing import Any
 
-from legrules.model import VOCABULARY
-from legrules.rules import LATEST, RULESETS, RuleSet
-from legrules.rules.base import (
+from legrules.engine.base import (
     DifferentialRule,
     RecommendationRule,
     RedFlagRule,
     Rule,
     ScoreRule,
 )
-from legrules.rules.code import dependencies
+from legrules.engine.code import dependencies
+from legrules.model import VOCABULARY
+from legrules.rules import LATEST, RULESETS, RuleSet
 
 from .files import table
 

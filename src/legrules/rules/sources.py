@@ -7,7 +7,7 @@ flags a lay reader is told about and the self-care advice, in its own words.
 
 from __future__ import annotations
 
-from legrules.rules.base import Citation
+from legrules.engine.base import Citation
 
 # Seed articles -------------------------------------------------------------------------
 SEED_STRESS = Citation(

@@ -1,4 +1,4 @@
-"""Expression nodes for the clinical rules, in addition to :mod:`legrules.rules.logic`.
+"""Expression nodes for the clinical rules, in addition to :mod:`legrules.engine.logic`.
 
 These read the results of earlier rules in ways the core nodes do not: a score's
 *class* (the D-dimer is positive or negative against a cut-off that depends on age, so
@@ -13,10 +13,10 @@ from collections.abc import Iterable
 
 import attrs
 
+from legrules.engine.code import stable_repr
+from legrules.engine.facts import Context, Outcome, combine_any
+from legrules.engine.logic import Expr, PolicyValue, ScoreIs
 from legrules.model import Disposition, Evidence, Tri
-from legrules.rules.code import stable_repr
-from legrules.rules.facts import Context, Outcome, combine_any
-from legrules.rules.logic import Expr, PolicyValue, ScoreIs
 
 __all__ = [
     "DifferentialLevelIs",

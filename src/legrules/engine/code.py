@@ -7,7 +7,7 @@ rule catalogue shows the same text so that what a reader audits is what is hashe
 
 >>> from legrules.rules.dvt import WELLS_DVT
 >>> [name for name, _ in dependencies(WELLS_DVT.compute)][:2]
-['legrules.rules.dvt._wells', 'legrules.rules.scoring.additive']
+['legrules.rules.dvt._wells', 'legrules.engine.scoring.additive']
 """
 
 from __future__ import annotations
@@ -19,15 +19,16 @@ from typing import Any
 
 __all__ = ["dependencies", "stable_repr"]
 
-#: Modules whose functions count as part of a rule's logic.
+#: The package of the clinical content: every function in it counts as rule logic.
 _RULE_PACKAGE = "legrules.rules."
 
-# The expression language, the fact reader and the rule classes are the engine, shared
-# by every rule and covered by their own tests; hashing them into each rule would make
-# every engine refactoring look like a change to every rule.
-_ENGINE_MODULES = frozenset(
-    {"legrules.rules.base", "legrules.rules.facts", "legrules.rules.logic", __name__}
-)
+#: The engine's helpers for deciding functions (score ranges, differential decisions).
+#: They compute conclusions, so they are hashed into every rule that calls them, as
+#: they were when they lived in ``legrules.rules``.  The rest of the engine (expression
+#: language, fact reader, rule classes) is shared by every rule and covered by its own
+#: tests; hashing it into each rule would make every engine refactoring look like a
+#: change to every rule.
+_HELPER_MODULES = frozenset({"legrules.engine.deciding", "legrules.engine.scoring"})
 
 
 def stable_repr(value: Any) -> str:
@@ -58,7 +59,7 @@ def _is_rule_function(value: object) -> bool:
     if not isinstance(value, types.FunctionType):
         return False
     module = value.__module__ or ""
-    return module.startswith(_RULE_PACKAGE) and module not in _ENGINE_MODULES
+    return module.startswith(_RULE_PACKAGE) or module in _HELPER_MODULES
 
 
 def _source(function: types.FunctionType) -> str:
@@ -93,8 +94,8 @@ def dependencies(function: Callable[..., object] | None) -> tuple[tuple[str, str
     """*function* and every rule helper and constant it uses, as ``(name, code)`` pairs.
 
     Depth first, in order of first use, each once.  Helpers are the functions of
-    ``legrules.rules`` modules other than the engine's own; constants are module values
-    such as the points of a score, shown by their stable ``repr``.
+    ``legrules.rules`` and of the engine's deciding and scoring helpers; constants are
+    module values such as the points of a score, shown by their stable ``repr``.
     """
     if function is None:
         return ()

@@ -12,8 +12,8 @@ import itertools
 from collections.abc import Callable, Hashable, Mapping
 from typing import TypeVar
 
+from legrules.engine.facts import Outcome
 from legrules.model import Evidence, Laterality, ScoreResult, Tri
-from legrules.rules.facts import Outcome
 
 __all__ = ["additive", "completions", "ranged_class"]
 

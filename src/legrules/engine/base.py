@@ -22,6 +22,9 @@ from typing import Literal
 
 import attrs
 
+from legrules.engine.code import dependencies
+from legrules.engine.facts import Context, Outcome, combine_all, combine_any
+from legrules.engine.logic import Expr
 from legrules.model import (
     Audience,
     CriterionTrace,
@@ -36,9 +39,6 @@ from legrules.model import (
     Tri,
     Withheld,
 )
-from legrules.rules.code import dependencies
-from legrules.rules.facts import Context, Outcome, combine_all, combine_any
-from legrules.rules.logic import Expr
 
 __all__ = [
     "Citation",

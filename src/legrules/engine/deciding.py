@@ -14,16 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from legrules.model import Disposition, Evidence, Likelihood, Status, Tri
-from legrules.rules.base import Decision
-from legrules.rules.facts import Outcome, combine_all
-from legrules.rules.logic import All, RedFlagIs
-from legrules.rules.red_flags import RED_FLAGS
+from legrules.engine.base import Decision
+from legrules.engine.facts import Outcome, combine_all
+from legrules.model import Disposition, Evidence, Likelihood, Tri
 
-__all__ = ["NO_RED_FLAG", "all_required", "evidence_of", "indeterminate"]
-
-#: Every red flag of the screen is not met (indeterminate flags leave this unknown).
-NO_RED_FLAG = All(*(RedFlagIs(rule.id, {Status.NOT_MET}) for rule in RED_FLAGS))
+__all__ = ["all_required", "evidence_of", "indeterminate"]
 
 
 def evidence_of(outcomes: Iterable[Outcome]) -> tuple[Evidence, ...]:

@@ -22,6 +22,9 @@ from typing import Any
 import attrs
 
 from legrules._version import __version__
+from legrules.engine.base import DifferentialRule, RecommendationRule, RedFlagRule, ScoreRule
+from legrules.engine.facts import Context
+from legrules.engine.ruleset import RuleSet
 from legrules.errors import InvalidValueError
 from legrules.model import (
     Assessment,
@@ -39,9 +42,7 @@ from legrules.model import (
     Unresolved,
     Withheld,
 )
-from legrules.rules.base import DifferentialRule, RecommendationRule, RedFlagRule, ScoreRule
-from legrules.rules.facts import Context
-from legrules.rules.registry import RuleSet, get_ruleset
+from legrules.rules.registry import get_ruleset
 
 __all__ = ["assess", "disposition_of"]
 

@@ -5,7 +5,7 @@ the tree is data, legrules can evaluate it (with evidence and missing inputs), p
 for the rule catalogue, list the findings and policy values it reads, and fingerprint
 it to catch logic changes that were not given a new version.
 
->>> from legrules.rules.logic import All, Any, Present, Measured
+>>> from legrules.engine.logic import All, Any, Present, Measured
 >>> expr = All(Present("leg-pain"), Any(Present("fever"), Measured("temperature", ">=", 38.0)))
 >>> expr.describe()
 'Pain in the leg and (Fever or Body temperature >= 38 Cel)'
@@ -18,9 +18,9 @@ from collections.abc import Iterable
 
 import attrs
 
+from legrules.engine.code import stable_repr
+from legrules.engine.facts import SIDES, Context, Outcome, combine_all, combine_any, test
 from legrules.model import Evidence, Laterality, Likelihood, Status, Tri, concept
-from legrules.rules.code import stable_repr
-from legrules.rules.facts import SIDES, Context, Outcome, combine_all, combine_any, test
 
 __all__ = [
     "AgeIs",
