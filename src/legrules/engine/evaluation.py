@@ -9,6 +9,9 @@ recommendations), keeps every rule's trace, and sets the disposition by
 * otherwise ``undetermined``, with the indeterminate red flags listed as
   ``unresolved`` and the findings that would settle each.
 
+It then states what is still open (:mod:`legrules.engine.open_questions`): the worst case the
+unknown findings could reach, and which of them to ask about first.
+
 Missing data can therefore never lower a level: an unknown finding makes a red flag
 indeterminate, never not met.
 """
@@ -24,6 +27,7 @@ import attrs
 from legrules._version import __version__
 from legrules.engine.base import DifferentialRule, RecommendationRule, RedFlagRule, ScoreRule
 from legrules.engine.facts import Context
+from legrules.engine.open_questions import differential_result, open_questions
 from legrules.engine.ruleset import RuleSet
 from legrules.errors import InvalidValueError
 from legrules.model import (
@@ -86,14 +90,7 @@ def assess(
             ctx.red_flags[rule.id] = flag
         elif isinstance(rule, DifferentialRule):
             decision, trace = rule.evaluate(ctx)
-            ctx.differentials[rule.id] = DifferentialResult(
-                rule.id,
-                rule.version,
-                decision.likelihood,
-                decision.level,
-                decision.evidence,
-                decision.missing,
-            )
+            ctx.differentials[rule.id] = differential_result(rules, rule, decision)
         else:
             assert isinstance(rule, RecommendationRule)
             advice, trace = rule.evaluate(ctx)
@@ -104,11 +101,15 @@ def assess(
         traces.append(trace)
     red_flags = tuple(ctx.red_flags.values())
     differentials = tuple(ctx.differentials.values())
+    disposition = disposition_of(red_flags, differentials)
+    worst, ask_next = open_questions(rules, ctx, disposition)
     return Assessment(
         ruleset=RuleSetRef(rules.id, rules.version),
         as_of=instant,
         policy=settings,
-        disposition=disposition_of(red_flags, differentials),
+        disposition=disposition,
+        worst_case_disposition=worst,
+        ask_next=ask_next,
         red_flags=red_flags,
         scores=tuple(scores),
         differentials=differentials,

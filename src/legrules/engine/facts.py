@@ -117,6 +117,27 @@ class Context:
         for measurement in presentation.measurements:
             self._measurements.setdefault(measurement.id, []).append(measurement)
 
+    def adding(self, findings: Sequence[Finding]) -> Context:
+        """This context with *findings* stated too (for "what if" questions).
+
+        Answers already read about other findings are kept; results of rules are copied
+        as they are, so a caller re-evaluates the ones the new findings bear on.
+        """
+        ids = {f.id for f in findings}
+        p = self.presentation
+        copy = Context.__new__(Context)
+        copy.presentation = attrs.evolve(p, findings=(*p.findings, *findings))
+        copy.as_of, copy.policy = self.as_of, self.policy
+        copy.scores = dict(self.scores)
+        copy.red_flags = dict(self.red_flags)
+        copy.differentials = dict(self.differentials)
+        copy._answers = {k: v for k, v in self._answers.items() if k[0] not in ids}
+        copy._findings = dict(self._findings)
+        for finding in findings:
+            copy._findings[finding.id] = [*copy._findings.get(finding.id, ()), finding]
+        copy._measurements = self._measurements
+        return copy
+
     # -- findings ---------------------------------------------------------------------
 
     def finding(self, cid: str, side: Laterality | None = None) -> Outcome:

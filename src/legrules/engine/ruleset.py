@@ -6,6 +6,8 @@ themselves are clinical content and live in :mod:`legrules.rules.registry`.
 
 from __future__ import annotations
 
+from typing import Literal
+
 import attrs
 
 from legrules.engine.base import Rule
@@ -22,6 +24,14 @@ class RuleSet:
 
     Scores come first (red flags read them), then red flags, differentials, and
     recommendations (which read all the rest).
+
+    ``disposition_policy`` names how differentials' conclusions set levels: from
+    ``"2026.12"`` on (the default), a differential concluded possible or higher never
+    sets a level below its own (``rules.md`` section 7.1); ``"2026.11"`` keeps the first
+    release's behaviour, so that rule set's results stay as they were.
+
+    .. versionchanged:: 0.2
+       ``disposition_policy``.
     """
 
     version: str
@@ -29,6 +39,7 @@ class RuleSet:
     rules: tuple[Rule, ...]
     id: str = "legrules"
     notes: str = ""
+    disposition_policy: Literal["2026.11", "2026.12"] = "2026.12"
 
     def __attrs_post_init__(self) -> None:
         ids = [r.id for r in self.rules]

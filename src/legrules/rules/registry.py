@@ -27,6 +27,7 @@ _2026_11 = RuleSet(
     version="2026.11",
     released="2026-11-22",
     notes="First release.",
+    disposition_policy="2026.11",
     rules=(
         # Scores: red flags and differentials read them.
         WELLS_DVT,

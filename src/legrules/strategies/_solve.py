@@ -22,7 +22,6 @@ import attrs
 
 from legrules.engine.base import (
     Criterion,
-    Decision,
     DifferentialRule,
     RecommendationRule,
     RedFlagRule,
@@ -44,9 +43,9 @@ from legrules.engine.logic import (
     RedFlagIs,
     ScoreIs,
 )
+from legrules.engine.open_questions import differential_result
 from legrules.engine.ruleset import RuleSet
 from legrules.model import (
-    DifferentialResult,
     Finding,
     Kind,
     Laterality,
@@ -112,7 +111,7 @@ class Solver:
                 ctx.red_flags[rule.id] = rule.evaluate(ctx)[0]
             elif isinstance(rule, DifferentialRule):
                 decision = rule.evaluate(ctx)[0]
-                ctx.differentials[rule.id] = _differential(rule, decision)
+                ctx.differentials[rule.id] = differential_result(self.ruleset, rule, decision)
         return ctx
 
     def evaluate(self, expr: Expr, presentation: Presentation) -> Outcome:
@@ -334,17 +333,6 @@ def _chosen(expr: ByPolicy, policy: Policy) -> Expr:
         if choice == name:
             return item
     raise ValueError(f"no expression for {expr.key}={name}")
-
-
-def _differential(rule: DifferentialRule, decision: Decision) -> DifferentialResult:
-    return DifferentialResult(
-        rule.id,
-        rule.version,
-        decision.likelihood,
-        decision.level,
-        decision.evidence,
-        decision.missing,
-    )
 
 
 # attrs' ``converter=frozenset`` hides the element type from mypy, hence the ignores.
