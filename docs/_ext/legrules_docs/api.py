@@ -36,6 +36,7 @@ MODULES = (
     "legrules.schemas",
     "legrules.fhir",
     "legrules.fhir.capture",
+    "legrules.intake",
     "legrules.strategies",
 )
 

@@ -8,6 +8,7 @@ prints the assessment.  ``legrules.cli`` registers them through :func:`register`
 from __future__ import annotations
 
 import argparse
+import io
 from typing import IO, Any
 
 import orjson
@@ -19,7 +20,7 @@ __all__ = ["register"]
 
 
 def register(commands: Any) -> None:
-    """Add ``questionnaire`` to *commands* (argparse subparsers)."""
+    """Add ``questionnaire`` and ``interview`` to *commands* (argparse subparsers)."""
     form = commands.add_parser("questionnaire", help="print the intake form (FHIR Questionnaire)")
     _common(form)
     form.add_argument(
@@ -30,6 +31,16 @@ def register(commands: Any) -> None:
         help="FHIR version of the Questionnaire (default R4)",
     )
     form.set_defaults(run=_questionnaire)
+
+    talk = commands.add_parser("interview", help="ask adaptively in the terminal, then assess")
+    _common(talk)
+    talk.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="how to print the assessment at the end (default text)",
+    )
+    talk.set_defaults(run=_interview)
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -53,3 +64,11 @@ def _questionnaire(args: argparse.Namespace, stdin: IO[bytes], out: IO[str], err
     )
     validate_questionnaire(questionnaire, args.fhir_version)
     out.write(orjson.dumps(questionnaire, option=orjson.OPT_INDENT_2).decode() + "\n")
+
+
+def _interview(args: argparse.Namespace, stdin: IO[bytes], out: IO[str], err: IO[str]) -> None:
+    from legrules.intake.interview import run_interview
+
+    # A terminal gets rich's own line editing; piped answers are read from stdin.
+    answers = None if stdin.isatty() else io.TextIOWrapper(stdin, encoding="utf-8")
+    run_interview(args, answers, out)

@@ -45,6 +45,7 @@ __all__ = [
     "QuestionnaireVersion",
     "asked_findings",
     "build_questionnaire",
+    "question_items",
     "questionnaire_url",
     "validate_questionnaire",
 ]
@@ -131,6 +132,8 @@ def _unit(code: str) -> JSON:
 
 
 class _Builder:
+    """Builds the items of one form: its audience, FHIR version and canonical base."""
+
     def __init__(self, audience: Audience, version: QuestionnaireVersion, base: str) -> None:
         self.audience, self.version = audience, version
         self.system = finding_system(base)
@@ -206,6 +209,17 @@ class _Builder:
             }
             items.append(group)
         return items
+
+
+def question_items(
+    finding: str,
+    *,
+    audience: Audience | str = Audience.PATIENT,
+    version: QuestionnaireVersion = "R4",
+    base: str = DEFAULT_BASE,
+) -> list[JSON]:
+    """The form's items asking about *finding*: the question, then its side when lateral."""
+    return _Builder(Audience(audience), version, base).question(finding)
 
 
 def build_questionnaire(

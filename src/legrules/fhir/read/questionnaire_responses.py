@@ -16,9 +16,10 @@ response can be read without fetching its Questionnaire:
 Unknown is kept unknown: an unanswered question and "don't know" both leave the finding
 unknown; a "don't know" is still recorded (as an unknown fact), so the trace shows it
 was asked.  Every fact cites ``QuestionnaireResponse/<id>#<linkId>``.  Only responses to
-legrules' own forms (``questionnaire`` under ``<base>/Questionnaire/legrules-intake``)
-are read; any other response is listed as ignored, never guessed at.  A response
-``entered-in-error`` is ignored and the result says so.
+legrules' own forms (``questionnaire`` under ``<base>/Questionnaire/legrules-intake``,
+or a contained adaptive form with such a url) are read; any other response is listed
+as ignored, never guessed at.  A response ``entered-in-error`` is ignored and the
+result says so.
 """
 
 from __future__ import annotations
@@ -79,6 +80,17 @@ def form_prefix(base: str = DEFAULT_BASE) -> str:
     return f"{base}/Questionnaire/legrules-intake"
 
 
+def _form_url(data: JSON, canonical: str | None) -> str | None:
+    """The canonical of the form answered: a contained (adaptive) form's own url."""
+    if canonical is None or not canonical.startswith("#"):
+        return canonical
+    for resource in data.get("contained") or []:
+        if isinstance(resource, dict) and f"#{resource.get('id')}" == canonical:
+            url = resource.get("url")
+            return url if isinstance(url, str) else None
+    return None
+
+
 def _ours(canonical: str | None, settings: Settings) -> bool:
     if canonical is None:
         return False
@@ -107,7 +119,7 @@ def read_questionnaire_response(res: Resource, settings: Settings, out: Collecte
         return
     if status not in _READ:
         raise res.error(f"expected a QuestionnaireResponse status, got {status!r}", "status")
-    if not _ours(res.string(data, "questionnaire"), settings):
+    if not _ours(_form_url(data, res.string(data, "questionnaire")), settings):
         out.ignore(res.label, "not a response to a legrules intake form")
         return
     when = res.when(data, "authored")
