@@ -19,15 +19,17 @@ from __future__ import annotations
 import statistics
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from tests.support import AS_OF
 
 from legrules import Presentation, assess
 from legrules.intake import asked_findings, build_questionnaire, interview
 from legrules.intake.simulate import answer_from, full_form, starting_point
 from legrules.strategies import presentations
+
+AS_OF = datetime(2026, 11, 20, 10, tzinfo=UTC)
 
 KINDS: dict[str, st.SearchStrategy[Presentation]] = {
     "partly known": presentations(as_of=AS_OF),

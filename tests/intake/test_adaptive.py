@@ -67,7 +67,7 @@ def test_the_patient_interview_never_asks_what_only_a_clinician_can_settle() -> 
 
 
 @pytest.mark.slow
-@settings(max_examples=30)
+@settings(max_examples=20)
 @given(PATIENTS)
 def test_the_adaptive_interview_never_ends_below_the_full_form(truth: Presentation) -> None:
     """Safety: for the same patient, stopping early never gives a less urgent disposition."""
@@ -77,7 +77,7 @@ def test_the_adaptive_interview_never_ends_below_the_full_form(truth: Presentati
 
 
 @pytest.mark.slow
-@settings(max_examples=10)
+@settings(max_examples=6)
 @given(PATIENTS)
 def test_the_interview_ends_with_nothing_left_to_ask(truth: Presentation) -> None:
     """When the interview stops, no question the patient could answer remains."""
