@@ -173,3 +173,14 @@ def test_the_intake_benchmark_runs_on_a_few_patients() -> None:
     assert figures["questions"] == len(asked_findings(audience="patient"))
     assert figures["lower"] == 0
     assert lines[-2].startswith("all")
+
+
+def test_the_adaptive_response_is_valid_r4() -> None:
+    """The reply validates with the R4B models and the official R4 JSON Schema."""
+    from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+
+    from tests.fhir.write_checks import schema_errors
+
+    reply = _call({"resourceType": "QuestionnaireResponse", "status": "in-progress"})
+    QuestionnaireResponse.model_validate(reply)
+    assert schema_errors(reply) == []
