@@ -26,10 +26,13 @@ def cli(*argv: str, stdin: bytes = b"") -> tuple[int, str, str]:
 
 
 def test_assess_prints_a_readable_result() -> None:
-    """--format text starts with the disposition headline and lists the met red flag."""
+    """--format text leads with what to ask, then the headline, and lists the met red flag."""
     code, out, err = cli("assess", EXAMPLE, "--format", "text", "--as-of", AS_OF)
     assert (code, err) == (0, "")
-    assert out.startswith("URGENT")
+    first, headline = out.splitlines()[:2]
+    assert first.startswith("Ask now: ")
+    assert first.endswith("could mean EMERGENCY.")
+    assert headline.startswith("URGENT")
     assert "redflag.suspected-dvt" in out
 
 

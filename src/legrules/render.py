@@ -9,6 +9,7 @@ from legrules.model import (
     ScoreResult,
     Status,
 )
+from legrules.model.asking import ask_now
 from legrules.model.vocabulary import VOCABULARY
 
 __all__ = ["render_text"]
@@ -43,10 +44,22 @@ def _score(result: ScoreResult) -> str:
     return f"  {result.id}{side}: {result.shown}{klass}"
 
 
+def _asking(assessment: Assessment) -> list[str]:
+    sentence = ask_now(assessment)
+    return [sentence] if sentence else []
+
+
 def render_text(assessment: Assessment) -> str:
-    """A readable summary: disposition, met red flags, open questions, findings, advice."""
-    lines = [
-        _HEADLINES[assessment.disposition.value],
+    """A readable summary: what to ask first, disposition, red flags, findings, advice.
+
+    When the unknowns could still raise the level, the first line says what to ask
+    (:func:`legrules.model.asking.ask_now`) and the worst case follows the headline.
+    """
+    lines = [*_asking(assessment), _HEADLINES[assessment.disposition.value]]
+    worst = assessment.worst_case_disposition
+    if worst.above(assessment.disposition):
+        lines.append(f"Worst case, until the questions are answered: {worst.value.upper()}.")
+    lines += [
         f"(rule set {assessment.ruleset.id} {assessment.ruleset.version}, "
         f"as of {assessment.as_of.isoformat()})",
         "",

@@ -60,12 +60,21 @@ class Citation:
 
     ``text`` is a conventional reference (authors, title, journal or guideline, year);
     ``seed`` names the source article of the project's own seed set where the rule's
-    lay content came from.
+    lay content came from; ``supports`` says which part of the rule the source
+    supports (a threshold, a criterion, the level), so a reviewer can check the one
+    against the other.
+
+    .. versionchanged:: 2026.12 ``supports``.
     """
 
     text: str
     url: str | None = None
     seed: str | None = None
+    supports: str | None = None
+
+    def backing(self, what: str) -> Citation:
+        """This source, stating that it supports *what*."""
+        return attrs.evolve(self, supports=what)
 
 
 @attrs.frozen

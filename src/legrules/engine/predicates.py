@@ -21,6 +21,7 @@ from legrules.model import Disposition, Evidence, Tri
 __all__ = [
     "DifferentialLevelIs",
     "HasScore",
+    "Proven",
     "Recorded",
     "ScoreClassIs",
     "ScoreVersusPolicy",
@@ -150,3 +151,30 @@ class DifferentialLevelIs(Expr):
     def describe(self) -> str:  # noqa: D102
         names = " or ".join(sorted(level.value for level in self.levels))
         return f"a differential sets the level {names}"
+
+
+@attrs.frozen
+class Proven(Expr):
+    """*item* is shown by the data: met when *item* is met, otherwise not met.
+
+    Never unknown.  Only for the proof of an *exclusion* (``Not(Proven(excluded))``),
+    where an unknown must keep the concern alive: a DVT that has not been shown to be
+    excluded is still suspected.  Never use it to let a concern's unknown count as absent.
+    """
+
+    item: Expr
+
+    def evaluate(self, ctx: Context) -> Outcome:  # noqa: D102
+        outcome = self.item.evaluate(ctx)
+        if outcome.tri is Tri.MET:
+            return outcome
+        return Outcome(Tri.NOT_MET, outcome.evidence)
+
+    def describe(self) -> str:  # noqa: D102
+        return f"shown: {self.item.describe()}"
+
+    def reads(self) -> tuple[str, ...]:  # noqa: D102
+        return self.item.reads()
+
+    def policy(self) -> tuple[str, ...]:  # noqa: D102
+        return self.item.policy()

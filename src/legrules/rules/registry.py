@@ -13,12 +13,15 @@ from types import MappingProxyType
 
 from legrules.engine.ruleset import RuleSet
 from legrules.errors import RulesetError
+from legrules.rules.ddx_2026_12 import DIFFERENTIALS_2026_12, WELLS_DVT_2
 from legrules.rules.differentials import DIFFERENTIALS
 from legrules.rules.dvt import D_DIMER, WELLS_DVT
 from legrules.rules.infection import QSOFA
 from legrules.rules.pad import ABI, EDINBURGH
 from legrules.rules.recommendations import CLINICAL_RECOMMENDATIONS
+from legrules.rules.recommendations_2026_12 import RECOMMENDATIONS_2026_12
 from legrules.rules.red_flags import RED_FLAGS
+from legrules.rules.red_flags_2026_12 import RED_FLAGS_2026_12
 from legrules.rules.self_care import SELF_CARE
 
 __all__ = ["LATEST", "RULESETS", "RuleSet", "get_ruleset"]
@@ -42,11 +45,29 @@ _2026_11 = RuleSet(
     ),
 )
 
+_2026_12 = RuleSet(
+    version="2026.12",
+    released="2026-12-04",
+    notes="Clinical-safety revision (rules.md section 7): no critically ill patient is "
+    "sent home; new flags for necrotising infection, septic arthritis, fever, severe "
+    "electrolyte disturbance, possible fracture and night bone pain; new differentials.",
+    rules=(
+        WELLS_DVT_2,
+        D_DIMER,
+        QSOFA,
+        ABI,
+        EDINBURGH,
+        *RED_FLAGS_2026_12,
+        *DIFFERENTIALS_2026_12,
+        *RECOMMENDATIONS_2026_12,
+    ),
+)
+
 #: Every shipped rule set, by version.
-RULESETS: Mapping[str, RuleSet] = MappingProxyType({r.version: r for r in (_2026_11,)})
+RULESETS: Mapping[str, RuleSet] = MappingProxyType({r.version: r for r in (_2026_11, _2026_12)})
 
 #: The version used when none is named.
-LATEST = "2026.11"
+LATEST = "2026.12"
 
 
 def get_ruleset(version: str | RuleSet | None = None) -> RuleSet:
