@@ -19,6 +19,7 @@ from legrules.engine import assess
 from legrules.errors import InputError, InvalidValueError
 from legrules.fhir.read.questionnaire_responses import AGE_LINK
 from legrules.intake.adaptive import Question, questions_for
+from legrules.intake.questionnaire import unit_label
 from legrules.model import (
     VOCABULARY,
     Assessment,
@@ -122,6 +123,7 @@ _SIDES = {"l": Laterality.LEFT, "r": Laterality.RIGHT, "b": Laterality.BOTH}
 def _terminal_answer(
     console: Console, audience: Audience, stream: TextIO | None
 ) -> Callable[[Question], Answer]:
+    from rich.markup import escape
     from rich.prompt import Prompt
 
     def ask(question: Question) -> Answer:
@@ -135,9 +137,11 @@ def _terminal_answer(
             def measured(value: float) -> Measurement:
                 return Measurement(spec.id, value, unit, source=source)
 
-            found = _ask_number(console, stream, f"{question.text} [{unit}]", measured)
+            text = f"{question.text} ({unit_label(unit)})"
+            found = _ask_number(console, stream, text, measured)
             return None if found is None else [found]
-        reply = Prompt.ask(question.text, choices=["y", "n", "?"], console=console, stream=stream)
+        text = escape(question.text)
+        reply = Prompt.ask(text, choices=["y", "n", "?"], console=console, stream=stream)
         state, side = _YES[reply], None
         if state is Presence.PRESENT and spec.lateral:
             which = "Which leg? left, right or both" if audience is Audience.PATIENT else "Side"
@@ -152,18 +156,19 @@ def _terminal_answer(
 def _ask_number(
     console: Console, stream: TextIO | None, text: str, make: Callable[[float], T]
 ) -> T | None:
+    from rich.markup import escape
     from rich.prompt import Prompt
 
     while True:
         reply = Prompt.ask(
-            f"{text} (blank: don't know)", default="", console=console, stream=stream
+            escape(f"{text} (blank: don't know)"), default="", console=console, stream=stream
         )
         if not reply.strip():
             return None
         try:
             return make(float(reply))
         except (ValueError, InputError) as error:
-            console.print(f"[red]{error}[/red]")
+            console.print(f"[red]{escape(str(error))}[/red]")
 
 
 def run_interview(args: argparse.Namespace, answers: IO[str] | None, out: IO[str]) -> None:

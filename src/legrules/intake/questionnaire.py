@@ -47,6 +47,7 @@ __all__ = [
     "build_questionnaire",
     "question_items",
     "questionnaire_url",
+    "unit_label",
     "validate_questionnaire",
 ]
 
@@ -124,10 +125,15 @@ def _extract() -> JSON:
     return {"url": OBSERVATION_EXTRACT, "valueBoolean": True}
 
 
+def unit_label(code: str) -> str:
+    """How the UCUM unit *code* reads on a form (``Cel`` reads ``°C``)."""
+    return _UNIT_WORDS.get(code, code)
+
+
 def _unit(code: str) -> JSON:
     return {
         "url": QUESTIONNAIRE_UNIT,
-        "valueCoding": _coding(UCUM, code, _UNIT_WORDS.get(code, code)),
+        "valueCoding": _coding(UCUM, code, unit_label(code)),
     }
 
 
