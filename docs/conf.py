@@ -55,6 +55,9 @@ autodoc_preserve_defaults = True
 nitpick_ignore_regex = [
     (r"py:.*", r"(datetime|collections|typing|types|enum|abc|pathlib|argparse|io|os)(\..*)?"),
     (r"py:.*", r"(attrs|attr|cattrs|orjson|jsonschema|hypothesis|fhir)(\..*)?"),
+    # The service's dependencies (the 'service' extra) and the short names of its hints.
+    (r"py:.*", r"(starlette|httpx|pydantic|joserfc|uvicorn|sqlite3)(\..*)?"),
+    (r"py:.*", r"(Starlette|BaseRoute|Path)"),
     # Private names (a leading underscore) are deliberately not documented.
     (r"py:.*", r"legrules(\.\w+)*\._\w+"),
     (r"py:.*", r"(Any|Callable|Iterable|Mapping|Sequence|Literal|TypeVar|Hashable|IO)"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from legrules.model.asking import ask_now, display
 from legrules.render import render_text
-from tests.support import run
+from tests.support import run_2026_11 as run
 from tests.test_open_questions import CAUDA_EQUINA, _quiet, _sciatica
 
 

@@ -8,11 +8,11 @@ line naming the bad element, never a traceback.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Iterator, Sequence
 from datetime import datetime
-from importlib import import_module
 from typing import IO, Any
 
 import orjson
@@ -31,6 +31,7 @@ from legrules.fhir.write.transaction import (
 )
 from legrules.model import Assessment, Policy, Presentation
 from legrules.model.documents import dump_assessment, dumps, load_presentation, parse_json
+from legrules.population import cli as population
 from legrules.render import render_text
 from legrules.rules import LATEST, RULESETS, get_ruleset
 from legrules.schemas import SCHEMAS, schema
@@ -38,10 +39,6 @@ from legrules.schemas import SCHEMAS, schema
 __all__ = ["main"]
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
-
-#: Packages that add their own commands: each module's ``register(commands)`` adds its
-#: subparsers and sets ``run(args, stdin, stdout, stderr)`` as their default.
-_COMMAND_MODULES = ("legrules.intake.cli",)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -90,7 +87,10 @@ def _parser() -> argparse.ArgumentParser:
         "--fhir-strict",
         dest="fhir_strict",
         action="store_true",
-        help="validate every FHIR input resource fully (fhir.resources) before reading it",
+        help=(
+            "validate every FHIR input resource fully (fhir.resources) before reading it, "
+            "and every Bundle written by --format fhir"
+        ),
     )
 
     rules = commands.add_parser("rules", help="list the rules, or show one")
@@ -100,9 +100,39 @@ def _parser() -> argparse.ArgumentParser:
 
     schemas = commands.add_parser("schema", help="print a JSON Schema")
     schemas.add_argument("name", choices=sorted(SCHEMAS))
-    for module in _COMMAND_MODULES:
-        import_module(module).register(commands)
+    _register_extensions(commands)
+    population.register(commands)
     return parser
+
+
+# Subcommands that live in optional packages: module -> the commands it adds.  Each
+# module has ``register(commands)``, which sets ``handler(args, out, err) -> int``.
+_EXTENSIONS = {
+    "legrules.cdshooks.cli": (("serve", "feedback"), "service"),
+    "legrules.intake.cli": (("questionnaire", "interview"), "intake"),
+}
+
+
+def _missing_extra(extra: str, error: ImportError) -> Any:
+    def handler(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+        raise InvalidValueError(
+            f"this command needs the '{extra}' extra ({error.name} is missing): "
+            f"pip install 'legrules[{extra}]'",
+            args.command,
+        )
+
+    return handler
+
+
+def _register_extensions(commands: Any) -> None:
+    for module, (names, extra) in _EXTENSIONS.items():
+        try:
+            importlib.import_module(module).register(commands)
+        except ImportError as error:
+            for name in names:
+                stub = commands.add_parser(name, help=f"(needs the '{extra}' extra)")
+                stub.add_argument("rest", nargs=argparse.REMAINDER)
+                stub.set_defaults(handler=_missing_extra(extra, error))
 
 
 def _open(path: str, stdin: IO[bytes]) -> tuple[IO[bytes], int | None]:
@@ -181,9 +211,14 @@ def _presentations(
         yield read.presentation
 
 
-def _fhir(result: Assessment, version: FHIRVersion) -> str:
+def _fhir(result: Assessment, version: FHIRVersion, strict: bool) -> str:
     """One transaction Bundle on one line: valid JSON alone, NDJSON for several."""
-    return dumps_bundle(transaction_bundle(result, version=version)).decode() + "\n"
+    # Only --fhir-strict asks for validation; otherwise the library default applies.
+    if strict:
+        bundle = transaction_bundle(result, version=version, validate=True)
+    else:
+        bundle = transaction_bundle(result, version=version)
+    return dumps_bundle(bundle).decode() + "\n"
 
 
 def _write(result: Assessment, args: argparse.Namespace, out: IO[str], lines: bool) -> None:
@@ -191,7 +226,7 @@ def _write(result: Assessment, args: argparse.Namespace, out: IO[str], lines: bo
     if fmt == "text":
         out.write(render_text(result))
     elif fmt == "fhir":
-        out.write(_fhir(result, args.fhir_version))
+        out.write(_fhir(result, args.fhir_version, args.fhir_strict))
     elif lines:  # several patients: JSON Lines, one assessment a line
         out.write(
             orjson.dumps(dump_assessment(result), option=orjson.OPT_SORT_KEYS).decode() + "\n"
@@ -253,6 +288,7 @@ def _rule_lines(rule: Rule) -> list[str]:
         f"    - {c.text}"
         + (f" <{c.url}>" if c.url else "")
         + (f" [seed {c.seed}]" if c.seed else "")
+        + (f"\n      supports: {c.supports}" if c.supports else "")
         for c in rule.citations
     ]
     lines.append(f"  logic fingerprint: {rule.fingerprint()}")
@@ -287,12 +323,15 @@ def main(
     out, err = stdout or sys.stdout, stderr or sys.stderr
     args = _parser().parse_args(argv)
     try:
-        if hasattr(args, "run"):  # a command registered by one of _COMMAND_MODULES
-            args.run(args, stdin or sys.stdin.buffer, out, err)
-        elif args.command == "assess":
+        if getattr(args, "handler", None) is not None:
+            args.stdin = stdin or sys.stdin.buffer  # for commands that read answers
+            return int(args.handler(args, out, err))
+        if args.command == "assess":
             _assess(args, stdin or sys.stdin.buffer, out, err)
         elif args.command == "rules":
             _rules(args, out)
+        elif args.command == "population":
+            population.command(args, out, err, _instant, _policy(args.policy))
         else:
             out.write(orjson.dumps(schema(args.name), option=orjson.OPT_INDENT_2).decode() + "\n")
     except LegrulesError as error:

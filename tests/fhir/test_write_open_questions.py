@@ -10,7 +10,7 @@ from legrules import Disposition
 from legrules.fhir.write.transaction import FHIRVersion, transaction_bundle
 from tests.fhir.write_checks import check_bundle, one
 from tests.red_flag_cases import scenario
-from tests.support import run
+from tests.support import run_2026_11 as run
 
 RULE = "https://legrules.org/fhir/CodeSystem/rule"
 FINDING = "https://legrules.org/fhir/CodeSystem/finding"
@@ -24,6 +24,7 @@ def _sciatica(*unknown: str) -> Any:
             present=(("pain-radiates-below-knee", "right"), "leg-pain-worse-than-back-pain"),
             absent=(
                 ("pain-radiates-below-knee", "left"),
+                "ultrasound-dvt",
                 "focal-bony-tenderness",
                 "altered-mentation",
             ),

@@ -20,7 +20,11 @@ __all__ = ["register"]
 
 
 def register(commands: Any) -> None:
-    """Add ``questionnaire`` and ``interview`` to *commands* (argparse subparsers)."""
+    """Add ``questionnaire`` and ``interview`` to *commands* (argparse subparsers).
+
+    Each sets ``handler(args, out, err) -> int`` (``legrules.cli``'s contract for
+    commands of optional packages); the interview reads its answers from ``args.stdin``.
+    """
     form = commands.add_parser("questionnaire", help="print the intake form (FHIR Questionnaire)")
     _common(form)
     form.add_argument(
@@ -30,7 +34,7 @@ def register(commands: Any) -> None:
         default="R4",
         help="FHIR version of the Questionnaire (default R4)",
     )
-    form.set_defaults(run=_questionnaire)
+    form.set_defaults(handler=_questionnaire)
 
     talk = commands.add_parser("interview", help="ask adaptively in the terminal, then assess")
     _common(talk)
@@ -40,7 +44,7 @@ def register(commands: Any) -> None:
         default="text",
         help="how to print the assessment at the end (default text)",
     )
-    talk.set_defaults(run=_interview)
+    talk.set_defaults(handler=_interview)
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -58,17 +62,20 @@ def _common(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _questionnaire(args: argparse.Namespace, stdin: IO[bytes], out: IO[str], err: IO[str]) -> None:
+def _questionnaire(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     questionnaire = build_questionnaire(
         ruleset=args.ruleset, audience=args.audience, version=args.fhir_version
     )
     validate_questionnaire(questionnaire, args.fhir_version)
     out.write(orjson.dumps(questionnaire, option=orjson.OPT_INDENT_2).decode() + "\n")
+    return 0
 
 
-def _interview(args: argparse.Namespace, stdin: IO[bytes], out: IO[str], err: IO[str]) -> None:
+def _interview(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     from legrules.intake.interview import run_interview
 
     # A terminal gets rich's own line editing; piped answers are read from stdin.
+    stdin: IO[bytes] = args.stdin  # set by legrules.cli.main
     answers = None if stdin.isatty() else io.TextIOWrapper(stdin, encoding="utf-8")
     run_interview(args, answers, out)
+    return 0

@@ -4,10 +4,11 @@ Research pipelines use these to check properties of the rules over generated
 populations; integrations use them to test their own code against legrules.  Install
 with the ``hypothesis`` extra (``pip install legrules[hypothesis]``).
 
->>> from hypothesis import given
+>>> from hypothesis import HealthCheck, given, settings
 >>> from legrules import assess
 >>> from legrules.strategies import presentations
->>> @given(presentations(meeting="redflag.possible-pe"))
+>>> @settings(max_examples=25, suppress_health_check=[HealthCheck.too_slow])
+... @given(presentations(meeting="redflag.possible-pe"))
 ... def test_possible_pe_is_an_emergency(p):
 ...     assert assess(p).disposition.value == "emergency"
 >>> test_possible_pe_is_an_emergency()
