@@ -15,7 +15,7 @@ from legrules.intake.questionnaire import OBSERVATION_EXTRACT, QUESTIONNAIRE_UNI
 from legrules.model import VOCABULARY, Kind
 from legrules.rules import RULESETS, get_ruleset
 from tests.fhir.write_checks import schema_errors
-from tests.test_cli import cli
+from tests.cli.test_commands import cli
 
 JSON = dict[str, Any]
 OWN = "https://legrules.org/fhir/CodeSystem/finding"
