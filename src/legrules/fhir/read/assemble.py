@@ -2,9 +2,9 @@
 
 Everything that needs the whole patient happens here, once all of the patient's
 resources have been read: the age (a Patient's birthDate may come after the
-Observations), conflicting reports, the latest onset, and whether the subject is a
-Patient at all.  The facts are built with the model's trusted constructors: every row
-holds values that passed the checks of :mod:`legrules.model.checks` when they were read.
+Observations), conflicting reports and the latest onset.  The facts are built with the
+model's trusted constructors: every row holds values that passed the checks of
+:mod:`legrules.model.checks` when they were read.
 """
 
 from __future__ import annotations
@@ -50,8 +50,6 @@ def assemble(key: str | None, out: Collected, settings: Settings) -> ReadResult:
     ignored = (
         tuple([IgnoredInput(ref, reason) for ref, reason in out.ignored]) if out.ignored else ()
     )
-    if key is not None and not key.startswith("Patient/") and not out.saw_patient:
-        return _not_a_patient(key, out, ignored, settings)
     subject = key[len("Patient/") :] if key and key.startswith("Patient/") else None
     patient_id = out.patient_id or subject
     try:
@@ -67,18 +65,6 @@ def assemble(key: str | None, out: Collected, settings: Settings) -> ReadResult:
     onset = _onset(out, settings) if out.onsets else None
     presentation = trusted.presentation(patient, found, measured, onset, settings.as_of, ignored)
     return ReadResult(presentation, ignored, tuple(out.warnings))
-
-
-def _not_a_patient(
-    key: str, out: Collected, ignored: tuple[IgnoredInput, ...], settings: Settings
-) -> ReadResult:
-    references = {row[3] for row in out.findings} | {row[4] for row in out.measurements}
-    everything = (
-        *ignored,
-        *(IgnoredInput(r, f"subject {key} is not a Patient") for r in sorted(references)),
-    )
-    presentation = Presentation(as_of=settings.as_of, ignored=everything)
-    return ReadResult(presentation, everything, tuple(out.warnings))
 
 
 def _years(born: date, day: date) -> int:
