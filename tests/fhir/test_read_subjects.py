@@ -73,7 +73,7 @@ def test_subjects_resolvable_in_the_bundle_are_the_patients(name: str) -> None:
     url = PATIENT_UUID if "uuid" in name else None
     result = both(server_bundle(patient(), obs(), about(RESOLVED[name]), patient_url=url))
     assert result.presentation.patient.id == "p1"
-    assert [f.id for f in result.presentation.findings] == ["leg-pain", "dyspnea"]
+    assert [f.id for f in result.presentation.findings] == ["dyspnea", "leg-pain"]
     assert result.ignored == ()
 
 
@@ -82,7 +82,7 @@ def test_a_contained_patient_is_matched_by_identifier() -> None:
     inner = {"resourceType": "Patient", "id": "p", "identifier": [MRN]}
     resource = about({"reference": "#p"}, contained=[inner])
     result = both(server_bundle(patient(), obs(), resource))
-    assert [f.id for f in result.presentation.findings] == ["leg-pain", "dyspnea"]
+    assert [f.id for f in result.presentation.findings] == ["dyspnea", "leg-pain"]
 
 
 UNRESOLVED = {
@@ -128,7 +128,7 @@ def test_ndjson_resolves_identifier_subjects_after_their_patient(grouping: str) 
     """Streamed NDJSON matches an identifier-only subject to a Patient met before it."""
     data = b"\n".join(orjson.dumps(r) for r in (patient(), obs(), about({"identifier": MRN})))
     (result,) = read_presentations(data, as_of=AS_OF, grouping=grouping)  # type: ignore[arg-type]
-    assert [f.id for f in result.presentation.findings] == ["leg-pain", "dyspnea"]
+    assert [f.id for f in result.presentation.findings] == ["dyspnea", "leg-pain"]
 
 
 def test_several_patients_keep_unresolved_resources_apart_and_listed() -> None:

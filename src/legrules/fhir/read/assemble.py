@@ -37,7 +37,9 @@ class ReadResult:
     ``ignored`` (also in ``presentation.ignored``, so the assessment trace lists it)
     names every resource not used with the reason; ``warnings`` are notes for the
     integration log (an observation dated after ``as_of``, conflicting reports, an
-    age that could not be worked out exactly).
+    age that could not be worked out exactly).  Every list has a canonical order that
+    depends on the content alone, never on the order of the input: the same resources
+    in any order give an equal result (and byte-identical written Bundles).
     """
 
     presentation: Presentation
@@ -48,7 +50,9 @@ class ReadResult:
 def assemble(key: str | None, out: Collected, settings: Settings) -> ReadResult:
     """The result for the patient *key* names (``None``: resources with no subject)."""
     ignored = (
-        tuple([IgnoredInput(ref, reason) for ref, reason in out.ignored]) if out.ignored else ()
+        tuple([IgnoredInput(ref, reason) for ref, reason in sorted(out.ignored)])
+        if out.ignored
+        else ()
     )
     subject = key[len("Patient/") :] if key and key.startswith("Patient/") else None
     patient_id = out.patient_id or subject
@@ -57,14 +61,19 @@ def assemble(key: str | None, out: Collected, settings: Settings) -> ReadResult:
     except InputError as error:
         raise FHIRInputError(error.message, f"{out.birth_label}.birthDate") from None
     times = settings.times
-    found = trusted.findings(out.findings, times) if out.findings else []
+    found = trusted.findings(sorted(out.findings, key=_canonical), times) if out.findings else []
     if found:
         _note_conflicts(found, out)
     # as_of was checked by the read's options; onsets are parsed, so time-zone aware.
-    measured = trusted.measurements(out.measurements, times)
+    measured = trusted.measurements(sorted(out.measurements, key=_canonical), times)
     onset = _onset(out, settings) if out.onsets else None
     presentation = trusted.presentation(patient, found, measured, onset, settings.as_of, ignored)
-    return ReadResult(presentation, ignored, tuple(out.warnings))
+    return ReadResult(presentation, ignored, tuple(sorted(out.warnings)))
+
+
+def _canonical(row: tuple[Any, ...]) -> tuple[str, ...]:
+    """A sort key for a fact row that depends on its content only (``None`` first)."""
+    return tuple("" if value is None else f"~{value}" for value in row)
 
 
 def _years(born: date, day: date) -> int:
@@ -93,7 +102,7 @@ def _age(out: Collected, settings: Settings) -> int | None:
     ages = [
         (None if text is None else times[text], value, label) for text, value, label in out.ages
     ]
-    when, value, label = max(ages, key=lambda a: a[0] or as_of)
+    when, value, label = max(ages, key=lambda a: (a[0] or as_of, a[1], a[2]))
     if when is not None and when != settings.as_of:
         out.warn(
             f"{label}: age {value} was recorded {when.isoformat()}, not at as_of; age left unknown"
@@ -103,11 +112,11 @@ def _age(out: Collected, settings: Settings) -> int | None:
 
 
 def _onset(out: Collected, settings: Settings) -> datetime | None:
-    """The onset the latest onset Observation states (the last one listed, on a tie)."""
+    """The onset the latest onset Observation states (on a tie, the latest stated onset)."""
     times, as_of = settings.times, settings.as_of
     onsets = sorted(
         ((as_of if at is None else times[at], onset) for at, onset in out.onsets),
-        key=lambda o: o[0],
+        key=lambda o: (o[0], o[1]),
     )
     return times[onsets[-1][1]] if onsets else None
 
