@@ -55,6 +55,7 @@ def _options(
         raise InvalidValueError(
             f"unknown FHIR version {version!r}; use R4, R4B or R5", "version"
         ) from None
+    _check_types(policy, extra)
     on_error = extra.get("on_error", "raise")
     if on_error not in ("raise", "skip"):
         raise InvalidValueError("on_error must be 'raise' or 'skip'", "on_error")
@@ -64,7 +65,22 @@ def _options(
         terminology(extra.get("base", DEFAULT_BASE)),
         semantics(parsed),
     )
-    return Options(settings, parsed, bool(extra.get("strict")), on_error, extra["max_depth"])
+    return Options(settings, parsed, extra.get("strict", False), on_error, extra["max_depth"])
+
+
+def _check_types(policy: Any, extra: Mapping[str, Any]) -> None:
+    """Refuse arguments of the wrong type at the boundary, naming the argument."""
+    if policy is not None and not isinstance(policy, Policy | Mapping):
+        raise InvalidValueError(
+            f"policy must be a Policy or a mapping, got {type(policy).__name__}", "policy"
+        )
+    depth = extra["max_depth"]
+    if not isinstance(depth, int) or isinstance(depth, bool) or depth < 0:
+        raise InvalidValueError("max_depth must be a whole number, 0 or more", "max_depth")
+    if not isinstance(extra.get("strict", False), bool):
+        raise InvalidValueError("strict must be True or False", "strict")
+    if not isinstance(extra.get("base", DEFAULT_BASE), str):
+        raise InvalidValueError("base must be a string", "base")
 
 
 def read_presentation(
