@@ -22,6 +22,7 @@ POLICY_2026_12 = attrs.evolve(
 CAUDA_EQUINA = ("saddle-anesthesia", "urinary-retention", "urinary-incontinence")
 #: With the all-clear scenario, these settle the flags a present finding could reopen.
 QUIET = (
+    "ultrasound-dvt",
     "focal-bony-tenderness",
     "altered-mentation",
     "absent-foot-pulses",
@@ -38,10 +39,11 @@ def _quiet(
     *,
     present: tuple[str, ...] = (),
     unknown: tuple[str, ...] = (),
+    absent: tuple[str, ...] = (),
     measured: Mapping[str, tuple[float, str]] | None = None,
 ) -> Presentation:
     """The all-clear scenario with *present* findings and the *unknown* ones left open."""
-    absent = tuple(q for q in QUIET if q not in unknown and q not in present)
+    absent = (*(q for q in QUIET if q not in unknown and q not in present), *absent)
     quantities = {**NORMAL_VITALS, **(measured or {})}
     return scenario(present=present, absent=absent, unknown=unknown, measured=quantities)
 
@@ -116,6 +118,38 @@ def test_a_differential_that_could_become_more_urgent_raises_the_worst_case() ->
         ("ddx.shin-splints",),
     )
     assert all(q.could_reach is Disposition.ROUTINE for q in result.ask_next[1:])
+
+
+def test_a_settled_differential_that_could_still_become_more_urgent_counts() -> None:
+    """Shin splints unlikely (no exercise), focal tenderness unknown: a stress fracture could be.
+
+    The deciding function settles "unlikely" although a more urgent conclusion (possible
+    stress fracture, soon) still hangs on the unknown findings.
+    """
+    result = run(
+        _quiet(
+            present=("pain-inner-shin",),
+            unknown=("focal-bony-tenderness",),
+            absent=("running-or-increased-training",),
+        )
+    )
+    assert result.differential("ddx.shin-splints").likelihood is Likelihood.UNLIKELY
+    assert result.worst_case_disposition is Disposition.SOON
+    first = result.ask_next[0]
+    assert (first.finding, first.could_reach, first.settles) == (
+        "focal-bony-tenderness",
+        Disposition.SOON,
+        ("ddx.shin-splints",),
+    )
+
+
+def test_only_the_unknowns_that_decide_are_asked() -> None:
+    """Every DVT sign absent: an unknown ultrasound could confirm a DVT; Wells items cannot."""
+    result = run(_quiet(unknown=("ultrasound-dvt",)))
+    assert result.differential("ddx.dvt").likelihood is Likelihood.UNLIKELY
+    assert result.worst_case_disposition is Disposition.URGENT
+    dvt = [q.finding for q in result.ask_next if "ddx.dvt" in q.settles]
+    assert dvt == ["ultrasound-dvt"]
 
 
 def test_an_undetermined_disposition_has_a_worst_case_above_self_care() -> None:

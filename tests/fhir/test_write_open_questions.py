@@ -24,6 +24,7 @@ def _sciatica(*unknown: str) -> Any:
             present=(("pain-radiates-below-knee", "right"), "leg-pain-worse-than-back-pain"),
             absent=(
                 ("pain-radiates-below-knee", "left"),
+                "ultrasound-dvt",
                 "focal-bony-tenderness",
                 "altered-mentation",
             ),

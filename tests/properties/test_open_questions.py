@@ -23,12 +23,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from legrules import assess
+from legrules.engine.base import Rule
 from legrules.engine.logic import RedFlagIs
 from legrules.model import (
     Assessment,
     Disposition,
     Finding,
     Laterality,
+    Measurement,
     Presence,
     Presentation,
     Status,
@@ -46,17 +48,59 @@ _COSTLY = settings(max_examples=scaled(12))
 _PER_FLAG = settings(max_examples=scaled(20))
 
 
-def _read(ruleset: RuleSet) -> list[str]:
-    """The boolean findings the red flags and differentials of *ruleset* read."""
+def _boolean_reads(ruleset: RuleSet, rules: list[Rule]) -> list[str]:
+    """The boolean findings *rules* read (through the scores and rules they read)."""
     reads: set[str] = set()
-    for rule in ruleset.rules:
-        if rule.kind in ("red-flag", "differential"):
-            for criterion in rule.criteria:
-                reads |= transitive_reads(ruleset, criterion.expr)
+    for rule in rules:
+        for criterion in rule.criteria:
+            reads |= transitive_reads(ruleset, criterion.expr)
     return sorted(reads & set(BOOLEAN_IDS) - _DERIVED)
 
 
-_READ = {r.version: _read(r) for r in _RULESETS}
+def _targets(ruleset: RuleSet) -> list[list[str]]:
+    """Per red flag and differential whose level can be above self-care: what it reads."""
+    rules = [r for r in ruleset.rules if r.kind in ("red-flag", "differential")]
+    return [found for r in rules if (found := _boolean_reads(ruleset, [r]))]
+
+
+_TARGETS = {r.version: _targets(r) for r in _RULESETS}
+
+#: Unremarkable values, so that measurements do not decide every red flag at random.
+_NORMAL = {
+    "temperature": 36.8,
+    "heart-rate": 72.0,
+    "respiratory-rate": 14.0,
+    "spo2": 98.0,
+    "systolic-bp": 125.0,
+    "pain-score": 3.0,
+    "d-dimer": 300.0,
+    "ferritin": 120.0,
+    "transferrin-saturation": 30.0,
+    "potassium": 4.2,
+    "magnesium": 0.9,
+    "abi": 1.1,
+    "tbi": 0.9,
+    "ankle-pressure": 130.0,
+    "brachial-pressure": 120.0,
+    "calf-circumference-difference": 0.0,
+    "symptom-duration": 2.0,
+    "hours-since-exercise": 400.0,
+    "hours-since-injury": 2000.0,
+    "cramp-nights-per-week": 0.0,
+    "cramp-duration": 1.0,
+    "days-bedridden": 0.0,
+    "weeks-since-major-surgery": 100.0,
+}
+
+
+def _normal(p: Presentation) -> Presentation:
+    """*p* with unremarkable measurements where a normal value is known (same ids)."""
+    measurements = tuple(
+        Measurement(m.id, _NORMAL[m.id], concept(m.id).unit or "1") if m.id in _NORMAL else m
+        for m in p.measurements
+    )
+    return attrs.evolve(p, measurements=measurements)
+
 
 _EMERGENCY = [
     (ruleset, rule.id)
@@ -109,13 +153,24 @@ def test_emergency_red_flag_met_never_gives_a_lower_disposition(
 
 @st.composite
 def small_open(draw: st.DrawFn, ruleset: RuleSet) -> tuple[Presentation, tuple[str, ...]]:
-    """A complete presentation with one to three of the findings the rules read forgotten."""
+    """A complete presentation with one to three findings that one rule reads forgotten.
+
+    Most findings are absent; a few the same rule reads are present, so that the rule
+    is often one answer away from setting its level and what is open matters.
+    """
     p = draw(presentations(complete=True), label="complete")
+    if draw(st.booleans(), label="normal measurements"):
+        p = _normal(p)
+    read = draw(st.sampled_from(_TARGETS[ruleset.version]), label="rule reads")
+    present = draw(st.sets(st.sampled_from(read), max_size=4), label="present")
     forgotten = draw(
-        st.lists(st.sampled_from(_READ[ruleset.version]), min_size=1, max_size=3, unique=True),
-        label="forgotten",
+        st.lists(st.sampled_from(read), min_size=1, max_size=3, unique=True), label="forgotten"
     )
-    kept = tuple(f for f in p.findings if f.id not in forgotten)
+    kept = tuple(
+        attrs.evolve(f, state=Presence.PRESENT if f.id in present else Presence.ABSENT)
+        for f in p.findings
+        if f.id not in forgotten
+    )
     return attrs.evolve(p, findings=kept), tuple(forgotten)
 
 

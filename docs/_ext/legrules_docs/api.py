@@ -36,7 +36,12 @@ MODULES = (
     "legrules.schemas",
     "legrules.fhir",
     "legrules.fhir.capture",
+    "legrules.population",
+    "legrules.population.embedded",
+    "legrules.population.spark",
+    "legrules.intake",
     "legrules.strategies",
+    "legrules.cdshooks",
 )
 
 _SCALARS = (str, int, float, bool)

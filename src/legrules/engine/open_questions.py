@@ -10,8 +10,9 @@ whole presentation:
 
 * an indeterminate red flag can reach its level: three-valued logic leaves it unknown
   only while a statement of its missing findings could still meet it;
-* an indeterminate differential can reach the levels its deciding function gives when
-  its unknown criteria are completed each way (a few calls of a small pure function);
+* a differential can reach the levels its deciding function gives when its unknown
+  criteria are completed each way (a few calls of a small pure function), whether its
+  present conclusion is indeterminate or already settled at a lower level;
 * a question is checked by evaluating each open rule once more with the finding assumed
   present on the legs where it is unknown (skipped for red flags that read the finding
   only positively, where three-valued logic already gives the answer).
@@ -108,7 +109,7 @@ def _levels(ruleset: RuleSet, rule: DifferentialRule) -> _Levels:
 def _analyse(ruleset: RuleSet, rule: DifferentialRule) -> _Levels:
     """Read a differential's levels off every completion of its criteria on no data."""
     ctx = _empty_context(ruleset)
-    decisions = list(_completions(rule, ctx, _outcomes(rule, ctx)))
+    decisions = [d for _, d in _completions(rule, ctx, _outcomes(rule, ctx))]
     own = _most_urgent(d.level for d in decisions if d.likelihood in _SETTLED_POSITIVE)
     own = own or _SELF_CARE
     lifted = [
@@ -141,15 +142,19 @@ def _outcomes(rule: DifferentialRule, ctx: Context) -> dict[str, Outcome]:
     return {c.id: c.expr.evaluate(ctx) for c in rule.criteria}
 
 
+def _unknown(rule: DifferentialRule, outcomes: Mapping[str, Outcome]) -> list[str]:
+    return [c.id for c in rule.criteria if outcomes[c.id].tri is Tri.UNKNOWN][:_MAX_UNKNOWN]
+
+
 def _completions(
     rule: DifferentialRule, ctx: Context, outcomes: Mapping[str, Outcome]
-) -> Iterator[Decision]:
-    """*rule*'s decision for every way of settling its unknown criteria."""
-    unknown = [c.id for c in rule.criteria if outcomes[c.id].tri is Tri.UNKNOWN]
-    for combo in itertools.product((Tri.MET, Tri.NOT_MET), repeat=len(unknown[:_MAX_UNKNOWN])):
+) -> Iterator[tuple[tuple[Tri, ...], Decision]]:
+    """*rule*'s decision for every way of settling its unknown criteria (with the way)."""
+    unknown = _unknown(rule, outcomes)
+    for combo in itertools.product((Tri.MET, Tri.NOT_MET), repeat=len(unknown)):
         assumed = dict(outcomes)
-        assumed.update({cid: Outcome(tri) for cid, tri in zip(unknown, combo, strict=False)})
-        yield rule.decide(ctx, assumed)
+        assumed.update({cid: Outcome(tri) for cid, tri in zip(unknown, combo, strict=True)})
+        yield combo, rule.decide(ctx, assumed)
 
 
 def _most_urgent(levels: Iterator[Disposition] | list[Disposition]) -> Disposition | None:
@@ -161,27 +166,12 @@ def _most_urgent(levels: Iterator[Disposition] | list[Disposition]) -> Dispositi
 # -- what the unknowns could reach ------------------------------------------------------
 
 
-def _differential_reach(
-    ruleset: RuleSet,
-    rule: DifferentialRule,
-    ctx: Context,
-    result: DifferentialResult,
-    enough: Disposition | None = None,
-    outcomes: Mapping[str, Outcome] | None = None,
-) -> Disposition | None:
-    """The most urgent level an indeterminate differential could still set, if any.
-
-    The search stops at *enough* (default: the most urgent level the rule can set).
-    """
-    if result.likelihood is not Likelihood.INDETERMINATE:
-        return result.level if result.level.above(_SELF_CARE) else None
+def _levels_reached(
+    ruleset: RuleSet, rule: DifferentialRule, ctx: Context, outcomes: Mapping[str, Outcome]
+) -> Iterator[tuple[tuple[Tri, ...], Disposition]]:
+    """The level each way of settling the unknown criteria sets (self-care when none)."""
     top = _levels(ruleset, rule).top
-    enough = enough or top
-    best = result.level if result.level.above(_SELF_CARE) else None
-    outcomes = _outcomes(rule, ctx) if outcomes is None else outcomes
-    for decision in _completions(rule, ctx, outcomes):
-        if best is not None and not enough.above(best):
-            break
+    for combo, decision in _completions(rule, ctx, outcomes):
         level = _lifted(ruleset, rule, decision.likelihood, decision.level)
         if decision.likelihood is Likelihood.INDETERMINATE and (
             level is Disposition.UNDETERMINED or ruleset.disposition_policy != "2026.11"
@@ -189,9 +179,59 @@ def _differential_reach(
             # Still open with every criterion settled: the deciding function reads more
             # than its criteria, so take the most urgent level the rule can set.
             level = top
+        yield combo, level if level.above(_SELF_CARE) else _SELF_CARE
+
+
+def _differential_reach(
+    ruleset: RuleSet,
+    rule: DifferentialRule,
+    ctx: Context,
+    enough: Disposition | None = None,
+    outcomes: Mapping[str, Outcome] | None = None,
+) -> Disposition | None:
+    """The most urgent level a differential could still set, if any.
+
+    Settled conclusions count too: a deciding function may settle one conclusion while a
+    more urgent one still hangs on an unknown criterion.  The search stops at *enough*
+    (default: the most urgent level the rule can set).
+    """
+    enough = enough or _levels(ruleset, rule).top
+    outcomes = _outcomes(rule, ctx) if outcomes is None else outcomes
+    best: Disposition | None = None
+    for _, level in _levels_reached(ruleset, rule, ctx, outcomes):
         if level.above(_SELF_CARE) and (best is None or level.above(best)):
             best = level
+            if not enough.above(best):
+                break
     return best
+
+
+def _deciding_missing(
+    ruleset: RuleSet,
+    rule: DifferentialRule,
+    ctx: Context,
+    outcomes: Mapping[str, Outcome],
+    reach: Disposition,
+) -> tuple[str, ...]:
+    """The missing inputs of the unknown criteria that decide whether *reach* is reached.
+
+    A criterion decides when changing it alone, in some completion that reaches the
+    level, loses it: an unknown ultrasound decides a DVT with every sign absent; the
+    Wells items then do not.
+    """
+    unknown = _unknown(rule, outcomes)
+    reached = {
+        combo: not reach.above(level)
+        for combo, level in _levels_reached(ruleset, rule, ctx, outcomes)
+    }
+    deciding: list[str] = []
+    for index, cid in enumerate(unknown):
+        for combo, ok in reached.items():
+            flipped = (*combo[:index], ~combo[index], *combo[index + 1 :])
+            if ok and not reached[flipped]:
+                deciding += outcomes[cid].missing
+                break
+    return tuple(dict.fromkeys(deciding))
 
 
 def open_questions(
@@ -210,14 +250,17 @@ def open_questions(
     for rule in ruleset.rules:
         if not isinstance(rule, DifferentialRule):
             continue
-        result = ctx.differentials[rule.id]
-        if result.likelihood is not Likelihood.INDETERMINATE:
-            continue
         if not _levels(ruleset, rule).top.above(disposition):
             continue  # nothing it could conclude would raise the level
-        level = _differential_reach(ruleset, rule, ctx, result)
+        result = ctx.differentials[rule.id]
+        outcomes = _outcomes(rule, ctx)
+        if not _unknown(rule, outcomes) and result.likelihood is not Likelihood.INDETERMINATE:
+            continue  # settled for good: its level is already in the disposition
+        level = _differential_reach(ruleset, rule, ctx, outcomes=outcomes)
         if level is not None and level.above(disposition):
-            reach[rule.id], missing[rule.id] = level, result.missing
+            reach[rule.id] = level
+            deciding = _deciding_missing(ruleset, rule, ctx, outcomes, level)
+            missing[rule.id] = tuple(dict.fromkeys((*result.missing, *deciding)))
     worst = Disposition.most_urgent([disposition, *reach.values()])
     assert worst is not None
     return worst, _questions(ruleset, ctx, disposition, reach, missing)
@@ -272,10 +315,7 @@ def _reach_if_present(
             return level
         flag = rule.evaluate(assuming.present(cid, rule))[0]
         return None if flag.status is Status.NOT_MET else rule.level
-    ctx = assuming.present(cid, rule)
-    outcomes = _outcomes(rule, ctx)
-    result = differential_result(assuming.ruleset, rule, rule.decide(ctx, outcomes))
-    return _differential_reach(assuming.ruleset, rule, ctx, result, level, outcomes)
+    return _differential_reach(assuming.ruleset, rule, assuming.present(cid, rule), level)
 
 
 class _Assuming:
