@@ -5,7 +5,14 @@ from __future__ import annotations
 from legrules.engine.logic import Any, Measured, Present, Same
 from legrules.model import Laterality
 
-__all__ = ["DVT_SIGNS", "FEVER_OR_CHILLS", "INFLAMED_LEG", "LEFT", "RIGHT"]
+__all__ = [
+    "DVT_SIGNS",
+    "FEVER_OR_CHILLS",
+    "FEVER_STATED_OR_MEASURED",
+    "INFLAMED_LEG",
+    "LEFT",
+    "RIGHT",
+]
 
 LEFT = Laterality.LEFT
 RIGHT = Laterality.RIGHT
@@ -30,3 +37,10 @@ FEVER_OR_CHILLS = Any(
 
 #: Redness, warmth or swelling of the leg.
 INFLAMED_LEG = Any(Present("redness"), Present("warmth"), Present("leg-swelling"))
+
+#: Fever of 38.0 C or more, measured or reported (a reported "no fever" settles it when no
+#: temperature was taken), or chills.
+FEVER_STATED_OR_MEASURED = Any(
+    Same(Measured("temperature", ">=", 38.0), Present("fever")),
+    Present("chills"),
+)

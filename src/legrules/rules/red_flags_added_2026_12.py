@@ -1,0 +1,156 @@
+"""The red flags new in rule set 2026.12 (``rules.md`` section 7.2).
+
+Necrotising infection, septic arthritis, fever with leg pain, severe electrolyte
+disturbance, possible fracture (Ottawa rules) and night bone pain: the classes the
+clinical review found missing from rule set 2026.11.  Each follows "unknown is not
+absent": an unrecorded finding leaves the flag indeterminate, naming what to ask.
+"""
+
+from __future__ import annotations
+
+from legrules.engine.base import Criterion, RedFlagRule
+from legrules.engine.logic import Any, Measured, Not, Present
+from legrules.model import Disposition
+from legrules.rules import sources as src
+from legrules.rules.signs import FEVER_STATED_OR_MEASURED
+
+__all__ = [
+    "FEVER",
+    "NECROTISING_INFECTION",
+    "NIGHT_BONE_PAIN",
+    "POSSIBLE_FRACTURE",
+    "SEPTIC_ARTHRITIS",
+    "SEVERE_ELECTROLYTES",
+]
+
+_E, _U, _S = Disposition.EMERGENCY, Disposition.URGENT, Disposition.SOON
+
+_INFLAMED = Any(Present("redness"), Present("warmth"), Present("leg-swelling"))
+
+NECROTISING_INFECTION = RedFlagRule(
+    id="redflag.necrotising-infection",
+    version="1.0.0",
+    title="Possible necrotising soft-tissue infection",
+    summary="An inflamed leg with pain out of proportion, crepitus, skin necrosis or "
+    "bullae, redness spreading over hours, or a heart rate over 130 or systolic BP of 90 "
+    "or less.",
+    level=_E,
+    citations=(
+        src.IDSA_SSTI_2014.backing("the features that suggest necrotising infection"),
+        src.NICE_NG141.backing("emergency referral of suspected necrotising fasciitis"),
+    ),
+    criteria=(
+        Criterion("inflamed-leg", _INFLAMED),
+        Criterion(
+            "necrotising-feature",
+            Any(
+                Present("pain-out-of-proportion"),
+                Present("crepitus"),
+                Present("skin-necrosis-or-bullae"),
+                Present("rapidly-spreading-redness"),
+                Measured("heart-rate", ">", 130),
+                Measured("systolic-bp", "<=", 90),
+            ),
+        ),
+    ),
+)
+
+SEPTIC_ARTHRITIS = RedFlagRule(
+    id="redflag.septic-arthritis",
+    version="1.0.0",
+    title="Possible septic arthritis",
+    summary="A hot, swollen, painful joint of the leg with fever or chills, inability to "
+    "bear weight, a prosthetic joint or immunosuppression.",
+    level=_E,
+    citations=(
+        src.BSR_BOA_2006.backing("a hot swollen joint is septic until proven otherwise"),
+        src.CKS_SEPTIC_ARTHRITIS.backing("the risk factors and same-day referral"),
+    ),
+    criteria=(
+        Criterion("hot-swollen-joint", Present("hot-swollen-joint")),
+        Criterion(
+            "supporting-feature",
+            Any(
+                FEVER_STATED_OR_MEASURED,
+                Present("unable-to-bear-weight"),
+                Present("prosthetic-joint"),
+                Present("immunosuppressed"),
+            ),
+        ),
+    ),
+)
+
+FEVER = RedFlagRule(
+    id="redflag.fever",
+    version="1.0.0",
+    title="Fever with leg pain",
+    summary="Leg pain with fever (38.0 C or more) or chills: possible bone, joint or deep "
+    "infection even without local signs.",
+    level=_U,
+    citations=(src.SEED_SORENESS.backing("fever or chills with leg pain: seek care"),),
+    criteria=(
+        Criterion("leg-pain", Present("leg-pain")),
+        Criterion("fever-or-chills", FEVER_STATED_OR_MEASURED),
+    ),
+)
+
+SEVERE_ELECTROLYTES = RedFlagRule(
+    id="redflag.severe-electrolyte-disturbance",
+    version="1.0.0",
+    title="Severe electrolyte disturbance",
+    summary="Potassium below 2.5 mmol/L, magnesium below 0.5 mmol/L or corrected calcium "
+    "below 1.9 mmol/L.",
+    level=_U,
+    combine="any",
+    citations=(
+        src.CKS_HYPOKALAEMIA.backing("potassium below 2.5 mmol/L"),
+        src.SFE_HYPOCALCAEMIA.backing("corrected calcium below 1.9 mmol/L"),
+    ),
+    criteria=(
+        Criterion("potassium", Measured("potassium", "<", 2.5)),
+        Criterion("magnesium", Measured("magnesium", "<", 0.5)),
+        Criterion("calcium", Measured("calcium", "<", 1.9)),
+    ),
+)
+
+_OTTAWA = (
+    "ottawa-malleolar-tenderness",
+    "ottawa-midfoot-tenderness",
+    "fibular-head-tenderness",
+    "patellar-tenderness-isolated",
+    "knee-flexion-below-90",
+    "unable-to-bear-weight",
+)
+
+POSSIBLE_FRACTURE = RedFlagRule(
+    id="redflag.possible-fracture",
+    version="1.0.0",
+    title="Possible fracture",
+    summary="An injury or fall with any Ottawa ankle or knee criterion.",
+    level=_U,
+    citations=(
+        src.STIELL_1993.backing("the Ottawa ankle and midfoot criteria"),
+        src.STIELL_1996.backing("the Ottawa knee criteria"),
+    ),
+    criteria=(
+        Criterion("injury-or-fall", Any(Present("injury"), Present("fall"))),
+        Criterion("ottawa-criterion", Any(*(Present(c) for c in _OTTAWA))),
+    ),
+)
+
+NIGHT_BONE_PAIN = RedFlagRule(
+    id="redflag.night-bone-pain",
+    version="1.0.0",
+    title="Night pain in the bone",
+    summary="Leg or bone pain that wakes the patient most nights for 2 weeks or more, and "
+    "is not cramp.",
+    level=_S,
+    citations=(
+        src.NICE_NG12.backing("unexplained bone pain: consider bone cancer"),
+        src.SEED_NIGHT.backing("night pain that is not cramp needs a clinician"),
+    ),
+    criteria=(
+        Criterion("night-pain", Present("night-pain-waking")),
+        Criterion("not-cramps", Not(Present("leg-cramp"))),
+    ),
+)
