@@ -27,6 +27,7 @@ extensions = [
     "myst_parser",
     "sphinx.ext.autodoc",
     "sphinx.ext.doctest",
+    "sphinx.ext.graphviz",
     "sphinx.ext.napoleon",
     "legrules_docs",
 ]
@@ -70,6 +71,11 @@ doctest_global_setup = "\n".join(
     + [f"from {module} import *" for module in available()]
 )
 
+# Figures are drawn by Graphviz (`dot`, installed by `make docs`) at build time and
+# shipped as SVG files beside the pages: viewing the documentation fetches nothing.
+graphviz_output_format = "svg"
+
 html_theme = "furo"
 html_title = f"legrules {release}"
-html_static_path: list[str] = []
+html_static_path = ["_static"]
+html_css_files = ["legrules.css"]

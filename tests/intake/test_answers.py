@@ -10,9 +10,9 @@ import pytest
 from legrules import FHIRInputError, Laterality, Presence, assess
 from legrules.fhir import read_presentation
 from legrules.intake import extraction_bundle, read_questionnaire_response, write_back_bundle
+from tests.cli.test_commands import cli
 from tests.fhir.write_checks import check_bundle, resources
 from tests.support import AS_OF
-from tests.test_cli import cli
 
 JSON = dict[str, Any]
 FORM = "https://legrules.org/fhir/Questionnaire/legrules-intake-patient|2026.11"

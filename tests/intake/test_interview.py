@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.test_cli import cli
+from tests.cli.test_commands import cli
 
 
 def test_the_interview_stops_at_an_emergency_and_prints_it() -> None:

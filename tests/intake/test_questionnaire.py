@@ -14,8 +14,8 @@ from legrules.intake._wording import wording
 from legrules.intake.questionnaire import OBSERVATION_EXTRACT, QUESTIONNAIRE_UNIT
 from legrules.model import VOCABULARY, Kind
 from legrules.rules import RULESETS, get_ruleset
+from tests.cli.test_commands import cli
 from tests.fhir.write_checks import schema_errors
-from tests.test_cli import cli
 
 JSON = dict[str, Any]
 OWN = "https://legrules.org/fhir/CodeSystem/finding"

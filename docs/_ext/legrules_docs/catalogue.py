@@ -252,6 +252,15 @@ def rule_page(rule: Rule, ruleset: RuleSet, vignettes: list[dict[str, Any]] | No
         lines += [f"**{note}**", ""]
     lines.append(table(("Field", "Value"), _facts(rule, ruleset)))
     lines += _criteria(rule)
+    if isinstance(rule, RedFlagRule) and rule.criteria:
+        from .figures import criteria_tree, directive
+
+        lines += ["## Criteria tree", ""]
+        lines += directive(
+            criteria_tree(rule),
+            f"How the criteria of {rule.id} combine, down to the findings they read.",
+            f"Tree of the criteria of {rule.id}",
+        )
     lines += ["## Reads", "", _reads(rule, ruleset), ""]
     lines += _code(rule)
     lines += _citations(rule)
@@ -286,6 +295,38 @@ def ruleset_page(ruleset: RuleSet) -> str:
         lines += [f"## {title}", "", table(header, rows)]
     lines += _changes(ruleset)
     lines += ["```{toctree}", ":hidden:", "", *(r.id for r in ruleset.rules), "```", ""]
+    return "\n".join(lines)
+
+
+def _source(rule: Rule) -> str:
+    """The first source of *rule*, shortened for a table cell (all are on its page)."""
+    if not rule.citations:
+        return "-"
+    text = rule.citations[0].text
+    short = text if len(text) <= 48 else text[:45].rsplit(" ", 1)[0] + " ..."
+    more = f" (+{len(rule.citations) - 1})" if len(rule.citations) > 1 else ""
+    return esc(short) + more
+
+
+def rules_table() -> str:
+    """Every rule of the latest rule set by kind: level when met, version, title, source."""
+    ruleset = RULESETS[LATEST]
+    lines = []
+    for kind in ("red-flag", "score", "differential", "recommendation"):
+        rules, title = ruleset.of_kind(kind), KIND_TITLES[kind]
+        if not rules:
+            continue
+        rows = []
+        for rule in rules:
+            link = f"{{ref}}`{rule.id} <{rule_label(rule.id)}>`"
+            row: tuple[str, ...] = (link, esc(rule.title), rule.version, _source(rule))
+            if isinstance(rule, RedFlagRule):
+                row = (link, f"`{rule.level.value}`", *row[1:])
+            rows.append(row)
+        header: tuple[str, ...] = ("Rule", "Title", "Version", "First source")
+        if kind == "red-flag":
+            header = ("Rule", "Level when met", *header[1:])
+        lines += [f"### {title}", "", table(header, rows)]
     return "\n".join(lines)
 
 

@@ -65,6 +65,14 @@ def register(commands: Any) -> None:
     run.add_argument(
         "--master", default=None, help="Spark master URL for --engine spark (e.g. local[2])"
     )
+    run.set_defaults(handler=_handle)
+
+
+def _handle(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    from legrules._cli.assess import _instant, _policy
+
+    command(args, out, err, _instant, _policy(args.policy))
+    return 0
 
 
 def command(

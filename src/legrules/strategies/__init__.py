@@ -21,6 +21,13 @@ Installing legrules also registers these strategies with hypothesis (through its
 
 from __future__ import annotations
 
+try:
+    import hypothesis  # noqa: F401 - only to say what is missing, before the imports below
+except ImportError:  # pragma: no cover - the test environment has hypothesis
+    from legrules.errors import MissingExtraError
+
+    raise MissingExtraError("hypothesis", "hypothesis", "legrules.strategies") from None
+
 from legrules._hypothesis_plugin import _hypothesis_setup_hook
 from legrules.strategies._fhir import fhir_conditions, fhir_observations, fhir_patients
 from legrules.strategies._fhir_bundle import fhir_bundles
