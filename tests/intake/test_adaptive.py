@@ -184,3 +184,26 @@ def test_the_adaptive_response_is_valid_r4() -> None:
     reply = _call({"resourceType": "QuestionnaireResponse", "status": "in-progress"})
     QuestionnaireResponse.model_validate(reply)
     assert schema_errors(reply) == []
+
+
+def test_the_cds_hooks_service_serves_next_question_too(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    """`legrules serve`'s app mounts the intake routes beside the CDS Hooks endpoints."""
+    pytest.importorskip("joserfc")
+    from starlette.testclient import TestClient
+
+    from legrules.cdshooks.cli import app_from_environment
+
+    monkeypatch.setenv("LEGRULES_CDS_PUBLIC_URL", "https://cds.example.org")
+    monkeypatch.setenv("LEGRULES_CDS_DATABASE", str(tmp_path / "cds.sqlite3"))
+    issuer = '[{"iss": "https://ehr.example.org", "jku": "https://ehr.example.org/jwks"}]'
+    monkeypatch.setenv("LEGRULES_CDS_ISSUERS", issuer)
+    with TestClient(app_from_environment()) as client:
+        reply = client.post(
+            "/Questionnaire/$next-question",
+            json={"resourceType": "QuestionnaireResponse", "status": "in-progress"},
+        )
+        assert reply.status_code == 200
+        assert reply.json()["contained"][0]["item"]
+        assert client.get("/cds-services").status_code == 200

@@ -27,8 +27,11 @@ _CONFIG_VARIABLE = "LEGRULES_CDS_CONFIG"
 def app_from_environment() -> Any:
     """The app for uvicorn's workers: configured from ``LEGRULES_CDS_CONFIG`` and env."""
     from legrules.cdshooks import create_app, load_config
+    from legrules.intake.service import routes as intake_routes
 
-    return create_app(load_config(os.environ.get(_CONFIG_VARIABLE)))
+    config = load_config(os.environ.get(_CONFIG_VARIABLE))
+    # The adaptive intake form's $next-question is served beside the CDS Hooks endpoints.
+    return create_app(config, extra_routes=intake_routes(ruleset=config.ruleset))
 
 
 def _serve(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
