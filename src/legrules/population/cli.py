@@ -69,6 +69,7 @@ def register(commands: Any) -> None:
 
 
 def _handle(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    """The ``handler`` the main command line calls: options parsed as ``assess`` parses them."""
     from legrules._cli.assess import _instant, _policy
 
     command(args, out, err, _instant, _policy(args.policy))
