@@ -13,7 +13,8 @@ from legrules import Disposition, Presentation, get_ruleset
 from legrules.errors import InvalidValueError
 from legrules.model import Likelihood, OpenQuestion
 from tests.red_flag_cases import scenario
-from tests.support import AS_OF, run
+from tests.support import AS_OF
+from tests.support import run_2026_11 as run
 
 #: The mechanics are shown on rule set 2026.11, whose all-clear scenario settles every
 #: red flag; the 2026.12 rules are covered by the properties and vignettes.

@@ -11,7 +11,7 @@ from legrules import Disposition
 from legrules.fhir.write.transaction import FHIRVersion, transaction_bundle
 from tests.fhir.write_checks import check_bundle, one
 from tests.red_flag_cases import scenario
-from tests.support import run
+from tests.support import run_2026_11 as run
 
 #: The mechanics are shown on rule set 2026.11, whose all-clear scenario settles every
 #: red flag; the 2026.12 rules are covered by the properties and vignettes.

@@ -14,7 +14,7 @@ from legrules.engine.base import RecommendationRule
 from legrules.model import VOCABULARY, Finding, Kind, Presence, Recommendation, Tri, Withheld
 from tests.rules.rec_support import clear, fate
 from tests.rules.self_care_cases import CONTRAINDICATED, DOMS, TRIGGERS
-from tests.support import run
+from tests.support import run_2026_11 as run
 
 RULESET = get_ruleset("2026.11")
 RECOMMENDATIONS = [

@@ -2,9 +2,10 @@
 
 Each ``*.json`` file in this folder is one case: ``description``, ``source``,
 ``presentation`` (a presentation document), ``as_of``, optional ``policy``, and
-``expect``: the disposition, red-flag statuses, differential likelihoods, score values or
-ranges (per-leg scores as ``score.abi:left``), and the exact recommendations given and
-withheld (each withheld id with text its reason must contain).
+``expect``: the disposition (optionally the ``worst_case`` disposition), red-flag
+statuses, differential likelihoods, score values or ranges (per-leg scores as
+``score.abi:left``), and the exact recommendations given and withheld (each withheld id
+with text its reason must contain).
 """
 
 from __future__ import annotations
@@ -56,6 +57,8 @@ def test_vignette(name: str) -> None:
     """The assessment matches the vignette's expected outcome."""
     expect, result = vignette(name)["expect"], outcome(name)
     assert result.disposition.value == expect["disposition"]
+    if "worst_case" in expect:
+        assert result.worst_case_disposition.value == expect["worst_case"]
     for rule_id, status in expect["red_flags"].items():
         assert result.red_flag(rule_id).status.value == status, rule_id
     for rule_id, likelihood in expect["differentials"].items():

@@ -36,7 +36,11 @@ MODULES = (
     "legrules.schemas",
     "legrules.fhir",
     "legrules.fhir.capture",
+    "legrules.population",
+    "legrules.population.embedded",
+    "legrules.population.spark",
     "legrules.strategies",
+    "legrules.cdshooks",
 )
 
 _SCALARS = (str, int, float, bool)

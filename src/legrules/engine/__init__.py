@@ -14,7 +14,7 @@ from legrules.engine.base import (
     Rule,
     ScoreRule,
 )
-from legrules.engine.evaluation import assess, disposition_of
+from legrules.engine.evaluation import assess, disposition_of, interpret
 from legrules.engine.ruleset import RuleSet
 
 __all__ = [
@@ -29,4 +29,5 @@ __all__ = [
     "ScoreRule",
     "assess",
     "disposition_of",
+    "interpret",
 ]

@@ -189,12 +189,13 @@ class ScoreRule(_RuleBase):
         """Compute the score (one result, or one per leg) with its trace."""
         outcomes = self._outcomes(ctx)
         results, notes = self.compute(self, ctx, outcomes)
-        conclusion = "; ".join(_score_conclusion(r) for r in results) or "not determinable"
+        conclusion = "; ".join(score_conclusion(r) for r in results) or "not determinable"
         trace = attrs.evolve(self._trace(conclusion, outcomes), notes=notes)
         return results, trace
 
 
-def _score_conclusion(result: ScoreResult) -> str:
+def score_conclusion(result: ScoreResult) -> str:
+    """A score result as its trace shows it: ``left: 3 (likely)``."""
     side = f"{result.laterality.value}: " if result.laterality else ""
     return f"{side}{result.shown}" + (f" ({result.class_})" if result.class_ else "")
 
@@ -267,7 +268,7 @@ class RecommendationRule(_RuleBase):
         trigger = self.trigger.evaluate(ctx)
         if trigger.tri is not Tri.MET:
             return None, self._trace_with("not triggered", trigger, {})
-        because = _because(trigger)
+        because = because_of(trigger)
         outcomes = self._outcomes(ctx)
         blocking = [
             f"{r.id} {r.status.value}"
@@ -311,7 +312,7 @@ class RecommendationRule(_RuleBase):
 _RULE_PREFIXES = ("score.", "redflag.", "ddx.", "rec.")
 
 
-def _because(trigger: Outcome) -> tuple[str, ...]:
+def because_of(trigger: Outcome) -> tuple[str, ...]:
     """The rule ids behind a met trigger, or its findings when no rule is involved."""
     names = [e.finding for e in trigger.evidence]
     rules = [n for n in names if n.startswith(_RULE_PREFIXES)]

@@ -1,6 +1,7 @@
 """Evaluation: a presentation in, an :class:`~legrules.model.Assessment` out.
 
-The engine runs a rule set in order (scores, red flags, differentials,
+The engine runs a rule set (compiled once per rule set and policy, see
+:mod:`legrules.engine.compiled`) in order (scores, red flags, differentials,
 recommendations), keeps every rule's trace, and sets the disposition by
 ``rules.md`` section 1:
 
@@ -20,14 +21,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
 from legrules._version import __version__
-from legrules.engine.base import DifferentialRule, RecommendationRule, RedFlagRule, ScoreRule
+from legrules.engine.compiled import Sink, compiled, interpret_rule
 from legrules.engine.facts import Context
-from legrules.engine.open_questions import differential_result, open_questions
+from legrules.engine.open_questions import open_questions
 from legrules.engine.ruleset import RuleSet
 from legrules.errors import InvalidValueError
 from legrules.model import (
@@ -37,18 +38,16 @@ from legrules.model import (
     IgnoredInput,
     Policy,
     Presentation,
-    Recommendation,
     RedFlagResult,
     RuleSetRef,
     RuleTrace,
-    ScoreResult,
     Status,
     Unresolved,
-    Withheld,
 )
+from legrules.model.deferred import Deferred
 from legrules.rules.registry import get_ruleset
 
-__all__ = ["assess", "disposition_of"]
+__all__ = ["assess", "disposition_of", "interpret"]
 
 
 def assess(
@@ -71,34 +70,46 @@ def assess(
     >>> result.disposition.value
     'undetermined'
     """
+    return _assess(presentation, as_of, ruleset, policy, compiled_engine=True)
+
+
+def interpret(
+    presentation: Presentation,
+    *,
+    as_of: datetime | None = None,
+    ruleset: str | RuleSet | None = None,
+    policy: Policy | Mapping[str, Any] | None = None,
+) -> Assessment:
+    """:func:`assess` by the reference interpreter: every expression walked on every call.
+
+    Slower, and kept because it is the plain reading of the rules: the tests insist that
+    the compiled evaluator gives byte-identical documents.
+    """
+    return _assess(presentation, as_of, ruleset, policy, compiled_engine=False)
+
+
+def _assess(
+    presentation: Presentation,
+    as_of: datetime | None,
+    ruleset: str | RuleSet | None,
+    policy: Policy | Mapping[str, Any] | None,
+    *,
+    compiled_engine: bool,
+) -> Assessment:
     instant = _instant(as_of if as_of is not None else presentation.as_of)
     settings = _policy(policy)
     rules = get_ruleset(ruleset)
     current, late = _split_by_time(presentation, instant)
     ctx = Context(current, instant, settings)
-    traces: list[RuleTrace] = []
-    scores: list[ScoreResult] = []
-    recommendations: list[Recommendation] = []
-    withheld: list[Withheld] = []
-    for rule in rules.rules:
-        if isinstance(rule, ScoreRule):
-            results, trace = rule.evaluate(ctx)
-            ctx.scores[rule.id] = results
-            scores.extend(results)
-        elif isinstance(rule, RedFlagRule):
-            flag, trace = rule.evaluate(ctx)
-            ctx.red_flags[rule.id] = flag
-        elif isinstance(rule, DifferentialRule):
-            decision, trace = rule.evaluate(ctx)
-            ctx.differentials[rule.id] = differential_result(rules, rule, decision)
-        else:
-            assert isinstance(rule, RecommendationRule)
-            advice, trace = rule.evaluate(ctx)
-            if isinstance(advice, Recommendation):
-                recommendations.append(advice)
-            elif isinstance(advice, Withheld):
-                withheld.append(advice)
-        traces.append(trace)
+    if compiled_engine:
+        sink = compiled(rules, settings).run(ctx)
+        # Built when first read, compared, serialised or pickled.
+        trace = cast(tuple[RuleTrace, ...], Deferred(sink.trace))
+    else:
+        sink = Sink()
+        for rule in rules.rules:
+            interpret_rule(rules, rule, ctx, sink)
+        trace = sink.trace()
     red_flags = tuple(ctx.red_flags.values())
     differentials = tuple(ctx.differentials.values())
     disposition = disposition_of(red_flags, differentials)
@@ -111,14 +122,14 @@ def assess(
         worst_case_disposition=worst,
         ask_next=ask_next,
         red_flags=red_flags,
-        scores=tuple(scores),
+        scores=tuple(sink.scores),
         differentials=differentials,
-        recommendations=tuple(recommendations),
-        withheld=tuple(withheld),
+        recommendations=tuple(sink.recommendations),
+        withheld=tuple(sink.withheld),
         unresolved=tuple(
             Unresolved(f.id, f.missing) for f in red_flags if f.status is Status.INDETERMINATE
         ),
-        trace=tuple(traces),
+        trace=trace,
         ignored=(*presentation.ignored, *late),
         patient=presentation.patient.id,
         legrules_version=__version__,

@@ -32,7 +32,7 @@ from legrules.model import (
     concept,
 )
 
-__all__ = ["SIDES", "Context", "Outcome", "Reading"]
+__all__ = ["DERIVED_FROM_ONSET", "SIDES", "Context", "Outcome", "Reading"]
 
 #: The two legs, for rules that look at each side in turn.
 SIDES: tuple[Laterality, Laterality] = (Laterality.LEFT, Laterality.RIGHT)
@@ -59,6 +59,9 @@ class Reading:
     value: float
     evidence: Evidence
 
+
+#: The facts the context derives from the onset date when nothing states them.
+DERIVED_FROM_ONSET = ("onset-within-14-days", "symptom-duration")
 
 _CONFLICT = "conflicting reports that may be equally recent; resolved to present"
 
@@ -116,6 +119,13 @@ class Context:
             self._findings.setdefault(finding.id, []).append(finding)
         for measurement in presentation.measurements:
             self._measurements.setdefault(measurement.id, []).append(measurement)
+        # The ids the presentation speaks to at all (stated or derivable): any other
+        # finding or measurement is plainly unknown, which the compiled rules use to
+        # answer most questions without reading anything.
+        derivable = DERIVED_FROM_ONSET if presentation.onset is not None else ()
+        self.stated = frozenset((*self._findings, *self._measurements, *derivable))
+        # Answers of compiled expressions used by several rules, by slot.
+        self.memo: dict[int, Outcome] = {}
 
     def adding(self, findings: Sequence[Finding]) -> Context:
         """This context with *findings* stated too (for "what if" questions).
@@ -136,6 +146,8 @@ class Context:
         for finding in findings:
             copy._findings[finding.id] = [*copy._findings.get(finding.id, ()), finding]
         copy._measurements = self._measurements
+        copy.stated = self.stated | ids
+        copy.memo = {}  # compiled answers may depend on the findings added
         return copy
 
     # -- findings ---------------------------------------------------------------------

@@ -11,7 +11,7 @@ from typing import Literal
 import attrs
 
 from legrules.engine.base import Rule
-from legrules.errors import RulesetError
+from legrules.errors import RulesetError, did_you_mean
 
 __all__ = ["RuleSet"]
 
@@ -58,7 +58,8 @@ class RuleSet:
         for rule in self.rules:
             if rule.id == rule_id:
                 return rule
-        raise RulesetError(f"rule {rule_id!r} is not in rule set {self.version}")
+        hint = did_you_mean(rule_id, [r.id for r in self.rules])
+        raise RulesetError(f"rule {rule_id!r} is not in rule set {self.version}{hint}")
 
     def of_kind(self, kind: str) -> tuple[Rule, ...]:
         """The rules of one kind, in evaluation order."""

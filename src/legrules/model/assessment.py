@@ -8,12 +8,12 @@ and the facts behind it, so that a clinician can audit any conclusion.
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from typing import Protocol, TypeVar
 
 import attrs
 
+from legrules.model._enums import ValueEnum
 from legrules.model.policy import Policy
 from legrules.model.presentation import IgnoredInput, Laterality
 from legrules.model.tri import Tri
@@ -38,7 +38,7 @@ __all__ = [
 ]
 
 
-class Disposition(enum.Enum):
+class Disposition(ValueEnum):
     """Triage levels, most urgent first (``rules.md`` section 1)."""
 
     EMERGENCY = "emergency"
@@ -90,7 +90,7 @@ class Disposition(enum.Enum):
 _RANKS = {level: level.rank for level in Disposition}
 
 
-class Status(enum.Enum):
+class Status(ValueEnum):
     """The outcome of a red-flag rule."""
 
     MET = "met"
@@ -103,7 +103,7 @@ class Status(enum.Enum):
         return {Tri.MET: cls.MET, Tri.NOT_MET: cls.NOT_MET, Tri.UNKNOWN: cls.INDETERMINATE}[value]
 
 
-class Likelihood(enum.Enum):
+class Likelihood(ValueEnum):
     """How strongly a differential is supported (``rules.md`` section 4)."""
 
     CONFIRMED = "confirmed"
@@ -114,7 +114,7 @@ class Likelihood(enum.Enum):
     INDETERMINATE = "indeterminate"
 
 
-class Audience(enum.Enum):
+class Audience(ValueEnum):
     """Who a recommendation is written for."""
 
     PATIENT = "patient"

@@ -8,26 +8,26 @@ outside that range are rejected as implausible rather than silently used.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping
 from types import MappingProxyType
 
 import attrs
 
-from legrules.errors import UnknownConceptError
+from legrules.errors import UnknownConceptError, did_you_mean
+from legrules.model._enums import ValueEnum
 from legrules.model.units import TABLES, bounds_in, convert
 
 __all__ = ["VOCABULARY", "Category", "Concept", "Kind", "concept"]
 
 
-class Kind(enum.Enum):
+class Kind(ValueEnum):
     """Whether a concept is stated as present/absent or measured as a quantity."""
 
     BOOLEAN = "boolean"
     QUANTITY = "quantity"
 
 
-class Category(enum.Enum):
+class Category(ValueEnum):
     """What sort of fact a concept is; decides, among other things, FHIR look-back windows."""
 
     VITAL = "vital-sign"
@@ -373,4 +373,5 @@ def concept(cid: str) -> Concept:
     try:
         return VOCABULARY[cid]
     except (KeyError, TypeError):
-        raise UnknownConceptError(f"unknown finding id {cid!r}", "id") from None
+        hint = did_you_mean(cid, VOCABULARY)
+        raise UnknownConceptError(f"unknown finding id {cid!r}{hint}", "id") from None

@@ -14,7 +14,6 @@ from typing import Literal
 import attrs
 
 from legrules.errors import FHIRInputError
-from legrules.fhir.grouping import Medications
 from legrules.fhir.read.conditions import read_condition
 from legrules.fhir.read.containers import Item, label
 from legrules.fhir.read.context import Collected, Settings
@@ -25,6 +24,7 @@ from legrules.fhir.read.patients import read_patient
 from legrules.fhir.read.strict import validate
 from legrules.fhir.read.usual_observation import UsualReader
 from legrules.fhir.versions import FHIRVersion
+from legrules.population.grouping import Medications
 
 __all__ = ["ItemReader", "OnError", "Options"]
 

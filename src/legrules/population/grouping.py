@@ -12,7 +12,7 @@ Three strategies, chosen by the reader:
     this module's :func:`in_memory`.
 ``spill`` (the default for NDJSON)
     each resource is read as it streams by and what it yielded is written to a
-    temporary file, then read back patient by patient (``legrules.fhir.spill``), so
+    temporary file, then read back patient by patient (``legrules.population.spill``), so
     any order works (bulk exports come one file per resource type) and memory holds
     one patient's facts at a time.
 ``contiguous``
@@ -22,7 +22,7 @@ Three strategies, chosen by the reader:
     Memory: one patient's resources plus one small entry per patient seen (to detect
     that).
 
-Both streaming strategies key and read the resources in runs (``legrules.fhir.runs``).
+Both streaming strategies key and read the resources in runs (``legrules.population.patient_runs``).
 """
 
 from __future__ import annotations

@@ -23,10 +23,10 @@ import math
 from collections.abc import Callable, Iterable, Iterator
 
 from legrules.errors import FHIRInputError
-from legrules.fhir.grouping import Medications, normalise, register, subject_key
 from legrules.fhir.read.containers import Item, label
 from legrules.fhir.read.context import Collected
 from legrules.fhir.read.dispatch import ItemReader
+from legrules.population.grouping import Medications, normalise, register, subject_key
 
 __all__ = ["Part", "Run", "replay", "runs"]
 
