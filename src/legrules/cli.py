@@ -51,6 +51,7 @@ exit status:
 _EXTENSIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "legrules.cdshooks.cli": (("serve", "feedback"), "service"),
     "legrules.population.cli": (("population",), "population"),
+    "legrules.intake.cli": (("questionnaire", "interview"), "intake"),
 }
 
 

@@ -91,13 +91,17 @@ def lines(*resources: Any) -> bytes:
         {"display": "no reference"},
     ],
 )
-def test_subjects_of_any_shape_group_like_a_missing_subject(grouping: str, subject: Any) -> None:
-    """A subject that is not a Reference with text puts the resource with no patient."""
+def test_subjects_of_any_shape_are_ignored_in_the_patients_result(
+    grouping: str, subject: Any
+) -> None:
+    """A subject that is not a Reference to a Patient is listed as ignored, not a new patient."""
     odd = obs(oid="odd")
     odd["subject"] = subject
     data = lines(obs(oid="first"), odd)
     results = list(read_presentations(data, as_of=AS_OF, grouping=grouping))  # type: ignore[arg-type]
-    assert [r.presentation.patient.id for r in results] == ["p1", None]
+    assert [r.presentation.patient.id for r in results] == ["p1"]
+    assert [i.reference for i in results[0].ignored] == ["Observation/odd"]
+    assert "not tied to a patient" in results[0].ignored[0].reason
 
 
 @pytest.mark.parametrize("grouping", ["spill", "contiguous"])

@@ -222,7 +222,7 @@ def test_look_back_windows_come_from_the_policy() -> None:
 def test_every_observation_of_a_finding_is_kept_and_conflicts_are_noted() -> None:
     """Two reports at the same time that disagree are both kept, with a warning."""
     result = read(obs(oid="a", valueBoolean=True), obs(oid="b", valueBoolean=False))
-    assert [f.state for f in result.presentation.findings] == [Presence.PRESENT, Presence.ABSENT]
+    assert {f.state for f in result.presentation.findings} == {Presence.PRESENT, Presence.ABSENT}
     assert any("conflicting reports of leg-pain" in w for w in result.warnings)
 
 

@@ -69,7 +69,7 @@ presentations = st.builds(
 
 
 def facts(presentation: Presentation) -> list[Any]:
-    """Everything but the source references, which become the written Observations."""
+    """Everything but source references (now the written Observations) and fact order."""
     found = [
         (f.id, f.state, f.laterality, f.effective, bool(f.source and f.source.preliminary))
         for f in presentation.findings
@@ -78,6 +78,8 @@ def facts(presentation: Presentation) -> list[Any]:
         (m.id, m.value, m.unit, m.laterality, m.effective, bool(m.source and m.source.preliminary))
         for m in presentation.measurements
     ]
+    found.sort(key=repr)
+    measured.sort(key=repr)
     return [presentation.patient, found, measured, presentation.onset, presentation.as_of]
 
 

@@ -39,6 +39,7 @@ MODULES = (
     "legrules.population",
     "legrules.population.embedded",
     "legrules.population.spark",
+    "legrules.intake",
     "legrules.strategies",
     "legrules.cdshooks",
 )

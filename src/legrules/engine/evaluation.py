@@ -96,6 +96,15 @@ def _assess(
     *,
     compiled_engine: bool,
 ) -> Assessment:
+    if not isinstance(presentation, Presentation):
+        raise InvalidValueError(
+            f"expected a Presentation, got {type(presentation).__name__}", "presentation"
+        )
+    if ruleset is not None and not isinstance(ruleset, str | RuleSet):
+        raise InvalidValueError(
+            f"ruleset must be a version string or a RuleSet, got {type(ruleset).__name__}",
+            "ruleset",
+        )
     instant = _instant(as_of if as_of is not None else presentation.as_of)
     settings = _policy(policy)
     rules = get_ruleset(ruleset)

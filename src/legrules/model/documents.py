@@ -31,6 +31,7 @@ from legrules.model.presentation import Finding, Measurement, Patient, Presentat
 
 __all__ = [
     "DATETIME_PATTERN",
+    "check_json",
     "converter",
     "dump_assessment",
     "dump_presentation",
@@ -281,17 +282,55 @@ def _step(key: str) -> str:
     return f".{key}" if _NAME.fullmatch(key) else f"[{orjson.dumps(key).decode()}]"
 
 
-def _refuse_null(document: Any, root: str) -> None:
-    # Iterative, so that deeply nested input cannot exhaust the interpreter's stack.
+_SCALARS = (str, int, float, bool)
+
+
+def check_json(document: Any, root: str, *, nulls: bool = True) -> None:
+    """Refuse what JSON cannot hold: cycles, non-string keys, values of other types.
+
+    A caller's already parsed value is checked at the public boundary, so that a cyclic
+    ``dict`` is an :class:`~legrules.errors.InvalidValueError` naming where it loops
+    rather than a reader that never ends, and a key such as ``1`` an error rather than
+    a crash deep inside.  ``nulls=False`` also refuses ``null`` (the documents' rule).
+    Iterative, so that deeply nested input cannot exhaust the interpreter's stack.
+    """
     stack = [(document, root)]
+    open_ids: set[int] = set()  # containers on the path being walked: a cycle
+    exits: list[tuple[int, int]] = []  # (stack size, id) at which a container is left
     while stack:
+        while exits and len(stack) <= exits[-1][0]:
+            open_ids.discard(exits.pop()[1])
         node, path = stack.pop()
         if node is None:
-            raise InvalidValueError("null is not allowed here; leave the key out instead", path)
-        if isinstance(node, dict):
-            stack.extend((v, path + _step(k)) for k, v in reversed(node.items()))
-        elif isinstance(node, list):
-            stack.extend((v, f"{path}[{i}]") for i, v in reversed(list(enumerate(node))))
+            if not nulls:
+                raise InvalidValueError("null is not allowed here; leave the key out instead", path)
+        elif isinstance(node, dict | list):
+            if id(node) in open_ids:
+                raise InvalidValueError("the value contains itself (a cycle)", path)
+            open_ids.add(id(node))
+            exits.append((len(stack), id(node)))
+            if isinstance(node, dict):
+                for key in node:
+                    if not isinstance(key, str):
+                        raise InvalidValueError(f"keys must be strings, got {key!r}", path)
+                stack.extend((v, path + _step(k)) for k, v in reversed(node.items()))
+            else:
+                stack.extend((v, f"{path}[{i}]") for i, v in reversed(list(enumerate(node))))
+        elif not isinstance(node, _SCALARS):
+            raise InvalidValueError(f"not a JSON value: {type(node).__name__}", path)
+        elif isinstance(node, str):
+            _check_text(node, path)
+
+
+def _check_text(text: str, path: str) -> None:
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        raise InvalidValueError("text holds a lone surrogate (not UTF-8)", path) from None
+
+
+def _refuse_null(document: Any, root: str) -> None:
+    check_json(document, root, nulls=False)
 
 
 def dump_presentation(presentation: Presentation) -> dict[str, Any]:

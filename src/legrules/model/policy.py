@@ -122,6 +122,10 @@ class Policy:
 
     def replace(self, values: Mapping[str, Any]) -> Policy:
         """Return a copy with *values* changed, validating names and types."""
+        if not isinstance(values, Mapping):
+            raise PolicyError(
+                f"policy must be a Policy or a mapping, got {type(values).__name__}", "policy"
+            )
         changes: dict[str, Any] = {}
         for key, value in values.items():
             if key not in self.names():

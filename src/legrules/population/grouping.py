@@ -1,9 +1,9 @@
 """Grouping resources by patient, in memory or in bounded memory.
 
-A resource belongs to the patient its ``subject`` (or ``patient``) reference names; a
-Patient to itself.  References are normalised to ``Patient/<id>`` (absolute URLs and
-``_history`` suffixes removed; a Bundle's ``urn:uuid`` fullUrls resolved to the Patient
-they label).  Resources with no subject form a group of their own (key ``None``).
+A resource belongs to the patient its ``subject`` (or ``patient``) names, resolved as
+a FHIR server would (``legrules.fhir.read.subjects``); a Patient to itself.  Resources
+with no subject, and those whose subject names no Patient of the input (skipped, with
+the reason), are handed to the patient the input is about by :func:`attach_loose`.
 
 Three strategies, chosen by the reader:
 
@@ -28,45 +28,62 @@ Both streaming strategies key and read the resources in runs (``legrules.populat
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, MutableMapping
-from typing import Literal
+from typing import Literal, TypeVar
 
-from legrules.fhir.read.containers import Item, label
-from legrules.fhir.read.elements import Coding
+from legrules.errors import FHIRInputError
+from legrules.fhir.read.containers import Item, Location, label
+from legrules.fhir.read.elements import JSON, Coding
 from legrules.fhir.read.medications import medication_codings
+from legrules.fhir.read.subjects import Subjects, Unresolved
 
-__all__ = ["Group", "Grouping", "in_memory", "normalise", "register", "subject_key"]
+__all__ = [
+    "Group",
+    "Grouping",
+    "attach_loose",
+    "in_memory",
+    "patient_key",
+    "register",
+    "subject_key",
+]
 
 Grouping = Literal["memory", "spill", "contiguous"]
 Group = tuple[str | None, list[Item]]
 Medications = MutableMapping[str, list[Coding]]
+T = TypeVar("T")
 
 
-def subject_key(item: Item, aliases: dict[str, str]) -> str | None:
-    """The patient *item* is about (``Patient/<id>``, a fullUrl) or ``None``."""
-    resource, location, skipped, _ = item
+def patient_key(resource: JSON, location: Location) -> str:
+    """The key of a Patient: ``Patient/<id>``, or its label when it has no id."""
+    rid = resource.get("id")
+    return f"Patient/{rid}" if isinstance(rid, str) and rid else label(location)
+
+
+def subject_key(item: Item, subjects: Subjects, *, strict: bool = False) -> tuple[str | None, Item]:
+    """The patient *item* is about (``None``: no subject), and the item to read.
+
+    A subject that names no Patient of the input turns the item into a skipped one
+    carrying the reason (it is listed as ignored, see ``legrules.fhir.read.subjects``),
+    or raises :class:`~legrules.errors.FHIRInputError` in *strict* mode.
+    """
+    resource, location, skipped, raw = item
     if skipped is not None:
-        return None
+        return None, item
     if resource["resourceType"] == "Patient":
-        rid = resource.get("id")
-        return f"Patient/{rid}" if isinstance(rid, str) and rid else label(location)
-    for key in ("subject", "patient"):
-        ref = resource.get(key)
-        text = ref.get("reference") if isinstance(ref, dict) else None
-        if isinstance(text, str) and text:
-            return normalise(text, aliases)
-    return None
+        return patient_key(resource, location), item
+    found = subjects.resolve(resource)
+    if not isinstance(found, Unresolved):
+        return found, item
+    where = _label(resource, location)
+    reason = found.reason
+    if strict:
+        element = reason.split(" ", 1)[0].split(".", 1)[0]
+        raise FHIRInputError(reason, f"{where}.{element}", resource_type=resource["resourceType"])
+    return None, (resource, where, f"not tied to a patient: {reason}", raw)
 
 
-def normalise(reference: str, aliases: dict[str, str]) -> str:
-    """``http://x/fhir/Patient/1/_history/2`` -> ``Patient/1``; fullUrls via *aliases*."""
-    if reference in aliases:
-        return aliases[reference]
-    at = reference.rfind("Patient/")
-    if at < 0 or (at > 0 and reference[at - 1] != "/"):
-        return reference
-    rest = reference[at + len("Patient/") :]
-    at_history = rest.find("/")
-    return f"Patient/{rest if at_history < 0 else rest[:at_history]}"
+def _label(resource: JSON, location: Location) -> str:
+    rid = resource.get("id")
+    return f"{resource['resourceType']}/{rid}" if isinstance(rid, str) and rid else label(location)
 
 
 def register(item: Item, medications: Medications) -> bool:
@@ -83,18 +100,57 @@ def register(item: Item, medications: Medications) -> bool:
     return True
 
 
-def in_memory(items: Iterable[Item], medications: Medications) -> Iterator[Group]:
-    """Group *items* by patient in a dict, filling *medications* on the way."""
+def in_memory(
+    items: Iterable[Item], medications: Medications, *, strict: bool = False
+) -> Iterator[Group]:
+    """Group *items* by patient in a dict, filling *medications* on the way.
+
+    Every Patient is learnt first, so a subject may name one that comes after it.
+    """
     items = list(items)
-    aliases = {
-        label(location): f"Patient/{resource['id']}"
-        for resource, location, skipped, _ in items
-        if skipped is None
-        and resource.get("resourceType") == "Patient"
-        and isinstance(resource.get("id"), str)
-    }
+    subjects = Subjects()
+    for resource, location, skipped, _ in items:
+        if skipped is None:
+            is_patient = resource["resourceType"] == "Patient"
+            subjects.learn(
+                resource, location, patient_key(resource, location) if is_patient else None
+            )
     groups: dict[str | None, list[Item]] = {}
     for item in items:
         if not register(item, medications):
-            groups.setdefault(subject_key(item, aliases), []).append(item)
+            key, item = subject_key(item, subjects, strict=strict)
+            groups.setdefault(key, []).append(item)
     yield from groups.items()
+
+
+def attach_loose(
+    groups: Iterable[tuple[str | None, list[T]]],
+) -> Iterator[tuple[str | None, list[T], bool]]:
+    """Hand resources tied to no patient to the patient the input is about.
+
+    *groups* come one per key (``None``: resources with no subject, and those whose
+    subject could not be resolved, which are skipped items).  When the input holds one
+    patient, the loose resources join that patient's group, so every entry point
+    reads a one-patient input alike; with several patients they stay a group of their
+    own, last.  The flag says whether loose resources were joined to the group.  The
+    first patient's group is held back until a second patient shows (or the input
+    ends): memory holds it and the loose resources, nothing more.
+    """
+    loose: list[T] = []
+    first: tuple[str | None, list[T]] | None = None
+    many = False
+    for key, members in groups:
+        if key is None:
+            loose += members
+        elif many:
+            yield key, members, False
+        elif first is None:
+            first = (key, members)
+        else:
+            many = True
+            yield (*first, False)
+            yield key, members, False
+    if first is not None and not many:
+        yield first[0], first[1] + loose, bool(loose)
+    elif loose:
+        yield None, loose, False

@@ -12,7 +12,7 @@ from __future__ import annotations
 import zlib
 from typing import Any
 
-from legrules.population.grouping import subject_key
+from legrules.fhir.read.subjects import Subjects
 
 __all__ = ["bucket_of", "patient_key"]
 
@@ -23,8 +23,8 @@ def patient_key(resource: Any) -> str | None:
     ``None`` for anything that is not a resource, for a Patient without an id and for a
     resource with no subject (a Medication, a Practitioner, an Observation whose
     subject was left out): such resources are counted and reported by the runners,
-    never silently dropped.  A subject that is not a Patient (``Group/7``) is a key of
-    its own, so that the reader can say why it is not a patient.
+    never silently dropped.  A subject that names no Patient (``Group/7``, a lower-case
+    ``patient/7``, an identifier only) is counted with them, with no key.
 
     >>> patient_key({"resourceType": "Observation",
     ...              "subject": {"reference": "https://ehr.example/fhir/Patient/7/_history/2"}})
@@ -42,7 +42,11 @@ def patient_key(resource: Any) -> str | None:
     if rtype == "Patient":
         rid = resource.get("id")
         return f"Patient/{rid}" if rid.__class__ is str and rid else None
-    return subject_key((resource, "", None, None), {})
+    # One line of a bulk export: no Bundle around it, so no fullUrls, contained
+    # resources or Patient identifiers to resolve against; what cannot be resolved
+    # is counted with the resources of no patient.
+    found = Subjects().resolve(resource)
+    return found if isinstance(found, str) else None
 
 
 def bucket_of(key: str, buckets: int) -> int:

@@ -26,7 +26,8 @@ from legrules.errors import FHIRInputError
 from legrules.fhir.read.containers import Item, label
 from legrules.fhir.read.context import Collected
 from legrules.fhir.read.dispatch import ItemReader
-from legrules.population.grouping import Medications, normalise, register, subject_key
+from legrules.fhir.read.subjects import Subjects
+from legrules.population.grouping import Medications, patient_key, register, subject_key
 
 __all__ = ["Part", "Run", "replay", "runs"]
 
@@ -66,26 +67,31 @@ def runs(
     facts = Collected()
     size = -1  # no run yet
     seen_text, seen_key = "", ""  # the last subject reference and its key
+    subjects, strict = Subjects(), reader.options.strict
     for item in items:
-        data, _, skipped, raw = item
+        data, location, skipped, raw = item
         this: str | None = None
         rtype = None
         if skipped is None:
             rtype = data["resourceType"]
-            ref = data.get("subject")
-            if ref.__class__ is dict and rtype != "Patient":
-                text = ref.get("reference")
-                if text.__class__ is str and text:
-                    if text != seen_text:
-                        seen_text, seen_key = text, normalise(text, {})
-                    this = seen_key
-                else:
-                    this = subject_key(item, {})
-            else:
-                this = subject_key(item, {})
             if rtype == "Medication":
                 register(item, medications)
                 continue
+            ref = data.get("subject")
+            text = ref.get("reference") if ref.__class__ is dict else None
+            if text.__class__ is str and text == seen_text and rtype != "Patient":
+                this = seen_key
+            else:
+                if rtype == "Patient" or location.__class__ is str:
+                    is_patient = rtype == "Patient"
+                    subjects.learn(
+                        data, location, patient_key(data, location) if is_patient else None
+                    )
+                this, item = subject_key(item, subjects, strict=strict)
+                if item[2] is not None:
+                    rtype = None  # not tied to a patient: listed as ignored, not read
+                elif text.__class__ is str and text[:1] != "#" and rtype != "Patient":
+                    seen_text, seen_key = text, this  # type: ignore[assignment]
         if this != key or size < 0 or size > most:
             if size >= 0:
                 yield key, _closed(parts, facts)

@@ -2,9 +2,9 @@
 
 Everything that needs the whole patient happens here, once all of the patient's
 resources have been read: the age (a Patient's birthDate may come after the
-Observations), conflicting reports, the latest onset, and whether the subject is a
-Patient at all.  The facts are built with the model's trusted constructors: every row
-holds values that passed the checks of :mod:`legrules.model.checks` when they were read.
+Observations), conflicting reports and the latest onset.  The facts are built with the
+model's trusted constructors: every row holds values that passed the checks of
+:mod:`legrules.model.checks` when they were read.
 """
 
 from __future__ import annotations
@@ -37,7 +37,9 @@ class ReadResult:
     ``ignored`` (also in ``presentation.ignored``, so the assessment trace lists it)
     names every resource not used with the reason; ``warnings`` are notes for the
     integration log (an observation dated after ``as_of``, conflicting reports, an
-    age that could not be worked out exactly).
+    age that could not be worked out exactly).  Every list has a canonical order that
+    depends on the content alone, never on the order of the input: the same resources
+    in any order give an equal result (and byte-identical written Bundles).
     """
 
     presentation: Presentation
@@ -48,10 +50,10 @@ class ReadResult:
 def assemble(key: str | None, out: Collected, settings: Settings) -> ReadResult:
     """The result for the patient *key* names (``None``: resources with no subject)."""
     ignored = (
-        tuple([IgnoredInput(ref, reason) for ref, reason in out.ignored]) if out.ignored else ()
+        tuple([IgnoredInput(ref, reason) for ref, reason in sorted(out.ignored)])
+        if out.ignored
+        else ()
     )
-    if key is not None and not key.startswith("Patient/") and not out.saw_patient:
-        return _not_a_patient(key, out, ignored, settings)
     subject = key[len("Patient/") :] if key and key.startswith("Patient/") else None
     patient_id = out.patient_id or subject
     try:
@@ -61,26 +63,19 @@ def assemble(key: str | None, out: Collected, settings: Settings) -> ReadResult:
     if len(out.ignored) != len(ignored):  # the age left a birthDate or an age Observation out
         ignored = tuple([IgnoredInput(ref, reason) for ref, reason in out.ignored])
     times = settings.times
-    found = trusted.findings(out.findings, times) if out.findings else []
+    found = trusted.findings(sorted(out.findings, key=_canonical), times) if out.findings else []
     if found:
         _note_conflicts(found, out)
     # as_of was checked by the read's options; onsets are parsed, so time-zone aware.
-    measured = trusted.measurements(out.measurements, times)
+    measured = trusted.measurements(sorted(out.measurements, key=_canonical), times)
     onset = _onset(out, settings) if out.onsets else None
     presentation = trusted.presentation(patient, found, measured, onset, settings.as_of, ignored)
-    return ReadResult(presentation, ignored, tuple(out.warnings))
+    return ReadResult(presentation, ignored, tuple(sorted(out.warnings)))
 
 
-def _not_a_patient(
-    key: str, out: Collected, ignored: tuple[IgnoredInput, ...], settings: Settings
-) -> ReadResult:
-    references = {row[3] for row in out.findings} | {row[4] for row in out.measurements}
-    everything = (
-        *ignored,
-        *(IgnoredInput(r, f"subject {key} is not a Patient") for r in sorted(references)),
-    )
-    presentation = Presentation(as_of=settings.as_of, ignored=everything)
-    return ReadResult(presentation, everything, tuple(out.warnings))
+def _canonical(row: tuple[Any, ...]) -> tuple[str, ...]:
+    """A sort key for a fact row that depends on its content only (``None`` first)."""
+    return tuple("" if value is None else f"~{value}" for value in row)
 
 
 def _years(born: date, day: date) -> int:
@@ -107,7 +102,7 @@ def _age(out: Collected, settings: Settings) -> int | None:
     ages = [
         (None if text is None else times[text], value, label) for text, value, label in out.ages
     ]
-    when, value, label = max(ages, key=lambda a: a[0] or as_of)
+    when, value, label = max(ages, key=lambda a: (a[0] or as_of, a[1], a[2]))
     if when is not None and when != settings.as_of:
         reason = f"age {value} was recorded {when.isoformat()}, not at as_of; age left unknown"
         _unused(out, label, reason)
@@ -122,11 +117,11 @@ def _unused(out: Collected, label: str, reason: str) -> None:
 
 
 def _onset(out: Collected, settings: Settings) -> datetime | None:
-    """The onset the latest onset Observation states (the last one listed, on a tie)."""
+    """The onset the latest onset Observation states (on a tie, the latest stated onset)."""
     times, as_of = settings.times, settings.as_of
     onsets = sorted(
         ((as_of if at is None else times[at], onset) for at, onset in out.onsets),
-        key=lambda o: o[0],
+        key=lambda o: (o[0], o[1]),
     )
     return times[onsets[-1][1]] if onsets else None
 

@@ -23,9 +23,9 @@ from typing import IO, Any
 
 import orjson
 
-from legrules.errors import DocumentError, FHIRInputError
+from legrules.errors import DocumentError, FHIRInputError, InvalidValueError
 from legrules.fhir.read.elements import JSON
-from legrules.model.documents import json_type
+from legrules.model.documents import check_json, json_type
 
 __all__ = ["DEFAULT_MAX_DEPTH", "Item", "Items", "Location", "Source", "label"]
 
@@ -77,8 +77,10 @@ class Items:
         # between the NDJSON loop and the grouping would cost every resource a resume.
         source, depth = self.source, self.max_depth
         if isinstance(source, dict):
+            check_source(source)
             return _expand(source, "$", depth)
         if isinstance(source, list):
+            check_source(source)
             return _document(source, depth)
         if isinstance(source, bytes | bytearray | memoryview):
             return _stream(io.BytesIO(bytes(source)), self)
@@ -96,10 +98,20 @@ def _path(source: str | os.PathLike[str], owner: Items) -> Iterator[Item]:
         raise DocumentError(
             f"cannot read {source!r}: {error.strerror}", str(source) or "$"
         ) from None
+    except ValueError as error:  # a NUL or a lone surrogate: no file can have that name
+        raise DocumentError(f"cannot read {source!r}: {error}", "$") from None
     try:
         yield from _stream(handle, owner)
     finally:
         handle.close()
+
+
+def check_source(value: Any) -> None:
+    """Refuse a parsed source JSON cannot hold (a cycle, a key ``1``), naming where."""
+    try:
+        check_json(value, "$")
+    except InvalidValueError as error:
+        raise DocumentError(error.message, error.path) from None
 
 
 def _binary(handle: Any) -> IO[bytes]:
@@ -119,7 +131,18 @@ class _TextAsBytes(io.RawIOBase):
         return True
 
     def __iter__(self) -> Iterator[bytes]:
-        return (line.encode() for line in self._lines)
+        number = 0
+        while True:
+            number += 1
+            try:
+                data = next(self._lines).encode()
+            except StopIteration:
+                return
+            except (UnicodeDecodeError, UnicodeEncodeError) as error:
+                raise DocumentError(
+                    f"the text is not valid Unicode: {error.reason}", f"line {number}"
+                ) from None
+            yield data
 
     def read(self, size: int = -1) -> bytes:
         return b"".join(self)

@@ -21,6 +21,7 @@ from legrules.fhir.read.elements import JSON, Resource
 from legrules.fhir.read.medications import read_medication
 from legrules.fhir.read.observations import read_observation
 from legrules.fhir.read.patients import read_patient
+from legrules.fhir.read.questionnaire_responses import read_questionnaire_response
 from legrules.fhir.read.strict import validate
 from legrules.fhir.read.usual_observation import UsualReader
 from legrules.fhir.versions import FHIRVersion
@@ -61,6 +62,7 @@ class ItemReader:
             "Condition": read_condition,
             "MedicationStatement": medication,
             "MedicationRequest": medication,
+            "QuestionnaireResponse": read_questionnaire_response,
         }
         #: The quick reader of usual Observations: ``usual(data, out)`` reads one or
         #: answers ``False`` having recorded nothing (always, in strict mode, which

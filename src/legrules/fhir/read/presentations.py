@@ -29,7 +29,7 @@ from legrules.fhir.read.context import Collected, Settings
 from legrules.fhir.read.dispatch import ItemReader, OnError, Options
 from legrules.fhir.versions import FHIRVersion, semantics
 from legrules.model import Policy
-from legrules.population.grouping import Grouping, Medications, in_memory
+from legrules.population.grouping import Grouping, Medications, attach_loose, in_memory
 from legrules.population.patient_runs import replay, runs
 from legrules.population.spill import spilled
 
@@ -55,6 +55,7 @@ def _options(
         raise InvalidValueError(
             f"unknown FHIR version {version!r}; use R4, R4B or R5", "version"
         ) from None
+    _check_types(policy, extra)
     on_error = extra.get("on_error", "raise")
     if on_error not in ("raise", "skip"):
         raise InvalidValueError("on_error must be 'raise' or 'skip'", "on_error")
@@ -64,7 +65,22 @@ def _options(
         terminology(extra.get("base", DEFAULT_BASE)),
         semantics(parsed),
     )
-    return Options(settings, parsed, bool(extra.get("strict")), on_error, extra["max_depth"])
+    return Options(settings, parsed, extra.get("strict", False), on_error, extra["max_depth"])
+
+
+def _check_types(policy: Any, extra: Mapping[str, Any]) -> None:
+    """Refuse arguments of the wrong type at the boundary, naming the argument."""
+    if policy is not None and not isinstance(policy, Policy | Mapping):
+        raise InvalidValueError(
+            f"policy must be a Policy or a mapping, got {type(policy).__name__}", "policy"
+        )
+    depth = extra["max_depth"]
+    if not isinstance(depth, int) or isinstance(depth, bool) or depth < 0:
+        raise InvalidValueError("max_depth must be a whole number, 0 or more", "max_depth")
+    if not isinstance(extra.get("strict", False), bool):
+        raise InvalidValueError("strict must be True or False", "strict")
+    if not isinstance(extra.get("base", DEFAULT_BASE), str):
+        raise InvalidValueError("base must be a string", "base")
 
 
 def read_presentation(
@@ -87,7 +103,9 @@ def read_presentation(
     ``"R5"`` (default: either, per resource).  ``strict`` validates every resource with
     fhir.resources first.  ``on_error="skip"`` lists a malformed resource as ignored
     (with a warning) instead of raising.  Resources without a subject are read as the
-    patient's.
+    patient's; a resource whose subject names no Patient of the input (a lower-case
+    ``patient/1``, an unknown ``urn:uuid:``, an identifier no Patient carries) is
+    listed as ignored with the reason, or raises in strict mode.
 
     Raises:
         FHIRInputError: a resource the reader needs is malformed (path names the
@@ -101,20 +119,15 @@ def read_presentation(
         {"strict": strict, "on_error": on_error, "base": base, "max_depth": max_depth},
     )
     medications: Medications = {}
-    groups = list(in_memory(Items(source, max_depth), medications))
+    groups = list(attach_loose(in_memory(Items(source, max_depth), medications, strict=strict)))
     reader = ItemReader(options, medications)
-    patients = [key for key, _ in groups if key is not None]
-    if len(patients) > 1:
+    if len(groups) > 1:
+        patients = sum(key is not None for key, _, _ in groups)
         raise FHIRInputError(
-            f"the input holds {len(patients)} patients; read it with read_presentations", "$"
+            f"the input holds {patients} patients; read it with read_presentations", "$"
         )
-    key = patients[0] if patients else None
-    merged = [item for _, members in groups for item in members]
-    result = _read_group(key, merged, options, reader)
-    if patients and len(groups) > 1:
-        note = "resources with no subject were read as this patient's"
-        return attrs.evolve(result, warnings=(*result.warnings, note))
-    return result
+    key, members, loose = groups[0] if groups else (None, [], False)
+    return _read_group(key, members, options, reader, loose)
 
 
 def read_presentations(
@@ -135,8 +148,12 @@ def read_presentations(
     resources are gathered per patient (``legrules.population.grouping``): by default in
     memory for JSON documents and via a temporary file (``"spill"``) for NDJSON, which
     keeps memory bounded for inputs of any size and order; ``"contiguous"`` streams
-    without disk when each patient's resources are adjacent.  Resources with no
-    subject come out as a presentation of their own, with no patient id.
+    without disk when each patient's resources are adjacent.  Subjects are resolved
+    as a FHIR server would (``legrules.fhir.read.subjects``).  In a one-patient input,
+    resources with no subject are read as the patient's and those whose subject names
+    no Patient of the input are listed as ignored in its result, exactly as
+    :func:`read_presentation` does; with several patients they come out last, as a
+    presentation of their own with no patient id.
     """
     options = _options(
         as_of,
@@ -155,20 +172,30 @@ def read_presentations(
     reader = ItemReader(options, medications)
     everything: Iterable[Item] = chain([] if first is None else [first], stream)
     if how == "memory":
-        for key, members in in_memory(everything, medications):
-            yield _read_group(key, members, options, reader)
+        for key, members, loose in attach_loose(in_memory(everything, medications, strict=strict)):
+            yield _read_group(key, members, options, reader, loose)
         return
     streamed = runs(
         everything, medications, reader, contiguous=how == "contiguous", limit=_RUN_BYTES
     )
-    for key, parts in spilled(streamed) if how == "spill" else streamed:
-        yield assemble(key, replay(parts, reader.read), options.settings)
+    grouped = spilled(streamed) if how == "spill" else streamed
+    for key, parts, loose in attach_loose(grouped):
+        result = assemble(key, replay(parts, reader.read), options.settings)
+        yield _noted(result, loose)
 
 
 def _read_group(
-    key: str | None, items: list[Item], options: Options, reader: ItemReader
+    key: str | None, items: list[Item], options: Options, reader: ItemReader, loose: bool
 ) -> ReadResult:
     out = Collected()
     for item in items:
         reader.read(item, out)
-    return assemble(key, out, options.settings)
+    return _noted(assemble(key, out, options.settings), loose)
+
+
+def _noted(result: ReadResult, loose: bool) -> ReadResult:
+    """*result*, saying so when resources tied to no patient were joined to it."""
+    if not loose:
+        return result
+    note = "resources with no subject were read as this patient's (or listed as ignored)"
+    return attrs.evolve(result, warnings=(*result.warnings, note))

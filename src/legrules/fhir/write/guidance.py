@@ -197,7 +197,28 @@ def _action(w: Writer, recommendation: Recommendation) -> dict[str, Any]:
         ]
     if w.version == "R5":
         action["participant"] = [{"type": _PARTICIPANT[recommendation.audience]}]
+    # rqg-1: an action holds a resource or sub-actions; the advice itself is the resource.
+    action["resource"] = {"reference": f"#{_request_id(recommendation)}"}
     return action
+
+
+def _request_id(recommendation: Recommendation) -> str:
+    return f"rec-{recommendation.id}"
+
+
+def _communication(w: Writer, recommendation: Recommendation) -> dict[str, Any]:
+    """The recommendation as a contained CommunicationRequest: the advice to pass on."""
+    request: dict[str, Any] = {
+        "resourceType": "CommunicationRequest",
+        "id": _request_id(recommendation),
+        "status": "active",
+        "subject": w.subject,
+        "payload": [{"contentString": recommendation.text}],
+    }
+    if w.version == "R5":  # R5 has no contentString; a text-only CodeableConcept instead
+        request["intent"] = "proposal"
+        request["payload"] = [{"contentCodeableConcept": {"text": recommendation.text}}]
+    return request
 
 
 def requests(w: Writer) -> Entry | None:
@@ -212,6 +233,7 @@ def requests(w: Writer) -> Entry | None:
         "subject": w.subject,
         "authoredOn": w.as_of,
         "author": w.device_reference(),
+        "contained": [_communication(w, r) for r in recommendations],
         "action": [_action(w, r) for r in recommendations],
     }
     ruleset = w.assessment.ruleset

@@ -123,6 +123,7 @@ def transaction_bundle(
         InvalidValueError: an unknown version, a bad base or subject, a patient id that
             is not a FHIR id, or an assessment holding values FHIR cannot carry.
     """
+    _check_arguments(assessment, base, subject, validate)
     w = _writer(assessment, version, base, subject)
     group = requests(w)
     results = [
@@ -142,6 +143,22 @@ def transaction_bundle(
     if validate:
         validate_bundle(bundle, version)
     return bundle
+
+
+def _check_arguments(assessment: Any, base: Any, subject: Any, validate: Any) -> None:
+    """Refuse arguments of the wrong type at the boundary, naming the argument."""
+    if not isinstance(assessment, Assessment):
+        raise InvalidValueError(
+            f"expected an Assessment, got {type(assessment).__name__}", "assessment"
+        )
+    if not isinstance(base, str):
+        raise InvalidValueError(f"base must be a string, got {type(base).__name__}", "base")
+    if subject is not None and not isinstance(subject, str):
+        raise InvalidValueError(
+            f"subject must be a string or None, got {type(subject).__name__}", "subject"
+        )
+    if not isinstance(validate, bool):
+        raise InvalidValueError("validate must be True or False", "validate")
 
 
 def dumps_bundle(bundle: dict[str, Any], *, indent: bool = False) -> bytes:
