@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 import attrs
@@ -14,6 +15,10 @@ from legrules.model import Likelihood, OpenQuestion
 from tests.red_flag_cases import scenario
 from tests.support import AS_OF
 from tests.support import run_2026_11 as run
+
+#: The mechanics are shown on rule set 2026.11, whose all-clear scenario settles every
+#: red flag; the 2026.12 rules are covered by the properties and vignettes.
+_run = functools.partial(run, ruleset="2026.11")
 
 #: Rule set 2026.11's rules under the 2026.12 disposition policy, for the policy's tests.
 POLICY_2026_12 = attrs.evolve(
@@ -50,7 +55,7 @@ def _quiet(
 
 def _sciatica(*unknown: str) -> legrules.Assessment:
     """Likely sciatica with every red flag ruled out except the *unknown* findings."""
-    return run(
+    return _run(
         scenario(
             present=(("pain-radiates-below-knee", "right"), "leg-pain-worse-than-back-pain"),
             absent=(("pain-radiates-below-knee", "left"), *QUIET),
@@ -94,7 +99,7 @@ def test_questions_are_ordered_by_level_then_by_how_many_rules_they_settle() -> 
 
 def test_a_finding_whose_presence_cannot_raise_the_level_is_not_asked() -> None:
     """Injury rules sudden severe pain out; present, it cannot make that flag met."""
-    result = run(
+    result = _run(
         _quiet(present=("sudden-onset",), unknown=("injury",), measured={"pain-score": (8, "1")})
     )
     assert result.red_flag("redflag.sudden-severe-pain").status.value == "indeterminate"
@@ -107,7 +112,7 @@ def test_a_finding_whose_presence_cannot_raise_the_level_is_not_asked() -> None:
 
 def test_a_differential_that_could_become_more_urgent_raises_the_worst_case() -> None:
     """Focal bony tenderness on the shin, shin pain unknown: a stress fracture could be soon."""
-    result = run(_quiet(present=("focal-bony-tenderness", "running-or-increased-training")))
+    result = _run(_quiet(present=("focal-bony-tenderness", "running-or-increased-training")))
     assert result.differential("ddx.shin-splints").likelihood is Likelihood.INDETERMINATE
     assert result.disposition is Disposition.SELF_CARE
     assert result.worst_case_disposition is Disposition.SOON
@@ -126,7 +131,7 @@ def test_a_settled_differential_that_could_still_become_more_urgent_counts() -> 
     The deciding function settles "unlikely" although a more urgent conclusion (possible
     stress fracture, soon) still hangs on the unknown findings.
     """
-    result = run(
+    result = _run(
         _quiet(
             present=("pain-inner-shin",),
             unknown=("focal-bony-tenderness",),
@@ -145,7 +150,7 @@ def test_a_settled_differential_that_could_still_become_more_urgent_counts() -> 
 
 def test_only_the_unknowns_that_decide_are_asked() -> None:
     """Every DVT sign absent: an unknown ultrasound could confirm a DVT; Wells items cannot."""
-    result = run(_quiet(unknown=("ultrasound-dvt",)))
+    result = _run(_quiet(unknown=("ultrasound-dvt",)))
     assert result.differential("ddx.dvt").likelihood is Likelihood.UNLIKELY
     assert result.worst_case_disposition is Disposition.URGENT
     dvt = [q.finding for q in result.ask_next if "ddx.dvt" in q.settles]
@@ -154,7 +159,7 @@ def test_only_the_unknowns_that_decide_are_asked() -> None:
 
 def test_an_undetermined_disposition_has_a_worst_case_above_self_care() -> None:
     """Nothing known: undetermined now, and the unknowns could make it an emergency."""
-    result = run(legrules.Presentation())
+    result = _run(legrules.Presentation())
     assert result.disposition is Disposition.UNDETERMINED
     assert result.worst_case_disposition is Disposition.EMERGENCY
     assert result.ask_next[0].could_reach is Disposition.EMERGENCY
@@ -173,7 +178,7 @@ def test_possible_differential_sets_its_own_level_under_the_2026_12_policy() -> 
             "dermatomal-numbness",
         ),
     )
-    old, new = run(presentation, ruleset="2026.11"), run(presentation, ruleset=POLICY_2026_12)
+    old, new = _run(presentation, ruleset="2026.11"), _run(presentation, ruleset=POLICY_2026_12)
     for result in (old, new):
         assert result.differential("ddx.sciatica").likelihood is Likelihood.POSSIBLE
     assert old.disposition is Disposition.SELF_CARE
@@ -191,7 +196,7 @@ def test_the_2026_12_policy_leaves_a_differential_whose_own_level_is_self_care()
         ),
         absent=("focal-bony-tenderness",),
     )
-    result = run(presentation, ruleset=POLICY_2026_12)
+    result = _run(presentation, ruleset=POLICY_2026_12)
     assert result.differential("ddx.shin-splints").likelihood is Likelihood.LIKELY
     assert result.disposition is Disposition.SELF_CARE
 
@@ -203,7 +208,7 @@ def test_the_2026_12_policy_counts_a_possible_conclusion_in_the_worst_case() -> 
         absent=("cramp-very-painful", "sleep-disrupted"),
         measured={"potassium": (4.0, "mmol/L"), "magnesium": (0.9, "mmol/L")},
     )
-    old, new = run(presentation, ruleset="2026.11"), run(presentation, ruleset=POLICY_2026_12)
+    old, new = _run(presentation, ruleset="2026.11"), _run(presentation, ruleset=POLICY_2026_12)
     assert old.differential("ddx.electrolyte-depletion").likelihood is Likelihood.INDETERMINATE
     assert not any(q.settles == ("ddx.electrolyte-depletion",) for q in old.ask_next)
     assert any("ddx.electrolyte-depletion" in q.settles for q in new.ask_next)
