@@ -27,7 +27,6 @@ completions.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 
@@ -148,13 +147,20 @@ def _unknown(rule: DifferentialRule, outcomes: Mapping[str, Outcome]) -> list[st
 
 def _completions(
     rule: DifferentialRule, ctx: Context, outcomes: Mapping[str, Outcome]
-) -> Iterator[tuple[tuple[Tri, ...], Decision]]:
-    """*rule*'s decision for every way of settling its unknown criteria (with the way)."""
+) -> Iterator[tuple[int, Decision]]:
+    """*rule*'s decision for every way of settling its unknown criteria (with the way).
+
+    A way is a bit mask over the unknown criteria (bit *i* set: criterion *i* met), so
+    that ways are cheap to store and to compare: enum members hash in Python code.
+    """
     unknown = _unknown(rule, outcomes)
-    for combo in itertools.product((Tri.MET, Tri.NOT_MET), repeat=len(unknown)):
-        assumed = dict(outcomes)
-        assumed.update({cid: Outcome(tri) for cid, tri in zip(unknown, combo, strict=True)})
-        yield combo, rule.decide(ctx, assumed)
+    met = [Outcome(Tri.MET) for _ in unknown]
+    not_met = [Outcome(Tri.NOT_MET) for _ in unknown]
+    assumed = dict(outcomes)
+    for mask in range(1 << len(unknown)):
+        for index, cid in enumerate(unknown):
+            assumed[cid] = met[index] if mask >> index & 1 else not_met[index]
+        yield mask, rule.decide(ctx, assumed)
 
 
 def _most_urgent(levels: Iterator[Disposition] | list[Disposition]) -> Disposition | None:
@@ -168,10 +174,10 @@ def _most_urgent(levels: Iterator[Disposition] | list[Disposition]) -> Dispositi
 
 def _levels_reached(
     ruleset: RuleSet, rule: DifferentialRule, ctx: Context, outcomes: Mapping[str, Outcome]
-) -> Iterator[tuple[tuple[Tri, ...], Disposition]]:
+) -> Iterator[tuple[int, Disposition]]:
     """The level each way of settling the unknown criteria sets (self-care when none)."""
     top = _levels(ruleset, rule).top
-    for combo, decision in _completions(rule, ctx, outcomes):
+    for mask, decision in _completions(rule, ctx, outcomes):
         level = _lifted(ruleset, rule, decision.likelihood, decision.level)
         if decision.likelihood is Likelihood.INDETERMINATE and (
             level is Disposition.UNDETERMINED or ruleset.disposition_policy != "2026.11"
@@ -179,7 +185,7 @@ def _levels_reached(
             # Still open with every criterion settled: the deciding function reads more
             # than its criteria, so take the most urgent level the rule can set.
             level = top
-        yield combo, level if level.above(_SELF_CARE) else _SELF_CARE
+        yield mask, level if level.above(_SELF_CARE) else _SELF_CARE
 
 
 def _differential_reach(
@@ -220,17 +226,14 @@ def _deciding_missing(
     Wells items then do not.
     """
     unknown = _unknown(rule, outcomes)
-    reached = {
-        combo: not reach.above(level)
-        for combo, level in _levels_reached(ruleset, rule, ctx, outcomes)
-    }
+    reached = [False] * (1 << len(unknown))
+    for mask, level in _levels_reached(ruleset, rule, ctx, outcomes):
+        reached[mask] = not reach.above(level)
     deciding: list[str] = []
     for index, cid in enumerate(unknown):
-        for combo, ok in reached.items():
-            flipped = (*combo[:index], ~combo[index], *combo[index + 1 :])
-            if ok and not reached[flipped]:
-                deciding += outcomes[cid].missing
-                break
+        bit = 1 << index
+        if any(ok and not reached[mask ^ bit] for mask, ok in enumerate(reached)):
+            deciding += outcomes[cid].missing
     return tuple(dict.fromkeys(deciding))
 
 

@@ -55,14 +55,7 @@ class Disposition(ValueEnum):
         Undetermined is not "less urgent" than self-care; it is a different kind of answer
         (the screen is incomplete).  It never outranks a level a rule actually set.
         """
-        return {
-            Disposition.EMERGENCY: 0,
-            Disposition.URGENT: 1,
-            Disposition.SOON: 2,
-            Disposition.ROUTINE: 3,
-            Disposition.SELF_CARE: 4,
-            Disposition.UNDETERMINED: 4,
-        }[self]
+        return _RANKS[self._value_]
 
     @property
     def cds_indicator(self) -> str:
@@ -79,7 +72,8 @@ class Disposition(ValueEnum):
         A level a rule sets (``routine`` or more urgent) is above ``self-care`` and
         ``undetermined``; neither of those two is above the other.
         """
-        return _RANKS[self] < _RANKS[other]
+        # Keyed by value: a str hashes in C, an enum member in Python code.
+        return _RANKS[self._value_] < _RANKS[other._value_]
 
     @classmethod
     def most_urgent(cls, levels: list[Disposition]) -> Disposition | None:
@@ -87,7 +81,14 @@ class Disposition(ValueEnum):
         return min(levels, key=lambda d: d.rank) if levels else None
 
 
-_RANKS = {level: level.rank for level in Disposition}
+_RANKS = {
+    "emergency": 0,
+    "urgent": 1,
+    "soon": 2,
+    "routine": 3,
+    "self-care": 4,
+    "undetermined": 4,
+}
 
 
 class Status(ValueEnum):
