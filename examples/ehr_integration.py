@@ -57,7 +57,7 @@ def main(argv: list[str]) -> int:
     path = Path(argv[1]) if len(argv) > 1 else SEARCHSET
     result = assess_bundle(path)
     print(f"patient {result.patient}: {result.disposition.value}")
-    bundle = transaction_bundle(result)  # R4B, validated with fhir.resources
+    bundle = transaction_bundle(result, validate=True)  # R4B, checked with fhir.resources
     summarise(bundle)
 
     # What the integration's own tests would check before posting.

@@ -14,7 +14,7 @@ from collections import Counter
 from hypothesis import HealthCheck, given, settings
 
 from legrules import Disposition, Presentation, assess, get_ruleset
-from legrules.rules.base import RedFlagRule
+from legrules.engine.base import RedFlagRule
 from legrules.strategies import presentations
 
 RULESET = get_ruleset("2026.11")  # pin the rule-set version, so the result reproduces

@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, Verbosity, settings
+
+from legrules.fhir.write.transaction import transaction_bundle
 
 PROFILES = ("ci", "dev", "thorough")
 
@@ -54,3 +57,22 @@ FUZZ_EXAMPLES = {"ci": 10_000, "dev": 2_000, "thorough": 100_000}[profile_name()
 def scaled(examples: int) -> int:
     """*examples* for the ci profile, more under dev and thorough (for costly tests)."""
     return examples * {"ci": 1, "dev": 3, "thorough": 30}[profile_name()]
+
+
+#: transaction_bundle's keyword defaults as the library ships them (before the fixture).
+LIBRARY_BUNDLE_DEFAULTS = dict(transaction_bundle.__kwdefaults__ or {})
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _validate_every_written_bundle() -> object:
+    """Every Bundle the tests write is validated with fhir.resources.
+
+    The library builds plain dicts by default (validation is opt-in: ``validate=True``,
+    ``--fhir-strict``); in the tests the default is switched on, so a writer change that
+    produces invalid FHIR fails wherever a Bundle is written.
+    """
+    defaults = transaction_bundle.__kwdefaults__
+    assert defaults is not None
+    defaults["validate"] = True
+    yield
+    defaults["validate"] = LIBRARY_BUNDLE_DEFAULTS["validate"]

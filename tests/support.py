@@ -46,3 +46,9 @@ def run(presentation: Presentation, **options: Any) -> Assessment:
     """Assess *presentation* at :data:`AS_OF` unless ``as_of`` is given."""
     options.setdefault("as_of", AS_OF)
     return assess(presentation, **options)
+
+
+def run_2026_11(presentation: Presentation, **options: Any) -> Assessment:
+    """Assess with rule set 2026.11, for tests written from rules.md sections 2-5."""
+    options.setdefault("ruleset", "2026.11")
+    return run(presentation, **options)

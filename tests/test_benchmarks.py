@@ -15,3 +15,31 @@ def test_assess_throughput_runs_on_a_small_population(capsys: pytest.CaptureFixt
     module = runpy.run_path(str(BENCHMARKS / "assess_throughput.py"))
     module["main"](20)
     assert "assess is" in capsys.readouterr().out
+
+
+def test_assess_latency_reports_percentiles_and_ratios(capsys: pytest.CaptureFixture[str]) -> None:
+    """The latency benchmark reports p50/p99 and the ratio to orjson.loads per size."""
+    module = runpy.run_path(str(BENCHMARKS / "assess_latency.py"))
+    module["main"](["--count", "5", "--repeat", "1"])
+    out = capsys.readouterr().out
+    assert "40 findings" in out
+    assert "assess p50 / orjson.loads p50" in out
+
+
+@pytest.mark.slow
+def test_end_to_end_runs_the_cli_on_a_small_file(capsys: pytest.CaptureFixture[str]) -> None:
+    """The end-to-end benchmark runs the CLI and reports its ratios and peak memory."""
+    module = runpy.run_path(str(BENCHMARKS / "end_to_end.py"))
+    module["main"](["--patients", "5", "--per-patient", "10", "--repeat", "1", "--sample", "10"])
+    out = capsys.readouterr().out
+    assert "CLI / parse floor" in out
+    assert "peak" in out
+
+
+@pytest.mark.slow
+def test_service_benchmark_runs_a_small_load(capsys: pytest.CaptureFixture[str]) -> None:
+    """The CDS Hooks load benchmark completes with no errors and reports its p50 ratio."""
+    module = runpy.run_path(str(BENCHMARKS / "service.py"))
+    results = module["main"](20, 4)
+    assert results["service"]["errors"] == 0
+    assert "p50 ratio service/bare" in capsys.readouterr().out

@@ -6,7 +6,7 @@ from legrules import Disposition, Presentation, Status
 from legrules.engine import disposition_of
 from legrules.model import DifferentialResult, Likelihood, RedFlagResult
 from tests.red_flag_cases import scenario
-from tests.support import run
+from tests.support import run_2026_11 as run
 
 EMERGENCY_FLAGS = {
     "redflag.possible-pe",

@@ -62,3 +62,16 @@ def test_vignettes_are_listed_on_the_rules_they_name(catalogue: ModuleType, tmp_
     assert "tests/vignettes/sepsis-case.json" in sepsis
     assert "other-case" not in sepsis
     assert "No vignette exercises this rule yet" in infection
+
+
+def test_latest_rule_set_pages_say_what_changed(catalogue: ModuleType, tmp_path: Path) -> None:
+    """2026.12 pages name each rule's change from 2026.11, and the index lists them."""
+    pages = catalogue.pages(tmp_path / "tests" / "vignettes")
+    assert "Changed in rule set 2026.12: 1.0.0 -> 2.0.0" in pages["2026.12/redflag.sepsis.md"]
+    assert "New in rule set 2026.12." in pages["2026.12/redflag.fever.md"]
+    assert "Unchanged since rule set 2026.11" in pages["2026.12/score.d-dimer.md"]
+    assert "Changed in" not in pages["2026.11/redflag.sepsis.md"]
+    index = pages["2026.12/index.md"]
+    assert "## Changes from rule set 2026.11" in index
+    assert "redflag.necrotising-infection" in index.split("## Changes from")[1]
+    assert "Supports: the high-risk criteria" in pages["2026.12/redflag.sepsis.md"]

@@ -8,6 +8,7 @@ it is checked by regenerating the committed population elsewhere.
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -55,3 +56,17 @@ def test_population_file_is_what_its_generator_writes(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert target.read_bytes() == POPULATION.read_bytes(), "regenerate: make_population.py"
+
+
+@pytest.mark.parametrize(
+    "as_of", [[], ["--as-of", "2026-11-20T10:00:00Z"], ["--as-of", "2030-01-01T00:00:00Z"]]
+)
+def test_invalid_example_is_an_input_error_whenever_it_is_run(as_of: list[str]) -> None:
+    """The bad-unit example exits 2 on any day, not only inside a look-back window."""
+    from legrules.cli import main
+
+    err = io.StringIO()
+    path = str(ROOT / "examples" / "fhir" / "invalid-temperature-unit.json")
+    status = main(["assess", path, "--format", "json", *as_of], stdout=io.StringIO(), stderr=err)
+    assert status == 2
+    assert "Observation/obs-temp-1.valueQuantity.code" in err.getvalue()

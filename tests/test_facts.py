@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 
 from legrules import Policy, Presentation, Status, Tri
+from legrules.engine.facts import Context
 from legrules.fhir import read_presentation
 from legrules.fhir.canonical import finding_system
 from legrules.model import Finding, Measurement, Presence, Source
-from legrules.rules.facts import Context
 from tests.red_flag_cases import scenario
 from tests.support import AS_OF, run
 

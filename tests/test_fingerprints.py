@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
+from legrules.engine.code import dependencies
 from legrules.rules import LATEST, RULESETS
-from legrules.rules.code import dependencies
 from legrules.rules.dvt import WELLS_DVT
 from legrules.rules.fingerprints import REGENERATE, current, lock_document, main, problems
 
@@ -129,9 +129,9 @@ def test_fingerprint_covers_the_points_and_classes_of_a_score() -> None:
 _FINGERPRINTS_SCRIPT = """
 import json
 from legrules.model import Disposition, Likelihood, Status
-from legrules.rules.base import Criterion, RedFlagRule
+from legrules.engine.base import Criterion, RedFlagRule
 from legrules.rules.fingerprints import current
-from legrules.rules.logic import DifferentialIs, RedFlagIs
+from legrules.engine.logic import DifferentialIs, RedFlagIs
 probe = RedFlagRule(
     id="redflag.probe", version="1.0.0", title="probe", citations=(),
     level=Disposition.SOON,

@@ -1,16 +1,26 @@
-"""The red-flag screen, written from rules.md section 2 (cases in red_flag_cases.py)."""
+"""The red-flag screen of rule set 2026.11, written from rules.md section 2.
+
+Cases in red_flag_cases.py; rule set 2026.12 has its own in test_red_flags_2026_12.py.
+"""
 
 from __future__ import annotations
 
 import pytest
 
-from legrules import Disposition, Presentation, Status, get_ruleset
+from legrules import Assessment, Disposition, Presentation, Status, get_ruleset
 from legrules.model import Finding, Laterality, Measurement, Presence
 from legrules.rules.red_flags import RED_FLAGS
 from tests.red_flag_cases import CASES, Case, scenario
-from tests.support import make, run
+from tests.support import make
+from tests.support import run as run_latest
 
 IDS = [case.rule for case in CASES]
+
+
+def run(presentation: Presentation, **options: object) -> Assessment:
+    """Assess with rule set 2026.11, the rule set these cases were written for."""
+    options.setdefault("ruleset", "2026.11")
+    return run_latest(presentation, **options)
 
 
 def status(presentation: Presentation, rule: str, **options: object) -> Status:

@@ -13,6 +13,8 @@ the boundary where they occur; callers never need to catch them.
 from __future__ import annotations
 
 import copy
+import difflib
+from collections.abc import Iterable
 
 __all__ = [
     "DocumentError",
@@ -21,6 +23,7 @@ __all__ = [
     "InputError",
     "InvalidValueError",
     "LegrulesError",
+    "MissingExtraError",
     "PolicyError",
     "RulesetError",
     "UnitError",
@@ -117,3 +120,37 @@ class FHIRInputError(InputError):
 
 class RulesetError(LegrulesError, LookupError):
     """An unknown rule-set version or rule id was requested, or a rule set is inconsistent."""
+
+
+class MissingExtraError(LegrulesError, ImportError):
+    """An optional part of legrules was used without the extra that installs it.
+
+    The message names the missing package and the ``pip install 'legrules[extra]'``
+    command; being an :class:`ImportError` too, it is caught where a missing module is.
+    """
+
+    def __init__(self, extra: str, missing: str, what: str) -> None:
+        super().__init__(
+            f"{what} needs {missing}, which is not installed: pip install 'legrules[{extra}]'",
+            name=missing,
+        )
+        self.extra = extra
+
+
+def did_you_mean(word: object, choices: Iterable[str]) -> str:
+    """``"; did you mean 'x'?"`` for the choices closest to *word*, or ``""``.
+
+    For error messages about unknown ids and keys, where a typing slip or a shortened
+    name is the usual cause: choices that contain the word's last part (``dvt`` in
+    ``redflag.dvt``) come first, else the closest spellings.
+    """
+    if not isinstance(word, str) or not word:
+        return ""
+    options = list(choices)
+    family, _, tail = word.rpartition(".")
+    close = [c for c in options if len(tail) >= 3 and tail in c]
+    close = sorted(close, key=lambda c: not (family and c.startswith(family + ".")))[:3]
+    close = close or difflib.get_close_matches(word, options, n=3, cutoff=0.75)
+    if not close:
+        return ""
+    return "; did you mean " + " or ".join(repr(c) for c in close) + "?"

@@ -218,6 +218,10 @@ def assessment_schema() -> JSON:
     withheld = _obj(
         {"id": _STRING, "reason": _STRING, "because": _IDS}, ("id", "reason", "because")
     )
+    question = _obj(
+        {"finding": _STRING, "could_reach": _enum(Disposition), "settles": _IDS},
+        ("finding", "could_reach", "settles"),
+    )
     criterion = _obj(
         {
             "id": _STRING,
@@ -243,6 +247,8 @@ def assessment_schema() -> JSON:
         "as_of": _DATETIME,
         "policy": _policy_schema(),
         "disposition": _enum(Disposition),
+        "worst_case_disposition": _enum(Disposition),
+        "ask_next": _array({"$ref": "#/$defs/question"}),
         "cds_indicator": {"enum": ["critical", "warning", "info"]},
         "red_flags": _array({"$ref": "#/$defs/red_flag"}),
         "scores": _array({"$ref": "#/$defs/score"}),
@@ -268,6 +274,7 @@ def assessment_schema() -> JSON:
             "differential": differential,
             "recommendation": recommendation,
             "withheld": withheld,
+            "question": question,
             "criterion": criterion,
             "trace": trace,
         },

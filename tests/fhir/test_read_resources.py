@@ -66,6 +66,23 @@ def test_an_ambiguous_partial_birth_date_leaves_age_unknown() -> None:
     assert any("age left unknown" in w for w in result.warnings)
 
 
+@pytest.mark.parametrize(
+    ("born", "reason"),
+    [
+        ("2030-01-01", "birthDate 2030-01-01 is after as_of; age unknown"),
+        ("1966", "birthDate 1966 gives an age of 59 or 60 at as_of; age left unknown"),
+    ],
+)
+def test_a_birth_date_left_unused_is_listed_as_ignored_with_the_reason(
+    born: str, reason: str
+) -> None:
+    """A birthDate the reader cannot use is not dropped silently: it is an ignored input."""
+    result = read(patient(birthDate=born))
+    assert result.presentation.patient.age is None
+    assert ("Patient/p1", reason) in [(i.reference, i.reason) for i in result.ignored]
+    assert result.presentation.ignored == result.ignored
+
+
 def test_patient_gender_is_the_sex_and_id_is_kept() -> None:
     """Gender maps onto Sex; the Patient id names the presentation's patient."""
     presented = read(patient(gender="female")).presentation.patient

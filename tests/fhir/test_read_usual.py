@@ -2,7 +2,7 @@
 
 Usual Observations are read by one quick function
 (``legrules.fhir.read.usual_observation``) and spilled
-or streamed NDJSON is read once, as it goes by (``legrules.fhir.runs``).  A value that
+or streamed NDJSON is read once, as it goes by (``legrules.population.patient_runs``).  A value that
 fails a check must still give the same typed error, or be skipped with the same
 warning, as the general reader gives; and the quick reader must record exactly what the
 general reader records, or nothing.
@@ -27,7 +27,7 @@ from legrules.fhir.read.elements import Resource
 from legrules.fhir.read.observations import read_observation
 from legrules.fhir.read.presentations import _options
 from legrules.fhir.read.usual_observation import UsualReader
-from tests.fhir.conftest import LOINC, SNOMED, UCUM, WHEN, bundle, coded, obs, quantity
+from tests.fhir.conftest import LOINC, OWN, SNOMED, UCUM, WHEN, bundle, coded, obs, quantity
 from tests.support import AS_OF
 
 GROUPINGS = ["memory", "spill", "contiguous"]
@@ -236,13 +236,31 @@ USUAL = [
 ]
 
 
+# Yes/no findings the quick reader takes (with a look-back, and without one).
+FINDINGS = ["leg-pain", "dyspnea", "fever", "previous-dvt"]
+OLD = ["2026-11-18T09:00:00Z", "2026-10-01T09:00:00Z", "1990-01-01T00:00:00Z"]
+SECOND_VALUES: st.SearchStrategy[dict[str, Any]] = st.sampled_from(
+    [
+        {"valueBoolean": True},
+        {"valueBoolean": None},
+        {"valueBoolean": "yes"},
+        {"valueString": "yes"},
+        {"valueQuantity": quantity(72, "/min")},
+        {"valueCodeableConcept": coded(SNOMED, "373066001")},
+    ]
+)
+
+
 @st.composite
 def observations(draw: st.DrawFn) -> dict[str, Any]:
-    """A usual Observation, then up to three things about it changed."""
+    """A usual Observation (a quantity or a yes/no finding), then up to three changes."""
     code, unit, value = draw(st.sampled_from(USUAL))
     resource = obs(code, LOINC, valueQuantity=quantity(value, unit))
     measured = resource["valueQuantity"]  # changed in place, even once no longer in resource
-    for change in draw(st.lists(st.integers(0, 8), max_size=3)):
+    if draw(st.booleans()):
+        finding = draw(st.sampled_from(FINDINGS))
+        resource = obs(finding, OWN, valueBoolean=draw(st.booleans()))
+    for change in draw(st.lists(st.integers(0, 10), max_size=3)):
         if change == 0:
             measured["value"] = draw(VALUES)
         elif change == 1:
@@ -259,8 +277,12 @@ def observations(draw: st.DrawFn) -> dict[str, Any]:
             resource["id"] = draw(st.sampled_from(["", 7, None]))
         elif change == 7:
             resource.pop(draw(st.sampled_from(sorted(resource.keys() - {"resourceType"}))), None)
-        else:
+        elif change == 8:
             resource.update(draw(EXTRA))
+        elif change == 9:  # older than the look-backs of some concepts, or of all
+            resource["effectiveDateTime"] = draw(st.sampled_from(OLD))
+        else:  # a second value, or a value of another kind
+            resource.update(draw(SECOND_VALUES))
     return resource  # resourceType stays: only Observations are given to the quick reader
 
 
@@ -271,6 +293,23 @@ def test_a_usual_observation_takes_the_quick_path() -> None:
         heart_rate(), out
     )
     assert out.measurements == [("heart-rate", 72.0, "/min", None, "Observation/hr", False, WHEN)]
+
+
+def test_a_yes_no_finding_takes_the_quick_path() -> None:
+    """A finding stated with valueBoolean is read by the quick reader, as one row."""
+    out = Collected()
+    reader = UsualReader(_options(AS_OF, None, None, {"max_depth": 16}).settings)
+    assert reader.read(obs("dyspnea", OWN, oid="d", valueBoolean=False), out)
+    assert out.findings == [("dyspnea", "absent", None, "Observation/d", False, WHEN)]
+
+
+def test_an_observation_older_than_its_look_back_is_ignored_on_the_quick_path() -> None:
+    """Too old for its look-back: the quick reader lists it as ignored, with the reason."""
+    out = Collected()
+    reader = UsualReader(_options(AS_OF, None, None, {"max_depth": 16}).settings)
+    assert reader.read(heart_rate(effectiveDateTime="2026-11-01T09:00:00Z"), out)
+    assert out.ignored == [("Observation/hr", "heart-rate older than the 1-day look-back")]
+    assert out.measurements == []
 
 
 @settings(max_examples=500, deadline=None)

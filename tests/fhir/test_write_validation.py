@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import copy
+import io
+from pathlib import Path
 from typing import Any
 
 import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from legrules.cli import main
 from legrules.errors import InvalidValueError
 from legrules.fhir import transaction_bundle, validate_bundle
+from legrules.fhir.write import transaction
 from legrules.fhir.write.conclusions import DERIVED_FROM_TYPES
 from legrules.model import Likelihood, Presentation
+from tests.conftest import LIBRARY_BUNDLE_DEFAULTS
 from tests.fhir.write_checks import (
     check_bundle,
     presentations,
@@ -23,6 +28,7 @@ from tests.fhir.write_checks import (
 from tests.support import make, run
 
 VERSIONS = ["R4B", "R5"]
+EXAMPLE = Path(__file__).parents[2] / "examples/presentations/calf-pain-after-flight.json"
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -138,3 +144,30 @@ def test_a_bundle_of_the_other_version_is_an_input_error() -> None:
 def test_validation_can_be_turned_off_for_bulk_runs() -> None:
     """validate=False skips fhir.resources and gives the same Bundle."""
     assert transaction_bundle(sample(), validate=False) == transaction_bundle(sample())
+
+
+def test_the_library_writes_plain_dicts_unless_asked_to_validate() -> None:
+    """Validation is opt-in: the shipped default builds the Bundle without fhir.resources."""
+    assert LIBRARY_BUNDLE_DEFAULTS["validate"] is False
+
+
+def test_validate_true_checks_the_bundle(monkeypatch: pytest.MonkeyPatch) -> None:
+    """validate=True hands the Bundle to validate_bundle; validate=False does not."""
+    checked: list[str] = []
+    monkeypatch.setattr(transaction, "validate_bundle", lambda _, version: checked.append(version))
+    transaction_bundle(sample(), validate=False)
+    assert checked == []
+    transaction_bundle(sample(), version="R5", validate=True)
+    assert checked == ["R5"]
+
+
+def test_fhir_strict_validates_the_written_bundles(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Legrules assess --format fhir --fhir-strict validates each Bundle it writes."""
+    checked: list[str] = []
+    monkeypatch.setattr(transaction, "validate_bundle", lambda _, version: checked.append(version))
+    monkeypatch.setitem(transaction_bundle.__kwdefaults__ or {}, "validate", False)
+    args = ["assess", str(EXAMPLE), "--format", "fhir", "--as-of", "2026-11-20T10:00:00Z"]
+    assert main(args, stdout=io.StringIO(), stderr=io.StringIO()) == 0
+    assert checked == []
+    assert main([*args, "--fhir-strict"], stdout=io.StringIO(), stderr=io.StringIO()) == 0
+    assert checked == ["R4B"]

@@ -5,18 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from legrules.model import (
-    Audience,
-    Disposition,
-    Policy,
-    Presentation,
-    Status,
-    Tri,
-)
-from legrules.rules import LATEST, RULESETS, RuleSet, get_ruleset
-from legrules.rules.base import Citation, Criterion, RecommendationRule, ScoreRule
-from legrules.rules.facts import Context, Outcome
-from legrules.rules.logic import (
+from legrules.engine.base import Citation, Criterion, RecommendationRule, ScoreRule
+from legrules.engine.facts import Context, Outcome
+from legrules.engine.logic import (
     All,
     Any,
     ByPolicy,
@@ -28,6 +19,15 @@ from legrules.rules.logic import (
     RedFlagIs,
     ScoreIs,
 )
+from legrules.model import (
+    Audience,
+    Disposition,
+    Policy,
+    Presentation,
+    Status,
+    Tri,
+)
+from legrules.rules import LATEST, RULESETS, RuleSet, get_ruleset
 from tests.support import AS_OF
 
 SHIPPED = get_ruleset(LATEST)

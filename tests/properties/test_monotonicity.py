@@ -8,10 +8,10 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from legrules import assess
+from legrules.engine.base import RedFlagRule
+from legrules.engine.logic import Present, RedFlagIs
+from legrules.engine.ruleset import RuleSet
 from legrules.model import Disposition, Policy, Presentation, Status, Tri
-from legrules.rules.base import RedFlagRule
-from legrules.rules.logic import Present, RedFlagIs
-from legrules.rules.registry import RuleSet
 from legrules.strategies import BOOLEAN_IDS, presentations
 from legrules.strategies._model import DrawChooser
 from legrules.strategies._solve import Solver

@@ -7,9 +7,9 @@ from hypothesis import Phase, find, given, settings
 from hypothesis import strategies as st
 
 from legrules import assess
+from legrules.engine.base import RecommendationRule
+from legrules.engine.ruleset import RuleSet
 from legrules.model import Policy, Presentation, Status, Tri
-from legrules.rules.base import RecommendationRule
-from legrules.rules.registry import RuleSet
 from legrules.strategies import presentations
 from legrules.strategies._choices import FirstChoice
 from legrules.strategies._solve import Solver

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 
 from legrules import assess
+from legrules.engine.logic import RedFlagIs
+from legrules.engine.ruleset import RuleSet
 from legrules.model import Policy, Presentation, Status, Tri
-from legrules.rules.logic import RedFlagIs
-from legrules.rules.registry import RuleSet
 from legrules.strategies import policies, presentations
 from legrules.strategies._choices import FirstChoice
 from legrules.strategies._solve import Solver

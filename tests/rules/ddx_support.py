@@ -7,7 +7,7 @@ from typing import Any
 
 from legrules import Presentation
 from legrules.model import DifferentialResult, Disposition, Likelihood
-from tests.support import run
+from tests.support import run_2026_11 as run
 
 
 @dataclass(frozen=True)

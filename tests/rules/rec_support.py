@@ -8,7 +8,7 @@ from typing import Any, Literal
 from legrules import Assessment, Presentation
 from legrules.model import Recommendation, Withheld
 from tests.red_flag_cases import scenario
-from tests.support import run
+from tests.support import run_2026_11 as run
 
 Fate = Literal["given", "withheld", "absent"]
 

@@ -9,8 +9,9 @@ import pytest
 
 from legrules import get_ruleset
 from legrules.cli import main
+from legrules.engine.base import DifferentialRule, RecommendationRule, Rule
 from legrules.model import Audience, Policy
-from legrules.rules.base import DifferentialRule, RecommendationRule, Rule
+from legrules.rules import LATEST
 
 RULESET = get_ruleset("2026.11")
 RULE_IDS = [r.id for r in RULESET.rules]
@@ -140,16 +141,24 @@ def test_differentials_have_a_deciding_function_and_criteria() -> None:
         assert rule.summary
 
 
-def show(rule_id: str) -> str:
+def show(rule_id: str, version: str = "2026.11") -> str:
     out, err = io.StringIO(), io.StringIO()
-    assert main(["rules", "show", rule_id], stdout=out, stderr=err) == 0
+    args = ["rules", "show", rule_id, "--ruleset", version]
+    assert main(args, stdout=out, stderr=err) == 0
     return out.getvalue()
 
 
-@pytest.mark.parametrize("rule", RULESET.rules, ids=RULE_IDS)
-def test_rules_show_prints_criteria_version_policy_and_sources(rule: Rule) -> None:
+LATEST_RULES = get_ruleset(LATEST).rules
+
+
+@pytest.mark.parametrize(
+    ("version", "rule"),
+    [("2026.11", r) for r in RULESET.rules] + [(LATEST, r) for r in LATEST_RULES],
+    ids=[f"2026.11:{r.id}" for r in RULESET.rules] + [f"{LATEST}:{r.id}" for r in LATEST_RULES],
+)
+def test_rules_show_prints_criteria_version_policy_and_sources(version: str, rule: Rule) -> None:
     """`legrules rules show ID` prints the version, each criterion, policy defaults and sources."""
-    text = show(rule.id)
+    text = show(rule.id, version)
     assert text.startswith(f"{rule.id}  {rule.version}  ({rule.kind})")
     for criterion in rule.criteria:
         assert f"- {criterion.id}: {criterion.describe()}" in text

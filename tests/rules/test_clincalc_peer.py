@@ -8,7 +8,12 @@ generated complete inputs.  They agree except where a difference is documented h
   variant the scores therefore differ by exactly one point at a calf difference of exactly
   3 cm, and nowhere else.  Under the Wells 1997 variant the calf item agrees everywhere,
   but the bedridden/surgery item is stricter (more than 3 days, 4 weeks) than clincalc's
-  (3 days, 12 weeks).
+  (3 days, 12 weeks), and from rule set 2026.12 (``score.wells-dvt`` 2.0.0) the 1997
+  variant has the nine items of the 1997 model, so a previously documented DVT scores
+  nothing there while clincalc (ten items) scores 1.
+
+NEWS2 and qSOFA, where legrules uses their thresholds, are compared in
+``test_clincalc_peer_vitals.py``.
 * ABI: clincalc rounds the binary floating-point ratio, so at an exact tie such as
   29/200 = 0.145 it can round down (0.14); legrules rounds the exact decimal ratio half
   up (0.15).  The bands agree at every edge (0.90/0.91, 0.99/1.00, 1.40/1.41).
@@ -60,6 +65,7 @@ def ours_wells(
     policy: dict[str, str] | None = None,
     findings: dict[str, bool] | None = None,
     measured: dict[str, tuple[float, str]] | None = None,
+    ruleset: str | None = None,
 ) -> tuple[float | None, str | None]:
     stated = {**answers, **(findings or {})}
     presentation = make(
@@ -67,7 +73,7 @@ def ours_wells(
         absent=[k for k, v in stated.items() if not v],
         measured={"calf-circumference-difference": (calf, "cm"), **(measured or {})},
     )
-    result = run(presentation, policy=policy).score("score.wells-dvt")
+    result = run(presentation, policy=policy, ruleset=ruleset).score("score.wells-dvt")
     return result.value, result.class_
 
 
@@ -111,20 +117,24 @@ def test_wells_agrees_with_clincalc_under_nice_2020_except_exactly_3_cm(
     CALF,
     st.sampled_from([0, 1, 2, 3, 4, 7]),
     st.sampled_from([1, 4, 5, 8, 12, 13, 30]),
+    st.sampled_from(["2026.11", "2026.12"]),
 )
 def test_wells_1997_calf_item_agrees_with_clincalc_everywhere(
-    answers: dict[str, bool], calf: float, days: int, weeks: int
+    answers: dict[str, bool], calf: float, days: int, weeks: int, ruleset: str
 ) -> None:
-    """Under Wells 1997 the calf item matches clincalc; only the stricter durations differ."""
+    """Wells 1997: calf item as clincalc; stricter durations; 2026.12 drops previous DVT."""
     measured: dict[str, tuple[float, str]] = {
         "days-bedridden": (days, "d"),
         "weeks-since-major-surgery": (weeks, "wk"),
     }
-    value, _ = ours_wells(answers, calf, {"wells_variant": "wells-1997"}, measured=measured)
+    policy = {"wells_variant": "wells-1997"}
+    value, _ = ours_wells(answers, calf, policy, measured=measured, ruleset=ruleset)
     nice_item = days >= 3 or weeks <= 12
     strict_item = days > 3 or weeks <= 4
     peer = peer_wells(answers, calf, nice_item)
-    assert value == peer["result"] - (1 if nice_item and not strict_item else 0)
+    nine_items = ruleset == "2026.12" and answers["previous-dvt"]
+    expected = peer["result"] - (1 if nice_item and not strict_item else 0) - nine_items
+    assert value == expected
 
 
 # ABI -----------------------------------------------------------------------------------

@@ -10,11 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from legrules import Presentation, get_ruleset
+from legrules.engine.base import RecommendationRule
 from legrules.model import VOCABULARY, Finding, Kind, Presence, Recommendation, Tri, Withheld
-from legrules.rules.base import RecommendationRule
 from tests.rules.rec_support import clear, fate
 from tests.rules.self_care_cases import CONTRAINDICATED, DOMS, TRIGGERS
-from tests.support import run
+from tests.support import run_2026_11 as run
 
 RULESET = get_ruleset("2026.11")
 RECOMMENDATIONS = [

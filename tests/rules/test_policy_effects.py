@@ -10,7 +10,7 @@ from legrules import Assessment, Presentation
 from tests.rules.rec_support import clear, fate
 from tests.rules.self_care_cases import abi
 from tests.rules.wells_cases import wells
-from tests.support import run
+from tests.support import run_2026_11 as run
 
 
 def assess(presentation: Presentation, **policy: Any) -> Assessment:

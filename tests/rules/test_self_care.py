@@ -10,7 +10,7 @@ from legrules.model import Audience, Finding, Presence, Recommendation, Withheld
 from legrules.rules.self_care import SELF_CARE
 from tests.rules.rec_support import clear, fate
 from tests.rules.self_care_cases import STRAIN, TRIGGERS
-from tests.support import run
+from tests.support import run_2026_11 as run
 
 SELF_CARE_IDS = [r.id for r in SELF_CARE]
 

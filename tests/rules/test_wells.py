@@ -8,7 +8,7 @@ import pytest
 
 from legrules.model import ScoreResult
 from tests.rules.wells_cases import wells
-from tests.support import run
+from tests.support import run_2026_11 as run
 
 WELLS_1997 = {"wells_variant": "wells-1997"}
 

@@ -2,9 +2,10 @@
 
 Each ``*.json`` file in this folder is one case: ``description``, ``source``,
 ``presentation`` (a presentation document), ``as_of``, optional ``policy``, and
-``expect``: the disposition, red-flag statuses, differential likelihoods, score values or
-ranges (per-leg scores as ``score.abi:left``), and the exact recommendations given and
-withheld (each withheld id with text its reason must contain).
+``expect``: the disposition (optionally the ``worst_case`` disposition), red-flag
+statuses, differential likelihoods, score values or ranges (per-leg scores as
+``score.abi:left``), and the exact recommendations given and withheld (each withheld id
+with text its reason must contain).
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from typing import Any
 import pytest
 
 from legrules import Assessment, assess, get_ruleset
+from legrules.engine.base import RecommendationRule
 from legrules.model import Laterality, Tri
 from legrules.model.documents import load_presentation
-from legrules.rules.base import RecommendationRule
+from legrules.rules import LATEST
 
 FOLDER = Path(__file__).parent
 FILES = sorted(FOLDER.glob("*.json"))
@@ -55,6 +57,8 @@ def test_vignette(name: str) -> None:
     """The assessment matches the vignette's expected outcome."""
     expect, result = vignette(name)["expect"], outcome(name)
     assert result.disposition.value == expect["disposition"]
+    if "worst_case" in expect:
+        assert result.worst_case_disposition.value == expect["worst_case"]
     for rule_id, status in expect["red_flags"].items():
         assert result.red_flag(rule_id).status.value == status, rule_id
     for rule_id, likelihood in expect["differentials"].items():
@@ -91,12 +95,13 @@ def mentioned(name: str) -> set[str]:
     return ids | set(expect["withheld"])
 
 
-def test_every_rule_is_exercised_by_a_vignette() -> None:
-    """Every rule of 2026.11 is asserted by some vignette; every red flag is met in one."""
+@pytest.mark.parametrize("version", ["2026.11", LATEST])
+def test_every_rule_is_exercised_by_a_vignette(version: str) -> None:
+    """Every rule of each shipped rule set is asserted by a vignette; every red flag met in one."""
     covered = set().union(*(mentioned(n) for n in NAMES))
-    assert {r.id for r in get_ruleset("2026.11").rules} <= covered
+    assert {r.id for r in get_ruleset(version).rules} <= covered
     met = {k for n in NAMES for k, v in vignette(n)["expect"]["red_flags"].items() if v == "met"}
-    assert met == {r.id for r in get_ruleset("2026.11").of_kind("red-flag")}
+    assert {r.id for r in get_ruleset(version).of_kind("red-flag")} <= met
 
 
 def expected_values(rule_id: str) -> set[float]:
@@ -122,6 +127,27 @@ def test_band_edges_are_covered() -> None:
     assert at_cut_off
 
 
+#: The edges the clinical review of rule set 2026.11 asked to see (rules.md 7.2).
+REVIEW_EDGES = {
+    "spo2": {92.0, 94.0},
+    "heart-rate": {130.0, 131.0},
+    "temperature": {36.0},
+    "potassium": {2.5},
+    "tbi": {0.70},
+    "toe-pressure": {30.0},
+}
+
+
+def test_review_edges_are_covered() -> None:
+    """SpO2 92/94, heart rate 130/131, 36.0 C, potassium 2.5, TBI 0.70, toe pressure 30."""
+    seen: dict[str, set[float]] = {}
+    for name in NAMES:
+        for m in vignette(name)["presentation"].get("measurements", []):
+            seen.setdefault(m["id"], set()).add(float(m["value"]))
+    for finding, values in REVIEW_EDGES.items():
+        assert values <= seen.get(finding, set()), finding
+
+
 def test_calf_difference_of_exactly_3_cm_under_both_wells_variants() -> None:
     """Exactly 3 cm is covered under NICE 2020 and under Wells 1997."""
     variants = set()
@@ -139,7 +165,7 @@ def test_calf_difference_of_exactly_3_cm_under_both_wells_variants() -> None:
 
 def test_every_contraindication_is_shown_withholding_advice() -> None:
     """For each contraindication some vignette meets it and the advice is withheld."""
-    ruleset = get_ruleset("2026.11")
+    ruleset = get_ruleset(LATEST)
     pairs = {
         (r.id, c.id)
         for r in ruleset.of_kind("recommendation")

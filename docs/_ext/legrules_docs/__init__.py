@@ -3,7 +3,7 @@
 At ``builder-inited`` it writes, into git-ignored folders, the rule catalogue (one page
 per rule of every shipped rule set), the API pages of the public modules, and the
 reference fragments (CLI help, JSON Schemas, policy settings, finding vocabulary, FHIR
-mapping tables).  It
+mapping tables, the table of every rule) and the figures (Graphviz, drawn from the rules).  It
 also resolves type-hint references to private module paths and provides the
 ``optional-toctree`` and ``legrules-run`` directives.
 """
@@ -15,7 +15,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from . import api, catalogue, fhir_tables, reference
+from . import api, catalogue, fhir_tables, figures, reference
 from .directives import LegrulesRun, OptionalTocTree
 from .files import sync
 
@@ -27,7 +27,12 @@ def generate(app: Sphinx) -> None:
     sync(docs / "catalogue" / "generated", catalogue.pages(root / "tests" / "vignettes"))
     generated = docs / "reference" / "generated"
     sync(generated / "api", api.pages())
-    fragments = {**reference.fragments(), "fhir-mapping.md": fhir_tables.fhir_mapping_fragment()}
+    fragments = {
+        **reference.fragments(),
+        **figures.fragments(root),
+        "fhir-mapping.md": fhir_tables.fhir_mapping_fragment(),
+        "rules-table.md": catalogue.rules_table(),
+    }
     sync(generated / "fragments", fragments)
     sync(generated / "schemas", reference.schema_files())
 

@@ -28,14 +28,20 @@ MODULES = (
     "legrules",
     "legrules.model",
     "legrules.model.units",
+    "legrules.engine",
     "legrules.rules",
-    "legrules.rules.logic",
-    "legrules.rules.facts",
+    "legrules.engine.logic",
+    "legrules.engine.facts",
     "legrules.rules.fingerprints",
     "legrules.schemas",
     "legrules.fhir",
     "legrules.fhir.capture",
+    "legrules.population",
+    "legrules.population.embedded",
+    "legrules.population.spark",
+    "legrules.intake",
     "legrules.strategies",
+    "legrules.cdshooks",
 )
 
 _SCALARS = (str, int, float, bool)

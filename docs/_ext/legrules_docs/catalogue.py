@@ -14,16 +14,16 @@ import re
 from pathlib import Path
 from typing import Any
 
-from legrules.model import VOCABULARY
-from legrules.rules import LATEST, RULESETS, RuleSet
-from legrules.rules.base import (
+from legrules.engine.base import (
     DifferentialRule,
     RecommendationRule,
     RedFlagRule,
     Rule,
     ScoreRule,
 )
-from legrules.rules.code import dependencies
+from legrules.engine.code import dependencies
+from legrules.model import VOCABULARY
+from legrules.rules import LATEST, RULESETS, RuleSet
 
 from .files import table
 
@@ -192,8 +192,51 @@ def _citations(rule: Rule) -> list[str]:
             text += f" <{c.url}>"
         if c.seed:
             text += f" (seed `{c.seed}`)"
+        if c.supports:
+            text += f" Supports: {esc(c.supports)}."
         lines.append(text)
     return [*lines, ""] if rule.citations else [*lines, "None recorded.", ""]
+
+
+def previous_ruleset(ruleset: RuleSet) -> RuleSet | None:
+    """The shipped rule set released just before *ruleset*, if any."""
+    versions = list(RULESETS)
+    index = versions.index(ruleset.version)
+    return RULESETS[versions[index - 1]] if index > 0 else None
+
+
+def change_note(rule: Rule, ruleset: RuleSet) -> str | None:
+    """What changed in *rule* since the previous rule set (``None`` for the first)."""
+    before = previous_ruleset(ruleset)
+    if before is None:
+        return None
+    old = next((r for r in before.rules if r.id == rule.id), None)
+    if old is None:
+        return f"New in rule set {ruleset.version}."
+    if old.version == rule.version:
+        return f"Unchanged since rule set {before.version} (version {rule.version})."
+    return (
+        f"Changed in rule set {ruleset.version}: {old.version} -> {rule.version} "
+        f"(see {{ref}}`the {before.version} version <{rule_label(rule.id, before.version)}>` "
+        "and the changelog)."
+    )
+
+
+def _changes(ruleset: RuleSet) -> list[str]:
+    """The rule set's changes from the previous one: new, changed and removed rules."""
+    before = previous_ruleset(ruleset)
+    if before is None:
+        return []
+    old = {r.id: r.version for r in before.rules}
+    rows = [
+        (f"{{doc}}`{r.id} <{r.id}>`", old.get(r.id, "new"), r.version)
+        for r in ruleset.rules
+        if old.get(r.id) != r.version
+    ]
+    ids = {r.id for r in ruleset.rules}
+    rows += [(f"`{rid}`", version, "removed") for rid, version in old.items() if rid not in ids]
+    header = ("Rule", f"In {before.version}", f"In {ruleset.version}")
+    return [f"## Changes from rule set {before.version}", "", table(header, rows)]
 
 
 def rule_page(rule: Rule, ruleset: RuleSet, vignettes: list[dict[str, Any]] | None) -> str:
@@ -204,8 +247,20 @@ def rule_page(rule: Rule, ruleset: RuleSet, vignettes: list[dict[str, Any]] | No
     lines = [*labels, "", f"# `{rule.id}`: {esc(rule.title)}", ""]
     if rule.summary:
         lines += [esc(rule.summary), ""]
+    note = change_note(rule, ruleset)
+    if note:
+        lines += [f"**{note}**", ""]
     lines.append(table(("Field", "Value"), _facts(rule, ruleset)))
     lines += _criteria(rule)
+    if isinstance(rule, RedFlagRule) and rule.criteria:
+        from .figures import criteria_tree, directive
+
+        lines += ["## Criteria tree", ""]
+        lines += directive(
+            criteria_tree(rule),
+            f"How the criteria of {rule.id} combine, down to the findings they read.",
+            f"Tree of the criteria of {rule.id}",
+        )
     lines += ["## Reads", "", _reads(rule, ruleset), ""]
     lines += _code(rule)
     lines += _citations(rule)
@@ -238,7 +293,40 @@ def ruleset_page(ruleset: RuleSet) -> str:
             rows.append(row)
         header = ("Rule", "Version", "Title", "Level when met")[: len(rows[0])]
         lines += [f"## {title}", "", table(header, rows)]
+    lines += _changes(ruleset)
     lines += ["```{toctree}", ":hidden:", "", *(r.id for r in ruleset.rules), "```", ""]
+    return "\n".join(lines)
+
+
+def _source(rule: Rule) -> str:
+    """The first source of *rule*, shortened for a table cell (all are on its page)."""
+    if not rule.citations:
+        return "-"
+    text = rule.citations[0].text
+    short = text if len(text) <= 48 else text[:45].rsplit(" ", 1)[0] + " ..."
+    more = f" (+{len(rule.citations) - 1})" if len(rule.citations) > 1 else ""
+    return esc(short) + more
+
+
+def rules_table() -> str:
+    """Every rule of the latest rule set by kind: level when met, version, title, source."""
+    ruleset = RULESETS[LATEST]
+    lines = []
+    for kind in ("red-flag", "score", "differential", "recommendation"):
+        rules, title = ruleset.of_kind(kind), KIND_TITLES[kind]
+        if not rules:
+            continue
+        rows = []
+        for rule in rules:
+            link = f"{{ref}}`{rule.id} <{rule_label(rule.id)}>`"
+            row: tuple[str, ...] = (link, esc(rule.title), rule.version, _source(rule))
+            if isinstance(rule, RedFlagRule):
+                row = (link, f"`{rule.level.value}`", *row[1:])
+            rows.append(row)
+        header: tuple[str, ...] = ("Rule", "Title", "Version", "First source")
+        if kind == "red-flag":
+            header = ("Rule", "Level when met", *header[1:])
+        lines += [f"### {title}", "", table(header, rows)]
     return "\n".join(lines)
 
 

@@ -32,6 +32,9 @@ class FHIRVersion(enum.Enum):
     R4B = "R4B"
     R5 = "R5"
 
+    def __str__(self) -> str:  # prints as its value, like the model's enums
+        return self.value
+
 
 @attrs.frozen
 class Semantics:

@@ -8,12 +8,12 @@ and the facts behind it, so that a clinician can audit any conclusion.
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from typing import Protocol, TypeVar
 
 import attrs
 
+from legrules.model._enums import ValueEnum
 from legrules.model.policy import Policy
 from legrules.model.presentation import IgnoredInput, Laterality
 from legrules.model.tri import Tri
@@ -26,6 +26,7 @@ __all__ = [
     "Disposition",
     "Evidence",
     "Likelihood",
+    "OpenQuestion",
     "Recommendation",
     "RedFlagResult",
     "RuleSetRef",
@@ -37,7 +38,7 @@ __all__ = [
 ]
 
 
-class Disposition(enum.Enum):
+class Disposition(ValueEnum):
     """Triage levels, most urgent first (``rules.md`` section 1)."""
 
     EMERGENCY = "emergency"
@@ -72,13 +73,24 @@ class Disposition(enum.Enum):
             return "warning"
         return "info"
 
+    def above(self, other: Disposition) -> bool:
+        """Whether this level is more urgent than *other*.
+
+        A level a rule sets (``routine`` or more urgent) is above ``self-care`` and
+        ``undetermined``; neither of those two is above the other.
+        """
+        return _RANKS[self] < _RANKS[other]
+
     @classmethod
     def most_urgent(cls, levels: list[Disposition]) -> Disposition | None:
         """The most urgent of *levels*, or ``None`` for an empty list."""
         return min(levels, key=lambda d: d.rank) if levels else None
 
 
-class Status(enum.Enum):
+_RANKS = {level: level.rank for level in Disposition}
+
+
+class Status(ValueEnum):
     """The outcome of a red-flag rule."""
 
     MET = "met"
@@ -91,7 +103,7 @@ class Status(enum.Enum):
         return {Tri.MET: cls.MET, Tri.NOT_MET: cls.NOT_MET, Tri.UNKNOWN: cls.INDETERMINATE}[value]
 
 
-class Likelihood(enum.Enum):
+class Likelihood(ValueEnum):
     """How strongly a differential is supported (``rules.md`` section 4)."""
 
     CONFIRMED = "confirmed"
@@ -102,7 +114,7 @@ class Likelihood(enum.Enum):
     INDETERMINATE = "indeterminate"
 
 
-class Audience(enum.Enum):
+class Audience(ValueEnum):
     """Who a recommendation is written for."""
 
     PATIENT = "patient"
@@ -234,6 +246,22 @@ class Unresolved:
 
 
 @attrs.frozen
+class OpenQuestion:
+    """An unknown finding whose answer "present" could raise the disposition.
+
+    ``could_reach`` is the most urgent level some completion of the unknowns with this
+    finding present reaches (for a measurement or the age: with some value); ``settles``
+    names the open rules whose outcome it bears on (``rules.md`` section 7.1).
+
+    .. versionadded:: 0.2
+    """
+
+    finding: str
+    could_reach: Disposition
+    settles: tuple[str, ...] = ()
+
+
+@attrs.frozen
 class RuleSetRef:
     """Which rule set produced a result."""
 
@@ -241,14 +269,54 @@ class RuleSetRef:
     version: str = "2026.11"
 
 
+def _disposition(assessment: Assessment) -> Disposition:
+    return assessment.disposition
+
+
+def _not_below_disposition(assessment: Assessment, _: object, worst: Disposition) -> None:
+    """The worst case is the disposition itself or more urgent (``rules.md`` 7.1)."""
+    disposition = assessment.disposition
+    if worst is not disposition and not worst.above(disposition):
+        raise ValueError(
+            f"worst_case_disposition {worst.value!r} is below disposition {disposition.value!r}"
+        )
+
+
+def _questions_raise(
+    assessment: Assessment, _: object, questions: tuple[OpenQuestion, ...]
+) -> None:
+    """Every question could raise the level above the disposition, up to the worst case."""
+    disposition, worst = assessment.disposition, assessment.worst_case_disposition
+    for question in questions:
+        reach = question.could_reach
+        if not reach.above(disposition) or reach.above(worst):
+            raise ValueError(
+                f"ask_next {question.finding!r} could reach {reach.value!r}: it must be above "
+                f"disposition {disposition.value!r} and no more urgent than "
+                f"worst_case_disposition {worst.value!r}"
+            )
+
+
 @attrs.frozen
 class Assessment:
-    """Everything legrules concluded about one presentation at one instant."""
+    """Everything legrules concluded about one presentation at one instant.
+
+    ``disposition`` is the level proven by what is known; ``worst_case_disposition`` the
+    most urgent level any completion of the unknown findings could reach, and
+    ``ask_next`` the unknown findings that could raise it, most urgent first.
+
+    .. versionchanged:: 0.2
+       ``worst_case_disposition`` and ``ask_next`` (``rules.md`` section 7.1).
+    """
 
     ruleset: RuleSetRef
     as_of: datetime
     policy: Policy
     disposition: Disposition
+    worst_case_disposition: Disposition = attrs.field(
+        default=attrs.Factory(_disposition, takes_self=True), validator=_not_below_disposition
+    )
+    ask_next: tuple[OpenQuestion, ...] = attrs.field(default=(), validator=_questions_raise)
     red_flags: tuple[RedFlagResult, ...] = ()
     scores: tuple[ScoreResult, ...] = ()
     differentials: tuple[DifferentialResult, ...] = ()

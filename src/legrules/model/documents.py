@@ -25,7 +25,7 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from legrules.errors import DocumentError, InputError, InvalidValueError
-from legrules.model.assessment import Assessment, ScoreResult
+from legrules.model.assessment import Assessment, Evidence, RuleTrace, ScoreResult
 from legrules.model.policy import Policy
 from legrules.model.presentation import Finding, Measurement, Patient, Presentation, Source
 
@@ -50,6 +50,8 @@ def parse_json(data: bytes | str) -> Any:
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError as error:
+        if "UTF-8" in error.msg:  # orjson says "str is not valid UTF-8: surrogates not allowed"
+            raise DocumentError("not valid JSON: not UTF-8 text (binary data?)", "$") from None
         raise DocumentError(f"not valid JSON: {error}", "$") from None
 
 
@@ -147,6 +149,36 @@ def _object_hook(kind: type, conv: cattrs.Converter) -> Callable[[Any, Any], Any
     return _objects_only(conv.gen_structure_attrs_fromdict(kind))
 
 
+def _evidence(e: Evidence) -> dict[str, Any]:
+    side = e.laterality
+    return {
+        "finding": e.finding,
+        "value": e.value,
+        "laterality": None if side is None else side.value,
+        "source": e.source,
+        "note": e.note,
+    }
+
+
+def _rule_trace(t: RuleTrace) -> dict[str, Any]:
+    return {
+        "rule": t.rule,
+        "version": t.version,
+        "conclusion": t.conclusion,
+        "criteria": [
+            {
+                "id": c.id,
+                "description": c.description,
+                "status": c.status.value,
+                "evidence": [_evidence(e) for e in c.evidence],
+                "missing": list(c.missing),
+            }
+            for c in t.criteria
+        ],
+        "notes": list(t.notes),
+    }
+
+
 def _make_converter() -> cattrs.Converter:
     conv = cattrs.Converter(detailed_validation=True, forbid_extra_keys=True)
     conv.register_structure_hook_factory(_is_array, _array_hook)
@@ -168,6 +200,10 @@ def _make_converter() -> cattrs.Converter:
     conv.register_unstructure_hook(
         ScoreResult, make_dict_unstructure_fn(ScoreResult, conv, class_=override(rename="class"))
     )
+    # The trace is most of an assessment document; written out by hand, it costs a
+    # fraction of the generated code (the tests compare both).
+    conv.register_unstructure_hook(Evidence, _evidence)
+    conv.register_unstructure_hook(RuleTrace, _rule_trace)
     conv.register_structure_hook(
         ScoreResult,
         _objects_only(

@@ -14,12 +14,13 @@ from typing import Any
 
 import attrs
 
-from legrules.errors import PolicyError
+from legrules.errors import PolicyError, did_you_mean
+from legrules.model._enums import ValueEnum
 
 __all__ = ["Policy", "WellsVariant"]
 
 
-class WellsVariant(enum.Enum):
+class WellsVariant(ValueEnum):
     """Which published form of the Wells DVT score to apply."""
 
     NICE_2020 = "nice-2020"
@@ -128,9 +129,13 @@ class Policy:
         changes: dict[str, Any] = {}
         for key, value in values.items():
             if key not in self.names():
-                raise PolicyError(f"unknown policy setting {key!r}", key)
+                raise PolicyError(_unknown(key), key)
             changes[key] = _coerce(key, value)
         return attrs.evolve(self, **changes)
+
+
+def _unknown(key: object) -> str:
+    return f"unknown policy setting {key!r}{did_you_mean(key, Policy.names())}"
 
 
 def _kind(key: str) -> type:
@@ -160,7 +165,7 @@ _TRUE, _FALSE = ("true", "on", "yes", "1"), ("false", "off", "no", "0")
 
 def _parse(key: str, text: str) -> Any:
     if key not in Policy.names():
-        raise PolicyError(f"unknown policy setting {key!r}", key)
+        raise PolicyError(_unknown(key), key)
     kind = _kind(key)
     lowered = text.strip().lower()
     try:

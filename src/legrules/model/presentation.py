@@ -10,7 +10,6 @@ trace can say which input proved a criterion.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, TypeVar
@@ -18,6 +17,7 @@ from typing import Any, TypeVar
 import attrs
 
 from legrules.errors import ImplausibleValueError, InputError, InvalidValueError
+from legrules.model._enums import ValueEnum
 from legrules.model.checks import (
     check_aware,
     check_finding_id,
@@ -45,7 +45,7 @@ __all__ = [
 T = TypeVar("T")
 
 
-class Presence(enum.Enum):
+class Presence(ValueEnum):
     """The state of a boolean finding."""
 
     PRESENT = "present"
@@ -53,7 +53,7 @@ class Presence(enum.Enum):
     UNKNOWN = "unknown"
 
 
-class Laterality(enum.Enum):
+class Laterality(ValueEnum):
     """Which leg a finding or measurement concerns."""
 
     LEFT = "left"
@@ -65,7 +65,7 @@ class Laterality(enum.Enum):
         return self is side or self is Laterality.BOTH or side is Laterality.BOTH
 
 
-class Sex(enum.Enum):
+class Sex(ValueEnum):
     """Administrative sex, as FHIR ``Patient.gender`` records it."""
 
     FEMALE = "female"
@@ -224,19 +224,34 @@ class Presentation:
         measurements: Mapping[str, tuple[float, str]] | None = None,
         onset: datetime | None = None,
         as_of: datetime | None = None,
+        side: Laterality | str | None = None,
     ) -> Presentation:
         """Build a presentation tersely, for scripts, tests and the REPL.
 
+        *side* is the leg that every side-specific finding and measurement concerns
+        (``"left"``, ``"right"`` or ``"both"``); other facts take no side.  A
+        side-specific fact stated without one cannot meet a rule that asks which leg.
+
         >>> p = Presentation.of(age=60, present=["leg-pain"], absent=["leg-swelling"],
-        ...                     measurements={"temperature": (37.1, "Cel")})
-        >>> [f.id for f in p.findings]
-        ['leg-pain', 'leg-swelling']
+        ...                     measurements={"temperature": (37.1, "Cel")}, side="left")
+        >>> [(f.id, str(f.laterality)) for f in p.findings]
+        [('leg-pain', 'left'), ('leg-swelling', 'left')]
         """
         try:
-            findings = [Finding(i, Presence.PRESENT) for i in present]
-            findings += [Finding(i, Presence.ABSENT) for i in absent]
+            leg = Laterality(side) if isinstance(side, str) else side
+        except ValueError:
+            message = f"side must be left, right or both, got {side!r}"
+            raise InvalidValueError(message, "side") from None
+
+        def on(cid: str) -> Laterality | None:
+            return leg if leg is not None and concept(cid).lateral else None
+
+        try:
+            findings = [Finding(i, Presence.PRESENT, on(i)) for i in present]
+            findings += [Finding(i, Presence.ABSENT, on(i)) for i in absent]
             quantities = [
-                Measurement(i, value, unit) for i, (value, unit) in (measurements or {}).items()
+                Measurement(i, value, unit, on(i))
+                for i, (value, unit) in (measurements or {}).items()
             ]
         except InputError as error:
             raise error.at("$") from None

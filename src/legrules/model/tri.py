@@ -8,13 +8,14 @@ otherwise; ``A or B`` is met as soon as one side is met.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable
+
+from legrules.model._enums import ValueEnum
 
 __all__ = ["Tri"]
 
 
-class Tri(enum.Enum):
+class Tri(ValueEnum):
     """The truth of a criterion or rule: ``MET``, ``NOT_MET`` or ``UNKNOWN``."""
 
     MET = "met"

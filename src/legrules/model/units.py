@@ -75,6 +75,10 @@ _POTASSIUM = _table({"mmol/L": 1.0, "meq/L": 1.0, "mEq/L": 1.0})
 _MAGNESIUM = _table(
     {"mmol/L": 1.0, "meq/L": 0.5, "mEq/L": 0.5, "mg/dL": 1.0 / 2.4305, "mg/L": 1.0 / 24.305}
 )
+# Calcium: molar mass 40.078 g/mol, so 1 mg/dL = 10 mg/L = 0.2495 mmol/L.
+_CALCIUM = _table({"mmol/L": 1.0, "mg/dL": 10.0 / 40.078, "meq/L": 0.5, "mEq/L": 0.5})
+# 25-hydroxyvitamin D: 1 ng/mL = 2.496 nmol/L (molar mass 400.6 g/mol).
+_VITAMIN_D = _table({"nmol/L": 1.0, "ng/mL": 2.496, "ug/L": 2.496})
 _LENGTH_CM = _table({"cm": 1.0, "mm": 0.1, "m": 100.0, "[in_i]": 2.54})
 _DAYS = _table({"d": 1.0, "h": 1.0 / 24.0, "wk": 7.0, "min": 1.0 / 1440.0})
 _WEEKS = _table({"wk": 1.0, "d": 1.0 / 7.0, "mo": 30.4375 / 7.0})
@@ -95,6 +99,8 @@ TABLES: Mapping[str, UnitTable] = MappingProxyType(
         "d-dimer": _D_DIMER,
         "potassium": _POTASSIUM,
         "magnesium": _MAGNESIUM,
+        "calcium": _CALCIUM,
+        "vitamin-d": _VITAMIN_D,
         "length-cm": _LENGTH_CM,
         "days": _DAYS,
         "weeks": _WEEKS,

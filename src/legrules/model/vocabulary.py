@@ -8,26 +8,26 @@ outside that range are rejected as implausible rather than silently used.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping
 from types import MappingProxyType
 
 import attrs
 
-from legrules.errors import UnknownConceptError
+from legrules.errors import UnknownConceptError, did_you_mean
+from legrules.model._enums import ValueEnum
 from legrules.model.units import TABLES, bounds_in, convert
 
 __all__ = ["VOCABULARY", "Category", "Concept", "Kind", "concept"]
 
 
-class Kind(enum.Enum):
+class Kind(ValueEnum):
     """Whether a concept is stated as present/absent or measured as a quantity."""
 
     BOOLEAN = "boolean"
     QUANTITY = "quantity"
 
 
-class Category(enum.Enum):
+class Category(ValueEnum):
     """What sort of fact a concept is; decides, among other things, FHIR look-back windows."""
 
     VITAL = "vital-sign"
@@ -123,8 +123,11 @@ _CONCEPTS: tuple[Concept, ...] = (
     _q("transferrin-saturation", "Transferrin saturation", _L, "percent", 0.0, 100.0),
     _q("potassium", "Serum potassium", _L, "potassium", 1.0, 10.0),
     _q("magnesium", "Serum magnesium", _L, "magnesium", 0.1, 5.0),
+    _q("calcium", "Serum calcium, corrected for albumin", _L, "calcium", 0.5, 5.0),
+    _q("vitamin-d-25oh", "Serum 25-hydroxyvitamin D", _L, "vitamin-d", 0.0, 1_000.0),
     _q("abi", "Ankle-brachial index", _E, "ratio", 0.0, 3.0, lateral=True),
     _q("tbi", "Toe-brachial index", _E, "ratio", 0.0, 2.0, lateral=True),
+    _q("toe-pressure", "Toe systolic pressure", _E, "pressure", 0.0, 300.0, lateral=True),
     _q(
         "ankle-pressure",
         "Ankle systolic pressure (higher of DP/PT)",
@@ -192,6 +195,21 @@ _CONCEPTS: tuple[Concept, ...] = (
     _b("fever", "Fever", _S),
     _b("chills", "Chills", _S),
     _b("altered-mentation", "Altered mentation", _G),
+    _b("syncope", "Fainting (syncope)", _S),
+    _b("mottled-skin", "Mottled or ashen skin", _G),
+    _b("non-blanching-rash", "Non-blanching rash", _G),
+    # Skin, soft tissue and joint infection
+    _b("crepitus", "Crepitus (crackling) under the skin", _G),
+    _b("skin-necrosis-or-bullae", "Skin necrosis, bullae or haemorrhagic blisters", _G),
+    _b("rapidly-spreading-redness", "Redness spreading fast (over hours)", _G),
+    _b(
+        "hot-swollen-joint",
+        "Hot, swollen joint of the leg (hip, knee or ankle), painful to move",
+        _G,
+        lateral=True,
+    ),
+    _b("prosthetic-joint", "Prosthetic joint in the leg", _H),
+    _b("immunosuppressed", "Immunosuppressed (disease or medicines)", _H),
     # Arterial
     _b("pallor", "Pallor of the leg", _G, lateral=True),
     _b("cold-limb", "Cold leg or foot", _G, lateral=True),
@@ -219,6 +237,7 @@ _CONCEPTS: tuple[Concept, ...] = (
     _b("urinary-retention", "New urinary retention or difficulty starting urination", _S),
     _b("urinary-incontinence", "New urinary incontinence", _S),
     _b("fecal-incontinence", "New faecal incontinence", _S),
+    _b("sexual-dysfunction-new", "New sexual dysfunction", _S),
     _b("back-pain", "Back pain", _S),
     _b("pain-radiates-below-knee", "Leg pain radiating below the knee", _S, lateral=True),
     _b("leg-pain-worse-than-back-pain", "Leg pain worse than back pain", _S),
@@ -235,6 +254,29 @@ _CONCEPTS: tuple[Concept, ...] = (
     _b("tense-compartment", "Tense, swollen muscle compartment", _G),
     _b("recent-fracture-or-cast", "Recent fracture or cast", _EV),
     _b("strenuous-exertion", "Recent strenuous exertion", _EV),
+    _b("crush-or-reperfusion", "Crush injury, or reperfusion of an ischaemic limb", _EV),
+    # Ottawa ankle and knee rules (Stiell 1993, 1996)
+    _b("fall", "A fall", _EV),
+    _b(
+        "ottawa-malleolar-tenderness",
+        "Bone tenderness at the posterior edge or tip of either malleolus",
+        _G,
+        lateral=True,
+    ),
+    _b(
+        "ottawa-midfoot-tenderness",
+        "Bone tenderness at the navicular or the base of the 5th metatarsal",
+        _G,
+        lateral=True,
+    ),
+    _b("fibular-head-tenderness", "Tenderness at the head of the fibula", _G, lateral=True),
+    _b(
+        "patellar-tenderness-isolated",
+        "Isolated tenderness of the patella",
+        _G,
+        lateral=True,
+    ),
+    _b("knee-flexion-below-90", "Knee cannot flex to 90 degrees", _G, lateral=True),
     _b("unable-to-bear-weight", "Unable to take 4 steps on the leg", _G),
     _b("bruising", "Bruising", _G),
     # Restless legs (IRLSSG 2012)
@@ -264,6 +306,16 @@ _CONCEPTS: tuple[Concept, ...] = (
     _b("morning-stiffness", "Morning stiffness", _S),
     _b("anterior-knee-pain", "Pain around or behind the kneecap", _S),
     _b("pain-stairs-squats-sitting", "Pain with stairs, squats, running or prolonged sitting", _S),
+    _b(
+        "night-pain-waking",
+        "Leg or bone pain that wakes most nights, for 2 weeks or more",
+        _S,
+    ),
+    _b("widespread-pain-3-months", "Widespread pain for 3 months or more", _S),
+    _b("fatigue-or-unrefreshing-sleep", "Fatigue or unrefreshing sleep", _S),
+    _b("morning-stiffness-under-30-min", "Morning stiffness lasting 30 minutes or less", _S),
+    _b("activity-related-joint-pain", "Activity-related knee or hip pain", _S),
+    _b("diffuse-bone-or-muscle-aches", "Diffuse bone or muscle aches", _S),
     # Fluids
     _b("dehydration", "Dehydration", _G),
     _b("heavy-sweating", "Heavy sweating", _S),
@@ -321,4 +373,5 @@ def concept(cid: str) -> Concept:
     try:
         return VOCABULARY[cid]
     except (KeyError, TypeError):
-        raise UnknownConceptError(f"unknown finding id {cid!r}", "id") from None
+        hint = did_you_mean(cid, VOCABULARY)
+        raise UnknownConceptError(f"unknown finding id {cid!r}{hint}", "id") from None

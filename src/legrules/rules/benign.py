@@ -12,12 +12,13 @@ from collections.abc import Mapping
 
 import attrs
 
+from legrules.engine.base import Criterion, Decision, DifferentialRule
+from legrules.engine.deciding import all_required, evidence_of, indeterminate
+from legrules.engine.facts import Context, Outcome
+from legrules.engine.logic import All, Any, Measured, Not, Present
 from legrules.model import Disposition, Likelihood, Tri
 from legrules.rules import sources as src
-from legrules.rules.base import Criterion, Decision, DifferentialRule
-from legrules.rules.deciding import NO_RED_FLAG, all_required, evidence_of, indeterminate
-from legrules.rules.facts import Context, Outcome
-from legrules.rules.logic import All, Any, Measured, Not, Present
+from legrules.rules.red_flags import NO_RED_FLAG
 
 __all__ = [
     "DDX_ACHILLES",

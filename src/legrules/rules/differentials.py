@@ -6,8 +6,8 @@ Defined once here so that the registry and the rules that read "every differenti
 
 from __future__ import annotations
 
+from legrules.engine.base import DifferentialRule
 from legrules.rules import benign, cramps
-from legrules.rules.base import DifferentialRule
 from legrules.rules.dvt import DDX_DVT
 from legrules.rules.pad import DDX_PAD
 from legrules.rules.rls import DDX_RLS

@@ -12,14 +12,14 @@ from collections.abc import Mapping
 
 import attrs
 
+from legrules.engine.base import Criterion, Decision, DifferentialRule, ScoreRule
+from legrules.engine.deciding import evidence_of, indeterminate
+from legrules.engine.facts import Context, Outcome, test
+from legrules.engine.logic import AgeIs, All, Any, ByPolicy, Measured, Present, Same, ScoreIs
+from legrules.engine.predicates import ScoreClassIs
+from legrules.engine.scoring import additive, result
 from legrules.model import Disposition, Likelihood, ScoreResult, Tri, WellsVariant
 from legrules.rules import sources as src
-from legrules.rules.base import Criterion, Decision, DifferentialRule, ScoreRule
-from legrules.rules.deciding import evidence_of, indeterminate
-from legrules.rules.facts import Context, Outcome, test
-from legrules.rules.logic import AgeIs, All, Any, ByPolicy, Measured, Present, Same, ScoreIs
-from legrules.rules.predicates import ScoreClassIs
-from legrules.rules.scoring import additive, result
 from legrules.rules.signs import DVT_SIGNS
 
 __all__ = ["DDX_DVT", "D_DIMER", "WELLS_DVT", "WELLS_POINTS", "d_dimer_cutoff"]

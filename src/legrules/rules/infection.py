@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from legrules.engine.base import Criterion, ScoreRule
+from legrules.engine.facts import Context, Outcome
+from legrules.engine.logic import Measured, Present
+from legrules.engine.scoring import additive, result
 from legrules.model import ScoreResult
 from legrules.rules import sources as src
-from legrules.rules.base import Criterion, ScoreRule
-from legrules.rules.facts import Context, Outcome
-from legrules.rules.logic import Measured, Present
-from legrules.rules.scoring import additive, result
 
 __all__ = ["QSOFA"]
 

@@ -16,14 +16,14 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import attrs
 
+from legrules.engine.base import Criterion, Decision, DifferentialRule, ScoreRule
+from legrules.engine.deciding import evidence_of, indeterminate
+from legrules.engine.facts import SIDES, Context, Outcome, Reading, test
+from legrules.engine.logic import Measured, Present, ScoreIs
+from legrules.engine.predicates import ScoreClassIs
+from legrules.engine.scoring import completions, ranged_class
 from legrules.model import Disposition, Evidence, Laterality, Likelihood, ScoreResult, Tri, concept
 from legrules.rules import sources as src
-from legrules.rules.base import Criterion, Decision, DifferentialRule, ScoreRule
-from legrules.rules.deciding import evidence_of, indeterminate
-from legrules.rules.facts import SIDES, Context, Outcome, Reading, test
-from legrules.rules.logic import Measured, Present, ScoreIs
-from legrules.rules.predicates import ScoreClassIs
-from legrules.rules.scoring import completions, ranged_class
 
 __all__ = ["ABI", "DDX_PAD", "EDINBURGH", "TBI_ABNORMAL", "abi_band", "edinburgh"]
 

@@ -9,10 +9,8 @@ urgent without any red flag being met).
 
 from __future__ import annotations
 
-from legrules.model import Audience, Disposition, Likelihood, Status
-from legrules.rules import sources as src
-from legrules.rules.base import Criterion, RecommendationRule
-from legrules.rules.logic import (
+from legrules.engine.base import Criterion, RecommendationRule
+from legrules.engine.logic import (
     AgeIs,
     All,
     Any,
@@ -23,7 +21,9 @@ from legrules.rules.logic import (
     RedFlagIs,
     ScoreIs,
 )
-from legrules.rules.predicates import DifferentialLevelIs, HasScore, Recorded, ScoreClassIs
+from legrules.engine.predicates import DifferentialLevelIs, HasScore, Recorded, ScoreClassIs
+from legrules.model import Audience, Disposition, Likelihood, Status
+from legrules.rules import sources as src
 from legrules.rules.red_flags import RED_FLAGS
 from legrules.rules.signs import DVT_SIGNS
 

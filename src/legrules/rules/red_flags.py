@@ -7,10 +7,8 @@ is never sent home with self-care advice.
 
 from __future__ import annotations
 
-from legrules.model import Disposition
-from legrules.rules import sources as src
-from legrules.rules.base import Criterion, RedFlagRule
-from legrules.rules.logic import (
+from legrules.engine.base import Criterion, RedFlagRule
+from legrules.engine.logic import (
     All,
     Any,
     Measured,
@@ -18,11 +16,14 @@ from legrules.rules.logic import (
     OneSidedWith,
     PolicyValue,
     Present,
+    RedFlagIs,
     ScoreIs,
 )
+from legrules.model import Disposition, Status
+from legrules.rules import sources as src
 from legrules.rules.signs import DVT_SIGNS, FEVER_OR_CHILLS, INFLAMED_LEG, LEFT, RIGHT
 
-__all__ = ["RED_FLAGS"]
+__all__ = ["NO_RED_FLAG", "RED_FLAGS"]
 
 _E, _U, _S, _R = Disposition.EMERGENCY, Disposition.URGENT, Disposition.SOON, Disposition.ROUTINE
 
@@ -316,3 +317,6 @@ RED_FLAGS: tuple[RedFlagRule, ...] = (
     NOT_IMPROVING,
     TROUBLESOME_CRAMPS,
 )
+
+#: Every red flag of the screen is not met (indeterminate flags leave this unknown).
+NO_RED_FLAG = All(*(RedFlagIs(rule.id, {Status.NOT_MET}) for rule in RED_FLAGS))

@@ -11,70 +11,26 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-import attrs
-
+from legrules.engine.ruleset import RuleSet
 from legrules.errors import RulesetError
-from legrules.rules.base import Rule
+from legrules.rules.ddx_2026_12 import DIFFERENTIALS_2026_12, WELLS_DVT_2
 from legrules.rules.differentials import DIFFERENTIALS
 from legrules.rules.dvt import D_DIMER, WELLS_DVT
 from legrules.rules.infection import QSOFA
 from legrules.rules.pad import ABI, EDINBURGH
 from legrules.rules.recommendations import CLINICAL_RECOMMENDATIONS
+from legrules.rules.recommendations_2026_12 import RECOMMENDATIONS_2026_12
 from legrules.rules.red_flags import RED_FLAGS
+from legrules.rules.red_flags_2026_12 import RED_FLAGS_2026_12
 from legrules.rules.self_care import SELF_CARE
 
 __all__ = ["LATEST", "RULESETS", "RuleSet", "get_ruleset"]
-
-_KIND_ORDER = {"score": 0, "red-flag": 1, "differential": 2, "recommendation": 3}
-
-
-@attrs.frozen
-class RuleSet:
-    """A released, immutable collection of rules, evaluated in the order given.
-
-    Scores come first (red flags read them), then red flags, differentials, and
-    recommendations (which read all the rest).
-    """
-
-    version: str
-    released: str
-    rules: tuple[Rule, ...]
-    id: str = "legrules"
-    notes: str = ""
-
-    def __attrs_post_init__(self) -> None:
-        ids = [r.id for r in self.rules]
-        duplicates = sorted({i for i in ids if ids.count(i) > 1})
-        if duplicates:
-            raise RulesetError(f"rule set {self.version} repeats {', '.join(duplicates)}")
-        ranks = [_KIND_ORDER[r.kind] for r in self.rules]
-        if ranks != sorted(ranks):
-            raise RulesetError(
-                f"rule set {self.version}: rules must be ordered score, red-flag, "
-                "differential, recommendation"
-            )
-
-    def rule(self, rule_id: str) -> Rule:
-        """The rule *rule_id* in this set."""
-        for rule in self.rules:
-            if rule.id == rule_id:
-                return rule
-        raise RulesetError(f"rule {rule_id!r} is not in rule set {self.version}")
-
-    def of_kind(self, kind: str) -> tuple[Rule, ...]:
-        """The rules of one kind, in evaluation order."""
-        return tuple(r for r in self.rules if r.kind == kind)
-
-    @property
-    def canonical(self) -> str:
-        """The rule set's canonical URL path segment (``Library/legrules-2026.11``)."""
-        return f"Library/{self.id}"
-
 
 _2026_11 = RuleSet(
     version="2026.11",
     released="2026-11-22",
     notes="First release.",
+    disposition_policy="2026.11",
     rules=(
         # Scores: red flags and differentials read them.
         WELLS_DVT,
@@ -89,11 +45,29 @@ _2026_11 = RuleSet(
     ),
 )
 
+_2026_12 = RuleSet(
+    version="2026.12",
+    released="2026-12-04",
+    notes="Clinical-safety revision (rules.md section 7): no critically ill patient is "
+    "sent home; new flags for necrotising infection, septic arthritis, fever, severe "
+    "electrolyte disturbance, possible fracture and night bone pain; new differentials.",
+    rules=(
+        WELLS_DVT_2,
+        D_DIMER,
+        QSOFA,
+        ABI,
+        EDINBURGH,
+        *RED_FLAGS_2026_12,
+        *DIFFERENTIALS_2026_12,
+        *RECOMMENDATIONS_2026_12,
+    ),
+)
+
 #: Every shipped rule set, by version.
-RULESETS: Mapping[str, RuleSet] = MappingProxyType({r.version: r for r in (_2026_11,)})
+RULESETS: Mapping[str, RuleSet] = MappingProxyType({r.version: r for r in (_2026_11, _2026_12)})
 
 #: The version used when none is named.
-LATEST = "2026.11"
+LATEST = "2026.12"
 
 
 def get_ruleset(version: str | RuleSet | None = None) -> RuleSet:

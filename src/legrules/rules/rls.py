@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from legrules.engine.base import Criterion, Decision, DifferentialRule
+from legrules.engine.deciding import all_required
+from legrules.engine.facts import Context, Outcome
+from legrules.engine.logic import Present
 from legrules.model import Disposition, Likelihood
 from legrules.rules import sources as src
-from legrules.rules.base import Criterion, Decision, DifferentialRule
-from legrules.rules.deciding import all_required
-from legrules.rules.facts import Context, Outcome
-from legrules.rules.logic import Present
 
 __all__ = ["DDX_RLS", "IRLSSG_CRITERIA"]
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from legrules.engine.base import Criterion, Decision, DifferentialRule
+from legrules.engine.deciding import evidence_of, indeterminate
+from legrules.engine.facts import Context, Outcome
+from legrules.engine.logic import Any, Present
 from legrules.model import Disposition, Likelihood, Tri
 from legrules.rules import sources as src
-from legrules.rules.base import Criterion, Decision, DifferentialRule
-from legrules.rules.deciding import evidence_of, indeterminate
-from legrules.rules.facts import Context, Outcome
-from legrules.rules.logic import Any, Present
 
 __all__ = ["DDX_SCIATICA"]
 

@@ -8,11 +8,8 @@ advice and says why; unknown keeps it with a caution naming what to check first.
 
 from __future__ import annotations
 
-from legrules.model import Audience, Disposition, Likelihood, Status
-from legrules.rules import sources as src
-from legrules.rules.base import Citation, Criterion, RecommendationRule
-from legrules.rules.differentials import DIFFERENTIALS
-from legrules.rules.logic import (
+from legrules.engine.base import Citation, Criterion, RecommendationRule
+from legrules.engine.logic import (
     All,
     Any,
     DifferentialIs,
@@ -25,7 +22,10 @@ from legrules.rules.logic import (
     Same,
     ScoreIs,
 )
-from legrules.rules.predicates import DifferentialLevelIs, HasScore, ScoreVersusPolicy
+from legrules.engine.predicates import DifferentialLevelIs, HasScore, ScoreVersusPolicy
+from legrules.model import Audience, Disposition, Likelihood, Status
+from legrules.rules import sources as src
+from legrules.rules.differentials import DIFFERENTIALS
 from legrules.rules.signs import DVT_SIGNS
 
 __all__ = ["SELF_CARE", "advice"]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from legrules.engine.logic import Any, Measured, Present, Same
 from legrules.model import Laterality
-from legrules.rules.logic import Any, Measured, Present, Same
 
 __all__ = ["DVT_SIGNS", "FEVER_OR_CHILLS", "INFLAMED_LEG", "LEFT", "RIGHT"]
 

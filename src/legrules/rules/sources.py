@@ -7,7 +7,7 @@ flags a lay reader is told about and the self-care advice, in its own words.
 
 from __future__ import annotations
 
-from legrules.rules.base import Citation
+from legrules.engine.base import Citation
 
 # Seed articles -------------------------------------------------------------------------
 SEED_STRESS = Citation(
@@ -165,4 +165,99 @@ CROSSLEY_2016 = Citation(
     "from the 4th International Patellofemoral Pain Research Retreat, Manchester. Part 1. "
     "Br J Sports Med. 2016;50(14):839-843.",
     "https://doi.org/10.1136/bjsports-2016-096384",
+)
+
+
+# Rule set 2026.12 -----------------------------------------------------------------------
+NICE_NG51 = Citation(
+    "National Institute for Health and Care Excellence. Suspected sepsis: recognition, "
+    "diagnosis and early management (NG51). 2016, updated 2024 (high-risk criteria).",
+    "https://www.nice.org.uk/guidance/ng51",
+)
+IDSA_SSTI_2014 = Citation(
+    "Stevens DL, Bisno AL, Chambers HF, et al. Practice guidelines for the diagnosis and "
+    "management of skin and soft tissue infections: 2014 update by the Infectious Diseases "
+    "Society of America. Clin Infect Dis. 2014;59(2):e10-e52.",
+    "https://doi.org/10.1093/cid/ciu296",
+)
+BSR_BOA_2006 = Citation(
+    "Coakley G, Mathews C, Field M, et al. BSR & BHPR, BOA, RCGP and BSAC guidelines for "
+    "management of the hot swollen joint in adults. Rheumatology. 2006;45(8):1039-1041.",
+    "https://doi.org/10.1093/rheumatology/kel163a",
+)
+CKS_SEPTIC_ARTHRITIS = Citation(
+    "NICE Clinical Knowledge Summaries. Septic arthritis: assessment and referral.",
+    "https://cks.nice.org.uk/topics/septic-arthritis/",
+)
+ERON_2003 = Citation(
+    "Eron LJ, Lipsky BA, Low DE, et al. Managing skin and soft tissue infections: expert "
+    "panel recommendations on key decision points. J Antimicrob Chemother. 2003;52 Suppl "
+    "1:i3-i17 (classes I-IV of severity, as used by NICE NG141).",
+    "https://doi.org/10.1093/jac/dkg466",
+)
+BOAST_2021 = Citation(
+    "British Orthopaedic Association. BOAST: Diagnosis and Management of Compartment "
+    "Syndrome of the Limbs. 2016, revised 2021."
+)
+ESVS_2020_ALI = Citation(
+    "Bjorck M, Earnshaw JJ, Acosta S, et al. European Society for Vascular Surgery (ESVS) "
+    "2020 Clinical Practice Guidelines on the Management of Acute Limb Ischaemia. Eur J "
+    "Vasc Endovasc Surg. 2020;59(2):173-218.",
+    "https://doi.org/10.1016/j.ejvs.2019.09.006",
+)
+GVG_2019_ESVS = Citation(
+    "Conte MS, Bradbury AW, Kolh P, et al. Global vascular guidelines on the management of "
+    "chronic limb-threatening ischaemia (joint ESVS, SVS and WFVS guideline). Eur J Vasc "
+    "Endovasc Surg. 2019;58(1S):S1-S109.",
+    "https://doi.org/10.1016/j.ejvs.2019.05.006",
+)
+ESC_2019_PE = Citation(
+    "Konstantinides SV, Meyer G, Becattini C, et al. 2019 ESC Guidelines for the diagnosis "
+    "and management of acute pulmonary embolism. Eur Heart J. 2020;41(4):543-603.",
+    "https://doi.org/10.1093/eurheartj/ehz405",
+)
+GIRFT_CES_2023 = Citation(
+    "Getting It Right First Time (NHS England). National suspected cauda equina syndrome "
+    "pathway. 2023."
+)
+CKS_HYPOKALAEMIA = Citation(
+    "NICE Clinical Knowledge Summaries. Hypokalaemia: severe hypokalaemia (below 2.5 "
+    "mmol/L) needs same-day assessment.",
+    "https://cks.nice.org.uk/topics/hypokalaemia/",
+)
+SFE_HYPOCALCAEMIA = Citation(
+    "Turner J, Gittoes N, Selby P; Society for Endocrinology Clinical Committee. Society "
+    "for Endocrinology Endocrine Emergency Guidance: emergency management of acute "
+    "hypocalcaemia in adult patients. Endocr Connect. 2016;5(5):G7-G8.",
+    "https://doi.org/10.1530/EC-16-0056",
+)
+NICE_NG12 = Citation(
+    "National Institute for Health and Care Excellence. Suspected cancer: recognition and "
+    "referral (NG12). 2015, updated.",
+    "https://www.nice.org.uk/guidance/ng12",
+)
+NICE_NG226 = Citation(
+    "National Institute for Health and Care Excellence. Osteoarthritis in over 16s: "
+    "diagnosis and management (NG226). 2022.",
+    "https://www.nice.org.uk/guidance/ng226",
+)
+CKS_VITAMIN_D = Citation(
+    "NICE Clinical Knowledge Summaries. Vitamin D deficiency in adults.",
+    "https://cks.nice.org.uk/topics/vitamin-d-deficiency-in-adults/",
+)
+SACN_2016 = Citation(
+    "Scientific Advisory Committee on Nutrition. Vitamin D and Health. London: Public "
+    "Health England; 2016.",
+    "https://www.gov.uk/government/publications/sacn-vitamin-d-and-health-report",
+)
+ACR_FIBROMYALGIA_2016 = Citation(
+    "Wolfe F, Clauw DJ, Fitzcharles MA, et al. 2016 Revisions to the 2010/2011 fibromyalgia "
+    "diagnostic criteria. Semin Arthritis Rheum. 2016;46(3):319-329.",
+    "https://doi.org/10.1016/j.semarthrit.2016.08.012",
+)
+AASM_2024 = Citation(
+    "Winkelman JW, Berkowski JA, DelRosso LM, et al. Treatment of restless legs syndrome and "
+    "periodic limb movement disorder: an American Academy of Sleep Medicine clinical "
+    "practice guideline. J Clin Sleep Med. 2025;21(1):137-152 (AASM 2024 guideline).",
+    "https://doi.org/10.5664/jcsm.11390",
 )

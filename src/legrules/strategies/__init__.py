@@ -4,10 +4,11 @@ Research pipelines use these to check properties of the rules over generated
 populations; integrations use them to test their own code against legrules.  Install
 with the ``hypothesis`` extra (``pip install legrules[hypothesis]``).
 
->>> from hypothesis import given
+>>> from hypothesis import HealthCheck, given, settings
 >>> from legrules import assess
 >>> from legrules.strategies import presentations
->>> @given(presentations(meeting="redflag.possible-pe"))
+>>> @settings(max_examples=25, suppress_health_check=[HealthCheck.too_slow])
+... @given(presentations(meeting="redflag.possible-pe"))
 ... def test_possible_pe_is_an_emergency(p):
 ...     assert assess(p).disposition.value == "emergency"
 >>> test_possible_pe_is_an_emergency()
@@ -19,6 +20,13 @@ Installing legrules also registers these strategies with hypothesis (through its
 """
 
 from __future__ import annotations
+
+try:
+    import hypothesis  # noqa: F401 - only to say what is missing, before the imports below
+except ImportError:  # pragma: no cover - the test environment has hypothesis
+    from legrules.errors import MissingExtraError
+
+    raise MissingExtraError("hypothesis", "hypothesis", "legrules.strategies") from None
 
 from legrules._hypothesis_plugin import _hypothesis_setup_hook
 from legrules.strategies._fhir import fhir_conditions, fhir_observations, fhir_patients

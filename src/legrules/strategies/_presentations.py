@@ -9,6 +9,8 @@ import attrs
 from hypothesis import assume
 from hypothesis import strategies as st
 
+from legrules.engine.logic import Expr
+from legrules.engine.ruleset import RuleSet
 from legrules.model import (
     VOCABULARY,
     Finding,
@@ -19,8 +21,7 @@ from legrules.model import (
     Presentation,
     Tri,
 )
-from legrules.rules.logic import Expr
-from legrules.rules.registry import RuleSet, get_ruleset
+from legrules.rules.registry import get_ruleset
 from legrules.strategies._model import (
     BOOLEAN_IDS,
     QUANTITY_IDS,

@@ -3,7 +3,7 @@
 The solver walks a rule's expression tree and *adds* statements for facts that are
 still unknown, never changing a fact already known: so what it returns is a completion
 of the presentation it was given.  Every step is checked with the real
-:class:`~legrules.rules.facts.Context`, so laterality, derived onset facts and "latest
+:class:`~legrules.engine.facts.Context`, so laterality, derived onset facts and "latest
 statement wins" behave exactly as in the engine; a branch whose result does not
 evaluate as wanted is dropped and the next one tried (the generators backtrack).
 
@@ -20,30 +20,15 @@ from typing import Protocol, TypeVar
 
 import attrs
 
-from legrules.model import (
-    DifferentialResult,
-    Finding,
-    Kind,
-    Laterality,
-    Likelihood,
-    Measurement,
-    Policy,
-    Presence,
-    Presentation,
-    Status,
-    Tri,
-    concept,
-)
-from legrules.rules.base import (
+from legrules.engine.base import (
     Criterion,
-    Decision,
     DifferentialRule,
     RecommendationRule,
     RedFlagRule,
     ScoreRule,
 )
-from legrules.rules.facts import SIDES, Context, Outcome
-from legrules.rules.logic import (
+from legrules.engine.facts import SIDES, Context, Outcome
+from legrules.engine.logic import (
     AgeIs,
     All,
     Any,
@@ -58,7 +43,21 @@ from legrules.rules.logic import (
     RedFlagIs,
     ScoreIs,
 )
-from legrules.rules.registry import RuleSet
+from legrules.engine.open_questions import differential_result
+from legrules.engine.ruleset import RuleSet
+from legrules.model import (
+    Finding,
+    Kind,
+    Laterality,
+    Likelihood,
+    Measurement,
+    Policy,
+    Presence,
+    Presentation,
+    Status,
+    Tri,
+    concept,
+)
 from legrules.strategies._choices import Chooser, Region, in_unit, inside, region_for
 from legrules.strategies._stated import BOTH_LEGS, stated_sides
 
@@ -112,7 +111,7 @@ class Solver:
                 ctx.red_flags[rule.id] = rule.evaluate(ctx)[0]
             elif isinstance(rule, DifferentialRule):
                 decision = rule.evaluate(ctx)[0]
-                ctx.differentials[rule.id] = _differential(rule, decision)
+                ctx.differentials[rule.id] = differential_result(self.ruleset, rule, decision)
         return ctx
 
     def evaluate(self, expr: Expr, presentation: Presentation) -> Outcome:
@@ -334,17 +333,6 @@ def _chosen(expr: ByPolicy, policy: Policy) -> Expr:
         if choice == name:
             return item
     raise ValueError(f"no expression for {expr.key}={name}")
-
-
-def _differential(rule: DifferentialRule, decision: Decision) -> DifferentialResult:
-    return DifferentialResult(
-        rule.id,
-        rule.version,
-        decision.likelihood,
-        decision.level,
-        decision.evidence,
-        decision.missing,
-    )
 
 
 # attrs' ``converter=frozenset`` hides the element type from mypy, hence the ignores.

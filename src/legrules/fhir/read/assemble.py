@@ -60,6 +60,8 @@ def assemble(key: str | None, out: Collected, settings: Settings) -> ReadResult:
         patient = Patient(patient_id, _age(out, settings), out.sex)
     except InputError as error:
         raise FHIRInputError(error.message, f"{out.birth_label}.birthDate") from None
+    if len(out.ignored) != len(ignored):  # the age left a birthDate or an age Observation out
+        ignored = tuple([IgnoredInput(ref, reason) for ref, reason in out.ignored])
     times = settings.times
     found = trusted.findings(sorted(out.findings, key=_canonical), times) if out.findings else []
     if found:
@@ -86,15 +88,13 @@ def _age(out: Collected, settings: Settings) -> int | None:
     if out.birth_date is not None:
         earliest, latest = parse_date(out.birth_date)
         if earliest > day:
-            out.warn(f"{out.birth_label}: birthDate {out.birth_date} is after as_of; age unknown")
+            _unused(out, out.birth_label, f"birthDate {out.birth_date} is after as_of; age unknown")
             return None
         young, old = _years(latest, day), _years(earliest, day)
         if young == old:
             return young
-        out.warn(
-            f"{out.birth_label}: birthDate {out.birth_date} gives an age of {young} or {old} "
-            "at as_of; age left unknown"
-        )
+        reason = f"birthDate {out.birth_date} gives an age of {young} or {old} at as_of"
+        _unused(out, out.birth_label, f"{reason}; age left unknown")
         return None
     if not out.ages:
         return None
@@ -104,11 +104,16 @@ def _age(out: Collected, settings: Settings) -> int | None:
     ]
     when, value, label = max(ages, key=lambda a: (a[0] or as_of, a[1], a[2]))
     if when is not None and when != settings.as_of:
-        out.warn(
-            f"{label}: age {value} was recorded {when.isoformat()}, not at as_of; age left unknown"
-        )
+        reason = f"age {value} was recorded {when.isoformat()}, not at as_of; age left unknown"
+        _unused(out, label, reason)
         return None
     return value
+
+
+def _unused(out: Collected, label: str, reason: str) -> None:
+    """An element the reader read but cannot use: listed as ignored, and a warning."""
+    out.ignore(label, reason)
+    out.warn(f"{label}: {reason}")
 
 
 def _onset(out: Collected, settings: Settings) -> datetime | None:

@@ -14,7 +14,6 @@ from typing import Literal
 import attrs
 
 from legrules.errors import FHIRInputError
-from legrules.fhir.grouping import Medications
 from legrules.fhir.read.conditions import read_condition
 from legrules.fhir.read.containers import Item, label
 from legrules.fhir.read.context import Collected, Settings
@@ -22,9 +21,11 @@ from legrules.fhir.read.elements import JSON, Resource
 from legrules.fhir.read.medications import read_medication
 from legrules.fhir.read.observations import read_observation
 from legrules.fhir.read.patients import read_patient
+from legrules.fhir.read.questionnaire_responses import read_questionnaire_response
 from legrules.fhir.read.strict import validate
 from legrules.fhir.read.usual_observation import UsualReader
 from legrules.fhir.versions import FHIRVersion
+from legrules.population.grouping import Medications
 
 __all__ = ["ItemReader", "OnError", "Options"]
 
@@ -61,6 +62,7 @@ class ItemReader:
             "Condition": read_condition,
             "MedicationStatement": medication,
             "MedicationRequest": medication,
+            "QuestionnaireResponse": read_questionnaire_response,
         }
         #: The quick reader of usual Observations: ``usual(data, out)`` reads one or
         #: answers ``False`` having recorded nothing (always, in strict mode, which

@@ -25,7 +25,7 @@ from legrules.fhir.read.elements import JSON, Coding, Resource, parse_datetime
 from legrules.model import Concept, Kind, Laterality, Presence, concept
 from legrules.model.checks import check_finding, check_measurement, check_text
 
-__all__ = ["effective", "read_observation", "side_of"]
+__all__ = ["effective", "read_observation", "side_of", "too_old"]
 
 _COUNTS = frozenset({"final", "amended", "corrected", "preliminary"})
 _IGNORED = frozenset({"registered", "cancelled", "entered-in-error", "unknown"})
@@ -164,8 +164,7 @@ def _fact(
     if when is None:
         out.warn(f"{res.label} has no effective time; counted as current")
     elif earliest is not None and when < earliest:
-        window = settings.window(spec)
-        out.ignore(res.label, f"{spec.id} older than the {_span(window)} look-back")
+        out.ignore(res.label, too_old(spec, settings))
         return False
     lateral = side if spec.lateral else None
     try:
@@ -194,9 +193,13 @@ def _fact(
         raise res.error(error.message, element) from None
 
 
-def _span(window: Any) -> str:
+def too_old(spec: Concept, settings: Settings) -> str:
+    """Why an observation of *spec* older than its look-back is ignored."""
+    window = settings.window(spec)
+    assert window is not None  # only a concept with a look-back has anything too old
     hours = int(window.total_seconds() // 3600)
-    return f"{hours // 24}-day" if hours % 24 == 0 else f"{hours}-hour"
+    span = f"{hours // 24}-day" if hours % 24 == 0 else f"{hours}-hour"
+    return f"{spec.id} older than the {span} look-back"
 
 
 def _values(holder: JSON) -> list[str]:

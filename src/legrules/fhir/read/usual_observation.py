@@ -1,9 +1,11 @@
 """The usual Observation, read in one function: the shape bulk exports are made of.
 
 A final (or amended, corrected, preliminary) Observation with an ``effectiveDateTime``,
-a ``code`` whose codings name a quantity concept, and a UCUM ``valueQuantity``, with no
-``bodySite``, ``component``, ``valueInteger`` or ``dataAbsentReason``.  For such a
-resource :meth:`UsualReader.read` records exactly the measurement row that
+a ``code`` whose codings name a quantity concept, and a UCUM ``valueQuantity``, or name
+a yes/no finding, and a ``valueBoolean``; with no ``bodySite``, ``component``,
+``valueInteger`` or ``dataAbsentReason``.  One older than its concept's look-back is
+ignored with the general reader's reason whatever its value.  For such a resource
+:meth:`UsualReader.read` records exactly the row (or the reason) that
 :func:`~legrules.fhir.read.observations.read_observation` would, with the same checks (the
 plausible range from :data:`legrules.model.checks.RANGES`), at a fraction of the cost:
 no :class:`~legrules.fhir.read.elements.Resource`, no per-element accessor calls.  For
@@ -20,7 +22,8 @@ from datetime import datetime
 from legrules.fhir.codes import UCUM
 from legrules.fhir.read.context import Collected, Settings
 from legrules.fhir.read.elements import JSON
-from legrules.model import Kind
+from legrules.fhir.read.observations import too_old
+from legrules.model import Kind, Presence
 from legrules.model.checks import RANGES
 
 __all__ = ["UsualReader"]
@@ -35,10 +38,11 @@ _PRELIMINARY: dict[object, bool] = {
 # Elements that make an Observation other than usual (a null dataAbsentReason too:
 # the general reader decides what that means).
 _ODD = frozenset({"component", "bodySite", "valueInteger", "dataAbsentReason"})
-# What a code says, for the quick path: the quantity's id, the earliest effective time
-# still counted, the unit annotation the code implies (D-dimer FEU or DDU) and the
-# plausible range of each unit the quantity accepts.
-_Quick = tuple[str, datetime | None, str | None, dict[str, tuple[float, float, str]]]
+# What a code says, for the quick path: the concept's id, the earliest effective time
+# still counted, the unit annotation the code implies (D-dimer FEU or DDU), the
+# plausible range of each unit a quantity accepts (``None`` for a yes/no finding), and
+# the reason an observation older than the look-back is ignored.
+_Quick = tuple[str, datetime | None, str | None, dict[str, tuple[float, float, str]] | None, str]
 # A unit not in a quantity's table: no value is in range.
 _NO_UNIT = (1.0, 0.0, "")
 _TIMES = 4096
@@ -82,9 +86,12 @@ class UsualReader:
                 quick = self._quick.get((coding["system"], coding["code"]))
             if (quick is None and (quick := self._meaning(codings)) is None) or not rid:
                 return False
-            cid, earliest, annotation, bounds = quick
+            cid, earliest, annotation, bounds, old = quick
             if earliest is not None and when < earliest:
-                return False
+                out.ignore("Observation/" + rid, old)  # its value is not even read
+                return True
+            if bounds is None:
+                return _finding(data, cid, ("Observation/" + rid, preliminary, text), out)
             quantity = data["valueQuantity"]
             value, unit = quantity["value"], quantity["code"]
             if value.__class__ is bool or quantity["system"] != UCUM:
@@ -142,9 +149,26 @@ class UsualReader:
     def _lookup(self, key: tuple[str | None, str | None]) -> _Quick | None:
         mapping = self._codes[key]  # type: ignore[index]
         spec, earliest = self._settings.lookback(mapping.finding)
-        if spec.kind is not Kind.QUANTITY:
-            return None
-        return spec.id, earliest, mapping.unit_annotation, _BOUNDS[spec.id]
+        old = "" if earliest is None else too_old(spec, self._settings)
+        if spec.kind is Kind.QUANTITY:
+            return spec.id, earliest, mapping.unit_annotation, _BOUNDS[spec.id], old
+        if mapping.asserts is Presence.PRESENT:  # a code asserting otherwise: general path
+            return spec.id, earliest, None, None, old
+        return None
+
+
+def _finding(data: JSON, cid: str, source: tuple[str, bool, str], out: Collected) -> bool:
+    """Record the yes/no finding *data* states in a ``valueBoolean`` and nothing else."""
+    flag = data.get("valueBoolean")
+    if flag.__class__ is not bool:
+        return False
+    for key, value in data.items():
+        if key.startswith("value") and key != "valueBoolean" and value is not None:
+            return False  # several values: the general reader says why it skips them
+    reference, preliminary, text = source
+    state = "present" if flag else "absent"
+    out.findings.append((cid, state, None, reference, preliminary, text))
+    return True
 
 
 # The plausible range of each quantity by unit, per concept (from the model's table).

@@ -6,7 +6,9 @@ unresolved, with one ``dataRequirement`` per missing input; ``result`` points at
 RequestGroup (R4B) or RequestOrchestration (R5) holding one action per recommendation.
 
 What FHIR has no element for is kept in a contained Parameters resource referenced from
-``outputParameters`` (see :func:`output_parameters`); ignored inputs are warnings in a
+``outputParameters`` (see :func:`output_parameters`), the worst case and the questions to
+ask next included; when the worst case is above the disposition a ``note`` also says it
+in words.  Ignored inputs are warnings in a
 contained OperationOutcome referenced from ``evaluationMessage``.  Both are contained
 because servers do not store Parameters or OperationOutcome as resources of their own.
 """
@@ -17,6 +19,7 @@ from typing import Any
 
 from legrules.fhir.write.writer import Entry, Writer, input_coding, rule_coding
 from legrules.model import Audience, Recommendation, Status
+from legrules.model.asking import ask_now
 
 __all__ = ["audience_extension", "guidance_response", "output_parameters", "requests"]
 
@@ -62,7 +65,9 @@ def output_parameters(w: Writer) -> dict[str, Any]:
     """The contained Parameters: rule set, library version, disposition, policy, rules.
 
     ``rule`` is repeated once per rule evaluated (a Coding with its version);
-    ``unresolved`` once per unresolved red flag with the inputs that would settle it.
+    ``unresolved`` once per unresolved red flag with the inputs that would settle it;
+    ``worst-case-disposition`` once, and ``ask-next`` once per question (parts
+    ``finding``, ``could-reach`` and ``settles``, in the order of ``ask_next``).
     """
     a = w.assessment
     ruleset = [
@@ -85,7 +90,29 @@ def output_parameters(w: Writer) -> dict[str, Any]:
         part = [{"name": "red-flag", "valueCoding": rule_coding(w.base, rule, version)}]
         part += [{"name": "missing", "valueCoding": input_coding(w.base, m)} for m in missing]
         parameters.append({"name": "unresolved", "part": part})
+    parameters += _open_questions(w)
     return {"resourceType": "Parameters", "id": "output", "parameter": parameters}
+
+
+def _open_questions(w: Writer) -> list[dict[str, Any]]:
+    """``worst-case-disposition``, then one ``ask-next`` per question, most urgent first."""
+    a = w.assessment
+    versions = {f.id: f.version for f in a.red_flags}
+    versions.update({d.id: d.version for d in a.differentials})
+    parameters: list[dict[str, Any]] = [
+        {"name": "worst-case-disposition", "valueCode": a.worst_case_disposition.value}
+    ]
+    for question in a.ask_next:
+        part: list[dict[str, Any]] = [
+            {"name": "finding", "valueCoding": input_coding(w.base, question.finding)},
+            {"name": "could-reach", "valueCode": question.could_reach.value},
+        ]
+        part += [
+            {"name": "settles", "valueCoding": rule_coding(w.base, rule, versions.get(rule))}
+            for rule in question.settles
+        ]
+        parameters.append({"name": "ask-next", "part": part})
+    return parameters
 
 
 def _warnings(w: Writer) -> dict[str, Any] | None:
@@ -113,6 +140,9 @@ def _data_requirement(w: Writer, input_id: str) -> dict[str, Any]:
 
 def _notes(w: Writer) -> list[dict[str, str]]:
     notes = [f"Disposition: {w.assessment.disposition.value}."]
+    asking = ask_now(w.assessment)
+    if asking is not None:
+        notes.append(f"Worst case: {w.assessment.worst_case_disposition.value}. {asking}")
     for item in w.assessment.withheld:
         because = f" (triggered by {', '.join(item.because)})" if item.because else ""
         notes.append(f"Withheld {item.id}{because}: {item.reason}")

@@ -1,0 +1,178 @@
+"""``legrules assess PATH``: read, assess and print, keeping the output contract."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import IO, Any
+
+from legrules._cli.inputs import open_input, read_input
+from legrules._cli.outputs import Output
+from legrules._cli.progress import Progress
+from legrules.engine import assess
+from legrules.errors import DocumentError, InputError, InvalidValueError
+from legrules.fhir.write.transaction import FHIR_VERSIONS
+from legrules.model import Assessment, Policy
+from legrules.render import render_text
+from legrules.rules import LATEST, RULESETS, get_ruleset
+
+__all__ = ["register"]
+
+
+def _policy_help() -> str:
+    defaults = Policy().as_dict()
+    keys = ", ".join(f"{key} ({_show(value)})" for key, value in defaults.items())
+    return (
+        f"change a policy setting; repeatable. KEY (default) is one of: {keys}. "
+        "See the policy reference for what each one means."
+    )
+
+
+def _show(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def register(commands: Any) -> None:
+    """Add ``assess`` to the sub-parsers *commands*."""
+    run = commands.add_parser(
+        "assess",
+        help="assess a presentation or FHIR resources",
+        description="Assess a presentation document or FHIR resources and print the result "
+        "(the output contract and exit codes are in 'legrules --help').",
+    )
+    run.add_argument(
+        "path",
+        metavar="PATH",
+        help="a presentation document, a FHIR resource, Bundle or array of resources "
+        "(JSON), or bulk NDJSON; - reads standard input",
+    )
+    run.add_argument(
+        "--format",
+        choices=("text", "json", "fhir"),
+        default=None,
+        help="text (default on a terminal), json (default otherwise: one document for one "
+        "document in, JSON Lines for NDJSON or several patients) or fhir (one transaction "
+        "Bundle per line)",
+    )
+    run.add_argument(
+        "--fhir-version",
+        dest="fhir_version",
+        choices=FHIR_VERSIONS,
+        default="R4B",
+        help="FHIR version of --format fhir output (default R4B)",
+    )
+    run.add_argument(
+        "--as-of",
+        dest="as_of",
+        metavar="INSTANT",
+        help="assessment instant, RFC 3339 with offset, e.g. 2026-11-20T10:00:00Z "
+        "(default: now); look-back windows count back from it",
+    )
+    run.add_argument(
+        "--ruleset",
+        default=None,
+        metavar="VERSION",
+        help=f"rule-set version (default {LATEST}; shipped: {', '.join(RULESETS)})",
+    )
+    run.add_argument(
+        "--policy", action="append", default=[], metavar="KEY=VALUE", help=_policy_help()
+    )
+    run.add_argument(
+        "--fhir-strict",
+        dest="fhir_strict",
+        action="store_true",
+        help=(
+            "validate every FHIR input resource fully (fhir.resources) before reading it, "
+            "and every Bundle written by --format fhir"
+        ),
+    )
+    run.add_argument(
+        "--verbose",
+        action="store_true",
+        help="text: also every open red flag and cause, advice withheld and scores with no "
+        "data (the default shows what to ask first, why, and what to do)",
+    )
+    run.add_argument(
+        "--no-progress",
+        dest="progress",
+        action="store_false",
+        help="no progress bar (drawn on standard error when it is a terminal and standard "
+        "output is not, with the cli extra: pip install 'legrules[cli]')",
+    )
+    run.set_defaults(handler=_assess)
+
+
+def _instant(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    from legrules.model.documents import structure
+
+    try:
+        return structure(text, datetime)
+    except InputError as error:
+        raise InvalidValueError(error.message, "--as-of") from None
+
+
+def _policy(pairs: Sequence[str]) -> Policy:
+    values: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise InvalidValueError(f"expected KEY=VALUE, got {pair!r}", "--policy")
+        values[key.strip()] = value.strip()
+    return Policy.from_strings(values)
+
+
+def _progress_wanted(args: argparse.Namespace, out: IO[str], err: IO[str]) -> bool:
+    if not args.progress or not err.isatty() or out.isatty():
+        return False
+    try:
+        import rich  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _text(args: argparse.Namespace, out: IO[str]) -> Callable[[Assessment], str]:
+    """Rich when the text goes to a terminal and rich is installed; plain text otherwise."""
+    verbose = args.verbose
+    if out.isatty():
+        try:
+            import rich  # noqa: F401
+
+            from legrules._cli.rich_text import render_rich
+        except ImportError:
+            pass
+        else:
+            return lambda result: render_rich(result, verbose=verbose)
+    return lambda result: render_text(result, verbose=verbose)
+
+
+def _assess(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    as_of, policy = _instant(args.as_of), _policy(args.policy)
+    ruleset = get_ruleset(args.ruleset)
+    source = open_input(args.path, args.stdin)
+    progress = Progress(err, source.size, enabled=_progress_wanted(args, out, err))
+    try:
+        found = read_input(source, progress, as_of=as_of, policy=policy, strict=args.fhir_strict)
+        fmt = args.format or ("text" if out.isatty() else "json")
+        output = Output(
+            out,
+            fmt,
+            several=found.several,
+            fhir_version=args.fhir_version,
+            text=_text(args, out),
+            validate=args.fhir_strict,
+        )
+        for presentation in found.presentations:
+            output.write(assess(presentation, as_of=as_of, ruleset=ruleset, policy=policy))
+            progress.patient()
+        output.finish()
+        if output.count == 0:
+            # Printing nothing would look like an answer; an empty input is an error.
+            raise DocumentError("the input holds no patient data to assess", "$")
+    finally:
+        progress.close()
+        source.close(args.stdin)
+    return 0

@@ -1,0 +1,90 @@
+"""The output contract of ``legrules assess`` (stated in ``legrules --help``).
+
+* ``json``: one indented assessment document when the input is one document about one
+  patient; JSON Lines (one compact assessment per line) when the input is NDJSON, even
+  with a single patient, and when one document turns out to hold several patients.
+* ``fhir``: one transaction Bundle per line, always (valid JSON alone, NDJSON for more).
+* ``text``: the readable summary; with several patients (or NDJSON input) each one
+  starts with a separator line naming the patient.
+
+A document's first result is held back until the next one shows whether there are
+more, so a single patient never prints a one-line document, nor several a broken one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import IO
+
+import orjson
+
+from legrules.fhir.write.transaction import FHIRVersion, dumps_bundle, transaction_bundle
+from legrules.model import Assessment
+from legrules.model.documents import dump_assessment, dumps
+
+__all__ = ["Output", "separator"]
+
+_WIDTH = 72
+
+
+def separator(number: int, patient: str | None) -> str:
+    """The line that starts patient *number*'s text in a multi-patient run."""
+    name = f"Patient {patient}" if patient else "resources with no patient"
+    return f"=== {number}. {name} ".ljust(_WIDTH, "=")
+
+
+class Output:
+    """Writes assessments to *out* in one *fmt*, keeping the contract above."""
+
+    def __init__(
+        self,
+        out: IO[str],
+        fmt: str,
+        *,
+        several: bool,
+        fhir_version: FHIRVersion,
+        text: Callable[[Assessment], str],
+        validate: bool = False,
+    ) -> None:
+        self.out = out
+        self.fmt = fmt
+        self.several = several or fmt == "fhir"
+        self.fhir_version = fhir_version
+        self.validate = validate
+        self.text = text
+        self.count = 0
+        self._held: Assessment | None = None
+
+    def write(self, result: Assessment) -> None:
+        """Write (or hold) one patient's assessment."""
+        self.count += 1
+        if not self.several:
+            if self._held is None and self.count == 1:
+                self._held = result
+                return
+            self.several = True  # a document with several patients: lines from now on
+            if self._held is not None:
+                held, self._held = self._held, None
+                self._emit(held, 1)
+        self._emit(result, self.count)
+
+    def finish(self) -> None:
+        """Write the held result of a one-patient document, as a document."""
+        if self._held is not None:
+            held, self._held = self._held, None
+            if self.fmt == "json":
+                self.out.write(dumps(dump_assessment(held)).decode() + "\n")
+            else:
+                self.out.write(self.text(held))
+
+    def _emit(self, result: Assessment, number: int) -> None:
+        if self.fmt == "json":
+            line = orjson.dumps(dump_assessment(result), option=orjson.OPT_SORT_KEYS)
+            self.out.write(line.decode() + "\n")
+        elif self.fmt == "fhir":
+            # Only --fhir-strict asks for validation with fhir.resources (slow).
+            bundle = transaction_bundle(result, version=self.fhir_version, validate=self.validate)
+            self.out.write(dumps_bundle(bundle).decode() + "\n")
+        else:
+            lead = "" if number == 1 else "\n"
+            self.out.write(f"{lead}{separator(number, result.patient)}\n{self.text(result)}")

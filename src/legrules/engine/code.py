@@ -1,0 +1,106 @@
+"""The code behind a rule's deciding function: what its fingerprint hashes and the docs show.
+
+A score or differential decides with a small Python function, and that function leans
+on helpers and tables in its module (the Wells points, the class cut-offs).  A change to
+any of them changes conclusions, so the logic fingerprint must cover them all, and the
+rule catalogue shows the same text so that what a reader audits is what is hashed.
+
+>>> from legrules.rules.dvt import WELLS_DVT
+>>> [name for name, _ in dependencies(WELLS_DVT.compute)][:2]
+['legrules.rules.dvt._wells', 'legrules.engine.scoring.additive']
+"""
+
+from __future__ import annotations
+
+import inspect
+import types
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+__all__ = ["dependencies", "stable_repr"]
+
+#: The package of the clinical content: every function in it counts as rule logic.
+_RULE_PACKAGE = "legrules.rules."
+
+#: The engine's helpers for deciding functions (score ranges, differential decisions).
+#: They compute conclusions, so they are hashed into every rule that calls them, as
+#: they were when they lived in ``legrules.rules``.  The rest of the engine (expression
+#: language, fact reader, rule classes) is shared by every rule and covered by its own
+#: tests; hashing it into each rule would make every engine refactoring look like a
+#: change to every rule.
+_HELPER_MODULES = frozenset({"legrules.engine.deciding", "legrules.engine.scoring"})
+
+
+def stable_repr(value: Any) -> str:
+    """A ``repr`` that is the same in every process: sets are sorted.
+
+    (A set's iteration order depends on the hash seed, so its plain ``repr`` does too.)
+
+    >>> stable_repr(frozenset({"b", "a"}))
+    "frozenset({'a', 'b'})"
+    """
+    if isinstance(value, set | frozenset):
+        inner = ", ".join(sorted(stable_repr(v) for v in value))
+        return f"{type(value).__name__}({{{inner}}})"
+    if isinstance(value, Mapping) and not isinstance(value, dict):
+        value = dict(value)
+    return repr(value)
+
+
+def _names(code: types.CodeType) -> Iterator[str]:
+    """Every global or attribute name *code* and its nested code objects use, in order."""
+    yield from code.co_names
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            yield from _names(const)
+
+
+def _is_rule_function(value: object) -> bool:
+    if not isinstance(value, types.FunctionType):
+        return False
+    module = value.__module__ or ""
+    return module.startswith(_RULE_PACKAGE) or module in _HELPER_MODULES
+
+
+def _source(function: types.FunctionType) -> str:
+    try:
+        return inspect.getsource(function)
+    except (OSError, TypeError):  # pragma: no cover - functions built at run time
+        return repr(function.__code__.co_code)
+
+
+def _walk(function: types.FunctionType, seen: set[str], out: list[tuple[str, str]]) -> None:
+    name = f"{function.__module__}.{function.__qualname__}"
+    if name in seen:
+        return
+    seen.add(name)
+    out.append((name, _source(function)))
+    for used in dict.fromkeys(_names(function.__code__)):
+        if used not in function.__globals__:
+            continue
+        value = function.__globals__[used]
+        if _is_rule_function(value):
+            _walk(value, seen, out)
+        elif not callable(value) and not isinstance(value, types.ModuleType):
+            key = f"{function.__module__}.{used}"
+            shown = stable_repr(value)
+            # A repr showing a memory address differs between runs: not logic, skip it.
+            if " at 0x" not in shown and key not in seen:
+                seen.add(key)
+                out.append((key, f"{used} = {shown}\n"))
+
+
+def dependencies(function: Callable[..., object] | None) -> tuple[tuple[str, str], ...]:
+    """*function* and every rule helper and constant it uses, as ``(name, code)`` pairs.
+
+    Depth first, in order of first use, each once.  Helpers are the functions of
+    ``legrules.rules`` and of the engine's deciding and scoring helpers; constants are
+    module values such as the points of a score, shown by their stable ``repr``.
+    """
+    if function is None:
+        return ()
+    if not isinstance(function, types.FunctionType):
+        return (("callable", type(function).__qualname__),)
+    out: list[tuple[str, str]] = []
+    _walk(function, set(), out)
+    return tuple(out)

@@ -1,0 +1,283 @@
+"""Rule sets compiled into evaluators, and the interpreter they must agree with.
+
+:func:`compiled` turns a rule set into a :class:`CompiledRuleSet` once per rule set and
+policy (and caches it): every criterion becomes a closure (see
+:mod:`legrules.engine.compiler`) and every static text a trace shows (a criterion's
+plain-language description) is built once.  A compiled rule keeps the outcomes of its
+criteria and builds its trace only when the assessment's trace is first read.
+
+:func:`interpret_rule` is the reference evaluator, the rules' own ``evaluate`` methods;
+a rule of a class the compiler does not know is run by it, so new rule classes keep
+working.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import attrs
+
+from legrules.engine.base import (
+    DifferentialRule,
+    RecommendationRule,
+    RedFlagRule,
+    Rule,
+    ScoreRule,
+    because_of,
+    score_conclusion,
+)
+from legrules.engine.compiler import Compiled, ExprCompiler, combine_all, combine_any
+from legrules.engine.facts import Context, Outcome
+from legrules.engine.logic import Expr
+from legrules.engine.open_questions import differential_result
+from legrules.engine.ruleset import RuleSet
+from legrules.model import (
+    CriterionTrace,
+    Policy,
+    Recommendation,
+    RedFlagResult,
+    RuleTrace,
+    ScoreResult,
+    Status,
+    Tri,
+    Withheld,
+)
+
+__all__ = ["CompiledRuleSet", "Sink", "compiled", "interpret_rule"]
+
+
+@attrs.define
+class Sink:
+    """What the rules of one assessment produce besides the context's own results."""
+
+    scores: list[ScoreResult] = attrs.Factory(list)
+    recommendations: list[Recommendation] = attrs.Factory(list)
+    withheld: list[Withheld] = attrs.Factory(list)
+    #: Each rule's trace, or what builds it: compiled rules build traces on demand.
+    traces: list[RuleTrace | Callable[[], RuleTrace]] = attrs.Factory(list)
+
+    def trace(self) -> tuple[RuleTrace, ...]:
+        """Every rule's trace, built now."""
+        return tuple(t if isinstance(t, RuleTrace) else t() for t in self.traces)
+
+
+#: One compiled rule: evaluates into the context and the sink.
+Step = Callable[[Context, Sink], None]
+
+
+def interpret_rule(ruleset: RuleSet, rule: Rule, ctx: Context, sink: Sink) -> None:
+    """Evaluate *rule* of *ruleset* with the interpreter, into *ctx* and *sink*."""
+    if isinstance(rule, ScoreRule):
+        results, trace = rule.evaluate(ctx)
+        ctx.scores[rule.id] = results
+        sink.scores.extend(results)
+    elif isinstance(rule, RedFlagRule):
+        flag, trace = rule.evaluate(ctx)
+        ctx.red_flags[rule.id] = flag
+    elif isinstance(rule, DifferentialRule):
+        decision, trace = rule.evaluate(ctx)
+        ctx.differentials[rule.id] = differential_result(ruleset, rule, decision)
+    else:
+        assert isinstance(rule, RecommendationRule)
+        advice, trace = rule.evaluate(ctx)
+        if isinstance(advice, Recommendation):
+            sink.recommendations.append(advice)
+        elif isinstance(advice, Withheld):
+            sink.withheld.append(advice)
+    sink.traces.append(trace)
+
+
+@attrs.frozen
+class _Criteria:
+    """A rule's criteria compiled: ids, closures and descriptions, in order."""
+
+    ids: tuple[str, ...]
+    run: tuple[Compiled, ...]
+    descriptions: tuple[str, ...]
+
+    @classmethod
+    def of(cls, rule: Rule, compiler: ExprCompiler) -> _Criteria:
+        return cls(
+            tuple(c.id for c in rule.criteria),
+            tuple(compiler.compile(c.expr) for c in rule.criteria),
+            tuple(c.describe() for c in rule.criteria),
+        )
+
+    def outcomes(self, ctx: Context) -> dict[str, Outcome]:
+        return dict(zip(self.ids, [run(ctx) for run in self.run], strict=True))
+
+    def traces(self, outcomes: Mapping[str, Outcome]) -> tuple[CriterionTrace, ...]:
+        return tuple(
+            CriterionTrace(cid, text, o.tri, o.evidence, o.missing)
+            for cid, text in zip(self.ids, self.descriptions, strict=True)
+            if (o := outcomes.get(cid)) is not None
+        )
+
+
+def _red_flag(_: RuleSet, rule: RedFlagRule, compiler: ExprCompiler) -> Step:
+    criteria = _Criteria.of(rule, compiler)
+    combine = combine_all if rule.combine == "all" else combine_any
+
+    def red_flag(ctx: Context, sink: Sink) -> None:
+        outcomes = criteria.outcomes(ctx)
+        joined = combine(list(outcomes.values()))
+        status = Status.of(joined.tri)
+        ctx.red_flags[rule.id] = RedFlagResult(
+            rule.id, rule.version, status, rule.level, joined.evidence, joined.missing
+        )
+        sink.traces.append(
+            lambda: RuleTrace(rule.id, rule.version, status.value, criteria.traces(outcomes))
+        )
+
+    return red_flag
+
+
+def _score(_: RuleSet, rule: ScoreRule, compiler: ExprCompiler) -> Step:
+    criteria = _Criteria.of(rule, compiler)
+
+    def score(ctx: Context, sink: Sink) -> None:
+        outcomes = criteria.outcomes(ctx)
+        results, notes = rule.compute(rule, ctx, outcomes)
+        ctx.scores[rule.id] = results
+        sink.scores.extend(results)
+        conclusion = "; ".join(score_conclusion(r) for r in results) or "not determinable"
+        sink.traces.append(
+            lambda: RuleTrace(rule.id, rule.version, conclusion, criteria.traces(outcomes), notes)
+        )
+
+    return score
+
+
+def _differential(ruleset: RuleSet, rule: DifferentialRule, compiler: ExprCompiler) -> Step:
+    criteria = _Criteria.of(rule, compiler)
+
+    def differential(ctx: Context, sink: Sink) -> None:
+        outcomes = criteria.outcomes(ctx)
+        decision = rule.decide(ctx, outcomes)
+        ctx.differentials[rule.id] = differential_result(ruleset, rule, decision)
+        notes = (decision.note,) if decision.note else ()
+        sink.traces.append(
+            lambda: RuleTrace(
+                rule.id,
+                rule.version,
+                decision.likelihood.value,
+                criteria.traces(outcomes),
+                notes,
+            )
+        )
+
+    return differential
+
+
+def _recommendation(_: RuleSet, rule: RecommendationRule, compiler: ExprCompiler) -> Step:
+    criteria = _Criteria.of(rule, compiler)
+    trigger = compiler.compile(rule.trigger)
+    trigger_text = rule.trigger.describe()
+    described = dict(zip(criteria.ids, criteria.descriptions, strict=True))
+
+    def trace(conclusion: str, fired: Outcome, outcomes: Mapping[str, Outcome]) -> RuleTrace:
+        head = CriterionTrace("trigger", trigger_text, fired.tri, fired.evidence, fired.missing)
+        return RuleTrace(rule.id, rule.version, conclusion, (head, *criteria.traces(outcomes)))
+
+    def recommendation(ctx: Context, sink: Sink) -> None:
+        fired = trigger(ctx)
+        if fired.tri is not Tri.MET:
+            sink.traces.append(lambda: trace("not triggered", fired, {}))
+            return
+        because = because_of(fired)
+        outcomes = criteria.outcomes(ctx)
+        reasons = []
+        if rule.self_care:
+            blocking = [
+                f"{r.id} {r.status.value}"
+                for r in ctx.red_flags.values()
+                if r.status is not Status.NOT_MET
+            ]
+            if blocking:
+                reasons.append(
+                    "self-care advice is withheld while red flags are met or unresolved: "
+                    + ", ".join(blocking)
+                )
+        met = [described[cid] for cid, o in outcomes.items() if o.tri is Tri.MET]
+        if met:
+            reasons.append("contraindicated: " + "; ".join(met))
+        if reasons:
+            sink.withheld.append(Withheld(rule.id, "; ".join(reasons), because))
+            sink.traces.append(lambda: trace("withheld", fired, outcomes))
+            return
+        cautions = tuple(
+            f"check first: {described[cid]} (unknown: {', '.join(o.missing)})"
+            for cid, o in outcomes.items()
+            if o.tri is Tri.UNKNOWN
+        )
+        sink.recommendations.append(
+            Recommendation(rule.id, rule.version, rule.audience, rule.text, because, cautions)
+        )
+        conclusion = "given with cautions" if cautions else "given"
+        sink.traces.append(lambda: trace(conclusion, fired, outcomes))
+
+    return recommendation
+
+
+_RULE_COMPILERS: dict[type, Callable[[RuleSet, object, ExprCompiler], Step]] = {
+    DifferentialRule: _differential,  # type: ignore[dict-item]
+    RecommendationRule: _recommendation,  # type: ignore[dict-item]
+    RedFlagRule: _red_flag,  # type: ignore[dict-item]
+    ScoreRule: _score,  # type: ignore[dict-item]
+}
+
+
+def _compile_rule(ruleset: RuleSet, rule: Rule, compiler: ExprCompiler) -> Step:
+    make = _RULE_COMPILERS.get(type(rule))
+    if make is None:
+        return lambda ctx, sink: interpret_rule(ruleset, rule, ctx, sink)
+    return make(ruleset, rule, compiler)
+
+
+def _expressions(rule: Rule) -> list[Expr]:
+    found = [c.expr for c in rule.criteria]
+    if isinstance(rule, RecommendationRule):
+        found.append(rule.trigger)
+    return found
+
+
+@attrs.frozen
+class CompiledRuleSet:
+    """A rule set compiled for one policy: its rules as steps, in evaluation order."""
+
+    ruleset: RuleSet
+    policy: Policy
+    steps: tuple[Step, ...]
+
+    @classmethod
+    def of(cls, ruleset: RuleSet, policy: Policy) -> CompiledRuleSet:
+        """Compile every rule of *ruleset* for *policy*."""
+        compiler = ExprCompiler(policy, (e for r in ruleset.rules for e in _expressions(r)))
+        return cls(
+            ruleset, policy, tuple(_compile_rule(ruleset, r, compiler) for r in ruleset.rules)
+        )
+
+    def run(self, ctx: Context) -> Sink:
+        """Evaluate every rule against *ctx*; results of earlier rules land in *ctx*."""
+        sink = Sink()
+        for step in self.steps:
+            step(ctx, sink)
+        return sink
+
+
+_CACHE: dict[tuple[int, Policy], CompiledRuleSet] = {}
+_CACHE_SIZE = 64
+
+
+def compiled(ruleset: RuleSet, policy: Policy) -> CompiledRuleSet:
+    """*ruleset* compiled for *policy*, built on first use and cached."""
+    key = (id(ruleset), policy)
+    found = _CACHE.get(key)
+    # The entry holds its rule set, so an id is never reused while its entry lives;
+    # the identity check guards the case of a rule set built anew at the same address.
+    if found is not None and found.ruleset is ruleset:
+        return found
+    if len(_CACHE) >= _CACHE_SIZE:
+        _CACHE.clear()
+    made = _CACHE[key] = CompiledRuleSet.of(ruleset, policy)
+    return made

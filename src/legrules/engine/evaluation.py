@@ -1,0 +1,201 @@
+"""Evaluation: a presentation in, an :class:`~legrules.model.Assessment` out.
+
+The engine runs a rule set (compiled once per rule set and policy, see
+:mod:`legrules.engine.compiled`) in order (scores, red flags, differentials,
+recommendations), keeps every rule's trace, and sets the disposition by
+``rules.md`` section 1:
+
+* the most urgent level among met red flags and differential-driven levels;
+* otherwise ``self-care`` only when *every* red flag is not met;
+* otherwise ``undetermined``, with the indeterminate red flags listed as
+  ``unresolved`` and the findings that would settle each.
+
+It then states what is still open (:mod:`legrules.engine.open_questions`): the worst case the
+unknown findings could reach, and which of them to ask about first.
+
+Missing data can therefore never lower a level: an unknown finding makes a red flag
+indeterminate, never not met.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any, cast
+
+import attrs
+
+from legrules._version import __version__
+from legrules.engine.compiled import Sink, compiled, interpret_rule
+from legrules.engine.facts import Context
+from legrules.engine.open_questions import open_questions
+from legrules.engine.ruleset import RuleSet
+from legrules.errors import InvalidValueError
+from legrules.model import (
+    Assessment,
+    DifferentialResult,
+    Disposition,
+    IgnoredInput,
+    Policy,
+    Presentation,
+    RedFlagResult,
+    RuleSetRef,
+    RuleTrace,
+    Status,
+    Unresolved,
+)
+from legrules.model.deferred import Deferred
+from legrules.rules.registry import get_ruleset
+
+__all__ = ["assess", "disposition_of", "interpret"]
+
+
+def assess(
+    presentation: Presentation,
+    *,
+    as_of: datetime | None = None,
+    ruleset: str | RuleSet | None = None,
+    policy: Policy | Mapping[str, Any] | None = None,
+) -> Assessment:
+    """Evaluate *presentation* with *ruleset* under *policy* at the instant *as_of*.
+
+    ``as_of`` defaults to the presentation's own ``as_of``, then to now; it must carry a
+    time-zone offset.  Facts recorded after ``as_of`` are ignored (and listed as such).
+    ``ruleset`` is a version such as ``"2026.11"`` (default: the latest);
+    ``policy`` a :class:`~legrules.model.Policy` or a mapping of settings to change.
+
+    >>> from datetime import datetime, UTC
+    >>> from legrules import Presentation, assess
+    >>> result = assess(Presentation(), as_of=datetime(2026, 11, 22, tzinfo=UTC))
+    >>> result.disposition.value
+    'undetermined'
+    """
+    return _assess(presentation, as_of, ruleset, policy, compiled_engine=True)
+
+
+def interpret(
+    presentation: Presentation,
+    *,
+    as_of: datetime | None = None,
+    ruleset: str | RuleSet | None = None,
+    policy: Policy | Mapping[str, Any] | None = None,
+) -> Assessment:
+    """:func:`assess` by the reference interpreter: every expression walked on every call.
+
+    Slower, and kept because it is the plain reading of the rules: the tests insist that
+    the compiled evaluator gives byte-identical documents.
+    """
+    return _assess(presentation, as_of, ruleset, policy, compiled_engine=False)
+
+
+def _assess(
+    presentation: Presentation,
+    as_of: datetime | None,
+    ruleset: str | RuleSet | None,
+    policy: Policy | Mapping[str, Any] | None,
+    *,
+    compiled_engine: bool,
+) -> Assessment:
+    if not isinstance(presentation, Presentation):
+        raise InvalidValueError(
+            f"expected a Presentation, got {type(presentation).__name__}", "presentation"
+        )
+    if ruleset is not None and not isinstance(ruleset, str | RuleSet):
+        raise InvalidValueError(
+            f"ruleset must be a version string or a RuleSet, got {type(ruleset).__name__}",
+            "ruleset",
+        )
+    instant = _instant(as_of if as_of is not None else presentation.as_of)
+    settings = _policy(policy)
+    rules = get_ruleset(ruleset)
+    current, late = _split_by_time(presentation, instant)
+    ctx = Context(current, instant, settings)
+    if compiled_engine:
+        sink = compiled(rules, settings).run(ctx)
+        # Built when first read, compared, serialised or pickled.
+        trace = cast(tuple[RuleTrace, ...], Deferred(sink.trace))
+    else:
+        sink = Sink()
+        for rule in rules.rules:
+            interpret_rule(rules, rule, ctx, sink)
+        trace = sink.trace()
+    red_flags = tuple(ctx.red_flags.values())
+    differentials = tuple(ctx.differentials.values())
+    disposition = disposition_of(red_flags, differentials)
+    worst, ask_next = open_questions(rules, ctx, disposition)
+    return Assessment(
+        ruleset=RuleSetRef(rules.id, rules.version),
+        as_of=instant,
+        policy=settings,
+        disposition=disposition,
+        worst_case_disposition=worst,
+        ask_next=ask_next,
+        red_flags=red_flags,
+        scores=tuple(sink.scores),
+        differentials=differentials,
+        recommendations=tuple(sink.recommendations),
+        withheld=tuple(sink.withheld),
+        unresolved=tuple(
+            Unresolved(f.id, f.missing) for f in red_flags if f.status is Status.INDETERMINATE
+        ),
+        trace=trace,
+        ignored=(*presentation.ignored, *late),
+        patient=presentation.patient.id,
+        legrules_version=__version__,
+    )
+
+
+def disposition_of(
+    red_flags: tuple[RedFlagResult, ...], differentials: tuple[DifferentialResult, ...] = ()
+) -> Disposition:
+    """The disposition implied by red-flag and differential results (``rules.md`` 1)."""
+    levels = [f.level for f in red_flags if f.status is Status.MET]
+    levels += [
+        d.level
+        for d in differentials
+        if d.level not in (Disposition.SELF_CARE, Disposition.UNDETERMINED)
+    ]
+    most = Disposition.most_urgent(levels)
+    if most is not None:
+        return most
+    if any(f.status is Status.INDETERMINATE for f in red_flags):
+        return Disposition.UNDETERMINED
+    return Disposition.SELF_CARE
+
+
+def _instant(value: datetime | None) -> datetime:
+    if value is None:
+        return datetime.now(UTC)
+    if not isinstance(value, datetime):
+        raise InvalidValueError("as_of must be a datetime", "as_of")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InvalidValueError("as_of must include a time-zone offset", "as_of")
+    return value
+
+
+def _policy(policy: Policy | Mapping[str, Any] | None) -> Policy:
+    if policy is None:
+        return Policy()
+    if isinstance(policy, Policy):
+        return policy
+    return Policy.from_dict(policy)
+
+
+def _split_by_time(
+    presentation: Presentation, as_of: datetime
+) -> tuple[Presentation, tuple[IgnoredInput, ...]]:
+    """Drop facts recorded after *as_of*: a result must not depend on its own future."""
+    late: list[IgnoredInput] = []
+
+    def keep(fact: Any) -> bool:
+        if fact.effective is not None and fact.effective > as_of:
+            label = fact.source.reference if fact.source else fact.id
+            late.append(IgnoredInput(label, f"{fact.id} recorded after as_of"))
+            return False
+        return True
+
+    findings = tuple(f for f in presentation.findings if keep(f))
+    measurements = tuple(m for m in presentation.measurements if keep(m))
+    if not late:
+        return presentation, ()
+    return attrs.evolve(presentation, findings=findings, measurements=measurements), tuple(late)

@@ -1,0 +1,368 @@
+"""Reading facts out of a presentation, in three-valued logic, with their evidence.
+
+The :class:`Context` is the only way rules look at a presentation.  It resolves
+repeated statements (the latest wins; equal times that disagree resolve to *present*,
+the conservative side, and the evidence says so), applies laterality, derives
+onset-based facts, and hands every answer back as an :class:`Outcome` that carries the
+evidence that proved it or the finding ids that are missing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import TypeVar
+
+import attrs
+
+from legrules.errors import RulesetError
+from legrules.model import (
+    DifferentialResult,
+    Evidence,
+    Finding,
+    Laterality,
+    Measurement,
+    Policy,
+    Presence,
+    Presentation,
+    RedFlagResult,
+    ScoreResult,
+    Tri,
+    concept,
+)
+
+__all__ = ["DERIVED_FROM_ONSET", "SIDES", "Context", "Outcome", "Reading"]
+
+#: The two legs, for rules that look at each side in turn.
+SIDES: tuple[Laterality, Laterality] = (Laterality.LEFT, Laterality.RIGHT)
+
+
+@attrs.frozen
+class Outcome:
+    """A three-valued answer with the evidence that decided it and what is missing."""
+
+    tri: Tri
+    evidence: tuple[Evidence, ...] = ()
+    missing: tuple[str, ...] = ()
+
+    @classmethod
+    def unknown(cls, *missing: str) -> Outcome:
+        """An unknown outcome that names the inputs which would settle it."""
+        return cls(Tri.UNKNOWN, (), tuple(dict.fromkeys(missing)))
+
+
+@attrs.frozen
+class Reading:
+    """A measurement value in the concept's canonical unit, with its evidence."""
+
+    value: float
+    evidence: Evidence
+
+
+#: The facts the context derives from the onset date when nothing states them.
+DERIVED_FROM_ONSET = ("onset-within-14-days", "symptom-duration")
+
+_CONFLICT = "conflicting reports that may be equally recent; resolved to present"
+
+F = TypeVar("F", Finding, Measurement)
+
+
+def _current(records: Sequence[F]) -> list[F]:
+    """The statements that count now: the latest dated ones, and every undated one.
+
+    An undated statement may be as recent as any dated one, so it competes with the
+    latest rather than overriding it: a disagreement then resolves conservatively.
+    """
+    times = [r.effective for r in records if r.effective is not None]
+    if not times:
+        return list(records)
+    latest = max(times)
+    return [r for r in records if r.effective is None or r.effective == latest]
+
+
+def _source(fact: Finding | Measurement) -> tuple[str | None, str | None]:
+    if fact.source is None:
+        return None, None
+    note = "preliminary result" if fact.source.preliminary else None
+    return fact.source.reference, note
+
+
+def _join(*notes: str | None) -> str | None:
+    kept = [n for n in notes if n]
+    return "; ".join(kept) if kept else None
+
+
+def _covers(fact_side: Laterality | None, side: Laterality | None) -> bool:
+    return side is None or fact_side is None or fact_side.covers(side)
+
+
+class Context:
+    """Everything a rule may read.
+
+    That is the presentation, the instant, the policy, and the results of the rules
+    evaluated before this one.
+    """
+
+    def __init__(self, presentation: Presentation, as_of: datetime, policy: Policy) -> None:
+        self.presentation = presentation
+        self.as_of = as_of
+        self.policy = policy
+        self.scores: dict[str, tuple[ScoreResult, ...]] = {}
+        self.red_flags: dict[str, RedFlagResult] = {}
+        self.differentials: dict[str, DifferentialResult] = {}
+        # Many rules read the same findings; answers are immutable, so cache them.
+        self._answers: dict[tuple[str, Laterality | None], Outcome] = {}
+        self._findings: dict[str, list[Finding]] = {}
+        self._measurements: dict[str, list[Measurement]] = {}
+        for finding in presentation.findings:
+            self._findings.setdefault(finding.id, []).append(finding)
+        for measurement in presentation.measurements:
+            self._measurements.setdefault(measurement.id, []).append(measurement)
+        # The ids the presentation speaks to at all (stated or derivable): any other
+        # finding or measurement is plainly unknown, which the compiled rules use to
+        # answer most questions without reading anything.
+        derivable = DERIVED_FROM_ONSET if presentation.onset is not None else ()
+        self.stated = frozenset((*self._findings, *self._measurements, *derivable))
+        # Answers of compiled expressions used by several rules, by slot.
+        self.memo: dict[int, Outcome] = {}
+
+    def adding(self, findings: Sequence[Finding]) -> Context:
+        """This context with *findings* stated too (for "what if" questions).
+
+        Answers already read about other findings are kept; results of rules are copied
+        as they are, so a caller re-evaluates the ones the new findings bear on.
+        """
+        ids = {f.id for f in findings}
+        p = self.presentation
+        copy = Context.__new__(Context)
+        copy.presentation = attrs.evolve(p, findings=(*p.findings, *findings))
+        copy.as_of, copy.policy = self.as_of, self.policy
+        copy.scores = dict(self.scores)
+        copy.red_flags = dict(self.red_flags)
+        copy.differentials = dict(self.differentials)
+        copy._answers = {k: v for k, v in self._answers.items() if k[0] not in ids}
+        copy._findings = dict(self._findings)
+        for finding in findings:
+            copy._findings[finding.id] = [*copy._findings.get(finding.id, ()), finding]
+        copy._measurements = self._measurements
+        copy.stated = self.stated | ids
+        copy.memo = {}  # compiled answers may depend on the findings added
+        return copy
+
+    # -- findings ---------------------------------------------------------------------
+
+    def finding(self, cid: str, side: Laterality | None = None) -> Outcome:
+        """Whether finding *cid* is present (on *side*, or on either leg when ``None``).
+
+        A lateral finding is present on either leg if it is present on one, and absent
+        only when it is absent on both (a statement without a side covers both legs).
+        """
+        key = (cid, side)
+        answer = self._answers.get(key)
+        if answer is None:
+            answer = self._answers[key] = self._finding(cid, side)
+        return answer
+
+    def _finding(self, cid: str, side: Laterality | None) -> Outcome:
+        spec = concept(cid)
+        if spec.lateral and side is None:
+            return _any_side(self.finding(cid, s) for s in SIDES)
+        records = [f for f in self._findings.get(cid, ()) if _covers(f.laterality, side)]
+        current = _current(records)
+        states = {f.state for f in current}
+        if Presence.PRESENT in states:
+            # Disagreeing statements that may be equally recent resolve to present.
+            note = _CONFLICT if len(states) > 1 else None
+            chosen = [f for f in current if f.state is Presence.PRESENT]
+            return Outcome(Tri.MET, tuple(self._evidence(f, note) for f in chosen))
+        if states == {Presence.ABSENT}:
+            return Outcome(Tri.NOT_MET, tuple(self._evidence(f, None) for f in current))
+        # Nothing stated, or the latest statement is "unknown": it supersedes older answers.
+        derived = self._derived_finding(cid)
+        return derived if derived is not None else Outcome.unknown(cid)
+
+    def _evidence(self, fact: Finding, note: str | None) -> Evidence:
+        reference, source_note = _source(fact)
+        return Evidence(
+            fact.id, fact.state.value, fact.laterality, reference, _join(source_note, note)
+        )
+
+    def _derived_finding(self, cid: str) -> Outcome | None:
+        onset = self.presentation.onset
+        if cid != "onset-within-14-days" or onset is None:
+            return None
+        days = (self.as_of - onset).total_seconds() / 86400.0
+        tri = Tri.of(0.0 <= days <= 14.0)
+        note = f"derived from the onset date {onset.isoformat()} ({days:.1f} days before as_of)"
+        return Outcome(tri, (Evidence(cid, "present" if tri is Tri.MET else "absent", note=note),))
+
+    # -- measurements -----------------------------------------------------------------
+
+    def readings(self, cid: str, side: Laterality | None = None) -> tuple[Reading, ...]:
+        """The current readings of measurement *cid* covering *side*, canonical units.
+
+        Only the latest readings count; several at the same latest time are all returned
+        (rules then take the conservative one).
+        """
+        records = [m for m in self._measurements.get(cid, ()) if _covers(m.laterality, side)]
+        if not records:
+            derived = self._derived_reading(cid)
+            return (derived,) if derived is not None else ()
+        return tuple(self._reading(m) for m in _current(records))
+
+    def _reading(self, measurement: Measurement) -> Reading:
+        spec = concept(measurement.id)
+        value, conversion_note = measurement.canonical()
+        reference, source_note = _source(measurement)
+        shown = f"{measurement.value:g} {measurement.unit}"
+        aged = self._aged(measurement, value)
+        if aged != value:
+            shown += f" (= {aged:.4g} {spec.unit} at as_of)"
+        elif measurement.unit != spec.unit:
+            shown += f" (= {value:.4g} {spec.unit})"
+        evidence = Evidence(
+            measurement.id,
+            shown,
+            measurement.laterality,
+            reference,
+            _join(source_note, conversion_note, "aged to as_of" if aged != value else None),
+        )
+        return Reading(aged, evidence)
+
+    def _aged(self, measurement: Measurement, value: float) -> float:
+        """An elapsed time recorded before as_of, grown by the time since it was recorded."""
+        when = measurement.effective
+        spec = concept(measurement.id)
+        if not spec.elapsed or when is None or when >= self.as_of:
+            return value
+        days = (self.as_of - when).total_seconds() / 86400.0
+        return value + spec.to_canonical(days, "d")[0]
+
+    def _derived_reading(self, cid: str) -> Reading | None:
+        onset = self.presentation.onset
+        if cid != "symptom-duration" or onset is None or onset > self.as_of:
+            return None
+        days = (self.as_of - onset).total_seconds() / 86400.0
+        note = f"derived from the onset date {onset.isoformat()}"
+        return Reading(days, Evidence(cid, f"{days:.1f} d", note=note))
+
+    def compare(self, cid: str, test: _Test, side: Laterality | None = None) -> Outcome:
+        """Whether measurement *cid* passes *test* (on *side*, or on either leg).
+
+        With several readings at the same time, any reading that passes makes it met:
+        the conservative choice for criteria that raise concern.
+        """
+        if concept(cid).lateral and side is None:
+            return _any_side(self.compare(cid, test, s) for s in SIDES)
+        readings = self.readings(cid, side)
+        if not readings:
+            return Outcome.unknown(cid)
+        passing = [r for r in readings if test(r.value)]
+        if passing:
+            return Outcome(Tri.MET, tuple(r.evidence for r in passing))
+        return Outcome(Tri.NOT_MET, tuple(r.evidence for r in readings))
+
+    # -- patient ----------------------------------------------------------------------
+
+    @property
+    def age(self) -> int | None:
+        """The patient's age in years, if known."""
+        return self.presentation.patient.age
+
+    def age_evidence(self) -> Evidence:
+        """Evidence for the patient's age (only call when it is known)."""
+        return Evidence("age", f"{self.age} years")
+
+    # -- results of earlier rules -------------------------------------------------------
+
+    def score(self, rule_id: str) -> tuple[ScoreResult, ...]:
+        """The results of score *rule_id*, which must come earlier in the rule set."""
+        try:
+            return self.scores[rule_id]
+        except KeyError:
+            raise RulesetError(
+                f"{rule_id} is read before it was evaluated; fix the rule-set order"
+            ) from None
+
+    def differential(self, rule_id: str) -> DifferentialResult:
+        """The result of differential *rule_id*, which must come earlier in the rule set."""
+        try:
+            return self.differentials[rule_id]
+        except KeyError:
+            raise RulesetError(
+                f"{rule_id} is read before it was evaluated; fix the rule-set order"
+            ) from None
+
+
+class _Test:
+    """A numeric comparison against a threshold, printable for traces and catalogues."""
+
+    __slots__ = ("op", "threshold")
+
+    def __init__(self, op: str, threshold: float) -> None:
+        self.op = op
+        self.threshold = threshold
+
+    def __call__(self, value: float) -> bool:
+        # Values are compared after rounding away float noise from unit conversion.
+        value = round(value, 9)
+        return {
+            ">=": value >= self.threshold,
+            ">": value > self.threshold,
+            "<=": value <= self.threshold,
+            "<": value < self.threshold,
+        }[self.op]
+
+    def __repr__(self) -> str:
+        return f"{self.op} {self.threshold:g}"
+
+
+def test(op: str, threshold: float) -> _Test:
+    """A comparison ``value <op> threshold``; *op* is one of ``>= > <= <``."""
+    if op not in (">=", ">", "<=", "<") or not math.isfinite(threshold):
+        raise ValueError(f"bad comparison {op} {threshold}")
+    return _Test(op, threshold)
+
+
+def _any_side(outcomes: Iterable[Outcome]) -> Outcome:
+    """Combine per-leg outcomes: met on either leg, not met only when not met on both."""
+    return combine_any(list(outcomes))
+
+
+def _dedup(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))
+
+
+def _facts(outcomes: Iterable[Outcome]) -> tuple[Evidence, ...]:
+    return tuple(dict.fromkeys(e for o in outcomes for e in o.evidence))
+
+
+def combine_all(outcomes: Sequence[Outcome]) -> Outcome:
+    """Kleene conjunction of *outcomes*, keeping the evidence that decided it."""
+    tri = Tri.all(o.tri for o in outcomes)
+    if tri is Tri.NOT_MET:
+        return Outcome(tri, _facts(o for o in outcomes if o.tri is Tri.NOT_MET))
+    if tri is Tri.MET:
+        return Outcome(tri, _facts(outcomes))
+    unknown = [o for o in outcomes if o.tri is Tri.UNKNOWN]
+    return Outcome(
+        tri,
+        _facts(o for o in outcomes if o.tri is Tri.MET),
+        _dedup(m for o in unknown for m in o.missing),
+    )
+
+
+def combine_any(outcomes: Sequence[Outcome]) -> Outcome:
+    """Kleene disjunction of *outcomes*, keeping the evidence that decided it."""
+    tri = Tri.any(o.tri for o in outcomes)
+    if tri is Tri.MET:
+        return Outcome(tri, _facts(o for o in outcomes if o.tri is Tri.MET))
+    if tri is Tri.NOT_MET:
+        return Outcome(tri, _facts(outcomes))
+    unknown = [o for o in outcomes if o.tri is Tri.UNKNOWN]
+    return Outcome(
+        tri,
+        _facts(o for o in outcomes if o.tri is Tri.NOT_MET),
+        _dedup(m for o in unknown for m in o.missing),
+    )

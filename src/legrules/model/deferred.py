@@ -1,0 +1,72 @@
+"""A tuple built on first use: how an assessment carries its trace.
+
+Building the per-criterion trace costs about as much as reaching the conclusions, and
+most callers (a population run counting dispositions) never read it.  The engine keeps
+what the trace needs and hands the assessment a :class:`Deferred` tuple, built the
+first time it is read, compared, hashed, serialised or pickled; after that it behaves
+as, compares equal to, and pickles as, the plain tuple.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Generic, TypeVar, overload
+
+__all__ = ["Deferred"]
+
+T = TypeVar("T")
+
+
+class Deferred(Sequence[T], Generic[T]):
+    """A tuple computed by *make* when first needed (once; the result is kept)."""
+
+    __slots__ = ("_make", "_value")
+
+    def __init__(self, make: Callable[[], tuple[T, ...]]) -> None:
+        self._make: Callable[[], tuple[T, ...]] | None = make
+        self._value: tuple[T, ...] | None = None
+
+    @property
+    def built(self) -> bool:
+        """Whether the tuple has been built yet."""
+        return self._value is not None
+
+    @property
+    def value(self) -> tuple[T, ...]:
+        """The tuple, built now if it has not been yet."""
+        if self._value is None:
+            assert self._make is not None
+            self._value = self._make()
+            self._make = None  # release what building it needed
+        return self._value
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[T, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> T | tuple[T, ...]:
+        return self.value[index]
+
+    def __len__(self) -> int:
+        return len(self.value)
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.value)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Deferred):
+            return self.value == other.value
+        if isinstance(other, tuple):
+            return self.value == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.value)
+
+    def __repr__(self) -> str:
+        return repr(self.value)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (tuple, (self.value,))

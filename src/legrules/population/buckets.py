@@ -1,0 +1,156 @@
+"""Pass 1 of the embedded runner: NDJSON lines hash-partitioned into buckets on disk.
+
+The input files are cut into chunks of whole lines; each chunk (a task for one worker)
+keys every line with :func:`~legrules.population.keys.patient_key` and appends it to
+the file of its bucket (``zlib.crc32`` of the key, :func:`~legrules.population.keys.bucket_of`),
+prefixed with the key as a JSON string and a tab, so that pass 2 need not key it again.
+A chunk writes into a folder of its own and renames it when complete, so an interrupted
+pass resumes chunk by chunk.  Medications go to a file every bucket reads; any other
+resource with no patient, and any line that is not JSON (a truncated last line), is
+counted in the chunk's report.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import ExitStack
+from pathlib import Path
+from typing import IO
+
+import attrs
+import orjson
+
+from legrules.errors import DocumentError
+from legrules.population.keys import bucket_of
+from legrules.population.partition import UNREADABLE, keyed
+
+__all__ = ["Chunk", "chunks", "input_files", "partition_chunk", "read_bucket"]
+
+#: About this many bytes of input per pass-1 task.
+CHUNK_BYTES = 32 << 20
+_MEDICATIONS = "medications.ndjson"
+_REPORT = "report.json"
+
+
+@attrs.frozen
+class Chunk:
+    """The lines of *path* that start at or after byte *start* and before byte *end*."""
+
+    index: int
+    path: str
+    start: int
+    end: int
+
+
+def input_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """The NDJSON files named by *paths*: files as given, folders' ``*.ndjson``; sorted."""
+    found: set[Path] = set()
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found.update(p for p in path.iterdir() if p.name.endswith(".ndjson") and p.is_file())
+        elif path.is_file():
+            found.add(path)
+        else:
+            raise DocumentError(f"no such file or folder: {str(path)!r}", str(path))
+    if not found:
+        raise DocumentError("no NDJSON files in the input", "$")
+    return sorted(found, key=str)
+
+
+def chunks(files: Sequence[Path], size: int = CHUNK_BYTES) -> list[Chunk]:
+    """Byte ranges of about *size* covering every file, in file order."""
+    out: list[Chunk] = []
+    for path in files:
+        total = path.stat().st_size
+        for start in range(0, max(total, 1), size):
+            out.append(Chunk(len(out), str(path), start, min(start + size, total)))
+    return out
+
+
+def _lines(chunk: Chunk) -> Iterator[tuple[int, bytes]]:
+    """The lines that start inside *chunk* (a line belongs to the chunk it starts in)."""
+    with open(chunk.path, "rb") as handle:
+        position = chunk.start
+        if position > 0:  # skip the line the previous chunk owns (it started before us)
+            handle.seek(position - 1)
+            position += len(handle.readline()) - 1
+        while position < chunk.end:
+            line = handle.readline()
+            if not line:
+                return
+            yield position, line
+            position += len(line)
+
+
+def partition_chunk(chunk: Chunk, work: Path, buckets: int) -> dict[str, object]:
+    """Write *chunk*'s lines into bucket files under ``work/chunk-<index>``; its report."""
+    final = work / f"chunk-{chunk.index:05d}"
+    if final.is_dir():
+        return dict(orjson.loads((final / _REPORT).read_bytes()))
+    partial = work / f"chunk-{chunk.index:05d}.partial"
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    unassigned: Counter[str] = Counter()
+    unreadable: list[str] = []
+    lines = patients = 0
+    with ExitStack() as stack:
+        handles: dict[int, IO[bytes]] = {}
+        for position, line in _lines(chunk):
+            if not line.strip():
+                continue
+            lines += 1
+            key, rtype, text = keyed(line)
+            if key is None:
+                if rtype == "Medication":
+                    target = _open(stack, handles, -1, partial / _MEDICATIONS)
+                    target.write(text + b"\n")
+                elif rtype == UNREADABLE:
+                    unreadable.append(f"{chunk.path}:byte {position}")
+                    unassigned[rtype] += 1
+                else:
+                    unassigned[rtype] += 1
+                continue
+            patients += rtype == "Patient"
+            bucket = bucket_of(key, buckets)
+            target = _open(stack, handles, bucket, partial / f"bucket-{bucket:04d}.keyed")
+            target.write(orjson.dumps(key) + b"\t" + text + b"\n")
+    report: dict[str, object] = {
+        "lines": lines,
+        "patient_resources": patients,
+        "unassigned": dict(unassigned),
+        "unreadable": unreadable[:20],
+    }
+    (partial / _REPORT).write_bytes(orjson.dumps(report))
+    partial.rename(final)
+    return report
+
+
+def _open(stack: ExitStack, handles: dict[int, IO[bytes]], which: int, path: Path) -> IO[bytes]:
+    handle = handles.get(which)
+    if handle is None:
+        handle = open(path, "wb", buffering=1 << 16)  # noqa: SIM115 - closed by *stack*
+        handles[which] = stack.enter_context(handle)
+    return handle
+
+
+def read_bucket(work: Path, bucket: int) -> tuple[dict[str, list[bytes]], list[bytes]]:
+    """Bucket *bucket*'s lines by patient (input order kept), and every Medication line."""
+    patients: dict[str, list[bytes]] = {}
+    medications: list[bytes] = []
+    name = f"bucket-{bucket:04d}.keyed"
+    for folder in sorted(work.glob("chunk-?????")):
+        meds = folder / _MEDICATIONS
+        if meds.is_file():
+            medications += meds.read_bytes().splitlines()
+        path = folder / name
+        if not path.is_file():
+            continue
+        with open(path, "rb") as handle:
+            for line in handle:
+                head, _, text = line.partition(b"\t")
+                patients.setdefault(orjson.loads(head), []).append(text.rstrip(b"\n"))
+    return patients, medications

@@ -1,0 +1,156 @@
+"""Grouping resources by patient, in memory or in bounded memory.
+
+A resource belongs to the patient its ``subject`` (or ``patient``) names, resolved as
+a FHIR server would (``legrules.fhir.read.subjects``); a Patient to itself.  Resources
+with no subject, and those whose subject names no Patient of the input (skipped, with
+the reason), are handed to the patient the input is about by :func:`attach_loose`.
+
+Three strategies, chosen by the reader:
+
+``memory``
+    everything in a dict of lists, for JSON documents and arrays (already in memory);
+    this module's :func:`in_memory`.
+``spill`` (the default for NDJSON)
+    each resource is read as it streams by and what it yielded is written to a
+    temporary file, then read back patient by patient (``legrules.population.spill``), so
+    any order works (bulk exports come one file per resource type) and memory holds
+    one patient's facts at a time.
+``contiguous``
+    streaming with no disk: a patient's resources must be adjacent in the input (a
+    per-patient export, or input sorted by patient).  A patient met again after its
+    group was closed is an input error rather than a second, partial presentation.
+    Memory: one patient's resources plus one small entry per patient seen (to detect
+    that).
+
+Both streaming strategies key and read the resources in runs (``legrules.population.patient_runs``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, MutableMapping
+from typing import Literal, TypeVar
+
+from legrules.errors import FHIRInputError
+from legrules.fhir.read.containers import Item, Location, label
+from legrules.fhir.read.elements import JSON, Coding
+from legrules.fhir.read.medications import medication_codings
+from legrules.fhir.read.subjects import Subjects, Unresolved
+
+__all__ = [
+    "Group",
+    "Grouping",
+    "attach_loose",
+    "in_memory",
+    "patient_key",
+    "register",
+    "subject_key",
+]
+
+Grouping = Literal["memory", "spill", "contiguous"]
+Group = tuple[str | None, list[Item]]
+Medications = MutableMapping[str, list[Coding]]
+T = TypeVar("T")
+
+
+def patient_key(resource: JSON, location: Location) -> str:
+    """The key of a Patient: ``Patient/<id>``, or its label when it has no id."""
+    rid = resource.get("id")
+    return f"Patient/{rid}" if isinstance(rid, str) and rid else label(location)
+
+
+def subject_key(item: Item, subjects: Subjects, *, strict: bool = False) -> tuple[str | None, Item]:
+    """The patient *item* is about (``None``: no subject), and the item to read.
+
+    A subject that names no Patient of the input turns the item into a skipped one
+    carrying the reason (it is listed as ignored, see ``legrules.fhir.read.subjects``),
+    or raises :class:`~legrules.errors.FHIRInputError` in *strict* mode.
+    """
+    resource, location, skipped, raw = item
+    if skipped is not None:
+        return None, item
+    if resource["resourceType"] == "Patient":
+        return patient_key(resource, location), item
+    found = subjects.resolve(resource)
+    if not isinstance(found, Unresolved):
+        return found, item
+    where = _label(resource, location)
+    reason = found.reason
+    if strict:
+        element = reason.split(" ", 1)[0].split(".", 1)[0]
+        raise FHIRInputError(reason, f"{where}.{element}", resource_type=resource["resourceType"])
+    return None, (resource, where, f"not tied to a patient: {reason}", raw)
+
+
+def _label(resource: JSON, location: Location) -> str:
+    rid = resource.get("id")
+    return f"{resource['resourceType']}/{rid}" if isinstance(rid, str) and rid else label(location)
+
+
+def register(item: Item, medications: Medications) -> bool:
+    """Keep a Medication for references to it; ``True`` when *item* was one."""
+    resource, location, skipped, _ = item
+    if skipped is not None or resource.get("resourceType") != "Medication":
+        return False
+    where = label(location)
+    codings = medication_codings(resource, where)
+    rid = resource.get("id")
+    if isinstance(rid, str) and rid:
+        medications[f"Medication/{rid}"] = codings
+    medications[where] = codings
+    return True
+
+
+def in_memory(
+    items: Iterable[Item], medications: Medications, *, strict: bool = False
+) -> Iterator[Group]:
+    """Group *items* by patient in a dict, filling *medications* on the way.
+
+    Every Patient is learnt first, so a subject may name one that comes after it.
+    """
+    items = list(items)
+    subjects = Subjects()
+    for resource, location, skipped, _ in items:
+        if skipped is None:
+            is_patient = resource["resourceType"] == "Patient"
+            subjects.learn(
+                resource, location, patient_key(resource, location) if is_patient else None
+            )
+    groups: dict[str | None, list[Item]] = {}
+    for item in items:
+        if not register(item, medications):
+            key, item = subject_key(item, subjects, strict=strict)
+            groups.setdefault(key, []).append(item)
+    yield from groups.items()
+
+
+def attach_loose(
+    groups: Iterable[tuple[str | None, list[T]]],
+) -> Iterator[tuple[str | None, list[T], bool]]:
+    """Hand resources tied to no patient to the patient the input is about.
+
+    *groups* come one per key (``None``: resources with no subject, and those whose
+    subject could not be resolved, which are skipped items).  When the input holds one
+    patient, the loose resources join that patient's group, so every entry point
+    reads a one-patient input alike; with several patients they stay a group of their
+    own, last.  The flag says whether loose resources were joined to the group.  The
+    first patient's group is held back until a second patient shows (or the input
+    ends): memory holds it and the loose resources, nothing more.
+    """
+    loose: list[T] = []
+    first: tuple[str | None, list[T]] | None = None
+    many = False
+    for key, members in groups:
+        if key is None:
+            loose += members
+        elif many:
+            yield key, members, False
+        elif first is None:
+            first = (key, members)
+        else:
+            many = True
+            yield (*first, False)
+            yield key, members, False
+    if first is not None and not many:
+        yield first[0], first[1] + loose, bool(loose)
+    elif loose:
+        yield None, loose, False

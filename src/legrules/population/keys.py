@@ -1,0 +1,52 @@
+"""Which patient a resource belongs to, and which bucket a patient goes to.
+
+Both runners and the reader agree on one key per patient: ``Patient/<id>``, found the
+way the FHIR reader finds it (``legrules.fhir.read.subjects``): a Patient is keyed by
+its own id; any other resource by its ``subject`` (or ``patient``) reference, with
+absolute URLs and ``_history`` suffixes removed.  A bucket is chosen by
+``zlib.crc32`` of the key, never by :func:`hash`, which changes between processes.
+"""
+
+from __future__ import annotations
+
+import zlib
+from typing import Any
+
+from legrules.fhir.read.subjects import Subjects
+
+__all__ = ["bucket_of", "patient_key"]
+
+
+def patient_key(resource: Any) -> str | None:
+    """The patient *resource* belongs to, as ``Patient/<id>``, or ``None`` for none.
+
+    ``None`` for anything that is not a resource, for a Patient without an id and for a
+    resource with no subject (a Medication, a Practitioner, an Observation whose
+    subject was left out): such resources are counted and reported by the runners,
+    never silently dropped.  So does a subject that names no Patient on its own
+    (``Group/7``, a lower-case ``patient/7``, an identifier or a ``urn:uuid:`` only a
+    whole Bundle could resolve): keyed alone, such a resource cannot be tied to one.
+
+    >>> patient_key({"resourceType": "Observation",
+    ...              "subject": {"reference": "https://ehr.example/fhir/Patient/7/_history/2"}})
+    'Patient/7'
+    >>> patient_key({"resourceType": "Patient", "id": "7"})
+    'Patient/7'
+    >>> patient_key({"resourceType": "Medication", "id": "m1"}) is None
+    True
+    """
+    if resource.__class__ is not dict:
+        return None
+    rtype = resource.get("resourceType")
+    if rtype.__class__ is not str or not rtype or rtype == "Bundle":
+        return None
+    if rtype == "Patient":
+        rid = resource.get("id")
+        return f"Patient/{rid}" if rid.__class__ is str and rid else None
+    found = Subjects().resolve(resource)
+    return found if isinstance(found, str) else None
+
+
+def bucket_of(key: str, buckets: int) -> int:
+    """The bucket (``0 <= bucket < buckets``) patient *key* goes to, the same everywhere."""
+    return zlib.crc32(key.encode()) % buckets

@@ -1,0 +1,237 @@
+"""Assessing the patients of one partition: the unit of work both runners share.
+
+:func:`assess_partition` takes every resource of some patients in any order (a bucket
+on disk, a Spark partition); :func:`assess_sorted` takes resources sorted by patient and
+holds one patient at a time.  Both are plain functions of their arguments (no global
+state), so a process pool or Spark can ship them to workers, and both yield one
+:class:`PatientResult` per patient, then one :class:`Unassigned` when some resources
+belonged to no patient: those are counted and reported, never silently dropped.
+
+Each patient is read with the public FHIR reader and assessed with :func:`legrules.assess`,
+exactly as that patient's resources alone would be.  Medications (which belong to no
+patient but may be named by any MedicationRequest) are handed to every patient that
+refers to one.  A patient whose data the reader refuses becomes a result with an
+``error`` instead of stopping the run; a malformed resource is skipped and listed in the
+assessment's ``ignored`` (the reader's ``on_error="skip"``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import attrs
+import orjson
+
+from legrules.engine import assess
+from legrules.errors import InputError, LegrulesError
+from legrules.model import Assessment, Policy
+from legrules.population.keys import patient_key
+
+__all__ = [
+    "Job",
+    "Outcome",
+    "PatientResult",
+    "Resource",
+    "Unassigned",
+    "assess_partition",
+    "assess_sorted",
+]
+
+#: A resource as a parsed JSON object or as its NDJSON line.
+Resource = Mapping[str, Any] | bytes | str
+#: Marks the resource type of a line that is not a JSON object (a truncated line).
+UNREADABLE = "(unreadable line)"
+
+
+@attrs.frozen
+class PatientResult:
+    """One patient's assessment, or why there is none.
+
+    ``key`` is ``Patient/<id>``; ``age`` and ``sex`` are what the reader found (for
+    grouping results); ``resources`` counts the patient's resources in the input.
+    Exactly one of ``assessment`` and ``error`` is set.
+    """
+
+    key: str
+    assessment: Assessment | None
+    age: int | None = None
+    sex: str | None = None
+    resources: int = 0
+    error: str | None = None
+
+
+@attrs.frozen
+class Unassigned:
+    """Resources of the input that belong to no patient, counted by type.
+
+    ``by_type`` pairs a resource type with its count, sorted by type;
+    ``(unreadable line)`` counts lines that are not a JSON object (a truncated line).
+    """
+
+    by_type: tuple[tuple[str, int], ...]
+
+    @property
+    def count(self) -> int:
+        """How many resources (and unreadable lines) belong to no patient."""
+        return sum(n for _, n in self.by_type)
+
+
+Outcome = PatientResult | Unassigned
+
+
+@attrs.frozen
+class Job:
+    """What every patient of a run is assessed with: the instant, rule set and policy."""
+
+    as_of: datetime
+    ruleset: str | None = None
+    policy: Policy = attrs.field(factory=Policy)
+
+    @classmethod
+    def of(
+        cls,
+        as_of: datetime | None = None,
+        ruleset: str | None = None,
+        policy: Policy | Mapping[str, Any] | None = None,
+    ) -> Job:
+        """A job; ``as_of`` defaults to now, ``policy`` to the defaults."""
+        chosen = policy if isinstance(policy, Policy) else Policy.from_dict(policy or {})
+        return cls(datetime.now(UTC) if as_of is None else as_of, ruleset, chosen)
+
+    def assess(self, key: str, lines: list[bytes], medications: list[bytes]) -> PatientResult:
+        """Read and assess one patient from its NDJSON lines."""
+        from legrules.fhir import read_presentations  # the reader imports this package
+
+        shared = medications if medications and _names_a_medication(lines) else []
+        try:
+            reads = list(
+                read_presentations(
+                    b"\n".join([*shared, *lines]),
+                    as_of=self.as_of,
+                    policy=self.policy,
+                    on_error="skip",
+                    grouping="contiguous",
+                )
+            )
+            if len(reads) != 1:
+                raise InputError(f"{key}'s resources read as {len(reads)} patients", key)
+            patient = reads[0].presentation.patient
+            result = assess(
+                reads[0].presentation, as_of=self.as_of, ruleset=self.ruleset, policy=self.policy
+            )
+        except LegrulesError as error:
+            return PatientResult(key, None, resources=len(lines), error=str(error))
+        sex = None if patient.sex is None else patient.sex.value
+        return PatientResult(key, result, patient.age, sex, len(lines))
+
+
+def _names_a_medication(lines: list[bytes]) -> bool:
+    """Whether a line may be a medication record (R4 ``medicationReference`` or R5 ``medication``).
+
+    A cheap test on the text: a line holding ``"Medication`` (as in
+    ``"MedicationRequest"``) gets the Medications; others need not parse them.
+    """
+    return any(b'"Medication' in line for line in lines)
+
+
+def keyed(resource: Resource) -> tuple[str | None, str, bytes]:
+    """A resource's patient key, type and NDJSON line (one line, no line break)."""
+    if isinstance(resource, bytes | str):
+        line = (resource.encode() if isinstance(resource, str) else resource).strip()
+        try:
+            data = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            return None, UNREADABLE, line
+    else:
+        data = resource
+        line = orjson.dumps(resource)
+    if data.__class__ is not dict:
+        return None, UNREADABLE, line
+    rtype = data.get("resourceType")
+    return patient_key(data), rtype if rtype.__class__ is str else UNREADABLE, line
+
+
+def assess_sorted(
+    resources: Iterable[Resource],
+    *,
+    as_of: datetime | None = None,
+    ruleset: str | None = None,
+    policy: Policy | Mapping[str, Any] | None = None,
+) -> Iterator[Outcome]:
+    """Assess resources sorted by patient, holding one patient at a time.
+
+    Each patient's resources must be adjacent (resources with no patient may come
+    anywhere; a Medication is known to the patients that come after it).  A patient met
+    again after others raises :class:`~legrules.errors.InputError`.  Yields one
+    :class:`PatientResult` per patient, then an :class:`Unassigned` if any resource
+    belonged to no patient.
+    """
+    job = Job.of(as_of, ruleset, policy)
+    medications: list[bytes] = []
+    unassigned: Counter[str] = Counter()
+    done: set[str] = set()
+    key: str | None = None
+    lines: list[bytes] = []
+    for resource in resources:
+        this, rtype, line = keyed(resource)
+        if this is None:
+            _aside(rtype, line, medications, unassigned)
+            continue
+        if this != key:
+            if key is not None:
+                yield job.assess(key, lines, medications)
+                done.add(key)
+            if this in done:
+                raise InputError(f"{this} appears again after other patients: not sorted", this)
+            key, lines = this, []
+        lines.append(line)
+    if key is not None:
+        yield job.assess(key, lines, medications)
+    if unassigned:
+        yield Unassigned(tuple(sorted(unassigned.items())))
+
+
+def assess_partition(
+    resources: Iterable[Resource],
+    *,
+    as_of: datetime | None = None,
+    ruleset: str | None = None,
+    policy: Policy | Mapping[str, Any] | None = None,
+) -> Iterator[Outcome]:
+    """Assess every patient of *resources*, which hold all of their resources in any order.
+
+    Takes :func:`assess_sorted`'s options and yields the same, patients in key order
+    (each patient's resources in input order).  Holds the partition's lines in memory:
+    a runner keeps partitions small.
+    """
+    medications: list[bytes] = []
+    unassigned: Counter[str] = Counter()
+    patients: dict[str, list[bytes]] = {}
+    for resource in resources:
+        key, rtype, line = keyed(resource)
+        if key is None:
+            _aside(rtype, line, medications, unassigned)
+        else:
+            patients.setdefault(key, []).append(line)
+    yield from assess_grouped(patients, medications, Job.of(as_of, ruleset, policy))
+    if unassigned:
+        yield Unassigned(tuple(sorted(unassigned.items())))
+
+
+def assess_grouped(
+    patients: dict[str, list[bytes]], medications: list[bytes], job: Job
+) -> Iterator[PatientResult]:
+    """Assess patients whose lines are already gathered, in key order."""
+    for key in sorted(patients):
+        yield job.assess(key, patients.pop(key), medications)
+
+
+def _aside(rtype: str, line: bytes, medications: list[bytes], unassigned: Counter[str]) -> None:
+    """Keep a Medication for the patients that name it; count anything else."""
+    if rtype == "Medication":
+        medications.append(line)
+    else:
+        unassigned[rtype] += 1

@@ -1,0 +1,228 @@
+"""The Spark runner: the embedded runner's work on any SparkSession (extra ``spark``).
+
+:func:`assess` reads NDJSON lines with ``spark.read.text``, keys each with
+:func:`~legrules.population.patient_key`, partitions by the key, sorts within
+partitions (by key, then file and position, so that each patient's resources keep the
+input order) and streams every partition through
+:func:`~legrules.population.assess_sorted` with ``mapInPandas``: a worker holds
+one patient at a time.  Medications (no patient, but named by MedicationRequests) are
+collected once and handed to every partition.  The rows have the schema the embedded
+runner writes (``legrules.population.rows``), so either runner's Parquet reads the
+same.  legrules must be installed where the Spark workers run their Python.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from legrules.model import Policy
+from legrules.model.documents import dump_assessment
+from legrules.population._extras import require
+from legrules.population.outputs import Tally
+from legrules.population.partition import UNREADABLE, Job, PatientResult, assess_sorted, keyed
+from legrules.population.rows import Columns, columns, row
+
+__all__ = ["assess", "leftovers", "run_to_folder"]
+
+_BATCH = 1000
+
+
+def _sql() -> Any:
+    require("pyspark", "spark")
+    return require("pyspark.sql", "spark")
+
+
+def spark_schema(cols: Columns, documents: bool = False) -> Any:
+    """The Spark ``StructType`` of the rows (plus a ``document`` column if asked)."""
+    types = require("pyspark.sql.types", "spark")
+    kinds = {"string": types.StringType(), "int": types.IntegerType(), "double": types.DoubleType()}
+    fields = [types.StructField(name, kinds[kind], True) for name, kind in cols.all]
+    if documents:
+        fields.append(types.StructField("document", types.StringType(), True))
+    return types.StructType(fields)
+
+
+def _paths(paths: Sequence[str | os.PathLike[str]]) -> list[str]:
+    """Local folders become their ``*.ndjson`` files; anything else is for Spark to read."""
+    out: list[str] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            out += sorted(str(p) for p in path.iterdir() if p.name.endswith(".ndjson"))
+        else:
+            out.append(str(given))
+    return out
+
+
+def keyed_lines(spark: Any, paths: Sequence[str | os.PathLike[str]]) -> Any:
+    """Every line with its file, position, patient key and resource type."""
+    functions, types = _sql().functions, require("pyspark.sql.types", "spark")
+    text = types.StringType()
+    shape = types.StructType(
+        [
+            types.StructField("value", text),
+            types.StructField("file", text),
+            types.StructField("pos", types.LongType()),
+            types.StructField("key", text),
+            types.StructField("rtype", text),
+        ]
+    )
+
+    def key_and_type(batches: Iterator[Any]) -> Iterator[Any]:
+        for batch in batches:
+            pairs = [keyed(line)[:2] for line in batch["value"]]
+            batch["key"] = [key for key, _ in pairs]
+            batch["rtype"] = [rtype for _, rtype in pairs]
+            yield batch
+
+    lines = spark.read.text(_paths(paths))
+    lines = lines.where(functions.trim(lines.value) != "")
+    return lines.select(
+        "value",
+        functions.input_file_name().alias("file"),
+        functions.monotonically_increasing_id().alias("pos"),
+    ).mapInPandas(key_and_type, shape)
+
+
+def assess(
+    spark: Any,
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    as_of: datetime | None = None,
+    ruleset: str | None = None,
+    policy: Policy | Mapping[str, Any] | None = None,
+    partitions: int | None = None,
+    documents: bool = False,
+) -> Any:
+    """One row per patient of the NDJSON *paths* (files, folders, globs, URLs), lazily.
+
+    Returns a Spark ``DataFrame`` with the embedded runner's Parquet columns; with
+    ``documents=True`` also a ``document`` column holding each assessment document as
+    JSON.  ``as_of`` defaults to now; *partitions* to twice the default parallelism.
+    Resources that belong to no patient are not assessed (see :func:`leftovers`).
+    """
+    job = Job.of(as_of, ruleset, policy)
+    cols = columns(ruleset)
+    lines = keyed_lines(spark, paths)
+    medications = [
+        r.value
+        for r in lines.where("key IS NULL AND rtype = 'Medication'").select("value").collect()
+    ]
+    count = partitions or 2 * spark.sparkContext.defaultParallelism
+    patients = (
+        lines.where("key IS NOT NULL")
+        .repartition(count, "key")
+        .sortWithinPartitions("key", "file", "pos")
+        .select("value")
+    )
+    names = [name for name, _ in cols.all] + (["document"] if documents else [])
+    ints = [name for name, kind in cols.all if kind == "int"]
+
+    def partition(batches: Iterator[Any]) -> Iterator[Any]:
+        pandas = require("pandas", "spark")
+
+        def resources() -> Iterator[str]:
+            yield from medications
+            for batch in batches:
+                yield from batch["value"]
+
+        rows: list[dict[str, Any]] = []
+        for result in assess_sorted(
+            resources(), as_of=job.as_of, ruleset=job.ruleset, policy=job.policy
+        ):
+            if isinstance(result, PatientResult):
+                rows.append(_row(result, cols, documents))
+            if len(rows) >= _BATCH:
+                yield pandas.DataFrame(rows, columns=names).astype(dict.fromkeys(ints, "Int32"))
+                rows = []
+        if rows:
+            yield pandas.DataFrame(rows, columns=names).astype(dict.fromkeys(ints, "Int32"))
+
+    return patients.mapInPandas(partition, spark_schema(cols, documents))
+
+
+def _row(result: PatientResult, cols: Columns, documents: bool) -> dict[str, Any]:
+    out = row(result, cols)
+    if documents:
+        document = None
+        if result.assessment is not None:
+            data = orjson.dumps(dump_assessment(result.assessment), option=orjson.OPT_SORT_KEYS)
+            document = data.decode()
+        out["document"] = document
+    return out
+
+
+def leftovers(
+    spark: Any, paths: Sequence[str | os.PathLike[str]]
+) -> tuple[int, dict[str, int], list[str]]:
+    """The number of lines, resources of no patient by type, and files of unreadable lines."""
+    lines = keyed_lines(spark, paths)
+    total = lines.count()
+    stray = lines.where("key IS NULL AND rtype != 'Medication'")
+    counts = {r.rtype: r["count"] for r in stray.groupBy("rtype").count().collect()}
+    bad = stray.where(f"rtype = '{UNREADABLE}'").select("file").limit(20).collect()
+    return total, dict(sorted(counts.items())), [r.file for r in bad]
+
+
+def run_to_folder(
+    paths: Sequence[str | os.PathLike[str]],
+    out: str | os.PathLike[str],
+    *,
+    master: str | None = None,
+    as_of: datetime | None = None,
+    ruleset: str | None = None,
+    policy: Policy | Mapping[str, Any] | None = None,
+    spark: Any = None,
+) -> Any:
+    """``legrules population run --engine spark``: Parquet and NDJSON under *out*, a summary."""
+    from legrules.population.embedded import Summary
+
+    started = time.perf_counter()
+    sql = _sql()
+    if spark is None:
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        builder = sql.SparkSession.builder.appName("legrules population")
+        spark = (builder.master(master) if master else builder).getOrCreate()
+    folder = Path(out)
+    instant = as_of or datetime.now(UTC).replace(microsecond=0)
+    frame = assess(spark, paths, as_of=instant, ruleset=ruleset, policy=policy, documents=True)
+    frame = frame.persist()
+    try:
+        frame.drop("document").write.parquet(str(folder / "patients"))
+        frame.where("document IS NOT NULL").select("document").write.text(
+            str(folder / "assessments")
+        )
+        tally = _tally(frame, columns(ruleset))
+    finally:
+        frame.unpersist()
+    lines, unassigned, unreadable = leftovers(spark, paths)
+    return Summary(
+        str(folder), tally, lines, unassigned, tuple(unreadable), time.perf_counter() - started
+    )
+
+
+def _tally(frame: Any, cols: Columns) -> Tally:
+    functions = _sql().functions
+    dispositions = {
+        r.disposition: r["count"]
+        for r in frame.where("disposition IS NOT NULL").groupBy("disposition").count().collect()
+    }
+    sums = [
+        functions.sum((functions.col(f"`red_flag:{i}`") == "met").cast("int")).alias(i)
+        for i in cols.red_flags
+    ]
+    totals = frame.agg(
+        functions.count("*").alias("patients"),
+        functions.sum(functions.col("error").isNotNull().cast("int")).alias("errors"),
+        *sums,
+    ).collect()[0]
+    met = {i: totals[i] for i in cols.red_flags if totals[i]}
+    return Tally(totals["patients"], totals["errors"] or 0, dispositions, met)

@@ -1,0 +1,470 @@
+"""The red-flag screen of rule set 2026.12 (``rules.md`` section 7.2).
+
+An outside clinical review found critically ill patients coming out of rule set 2026.11
+as self-care, soon or routine.  The new versions here drop the criteria that hid them
+(sepsis without fever, early compartment signs, ischaemia over days, CLTI shown by the
+toe pressures, PE with hypoxia, bilateral sciatica) and add the flags that were missing.
+Rules whose logic did not change are the 2026.11 objects themselves.
+
+Each criterion follows "unknown is not absent": a finding that is not recorded leaves
+the criterion unknown, so the flag is indeterminate and names the findings that would
+settle it.  The one exception is the *exclusion* of a DVT, which only counts once the
+data show it (:class:`~legrules.engine.predicates.Proven`), so that an unknown keeps the
+flag met.
+"""
+
+from __future__ import annotations
+
+from legrules.engine.base import Criterion, RedFlagRule
+from legrules.engine.logic import (
+    All,
+    Any,
+    Expr,
+    Measured,
+    Not,
+    OneSidedWith,
+    Present,
+    Same,
+    ScoreIs,
+)
+from legrules.engine.predicates import Proven, ScoreClassIs
+from legrules.model import Disposition
+from legrules.rules import red_flags as v1
+from legrules.rules import sources as src
+from legrules.rules.signs import DVT_SIGNS, LEFT, RIGHT
+
+__all__ = ["FEVER_STATED_OR_MEASURED", "RED_FLAGS_2026_12"]
+
+_E, _U, _S = Disposition.EMERGENCY, Disposition.URGENT, Disposition.SOON
+
+#: Fever of 38.0 C or more, measured or reported (a reported "no fever" settles it when no
+#: temperature was taken), or chills.
+FEVER_STATED_OR_MEASURED = Any(
+    Same(Measured("temperature", ">=", 38.0), Present("fever")),
+    Present("chills"),
+)
+
+_HYPOTHERMIA = Measured("temperature", "<", 36.0)
+
+
+def _both_legs(cid: str) -> Expr:
+    return All(Present(cid, LEFT), Present(cid, RIGHT))
+
+
+SEPSIS = RedFlagRule(
+    id="redflag.sepsis",
+    version="2.0.0",
+    title="Possible sepsis from a leg source",
+    summary="A possible source in the leg with any NICE high-risk sign; fever is not "
+    "required (sepsis may present with a low temperature).",
+    level=_E,
+    citations=(
+        src.NICE_NG51.backing("the high-risk criteria and their thresholds"),
+        src.SEPSIS_3.backing("qSOFA of 2 or more"),
+    ),
+    criteria=(
+        Criterion(
+            "possible-source",
+            Any(
+                Present("redness"),
+                Present("warmth"),
+                Present("leg-swelling"),
+                Present("leg-ulcer"),
+                Present("hot-swollen-joint"),
+            ),
+            "A possible source in the leg: redness, warmth or swelling, an ulcer, or a hot "
+            "swollen joint",
+        ),
+        Criterion(
+            "high-risk-sign",
+            Any(
+                ScoreIs("score.qsofa", ">=", 2),
+                Present("altered-mentation"),
+                Measured("respiratory-rate", ">=", 25),
+                Measured("systolic-bp", "<=", 90),
+                Measured("heart-rate", ">", 130),
+                Measured("spo2", "<", 92),
+                _HYPOTHERMIA,
+                Present("mottled-skin"),
+                Present("non-blanching-rash"),
+            ),
+            "Any high-risk sign: qSOFA 2 or more, new altered mentation, respiratory rate 25 "
+            "or more, systolic BP 90 or less, heart rate over 130, SpO2 below 92%, "
+            "temperature below 36.0 C, mottled or ashen skin, non-blanching rash",
+        ),
+    ),
+)
+
+_INFLAMED = Any(Present("redness"), Present("warmth"), Present("leg-swelling"))
+
+NECROTISING_INFECTION = RedFlagRule(
+    id="redflag.necrotising-infection",
+    version="1.0.0",
+    title="Possible necrotising soft-tissue infection",
+    summary="An inflamed leg with pain out of proportion, crepitus, skin necrosis or "
+    "bullae, redness spreading over hours, or a heart rate over 130 or systolic BP of 90 "
+    "or less.",
+    level=_E,
+    citations=(
+        src.IDSA_SSTI_2014.backing("the features that suggest necrotising infection"),
+        src.NICE_NG141.backing("emergency referral of suspected necrotising fasciitis"),
+    ),
+    criteria=(
+        Criterion("inflamed-leg", _INFLAMED),
+        Criterion(
+            "necrotising-feature",
+            Any(
+                Present("pain-out-of-proportion"),
+                Present("crepitus"),
+                Present("skin-necrosis-or-bullae"),
+                Present("rapidly-spreading-redness"),
+                Measured("heart-rate", ">", 130),
+                Measured("systolic-bp", "<=", 90),
+            ),
+        ),
+    ),
+)
+
+SEPTIC_ARTHRITIS = RedFlagRule(
+    id="redflag.septic-arthritis",
+    version="1.0.0",
+    title="Possible septic arthritis",
+    summary="A hot, swollen, painful joint of the leg with fever or chills, inability to "
+    "bear weight, a prosthetic joint or immunosuppression.",
+    level=_E,
+    citations=(
+        src.BSR_BOA_2006.backing("a hot swollen joint is septic until proven otherwise"),
+        src.CKS_SEPTIC_ARTHRITIS.backing("the risk factors and same-day referral"),
+    ),
+    criteria=(
+        Criterion("hot-swollen-joint", Present("hot-swollen-joint")),
+        Criterion(
+            "supporting-feature",
+            Any(
+                FEVER_STATED_OR_MEASURED,
+                Present("unable-to-bear-weight"),
+                Present("prosthetic-joint"),
+                Present("immunosuppressed"),
+            ),
+        ),
+    ),
+)
+
+LEG_INFECTION = RedFlagRule(
+    id="redflag.leg-infection",
+    version="2.0.0",
+    title="Possible leg infection (systemic features)",
+    summary="Redness or warmth of the leg with fever, chills, a temperature below 36.0 C, a "
+    "heart rate over 90, or redness spreading over days.",
+    level=_U,
+    citations=(
+        src.NICE_NG141.backing("same-day assessment of cellulitis with systemic features"),
+        src.ERON_2003.backing("class II and above: systemically unwell"),
+    ),
+    criteria=(
+        Criterion("red-or-warm-leg", Any(Present("redness"), Present("warmth"))),
+        Criterion(
+            "systemic-feature",
+            Any(
+                FEVER_STATED_OR_MEASURED,
+                _HYPOTHERMIA,
+                Measured("heart-rate", ">", 90),
+                Present("rapidly-spreading-redness"),
+            ),
+        ),
+    ),
+)
+
+FEVER = RedFlagRule(
+    id="redflag.fever",
+    version="1.0.0",
+    title="Fever with leg pain",
+    summary="Leg pain with fever (38.0 C or more) or chills: possible bone, joint or deep "
+    "infection even without local signs.",
+    level=_U,
+    citations=(src.SEED_SORENESS.backing("fever or chills with leg pain: seek care"),),
+    criteria=(
+        Criterion("leg-pain", Present("leg-pain")),
+        Criterion("fever-or-chills", FEVER_STATED_OR_MEASURED),
+    ),
+)
+
+COMPARTMENT_SYNDROME = RedFlagRule(
+    id="redflag.compartment-syndrome",
+    version="2.0.0",
+    title="Possible acute compartment syndrome",
+    summary="After injury, fracture, a cast, crush, reperfusion or strenuous exertion: pain "
+    "out of proportion, pain on passive stretch, or a tense compartment. Paraesthesia, "
+    "paralysis and lost pulses come late and are not required.",
+    level=_E,
+    citations=(src.BOAST_2021.backing("the early signs; late signs are not to be waited for"),),
+    criteria=(
+        Criterion(
+            "precipitant",
+            Any(
+                Present("injury"),
+                Present("recent-fracture-or-cast"),
+                Present("crush-or-reperfusion"),
+                Present("strenuous-exertion"),
+            ),
+        ),
+        Criterion(
+            "early-sign",
+            Any(
+                Present("pain-out-of-proportion"),
+                Present("pain-on-passive-stretch"),
+                Present("tense-compartment"),
+            ),
+            "Pain out of proportion, pain on passive stretch, or a tense swollen compartment",
+        ),
+    ),
+)
+
+_ISCHAEMIC = ("absent-foot-pulses", "pallor", "cold-limb", "paralysis")
+_NEW_DEFICIT = ("numbness", "tingling", "paralysis")
+
+ACUTE_LIMB_ISCHEMIA = RedFlagRule(
+    id="redflag.acute-limb-ischemia",
+    version="2.0.0",
+    title="Acute limb ischaemia",
+    summary="An ischaemic sign of the leg (absent foot pulses, pallor, cold limb, paralysis) "
+    "with onset in the last 14 days, sudden onset, or numbness, tingling or paralysis of "
+    "that leg. Onset over hours to days counts.",
+    level=_E,
+    citations=(
+        src.ESVS_2020_ALI.backing("onset within 14 days; sensory and motor loss (Rutherford)"),
+        src.ACC_AHA_2024.backing("the ischaemic signs (the 6 Ps)"),
+    ),
+    criteria=(
+        Criterion(
+            "ischaemic-leg",
+            Any(
+                *(
+                    All(
+                        Any(*(Present(c, side) for c in _ISCHAEMIC)),
+                        Any(
+                            Present("onset-within-14-days"),
+                            Present("sudden-onset"),
+                            *(Present(c, side) for c in _NEW_DEFICIT),
+                        ),
+                    )
+                    for side in (LEFT, RIGHT)
+                )
+            ),
+            "On one leg: absent foot pulses, pallor, a cold limb or paralysis, with onset in "
+            "the last 14 days, sudden onset, or numbness, tingling or paralysis of that leg",
+        ),
+    ),
+)
+
+CLTI = RedFlagRule(
+    id="redflag.chronic-limb-threatening-ischemia",
+    version="2.0.0",
+    title="Possible chronic limb-threatening ischaemia",
+    summary="Foot rest pain, or an ulcer or gangrene over two weeks, with known PAD, ABI "
+    "0.90 or less, TBI 0.70 or less, toe pressure below 30 mmHg, or absent foot pulses.",
+    level=_U,
+    citations=(
+        src.GVG_2019.backing("the clinical picture of CLTI and the toe-pressure threshold"),
+        src.GVG_2019_ESVS.backing("TBI or toe pressure when the ABI is non-compressible"),
+    ),
+    criteria=(
+        v1.CLTI.criteria[0],
+        Criterion(
+            "arterial-disease",
+            Any(
+                Present("pad-known"),
+                ScoreIs("score.abi", "<=", 0.90),
+                Measured("tbi", "<=", 0.70),
+                Measured("toe-pressure", "<", 30),
+                Present("absent-foot-pulses"),
+            ),
+            "Known PAD, ABI 0.90 or less, TBI 0.70 or less, toe pressure below 30 mmHg, or "
+            "absent foot pulses",
+        ),
+    ),
+)
+
+POSSIBLE_PE = RedFlagRule(
+    id="redflag.possible-pe",
+    version="2.0.0",
+    title="Possible pulmonary embolism",
+    summary="Leg pain or swelling with new breathlessness, chest pain, coughing blood, "
+    "fainting, SpO2 below 94% on air, or respiratory rate over 20 with heart rate over 100.",
+    level=_E,
+    citations=(
+        src.NICE_NG158.backing("the PE symptoms, including syncope"),
+        src.ESC_2019_PE.backing("hypoxaemia, tachypnoea and tachycardia as signs of PE"),
+    ),
+    criteria=(
+        v1.POSSIBLE_PE.criteria[0],
+        Criterion(
+            "chest-or-circulation",
+            Any(
+                Present("dyspnea"),
+                Present("chest-pain"),
+                Present("hemoptysis"),
+                Present("syncope"),
+                Measured("spo2", "<", 94),
+                All(Measured("respiratory-rate", ">", 20), Measured("heart-rate", ">", 100)),
+            ),
+        ),
+    ),
+)
+
+CAUDA_EQUINA = RedFlagRule(
+    id="redflag.cauda-equina",
+    version="2.0.0",
+    title="Possible cauda equina syndrome",
+    summary="Saddle numbness, new bladder, bowel or sexual dysfunction, sciatica in both "
+    "legs, or weakness or numbness of both legs with back pain.",
+    level=_E,
+    combine="any",
+    citations=(
+        src.CKS_SCIATICA.backing("the cauda equina red flags"),
+        src.GIRFT_CES_2023.backing("bilateral sciatica alone calls for emergency imaging"),
+    ),
+    criteria=(
+        *v1.CAUDA_EQUINA.criteria[:3],
+        Criterion("sexual", Present("sexual-dysfunction-new")),
+        Criterion(
+            "bilateral-sciatica",
+            _both_legs("pain-radiates-below-knee"),
+            "Sciatica (pain radiating below the knee) in both legs",
+        ),
+        Criterion(
+            "bilateral-deficit-with-back-pain",
+            All(
+                Present("back-pain"),
+                Any(_both_legs("leg-weakness"), _both_legs("numbness")),
+            ),
+            "Weakness or numbness in both legs, with back pain",
+        ),
+    ),
+)
+
+SEVERE_ELECTROLYTES = RedFlagRule(
+    id="redflag.severe-electrolyte-disturbance",
+    version="1.0.0",
+    title="Severe electrolyte disturbance",
+    summary="Potassium below 2.5 mmol/L, magnesium below 0.5 mmol/L or corrected calcium "
+    "below 1.9 mmol/L.",
+    level=_U,
+    combine="any",
+    citations=(
+        src.CKS_HYPOKALAEMIA.backing("potassium below 2.5 mmol/L"),
+        src.SFE_HYPOCALCAEMIA.backing("corrected calcium below 1.9 mmol/L"),
+    ),
+    criteria=(
+        Criterion("potassium", Measured("potassium", "<", 2.5)),
+        Criterion("magnesium", Measured("magnesium", "<", 0.5)),
+        Criterion("calcium", Measured("calcium", "<", 1.9)),
+    ),
+)
+
+_OTTAWA = (
+    "ottawa-malleolar-tenderness",
+    "ottawa-midfoot-tenderness",
+    "fibular-head-tenderness",
+    "patellar-tenderness-isolated",
+    "knee-flexion-below-90",
+    "unable-to-bear-weight",
+)
+
+POSSIBLE_FRACTURE = RedFlagRule(
+    id="redflag.possible-fracture",
+    version="1.0.0",
+    title="Possible fracture",
+    summary="An injury or fall with any Ottawa ankle or knee criterion.",
+    level=_U,
+    citations=(
+        src.STIELL_1993.backing("the Ottawa ankle and midfoot criteria"),
+        src.STIELL_1996.backing("the Ottawa knee criteria"),
+    ),
+    criteria=(
+        Criterion("injury-or-fall", Any(Present("injury"), Present("fall"))),
+        Criterion("ottawa-criterion", Any(*(Present(c) for c in _OTTAWA))),
+    ),
+)
+
+# The exclusion of ``ddx.dvt`` (which runs later), from the same facts: a negative D-dimer
+# with Wells 1 or less or a negative scan, and no scan showing a DVT.
+_DVT_EXCLUDED = Proven(
+    All(
+        ScoreClassIs("score.d-dimer", {"negative"}),
+        Any(ScoreIs("score.wells-dvt", "<=", 1), Not(Present("ultrasound-dvt"))),
+        Not(Proven(Present("ultrasound-dvt"))),
+    )
+)
+
+SUSPECTED_DVT = RedFlagRule(
+    id="redflag.suspected-dvt",
+    version="2.1.0",
+    title="Suspected deep vein thrombosis",
+    summary="One-sided leg swelling with pain, tenderness, warmth or redness in that leg; or a "
+    "DVT sign with a Wells score of 2 or more; and DVT not excluded (a negative D-dimer with "
+    "Wells 1 or less or a negative ultrasound).",
+    level=_U,
+    citations=(src.NICE_NG158.backing("the DVT pathway and its exclusion"),),
+    criteria=(
+        Criterion(
+            "suspected",
+            Any(
+                OneSidedWith(
+                    "leg-swelling", ("leg-pain", "deep-vein-tenderness", "warmth", "redness")
+                ),
+                All(DVT_SIGNS, ScoreIs("score.wells-dvt", ">=", 2)),
+            ),
+            "One-sided swelling with pain, tenderness, warmth or redness in that leg; or a "
+            "DVT sign with a Wells DVT score of 2 or more over its whole range",
+        ),
+        Criterion(
+            "not-excluded",
+            Not(_DVT_EXCLUDED),
+            "DVT has not been shown excluded (negative D-dimer with Wells 1 or less, or with a "
+            "negative ultrasound)",
+        ),
+    ),
+)
+
+NIGHT_BONE_PAIN = RedFlagRule(
+    id="redflag.night-bone-pain",
+    version="1.0.0",
+    title="Night pain in the bone",
+    summary="Leg or bone pain that wakes the patient most nights for 2 weeks or more, and "
+    "is not cramp.",
+    level=_S,
+    citations=(
+        src.NICE_NG12.backing("unexplained bone pain: consider bone cancer"),
+        src.SEED_NIGHT.backing("night pain that is not cramp needs a clinician"),
+    ),
+    criteria=(
+        Criterion("night-pain", Present("night-pain-waking")),
+        Criterion("not-cramps", Not(Present("leg-cramp"))),
+    ),
+)
+
+#: The red flags of 2026.12 in evaluation order (most urgent level first).
+RED_FLAGS_2026_12: tuple[RedFlagRule, ...] = (
+    POSSIBLE_PE,
+    ACUTE_LIMB_ISCHEMIA,
+    CAUDA_EQUINA,
+    COMPARTMENT_SYNDROME,
+    SEPSIS,
+    NECROTISING_INFECTION,
+    SEPTIC_ARTHRITIS,
+    SUSPECTED_DVT,
+    LEG_INFECTION,
+    FEVER,
+    v1.UNABLE_TO_BEAR_WEIGHT,
+    POSSIBLE_FRACTURE,
+    CLTI,
+    SEVERE_ELECTROLYTES,
+    v1.PROGRESSIVE_WEAKNESS,
+    v1.SUDDEN_SEVERE_PAIN,
+    v1.NUMBNESS_TINGLING,
+    v1.SKIN_CHANGE,
+    NIGHT_BONE_PAIN,
+    v1.NOT_IMPROVING,
+    v1.TROUBLESOME_CRAMPS,
+)

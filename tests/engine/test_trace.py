@@ -1,0 +1,77 @@
+"""The trace is built on demand, and reads, compares and pickles like the built tuple."""
+
+from __future__ import annotations
+
+import enum
+import pickle
+
+import attrs
+import cattrs
+
+from legrules import Presentation, assess, dump_assessment
+from legrules.engine import interpret
+from legrules.model.assessment import RuleTrace
+from legrules.model.deferred import Deferred
+from tests.engine.corpus import AS_OF
+
+PE = Presentation.of(present=["leg-pain", "dyspnea"], absent=["fever"])
+
+
+def test_the_trace_is_not_built_until_it_is_read() -> None:
+    """An assessment nobody reads the trace of never builds it."""
+    result = assess(PE, as_of=AS_OF)
+    assert result.disposition.value == "emergency"
+    assert isinstance(result.trace, Deferred)
+    assert not result.trace.built
+    assert result.rule_trace("redflag.possible-pe").conclusion == "met"
+    assert result.trace.built
+
+
+def test_a_built_trace_equals_the_interpreters() -> None:
+    """Read, the trace is the interpreter's, rule by rule and criterion by criterion."""
+    result, reference = assess(PE, as_of=AS_OF), interpret(PE, as_of=AS_OF)
+    assert list(result.trace) == list(reference.trace)
+    assert result == reference
+    assert reference == result
+    assert hash(result) == hash(reference)
+
+
+def test_the_document_is_the_same_whether_or_not_the_trace_was_read() -> None:
+    """Serialising builds the trace; the document does not depend on when."""
+    untouched, read = assess(PE, as_of=AS_OF), assess(PE, as_of=AS_OF)
+    assert len(read.trace) > 0
+    assert dump_assessment(untouched) == dump_assessment(read)
+
+
+def test_an_assessment_pickles_with_its_trace_built() -> None:
+    """Pickling (as the population runner does between processes) carries the trace."""
+    result = assess(PE, as_of=AS_OF)
+    copy = pickle.loads(pickle.dumps(result))
+    assert type(copy.trace) is tuple
+    assert copy == result
+    assert dump_assessment(copy) == dump_assessment(interpret(PE, as_of=AS_OF))
+
+
+def test_evolving_an_assessment_keeps_its_trace() -> None:
+    """attrs.evolve carries the deferred trace along unchanged."""
+    result = assess(PE, as_of=AS_OF)
+    moved = attrs.evolve(result, patient="p1")
+    assert moved.trace == interpret(PE, as_of=AS_OF).trace
+
+
+def test_the_hand_written_trace_hooks_give_the_generated_converters_document() -> None:
+    """Evidence and rule traces unstructure exactly as cattrs' generated code does."""
+    result = interpret(PE, as_of=AS_OF)
+    generated = cattrs.Converter()
+    assert [_plain(generated.unstructure(t, RuleTrace)) for t in result.trace] == [
+        _plain(t) for t in dump_assessment(result)["trace"]
+    ]
+
+
+def _plain(value: object) -> object:
+    """*value* with tuples as lists and enums as their values, as JSON would have it."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value.value if isinstance(value, enum.Enum) else value

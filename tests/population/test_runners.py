@@ -1,0 +1,111 @@
+"""The key test: every way of running a population gives the same results."""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import orjson
+import pytest
+
+from legrules.cli import main
+from legrules.population.embedded import run
+from tests.population.conftest import AS_OF, PATIENTS
+from tests.population.support import alone, documents, rows
+
+
+@pytest.fixture(scope="module")
+def clean_run(export: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("clean") / "out"
+    run([export], out, workers=2, as_of=AS_OF)
+    return out
+
+
+def test_embedded_runner_gives_what_each_patient_alone_gives(export: Path, clean_run: Path) -> None:
+    """Shuffled, split and messy input: one document per patient, as if read alone."""
+    assert documents(clean_run / "assessments") == alone(export)
+    patients = [row["patient"] for row in rows(clean_run / "patients")]
+    assert len(patients) == len(set(patients)) == PATIENTS
+
+
+def test_resources_of_no_patient_are_counted_and_reported(clean_run: Path) -> None:
+    """Orphan Observations, a Practitioner and the truncated line are reported, not lost."""
+    summary = orjson.loads((clean_run / "summary.json").read_bytes())
+    assert summary["unassigned"] == {
+        "(unreadable line)": 1,
+        "Observation": 3,
+        "Practitioner": 1,
+    }
+    (where,) = summary["unreadable"]
+    assert "Observation.001.ndjson:byte " in where
+
+
+def test_the_huge_patient_is_assessed_whole(clean_run: Path) -> None:
+    """The patient with thousands of Observations is one row with all of them."""
+    (first,) = [r for r in rows(clean_run / "patients") if r["patient"] == "Patient/pop-001"]
+    assert first["resources"] > 3000
+    assert first["error"] is None
+
+
+def test_a_run_killed_midway_and_resumed_gives_the_clean_output(
+    export: Path, clean_run: Path, tmp_path: Path
+) -> None:
+    """SIGKILL after a few buckets, then --resume: no patient lost or written twice."""
+    out = tmp_path / "out"
+    command = [
+        sys.executable,
+        "-m",
+        "legrules.cli",
+        "population",
+        "run",
+        str(export),
+        "--out",
+        str(out),
+        "--as-of",
+        AS_OF.isoformat(),
+        "--workers",
+        "1",
+        "--buckets",
+        "40",
+    ]
+    process = subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL)
+    done = out / "work" / "done"
+    deadline = time.monotonic() + 300
+    while not (done.is_dir() and len(list(done.iterdir())) >= 3):
+        assert process.poll() is None, "the run ended before it could be killed"
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    assert len(list(done.iterdir())) < 40
+    status = main(
+        ["population", "run", str(export), "--out", str(out), "--resume"],
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
+    assert status == 0
+    assert rows(out / "patients") == rows(clean_run / "patients")
+    assert documents(out / "assessments") == documents(clean_run / "assessments")
+
+
+def test_a_folder_holding_other_things_is_refused(export: Path, tmp_path: Path) -> None:
+    """Without --resume, a non-empty output folder is an input error, not a mixed result."""
+    (tmp_path / "notes.txt").write_text("mine")
+    err = io.StringIO()
+    status = main(["population", "run", str(export), "--out", str(tmp_path)], stderr=err)
+    assert status == 2
+    assert "--resume" in err.getvalue()
+
+
+def test_spark_engine_refuses_the_embedded_options(export: Path, tmp_path: Path) -> None:
+    """--resume, --workers and --buckets with --engine spark are an error, not ignored."""
+    err = io.StringIO()
+    command = ["population", "run", str(export), "--out", str(tmp_path / "o")]
+    status = main([*command, "--engine", "spark", "--resume"], stderr=err)
+    assert status == 2
+    assert "embedded engine" in err.getvalue()

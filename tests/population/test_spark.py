@@ -1,0 +1,49 @@
+"""The Spark runner gives the embedded runner's results (Spark in local[2]; slow)."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from legrules.cli import main
+from legrules.population.embedded import run
+from tests.population.conftest import AS_OF
+from tests.population.support import alone, documents, rows
+
+
+@pytest.mark.slow
+def test_spark_runner_gives_the_embedded_results_and_schema(export: Path, tmp_path: Path) -> None:
+    """One SparkSession: the CLI's --engine spark and spark.assess() match the embedded run."""
+    pytest.importorskip("pyspark")
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    from pyspark.sql import SparkSession
+
+    from legrules.population import spark as spark_runner
+
+    embedded = tmp_path / "embedded"
+    run([export], embedded, workers=1, as_of=AS_OF)
+    out = io.StringIO()
+    command = ["population", "run", str(export), "--out", str(tmp_path / "spark")]
+    status = main(
+        [*command, "--as-of", AS_OF.isoformat(), "--engine", "spark", "--master", "local[2]"],
+        stdout=out,
+    )
+    assert status == 0, out.getvalue()
+    session = SparkSession.getActiveSession()
+    assert session is not None
+    try:
+        assert rows(tmp_path / "spark" / "patients") == rows(embedded / "patients")
+        assert pq.read_schema(next((tmp_path / "spark" / "patients").glob("*.parquet"))).equals(
+            pq.read_schema(next((embedded / "patients").glob("*.parquet")))
+        )
+        assert documents(tmp_path / "spark" / "assessments") == alone(export)
+        frame = spark_runner.assess(session, [str(export)], as_of=AS_OF)
+        assert frame.count() == len(rows(embedded / "patients"))
+        assert "(unreadable line) 1, Observation 3, Practitioner 1" in out.getvalue()
+    finally:
+        session.stop()
