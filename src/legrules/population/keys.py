@@ -1,9 +1,9 @@
 """Which patient a resource belongs to, and which bucket a patient goes to.
 
 Both runners and the reader agree on one key per patient: ``Patient/<id>``, found the
-way the FHIR reader finds it (:func:`legrules.population.grouping.subject_key`): a
-Patient is keyed by its own id; any other resource by its ``subject`` (or ``patient``)
-reference, with absolute URLs and ``_history`` suffixes removed.  A bucket is chosen by
+way the FHIR reader finds it (``legrules.fhir.read.subjects``): a Patient is keyed by
+its own id; any other resource by its ``subject`` (or ``patient``) reference, with
+absolute URLs and ``_history`` suffixes removed.  A bucket is chosen by
 ``zlib.crc32`` of the key, never by :func:`hash`, which changes between processes.
 """
 
@@ -23,8 +23,9 @@ def patient_key(resource: Any) -> str | None:
     ``None`` for anything that is not a resource, for a Patient without an id and for a
     resource with no subject (a Medication, a Practitioner, an Observation whose
     subject was left out): such resources are counted and reported by the runners,
-    never silently dropped.  A subject that names no Patient (``Group/7``, a lower-case
-    ``patient/7``, an identifier only) is counted with them, with no key.
+    never silently dropped.  So does a subject that names no Patient on its own
+    (``Group/7``, a lower-case ``patient/7``, an identifier or a ``urn:uuid:`` only a
+    whole Bundle could resolve): keyed alone, such a resource cannot be tied to one.
 
     >>> patient_key({"resourceType": "Observation",
     ...              "subject": {"reference": "https://ehr.example/fhir/Patient/7/_history/2"}})
@@ -42,9 +43,6 @@ def patient_key(resource: Any) -> str | None:
     if rtype == "Patient":
         rid = resource.get("id")
         return f"Patient/{rid}" if rid.__class__ is str and rid else None
-    # One line of a bulk export: no Bundle around it, so no fullUrls, contained
-    # resources or Patient identifiers to resolve against; what cannot be resolved
-    # is counted with the resources of no patient.
     found = Subjects().resolve(resource)
     return found if isinstance(found, str) else None
 

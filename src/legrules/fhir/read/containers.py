@@ -29,6 +29,8 @@ from legrules.model.documents import check_json, json_type
 
 __all__ = ["DEFAULT_MAX_DEPTH", "Item", "Items", "Location", "Source", "label"]
 
+_BOM = b"\xef\xbb\xbf"
+
 #: How deeply Bundles may nest inside Bundles before the inner ones are skipped.
 DEFAULT_MAX_DEPTH = 16
 
@@ -162,6 +164,8 @@ def _stream(handle: IO[bytes], owner: Items) -> Iterator[Item]:
     depth = owner.max_depth
     if first is None:
         raise DocumentError("the input is empty", "$")
+    if first.startswith(_BOM):  # a byte-order mark, as some Windows tools write: allowed
+        first = first[len(_BOM) :]
     if not first.lstrip().startswith(b"{"):
         return _document(_parse(first + handle.read(), "$"), depth)
     try:
