@@ -115,13 +115,16 @@ def flag_resources(assessment: Assessment, base: str) -> dict[str, dict[str, Any
 
     A Flag depends only on its own red flag (its identifier hashes the patient, the
     rule-set version, the rule and its evidence), so the Bundle is written for the met
-    red flags alone: the same Flags for a fraction of the cost of the whole Bundle.  A
+    red flags alone (no open questions, no ignored inputs either): the same Flags for a
+    fraction of the cost of the whole Bundle.  A
     suggestion's action carries no fullUrl, so the Bundle-internal reference to the
     author Device is replaced by its display.
     """
     met = tuple(f for f in assessment.red_flags if f.status is Status.MET)
     only_flags = attrs.evolve(
         assessment,
+        worst_case_disposition=assessment.disposition,
+        ask_next=(),
         red_flags=met,
         scores=(),
         differentials=(),
@@ -129,6 +132,7 @@ def flag_resources(assessment: Assessment, base: str) -> dict[str, dict[str, Any
         withheld=(),
         unresolved=(),
         trace=(),
+        ignored=(),
     )
     bundle = transaction_bundle(only_flags, base=base, validate=False)
     flags = {}
