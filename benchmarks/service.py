@@ -62,15 +62,22 @@ from starlette.applications import Starlette
 from starlette.responses import Response
 from starlette.routing import Route
 
-with open(os.environ["BARE_ANSWER"], "rb") as handle:
-    answer = handle.read()
+answer = None  # the service's answer, read on the first call (the warm-up)
 
 async def endpoint(request):
+    global answer
     orjson.loads(await request.body())
+    if answer is None:
+        with open(os.environ["BARE_ANSWER"], "rb") as handle:
+            answer = handle.read()
     return Response(answer, media_type="application/json")
 
 app = Starlette(routes=[Route("/cds-services/legrules-leg-pain", endpoint, methods=["POST"])])
 """
+
+
+def _port(url: str) -> str:
+    return url.rsplit(":", 1)[1]
 
 
 def _free_port() -> int:
@@ -203,48 +210,47 @@ def _report(
     print(f"p50 ratio service/bare: {ratio:.2f}x (target <= 2x with 0 errors: {verdict})")
 
 
-def main(requests: int = 2000, concurrency: int = 16, workers: int = 1) -> dict[str, Any]:
+def _start(stack: ExitStack, work: Path, ehr: FakeEHR, workers: int) -> dict[str, str]:
+    """Start ``legrules serve`` and the bare endpoint, *workers* processes each: URLs."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LEGRULES_CDS_")}
+    urls = {name: f"http://127.0.0.1:{_free_port()}" for name in _NAMES}
+    serve = [sys.executable, "-m", "legrules.cli", "serve", "--port", _port(urls["service"])]
+    serve += ["--config", str(_config(work, urls["service"], ehr)), "--log-level", "warning"]
+    stack.enter_context(
+        _process([*serve, "--workers", str(workers)], urls["service"] + "/cds-services", env)
+    )
+    (work / "bare_app.py").write_text(BARE_APP, encoding="utf-8")
+    bare = [sys.executable, "-m", "uvicorn", "bare_app:app", "--app-dir", str(work)]
+    bare += ["--port", _port(urls["bare"]), "--log-level", "warning", "--workers", str(workers)]
+    bare_env = {**env, "BARE_ANSWER": str(work / "answer.json")}
+    stack.enter_context(_process(bare, urls["bare"] + "/cds-services", bare_env))
+    return urls
+
+
+def main(
+    requests: int = 2000, concurrency: int = 16, workers: int = 1, single: int = SINGLE
+) -> dict[str, Any]:
     ehr = FakeEHR(example_resources())
     work = Path(tempfile.mkdtemp(prefix="legrules-bench-"))
-    count = requests + WARM_UP + SINGLE
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LEGRULES_CDS_")}
+    count = WARM_UP + single + requests
     with LoopbackServer(ehr.app) as ehr_server, ExitStack() as stack:
         ehr.base = ehr_server.url
-        base, bare = (f"http://127.0.0.1:{_free_port()}" for _ in range(2))
+        urls = _start(stack, work, ehr, workers)
         body = orjson.dumps(hook_request(ehr, prefetch=full_prefetch(ehr), fhir=False))
         now = int(time.time())
-        tokens = [
-            ehr.token(base + SERVICE, iat=now, exp=now + TOKEN_LIFETIME) for _ in range(count + 1)
-        ]
-        serve = [sys.executable, "-m", "legrules.cli", "serve", "--port", base.rsplit(":", 1)[1]]
-        serve += ["--config", str(_config(work, base, ehr)), "--log-level", "warning"]
-        serve += ["--workers", str(workers)]
-        stack.enter_context(_process(serve, base + "/cds-services", env))
+        aud = urls["service"] + SERVICE
+        tokens = [ehr.token(aud, iat=now, exp=now + TOKEN_LIFETIME) for _ in range(count + 1)]
         headers = {"Authorization": f"Bearer {tokens.pop()}", "Content-Type": "application/json"}
-        answer = httpx.post(base + SERVICE, content=body, headers=headers).content
-        (work / "answer.json").write_bytes(answer)
-        (work / "bare_app.py").write_text(BARE_APP, encoding="utf-8")
-        uvicorn = [sys.executable, "-m", "uvicorn", "bare_app:app", "--app-dir", str(work)]
-        uvicorn += ["--port", bare.rsplit(":", 1)[1], "--log-level", "warning"]
-        uvicorn += ["--workers", str(workers)]
-        bare_env = {**env, "BARE_ANSWER": str(work / "answer.json")}
-        stack.enter_context(_process(uvicorn, bare + "/cds-services", bare_env))
+        answer = httpx.post(aud, content=body, headers=headers).content
+        (work / "answer.json").write_bytes(answer)  # before the bare endpoint's first call
         # The bare endpoint takes any token; it gets the same number of the same size.
-        spare = {"service": tokens, "bare": list(tokens)}
-        for name, url in (("service", base), ("bare", bare)):
-            asyncio.run(_load(url, body, spare[name][:WARM_UP], concurrency))
+        for url in urls.values():
+            asyncio.run(_load(url, body, tokens[:WARM_UP], concurrency))
         load = os.getloadavg()[0]
-        single = _interleaved(
-            {n: (u, spare[n][WARM_UP : WARM_UP + SINGLE]) for n, u in _urls(base, bare)},
-            body,
-            1,
-            2,
-        )
+        parts = {"alone": tokens[WARM_UP : WARM_UP + single], "loaded": tokens[WARM_UP + single :]}
+        alone = _interleaved({n: (u, parts["alone"]) for n, u in urls.items()}, body, 1, 2)
         results = _interleaved(
-            {n: (u, spare[n][WARM_UP + SINGLE :]) for n, u in _urls(base, bare)},
-            body,
-            concurrency,
-            ROUNDS,
+            {n: (u, parts["loaded"]) for n, u in urls.items()}, body, concurrency, ROUNDS
         )
     setup = {
         "requests": requests,
@@ -253,12 +259,8 @@ def main(requests: int = 2000, concurrency: int = 16, workers: int = 1) -> dict[
         "sizes": (len(body), len(answer)),
         "load": (load, os.getloadavg()[0]),
     }
-    _report(setup, results, single)
-    return {"setup": setup, "loaded": results, "single": single}
-
-
-def _urls(service: str, bare: str) -> list[tuple[str, str]]:
-    return [("service", service), ("bare", bare)]
+    _report(setup, results, alone)
+    return {"setup": setup, "loaded": results, "single": alone}
 
 
 if __name__ == "__main__":

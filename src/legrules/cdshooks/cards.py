@@ -9,6 +9,7 @@ and lists HL7's non-adherence reasons as override reasons.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Iterable
 from typing import Any
@@ -73,6 +74,7 @@ def shorten(text: str, limit: int = _MAX_SUMMARY) -> str:
     return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "\u2026"
 
 
+@functools.lru_cache(maxsize=1024)
 def label(finding: str) -> str:
     """A finding's display name (its id when the vocabulary does not know it)."""
     try:
