@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Callable
-from datetime import datetime
 from typing import IO, Any
 
 from legrules.errors import InvalidValueError
@@ -17,8 +15,6 @@ from legrules.population.embedded import Summary
 from legrules.rules import LATEST, RULESETS
 
 __all__ = ["command", "register", "summary_table"]
-
-Parse = Callable[[str | None], datetime | None]
 
 
 def register(commands: Any) -> None:
@@ -69,18 +65,19 @@ def register(commands: Any) -> None:
 
 
 def _handle(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
-    """The ``handler`` the main command line calls: options parsed as ``assess`` parses them."""
-    from legrules._cli.assess import _instant, _policy
-
-    command(args, out, err, _instant, _policy(args.policy))
+    """The ``handler`` the main command line calls."""
+    command(args, out, err)
     return 0
 
 
-def command(
-    args: argparse.Namespace, out: IO[str], err: IO[str], instant: Parse, policy: Any
-) -> None:
-    """Run ``population run`` with the parsed *args*; the summary goes to *out*."""
-    as_of = instant(args.as_of)
+def command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> None:
+    """Run ``population run`` with the parsed *args*; the summary goes to *out*.
+
+    ``--as-of`` and ``--policy`` are parsed as ``legrules assess`` parses them.
+    """
+    from legrules._cli.options import parse_instant, parse_policy
+
+    as_of, policy = parse_instant(args.as_of), parse_policy(args.policy)
     if args.engine == "spark" and (args.resume or args.workers or args.buckets):
         raise InvalidValueError(
             "--resume, --workers and --buckets are for the embedded engine; Spark plans "

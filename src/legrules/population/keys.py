@@ -1,7 +1,7 @@
 """Which patient a resource belongs to, and which bucket a patient goes to.
 
-Both runners and the reader agree on one key per patient: ``Patient/<id>``, found the
-way the FHIR reader finds it (``legrules.fhir.read.subjects``): a Patient is keyed by
+Both runners and the reader agree on one key per patient: ``Patient/<id>``, found by
+the FHIR reader's grouping (:func:`legrules.fhir.read.grouping.key_alone`): a Patient is keyed by
 its own id; any other resource by its ``subject`` (or ``patient``) reference, with
 absolute URLs and ``_history`` suffixes removed.  A bucket is chosen by
 ``zlib.crc32`` of the key, never by :func:`hash`, which changes between processes.
@@ -12,7 +12,7 @@ from __future__ import annotations
 import zlib
 from typing import Any
 
-from legrules.fhir.read.subjects import Subjects
+from legrules.fhir.read.grouping import key_alone
 
 __all__ = ["bucket_of", "patient_key"]
 
@@ -40,10 +40,7 @@ def patient_key(resource: Any) -> str | None:
     rtype = resource.get("resourceType")
     if rtype.__class__ is not str or not rtype or rtype == "Bundle":
         return None
-    if rtype == "Patient":
-        rid = resource.get("id")
-        return f"Patient/{rid}" if rid.__class__ is str and rid else None
-    found = Subjects().resolve(resource)
+    found = key_alone(resource)
     return found if isinstance(found, str) else None
 
 

@@ -12,7 +12,7 @@ Three strategies, chosen by the reader:
     this module's :func:`in_memory`.
 ``spill`` (the default for NDJSON)
     each resource is read as it streams by and what it yielded is written to a
-    temporary file, then read back patient by patient (``legrules.population.spill``), so
+    temporary file, then read back patient by patient (``legrules.fhir.read.grouping.spill``), so
     any order works (bulk exports come one file per resource type) and memory holds
     one patient's facts at a time.
 ``contiguous``
@@ -22,7 +22,7 @@ Three strategies, chosen by the reader:
     Memory: one patient's resources plus one small entry per patient seen (to detect
     that).
 
-Both streaming strategies key and read the resources in runs (``legrules.population.patient_runs``).
+Both streaming strategies key and read the resources in runs (``legrules.fhir.read.grouping.runs``).
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ __all__ = [
     "Grouping",
     "attach_loose",
     "in_memory",
+    "key_alone",
     "patient_key",
     "register",
     "subject_key",
@@ -56,6 +57,26 @@ def patient_key(resource: JSON, location: Location) -> str:
     """The key of a Patient: ``Patient/<id>``, or its label when it has no id."""
     rid = resource.get("id")
     return f"Patient/{rid}" if isinstance(rid, str) and rid else label(location)
+
+
+#: Learns nothing, so it only resolves what a resource names on its own; never mutated.
+_ALONE = Subjects()
+
+
+def key_alone(resource: JSON) -> str | Unresolved | None:
+    """The patient a resource names on its own, with no other resource of the input.
+
+    ``Patient/<id>`` for a Patient with an id and for a subject that names a Patient
+    by a relative or absolute reference; ``None`` for a resource with no subject (or a
+    Patient with no id); an :class:`~legrules.fhir.read.subjects.Unresolved` with the
+    reason for a subject that cannot name a Patient alone (a Device, a lower-case
+    ``patient/7``, a ``urn:uuid:``, an identifier, a malformed Reference).  Bulk
+    runners key every line with it: one resolver for all lines, nothing learnt.
+    """
+    if resource["resourceType"] == "Patient":
+        rid = resource.get("id")
+        return f"Patient/{rid}" if rid.__class__ is str and rid else None
+    return _ALONE.resolve(resource)
 
 
 def subject_key(item: Item, subjects: Subjects, *, strict: bool = False) -> tuple[str | None, Item]:
