@@ -229,7 +229,7 @@ def _partition(
     progress: IO[str] | None,
 ) -> dict[str, Any]:
     """Pass 1 (skipped when a previous run finished it); the chunks' combined report."""
-    buckets, strict = manifest["buckets"], manifest["strict"]
+    buckets, strict = manifest["buckets"], manifest.get("strict", False)
     work = folder / "work"
     marker = work / "partitioned.json"
     if marker.is_file():
