@@ -139,9 +139,9 @@ def _manifest(
     }
     path = folder / "run.json"
     if resume and path.is_file():
-        recorded: dict[str, Any] = orjson.loads(path.read_bytes())
+        recorded: dict[str, Any] = {"strict": False, **orjson.loads(path.read_bytes())}
         for name, value in wanted.items():
-            if (name != "ruleset" or ruleset is not None) and recorded.get(name) != value:
+            if (name != "ruleset" or ruleset is not None) and recorded[name] != value:
                 raise InvalidValueError(
                     f"the run in {folder} was started with another {name}", "--resume"
                 )
