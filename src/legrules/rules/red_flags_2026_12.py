@@ -20,7 +20,6 @@ from legrules.engine.base import Criterion, RedFlagRule
 from legrules.engine.logic import (
     All,
     Any,
-    Expr,
     Measured,
     Not,
     OneSidedWith,
@@ -39,18 +38,21 @@ from legrules.rules.red_flags_added_2026_12 import (
     SEPTIC_ARTHRITIS,
     SEVERE_ELECTROLYTES,
 )
-from legrules.rules.signs import DVT_SIGNS, FEVER_STATED_OR_MEASURED, LEFT, RIGHT
+from legrules.rules.signs import (
+    DVT_SIGNS,
+    FEVER_STATED_OR_MEASURED,
+    HEART_RATE_OVER_130,
+    HYPOTHERMIA,
+    LEFT,
+    RIGHT,
+    SYSTOLIC_BP_90_OR_LESS,
+    any_present,
+    both_legs,
+)
 
 __all__ = ["RED_FLAGS_2026_12"]
 
 _E, _U, _S = Disposition.EMERGENCY, Disposition.URGENT, Disposition.SOON
-
-
-_HYPOTHERMIA = Measured("temperature", "<", 36.0)
-
-
-def _both_legs(cid: str) -> Expr:
-    return All(Present(cid, LEFT), Present(cid, RIGHT))
 
 
 SEPSIS = RedFlagRule(
@@ -85,10 +87,10 @@ SEPSIS = RedFlagRule(
                 ScoreIs("score.qsofa", ">=", 2),
                 Present("altered-mentation"),
                 Measured("respiratory-rate", ">=", 25),
-                Measured("systolic-bp", "<=", 90),
-                Measured("heart-rate", ">", 130),
+                SYSTOLIC_BP_90_OR_LESS,
+                HEART_RATE_OVER_130,
                 Measured("spo2", "<", 92),
-                _HYPOTHERMIA,
+                HYPOTHERMIA,
                 Present("mottled-skin"),
                 Present("non-blanching-rash"),
             ),
@@ -117,7 +119,7 @@ LEG_INFECTION = RedFlagRule(
             "systemic-feature",
             Any(
                 FEVER_STATED_OR_MEASURED,
-                _HYPOTHERMIA,
+                HYPOTHERMIA,
                 Measured("heart-rate", ">", 90),
                 # Spreading over days is enough (Eron class II); redness spreading over
                 # hours is the faster case of it, so either statement meets this.
@@ -182,7 +184,7 @@ ACUTE_LIMB_ISCHEMIA = RedFlagRule(
             Any(
                 *(
                     All(
-                        Any(*(Present(c, side) for c in _ISCHAEMIC)),
+                        any_present(_ISCHAEMIC, side),
                         Any(
                             Present("onset-within-14-days"),
                             Present("sudden-onset"),
@@ -270,14 +272,14 @@ CAUDA_EQUINA = RedFlagRule(
         Criterion("sexual", Present("sexual-dysfunction-new")),
         Criterion(
             "bilateral-sciatica",
-            _both_legs("pain-radiates-below-knee"),
+            both_legs("pain-radiates-below-knee"),
             "Sciatica (pain radiating below the knee) in both legs",
         ),
         Criterion(
             "bilateral-deficit-with-back-pain",
             All(
                 Present("back-pain"),
-                Any(_both_legs("leg-weakness"), _both_legs("numbness")),
+                Any(both_legs("leg-weakness"), both_legs("numbness")),
             ),
             "Weakness or numbness in both legs, with back pain",
         ),

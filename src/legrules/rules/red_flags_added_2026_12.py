@@ -12,7 +12,13 @@ from legrules.engine.base import Criterion, RedFlagRule
 from legrules.engine.logic import AgeIs, All, Any, Measured, Not, Present, Same
 from legrules.model import Disposition
 from legrules.rules import sources as src
-from legrules.rules.signs import FEVER_STATED_OR_MEASURED
+from legrules.rules.signs import (
+    FEVER_STATED_OR_MEASURED,
+    HEART_RATE_OVER_130,
+    INFLAMED_LEG,
+    SYSTOLIC_BP_90_OR_LESS,
+    any_present,
+)
 
 __all__ = [
     "FEVER",
@@ -24,8 +30,6 @@ __all__ = [
 ]
 
 _E, _U, _S = Disposition.EMERGENCY, Disposition.URGENT, Disposition.SOON
-
-_INFLAMED = Any(Present("redness"), Present("warmth"), Present("leg-swelling"))
 
 NECROTISING_INFECTION = RedFlagRule(
     id="redflag.necrotising-infection",
@@ -40,7 +44,7 @@ NECROTISING_INFECTION = RedFlagRule(
         src.NICE_NG141.backing("emergency referral of suspected necrotising fasciitis"),
     ),
     criteria=(
-        Criterion("inflamed-leg", _INFLAMED),
+        Criterion("inflamed-leg", INFLAMED_LEG),
         Criterion(
             "necrotising-feature",
             Any(
@@ -48,8 +52,8 @@ NECROTISING_INFECTION = RedFlagRule(
                 Present("crepitus"),
                 Present("skin-necrosis-or-bullae"),
                 Present("rapidly-spreading-redness"),
-                Measured("heart-rate", ">", 130),
-                Measured("systolic-bp", "<=", 90),
+                HEART_RATE_OVER_130,
+                SYSTOLIC_BP_90_OR_LESS,
             ),
         ),
     ),
@@ -148,7 +152,7 @@ POSSIBLE_FRACTURE = RedFlagRule(
         ),
         Criterion(
             "ottawa-criterion",
-            Any(*(Present(c) for c in _OTTAWA), _OLDER_WITH_KNEE_INJURY),
+            Any(any_present(_OTTAWA), _OLDER_WITH_KNEE_INJURY),
             "Any Ottawa criterion: malleolar, midfoot, fibular-head or isolated patellar bone "
             "tenderness; the knee cannot flex to 90 degrees; unable to take 4 steps; or age 55 "
             "or over with a knee injury",
