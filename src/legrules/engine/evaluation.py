@@ -30,6 +30,7 @@ from legrules.engine.compiled import Sink, compiled, interpret_rule
 from legrules.engine.facts import Context
 from legrules.engine.open_questions import open_questions
 from legrules.engine.ruleset import RuleSet
+from legrules.engine.what_if import INTERPRETER
 from legrules.errors import InvalidValueError
 from legrules.model import (
     Assessment,
@@ -110,8 +111,10 @@ def _assess(
     rules = get_ruleset(ruleset)
     current, late = _split_by_time(presentation, instant)
     ctx = Context(current, instant, settings)
+    evaluator = INTERPRETER
     if compiled_engine:
-        sink = compiled(rules, settings).run(ctx)
+        engine = compiled(rules, settings)
+        sink, evaluator = engine.run(ctx), engine.evaluator
         # Built when first read, compared, serialised or pickled.
         trace = cast(tuple[RuleTrace, ...], Deferred(sink.trace))
     else:
@@ -122,7 +125,7 @@ def _assess(
     red_flags = tuple(ctx.red_flags.values())
     differentials = tuple(ctx.differentials.values())
     disposition = disposition_of(red_flags, differentials)
-    worst, ask_next = open_questions(rules, ctx, disposition)
+    worst, ask_next = open_questions(rules, ctx, disposition, evaluator)
     return Assessment(
         ruleset=RuleSetRef(rules.id, rules.version),
         as_of=instant,

@@ -126,6 +126,11 @@ class Context:
         self.stated = frozenset((*self._findings, *self._measurements, *derivable))
         # Answers of compiled expressions used by several rules, by slot.
         self.memo: dict[int, Outcome] = {}
+        # Each evaluated rule's criterion outcomes, by rule id (the compiled evaluator
+        # keeps them so that open questions need not evaluate the criteria again).
+        self.outcomes: dict[str, dict[str, Outcome]] = {}
+        # For a "what if" copy: the context it was made from and the finding ids added.
+        self.derived_from: tuple[Context, frozenset[str]] | None = None
 
     def adding(self, findings: Sequence[Finding]) -> Context:
         """This context with *findings* stated too (for "what if" questions).
@@ -148,6 +153,8 @@ class Context:
         copy._measurements = self._measurements
         copy.stated = self.stated | ids
         copy.memo = {}  # compiled answers may depend on the findings added
+        copy.outcomes = {}
+        copy.derived_from = (self, frozenset(ids))
         return copy
 
     # -- findings ---------------------------------------------------------------------
