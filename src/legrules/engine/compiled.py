@@ -13,7 +13,8 @@ working.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import typing
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 import attrs
 
@@ -26,14 +27,17 @@ from legrules.engine.base import (
     because_of,
     score_conclusion,
 )
-from legrules.engine.compiler import Compiled, ExprCompiler, combine_all, combine_any
+from legrules.engine.compiled_results import STATUS_OF
+from legrules.engine.compiler import Compiled, ExprCompiler, Last, combine_all, combine_any
 from legrules.engine.facts import Context, Outcome
 from legrules.engine.logic import Expr
+from legrules.engine.memo import Memo, remembering
 from legrules.engine.open_questions import differential_result
 from legrules.engine.ruleset import RuleSet
 from legrules.engine.what_if import Evaluated, Evaluator
 from legrules.model import (
     CriterionTrace,
+    Disposition,
     Policy,
     Recommendation,
     RedFlagResult,
@@ -94,20 +98,33 @@ class _Criteria:
 
     ``stable`` says whether every criterion's answer is final once the rule runs (none
     reads how far evaluation has gone), so that open questions may reuse the outcomes.
+    ``conclude`` is a score's computation or a differential's deciding function, which
+    keeps its answers when it never reads the context (see :mod:`legrules.engine.memo`);
+    ``pure`` says whether it does.
     """
 
     ids: tuple[str, ...]
     run: tuple[Compiled, ...]
     descriptions: tuple[str, ...]
     stable: bool
+    conclude: Callable[..., typing.Any] | None
+    pure: bool
 
     @classmethod
     def of(cls, rule: Rule, compiler: ExprCompiler) -> _Criteria:
+        conclude: Callable[..., typing.Any] | None = None
+        if isinstance(rule, ScoreRule):
+            conclude = remembering(rule.compute, 1)
+        elif isinstance(rule, DifferentialRule):
+            conclude = remembering(rule.decide, 0)
+        original = getattr(rule, "compute", getattr(rule, "decide", None))
         return cls(
             tuple(c.id for c in rule.criteria),
             tuple(compiler.compile(c.expr) for c in rule.criteria),
             tuple(c.describe() for c in rule.criteria),
             all(compiler.stable(c.expr) for c in rule.criteria),
+            conclude,
+            conclude is not None and conclude is not original,
         )
 
     def outcomes(self, ctx: Context) -> dict[str, Outcome]:
@@ -131,13 +148,20 @@ class _Criteria:
 def _red_flag(_: RuleSet, rule: RedFlagRule, criteria: _Criteria, __: ExprCompiler) -> Step:
     combine = combine_all if rule.combine == "all" else combine_any
 
-    def red_flag(ctx: Context, sink: Sink) -> None:
-        outcomes = criteria.kept(rule, ctx)
-        joined = combine(list(outcomes.values()))
-        status = Status.of(joined.tri)
-        ctx.red_flags[rule.id] = RedFlagResult(
+    def result(outcomes: list[Outcome]) -> RedFlagResult:
+        joined = combine(outcomes)
+        status = STATUS_OF[id(joined.tri)]
+        return RedFlagResult(
             rule.id, rule.version, status, rule.level, joined.evidence, joined.missing
         )
+
+    # The result is immutable: the same criteria outcomes as last time, the same result.
+    last: Last[RedFlagResult] = Last()
+
+    def red_flag(ctx: Context, sink: Sink) -> None:
+        outcomes = criteria.kept(rule, ctx)
+        found = ctx.red_flags[rule.id] = last.combine(list(outcomes.values()), result)
+        status = found.status
         sink.traces.append(
             lambda: RuleTrace(rule.id, rule.version, status.value, criteria.traces(outcomes))
         )
@@ -146,9 +170,11 @@ def _red_flag(_: RuleSet, rule: RedFlagRule, criteria: _Criteria, __: ExprCompil
 
 
 def _score(_: RuleSet, rule: ScoreRule, criteria: _Criteria, __: ExprCompiler) -> Step:
+    compute = criteria.conclude or rule.compute
+
     def score(ctx: Context, sink: Sink) -> None:
         outcomes = criteria.kept(rule, ctx)
-        results, notes = rule.compute(rule, ctx, outcomes)
+        results, notes = compute(rule, ctx, outcomes)
         ctx.scores[rule.id] = results
         sink.scores.extend(results)
         conclusion = "; ".join(score_conclusion(r) for r in results) or "not determinable"
@@ -162,9 +188,11 @@ def _score(_: RuleSet, rule: ScoreRule, criteria: _Criteria, __: ExprCompiler) -
 def _differential(
     ruleset: RuleSet, rule: DifferentialRule, criteria: _Criteria, _: ExprCompiler
 ) -> Step:
+    decide = criteria.conclude or rule.decide
+
     def differential(ctx: Context, sink: Sink) -> None:
         outcomes = criteria.kept(rule, ctx)
-        decision = rule.decide(ctx, outcomes)
+        decision = decide(ctx, outcomes)
         ctx.differentials[rule.id] = differential_result(ruleset, rule, decision)
         notes = (decision.note,) if decision.note else ()
         sink.traces.append(
@@ -296,6 +324,7 @@ class _CompiledEvaluator(Evaluator):
         self._criteria = criteria
         self._rules = {r.id: r for r in ruleset.rules}
         self._reading: dict[tuple[str, frozenset[str]], tuple[int, ...]] = {}
+        self._levels: Memo[tuple[str, tuple[Outcome, ...]], tuple[Disposition, ...]] = Memo()
 
     def outcomes(self, rule: Evaluated, ctx: Context) -> Mapping[str, Outcome]:
         found = ctx.outcomes.get(rule.id)
@@ -335,9 +364,26 @@ class _CompiledEvaluator(Evaluator):
         return reads
 
     def score(self, rule: ScoreRule, ctx: Context) -> tuple[ScoreResult, ...]:
-        if rule.id not in self._criteria:
+        criteria = self._criteria.get(rule.id)
+        if criteria is None or criteria.conclude is None:
             return super().score(rule, ctx)
-        return rule.compute(rule, ctx, self.outcomes(rule, ctx))[0]
+        results: tuple[ScoreResult, ...] = criteria.conclude(rule, ctx, self.outcomes(rule, ctx))[0]
+        return results
+
+    def levels(
+        self,
+        rule: DifferentialRule,
+        outcomes: Mapping[str, Outcome],
+        reached: Callable[[], Iterator[Disposition]],
+    ) -> Iterable[Disposition]:
+        criteria = self._criteria.get(rule.id)
+        if criteria is None or not criteria.pure:
+            return reached()
+        key = (rule.id, tuple(outcomes[cid] for cid in criteria.ids))
+        found = self._levels.get(key)
+        if found is None:
+            found = self._levels.put(key, tuple(reached()))
+        return found
 
     def red_flag(self, rule: RedFlagRule, ctx: Context) -> Status:
         if rule.id not in self._criteria:

@@ -57,6 +57,7 @@ def assess(
     as_of: datetime | None = None,
     ruleset: str | RuleSet | None = None,
     policy: Policy | Mapping[str, Any] | None = None,
+    include_trace: bool = False,
 ) -> Assessment:
     """Evaluate *presentation* with *ruleset* under *policy* at the instant *as_of*.
 
@@ -65,13 +66,19 @@ def assess(
     ``ruleset`` is a version such as ``"2026.11"`` (default: the latest);
     ``policy`` a :class:`~legrules.model.Policy` or a mapping of settings to change.
 
+    The per-criterion trace is built when it is first read, compared, serialised or
+    pickled, so an assessment nobody reads the trace of costs less; ``include_trace=True``
+    builds it now instead (the result and its documents are the same either way).
+
     >>> from datetime import datetime, UTC
     >>> from legrules import Presentation, assess
     >>> result = assess(Presentation(), as_of=datetime(2026, 11, 22, tzinfo=UTC))
     >>> result.disposition.value
     'undetermined'
     """
-    return _assess(presentation, as_of, ruleset, policy, compiled_engine=True)
+    return _assess(
+        presentation, as_of, ruleset, policy, compiled_engine=True, include_trace=include_trace
+    )
 
 
 def interpret(
@@ -86,7 +93,7 @@ def interpret(
     Slower, and kept because it is the plain reading of the rules: the tests insist that
     the compiled evaluator gives byte-identical documents.
     """
-    return _assess(presentation, as_of, ruleset, policy, compiled_engine=False)
+    return _assess(presentation, as_of, ruleset, policy, compiled_engine=False, include_trace=True)
 
 
 def _assess(
@@ -96,7 +103,10 @@ def _assess(
     policy: Policy | Mapping[str, Any] | None,
     *,
     compiled_engine: bool,
+    include_trace: bool,
 ) -> Assessment:
+    if not isinstance(include_trace, bool):
+        raise InvalidValueError("include_trace must be True or False", "include_trace")
     if not isinstance(presentation, Presentation):
         raise InvalidValueError(
             f"expected a Presentation, got {type(presentation).__name__}", "presentation"
@@ -115,8 +125,8 @@ def _assess(
     if compiled_engine:
         engine = compiled(rules, settings)
         sink, evaluator = engine.run(ctx), engine.evaluator
-        # Built when first read, compared, serialised or pickled.
-        trace = cast(tuple[RuleTrace, ...], Deferred(sink.trace))
+        # Unless asked for now: built when first read, compared, serialised or pickled.
+        trace = sink.trace() if include_trace else cast(tuple[RuleTrace, ...], Deferred(sink.trace))
     else:
         sink = Sink()
         for rule in rules.rules:

@@ -197,7 +197,23 @@ def _reach_of(levels: Iterable[Disposition], enough: Disposition) -> Disposition
     return best
 
 
+def _levels_of(
+    evaluator: Evaluator,
+    ruleset: RuleSet,
+    rule: DifferentialRule,
+    ctx: Context,
+    outcomes: Mapping[str, Outcome],
+) -> Iterable[Disposition]:
+    """The level of every way of settling *rule*'s unknown criteria, by bit mask."""
+    return evaluator.levels(
+        rule,
+        outcomes,
+        lambda: (level for _, level in _levels_reached(ruleset, rule, ctx, outcomes)),
+    )
+
+
 def _differential_reach(
+    evaluator: Evaluator,
     ruleset: RuleSet,
     rule: DifferentialRule,
     ctx: Context,
@@ -209,7 +225,7 @@ def _differential_reach(
     Settled conclusions count too: a deciding function may settle one conclusion while a
     more urgent one still hangs on an unknown criterion.  The search stops at *enough*.
     """
-    return _reach_of((level for _, level in _levels_reached(ruleset, rule, ctx, outcomes)), enough)
+    return _reach_of(_levels_of(evaluator, ruleset, rule, ctx, outcomes), enough)
 
 
 def _deciding_missing(
@@ -262,7 +278,7 @@ def open_questions(
         if not _unknown(rule, outcomes) and result.likelihood is not Likelihood.INDETERMINATE:
             continue  # settled for good: its level is already in the disposition
         # Every completion's level, once: both the reach and what decides it read them.
-        levels = [level for _, level in _levels_reached(ruleset, rule, ctx, outcomes)]
+        levels = list(_levels_of(evaluator, ruleset, rule, ctx, outcomes))
         level = _reach_of(levels, top)
         if level is not None and level.above(disposition):
             reach[rule.id] = level
@@ -323,4 +339,4 @@ def _reach_if_present(
         return None if status is Status.NOT_MET else rule.level
     ctx = assuming.present(cid, rule)
     outcomes = evaluator.outcomes(rule, ctx)
-    return _differential_reach(assuming.ruleset, rule, ctx, level, outcomes)
+    return _differential_reach(evaluator, assuming.ruleset, rule, ctx, level, outcomes)

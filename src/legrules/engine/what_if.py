@@ -15,13 +15,21 @@ Both must give the same answers: the tests compare whole assessment documents.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
-from legrules.engine.base import DifferentialRule, RedFlagRule, ScoreRule
+from legrules.engine.base import DifferentialRule, RedFlagRule, Rule, ScoreRule
 from legrules.engine.facts import SIDES, Context, Outcome
 from legrules.engine.logic import All, Any, ByPolicy, Expr, Not, Present, Same
 from legrules.engine.ruleset import RuleSet
-from legrules.model import VOCABULARY, Finding, Presence, ScoreResult, Status, Tri
+from legrules.model import (
+    VOCABULARY,
+    Disposition,
+    Finding,
+    Presence,
+    ScoreResult,
+    Status,
+    Tri,
+)
 
 __all__ = ["Assuming", "Evaluator", "positive_reads"]
 
@@ -44,9 +52,28 @@ class Evaluator:
         """The status of red flag *rule* in *ctx*."""
         return rule.evaluate(ctx)[0].status
 
+    def levels(
+        self,
+        rule: DifferentialRule,
+        outcomes: Mapping[str, Outcome],
+        reached: Callable[[], Iterator[Disposition]],
+    ) -> Iterable[Disposition]:
+        """The levels *reached* yields: one per way of settling *rule*'s unknown criteria.
+
+        The compiled evaluator keeps them for a deciding function that never reads its
+        context: they then depend on the *outcomes* alone.
+        """
+        return reached()
+
 
 #: The reference evaluator.
 INTERPRETER = Evaluator()
+
+
+_ScoresRead = list[tuple[ScoreRule, frozenset[str]]]
+#: Per rule set and rule (by id, holding both so that the ids stay theirs): the scores
+#: the rule reads.
+_SCORES_READ: dict[tuple[int, int], tuple[RuleSet, Rule, _ScoresRead]] = {}
 
 
 class Assuming:
@@ -65,12 +92,21 @@ class Assuming:
         if made is None:
             made = self._made[cid] = (self.ctx.adding(self._statements(cid)), set())
         ctx, redone = made
-        for name in rule.reads():
-            score = self._scores.get(name)
-            if score is not None and name not in redone and cid in score.reads():
-                ctx.scores[name] = self.evaluator.score(score, ctx)
-                redone.add(name)
+        for score, reads in self._scores_read(rule):
+            if score.id not in redone and cid in reads:
+                ctx.scores[score.id] = self.evaluator.score(score, ctx)
+                redone.add(score.id)
         return ctx
+
+    def _scores_read(self, rule: RedFlagRule | DifferentialRule) -> _ScoresRead:
+        """The scores *rule* reads, in order, each with what it reads (worked out once)."""
+        key = (id(self.ruleset), id(rule))
+        found = _SCORES_READ.get(key)
+        if found is None:
+            scores = [self._scores[name] for name in rule.reads() if name in self._scores]
+            reads = [(s, frozenset(s.reads())) for s in scores]
+            found = _SCORES_READ[key] = (self.ruleset, rule, reads)
+        return found[2]
 
     def _statements(self, cid: str) -> list[Finding]:
         """*cid* present on the legs where it is unknown: never contradicting a known leg."""
