@@ -77,6 +77,7 @@ PY_DIRS := $(wildcard src tests benchmarks examples docs tools fuzz)
 lint: $(STAMP)
 	$(BIN)/ruff check $(PY_DIRS)
 	$(BIN)/ruff format --check $(PY_DIRS)
+	$(BIN)/lint-imports --no-cache
 
 typecheck: $(STAMP)
 	$(BIN)/mypy $(wildcard src/legrules tests benchmarks examples)

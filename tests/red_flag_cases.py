@@ -55,19 +55,34 @@ ALL_CLEAR_MEASURED: Mapping[str, tuple[float, str]] = {
 }
 
 
-def scenario(
-    present: tuple[Any, ...] = (),
-    absent: tuple[Any, ...] = (),
-    unknown: tuple[str, ...] = (),
-    measured: Mapping[str, tuple[float, str]] | None = None,
-    **extra: Any,
-) -> Presentation:
-    """ALL_CLEAR, with *present* and *absent* overriding it and *unknown* removed."""
-    named = {p if isinstance(p, str) else p[0] for p in (*present, *absent)} | set(unknown)
-    background = [a for a in ALL_CLEAR_ABSENT if a not in named]
-    quantities = {k: v for k, v in ALL_CLEAR_MEASURED.items() if k not in named}
-    quantities.update(measured or {})
-    return make(present=present, absent=(*background, *absent), measured=quantities, **extra)
+@dataclass(frozen=True)
+class AllClear:
+    """A background that leaves every red flag of a rule set not met."""
+
+    absent: tuple[str, ...]
+    measured: Mapping[str, tuple[float, str]]
+
+    def scenario(
+        self,
+        present: tuple[Any, ...] = (),
+        absent: tuple[Any, ...] = (),
+        unknown: tuple[str, ...] = (),
+        measured: Mapping[str, tuple[float, str]] | None = None,
+        **extra: Any,
+    ) -> Presentation:
+        """This background, with *present* and *absent* overriding it, *unknown* removed."""
+        named = {p if isinstance(p, str) else p[0] for p in (*present, *absent)} | set(unknown)
+        background = [a for a in self.absent if a not in named]
+        quantities = {k: v for k, v in self.measured.items() if k not in named}
+        quantities.update(measured or {})
+        return make(present=present, absent=(*background, *absent), measured=quantities, **extra)
+
+
+#: Every red flag of rule set 2026.11 not met.
+ALL_CLEAR = AllClear(ALL_CLEAR_ABSENT, ALL_CLEAR_MEASURED)
+
+#: ALL_CLEAR, with *present* and *absent* overriding it and *unknown* removed.
+scenario = ALL_CLEAR.scenario
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,8 @@ flag is in play.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
-from legrules import Presentation
-from tests.red_flag_cases import ALL_CLEAR_ABSENT, Case
-from tests.support import make
+from tests.red_flag_cases import ALL_CLEAR_ABSENT, ALL_CLEAR_MEASURED, AllClear, Case
 
 #: Absent findings and normal vital signs that make every 2026.12 red flag not met.
 ALL_CLEAR_ABSENT_2026_12: tuple[str, ...] = (
@@ -26,6 +23,8 @@ ALL_CLEAR_ABSENT_2026_12: tuple[str, ...] = (
     "fall",
     "sexual-dysfunction-new",
     "night-pain-waking",
+    "unexplained-bone-pain",
+    "leg-wound",
     "paralysis",
     "absent-foot-pulses",
     "pallor",
@@ -36,8 +35,7 @@ ALL_CLEAR_ABSENT_2026_12: tuple[str, ...] = (
     "non-blanching-rash",
 )
 ALL_CLEAR_MEASURED_2026_12: Mapping[str, tuple[float, str]] = {
-    "temperature": (36.8, "Cel"),
-    "calf-circumference-difference": (0.0, "cm"),
+    **ALL_CLEAR_MEASURED,
     "heart-rate": (76, "/min"),
     "respiratory-rate": (14, "/min"),
     "systolic-bp": (128, "mm[Hg]"),
@@ -48,19 +46,11 @@ ALL_CLEAR_MEASURED_2026_12: Mapping[str, tuple[float, str]] = {
 }
 
 
-def scenario(
-    present: tuple[Any, ...] = (),
-    absent: tuple[Any, ...] = (),
-    unknown: tuple[str, ...] = (),
-    measured: Mapping[str, tuple[float, str]] | None = None,
-    **extra: Any,
-) -> Presentation:
-    """ALL_CLEAR of 2026.12, with *present* and *absent* overriding it, *unknown* removed."""
-    named = {p if isinstance(p, str) else p[0] for p in (*present, *absent)} | set(unknown)
-    background = [a for a in ALL_CLEAR_ABSENT_2026_12 if a not in named]
-    quantities = {k: v for k, v in ALL_CLEAR_MEASURED_2026_12.items() if k not in named}
-    quantities.update(measured or {})
-    return make(present=present, absent=(*background, *absent), measured=quantities, **extra)
+#: Every red flag of rule set 2026.12 not met.
+ALL_CLEAR_2026_12 = AllClear(ALL_CLEAR_ABSENT_2026_12, ALL_CLEAR_MEASURED_2026_12)
+
+#: ALL_CLEAR of 2026.12, with *present* and *absent* overriding it, *unknown* removed.
+scenario = ALL_CLEAR_2026_12.scenario
 
 
 _INFLAMED = ("redness", "warmth")
@@ -103,7 +93,9 @@ CASES_2026_12: tuple[Case, ...] = (
         "redflag.leg-infection",
         "urgent",
         met=scenario(present=("warmth",), measured={"heart-rate": (96, "/min")}),
-        not_met=scenario(present=("redness",), absent=("rapidly-spreading-redness",)),
+        not_met=scenario(
+            present=("redness",), absent=("rapidly-spreading-redness", "spreading-redness")
+        ),
         indeterminate=scenario(present=("redness",), unknown=("temperature", "heart-rate")),
         missing=("temperature", "heart-rate"),
     ),

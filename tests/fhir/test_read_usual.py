@@ -2,7 +2,7 @@
 
 Usual Observations are read by one quick function
 (``legrules.fhir.read.usual_observation``) and spilled
-or streamed NDJSON is read once, as it goes by (``legrules.population.patient_runs``).  A value that
+or streamed NDJSON is read once, as it goes by (``legrules.fhir.read.grouping.runs``).  A value that
 fails a check must still give the same typed error, or be skipped with the same
 warning, as the general reader gives; and the quick reader must record exactly what the
 general reader records, or nothing.

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Sequence
-from datetime import datetime
+from collections.abc import Callable
 from typing import IO, Any
 
 from legrules._cli.inputs import open_input, read_input
+from legrules._cli.options import parse_instant, parse_policy
 from legrules._cli.outputs import Output
 from legrules._cli.progress import Progress
 from legrules.engine import assess
-from legrules.errors import DocumentError, InputError, InvalidValueError
+from legrules.errors import DocumentError
 from legrules.fhir.write.transaction import FHIR_VERSIONS
 from legrules.model import Assessment, Policy
 from legrules.render import render_text
@@ -103,27 +103,6 @@ def register(commands: Any) -> None:
     run.set_defaults(handler=_assess)
 
 
-def _instant(text: str | None) -> datetime | None:
-    if text is None:
-        return None
-    from legrules.model.documents import structure
-
-    try:
-        return structure(text, datetime)
-    except InputError as error:
-        raise InvalidValueError(error.message, "--as-of") from None
-
-
-def _policy(pairs: Sequence[str]) -> Policy:
-    values: dict[str, str] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep:
-            raise InvalidValueError(f"expected KEY=VALUE, got {pair!r}", "--policy")
-        values[key.strip()] = value.strip()
-    return Policy.from_strings(values)
-
-
 def _progress_wanted(args: argparse.Namespace, out: IO[str], err: IO[str]) -> bool:
     if not args.progress or not err.isatty() or out.isatty():
         return False
@@ -150,7 +129,7 @@ def _text(args: argparse.Namespace, out: IO[str]) -> Callable[[Assessment], str]
 
 
 def _assess(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
-    as_of, policy = _instant(args.as_of), _policy(args.policy)
+    as_of, policy = parse_instant(args.as_of), parse_policy(args.policy)
     ruleset = get_ruleset(args.ruleset)
     source = open_input(args.path, args.stdin)
     progress = Progress(err, source.size, enabled=_progress_wanted(args, out, err))

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Callable
-from datetime import datetime
 from typing import IO, Any
 
 from legrules.errors import InvalidValueError
@@ -17,8 +15,6 @@ from legrules.population.embedded import Summary
 from legrules.rules import LATEST, RULESETS
 
 __all__ = ["command", "register", "summary_table"]
-
-Parse = Callable[[str | None], datetime | None]
 
 
 def register(commands: Any) -> None:
@@ -54,6 +50,12 @@ def register(commands: Any) -> None:
     )
     run.add_argument("--resume", action="store_true", help="finish an interrupted run in --out")
     run.add_argument(
+        "--strict",
+        action="store_true",
+        help="stop at a resource whose subject names no patient (default: list it, with "
+        "the reason, under --out's ignored/)",
+    )
+    run.add_argument(
         "--buckets", type=int, default=None, metavar="N", help="parts (default: from input size)"
     )
     run.add_argument(
@@ -69,18 +71,19 @@ def register(commands: Any) -> None:
 
 
 def _handle(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
-    """The ``handler`` the main command line calls: options parsed as ``assess`` parses them."""
-    from legrules._cli.assess import _instant, _policy
-
-    command(args, out, err, _instant, _policy(args.policy))
+    """The ``handler`` the main command line calls."""
+    command(args, out, err)
     return 0
 
 
-def command(
-    args: argparse.Namespace, out: IO[str], err: IO[str], instant: Parse, policy: Any
-) -> None:
-    """Run ``population run`` with the parsed *args*; the summary goes to *out*."""
-    as_of = instant(args.as_of)
+def command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> None:
+    """Run ``population run`` with the parsed *args*; the summary goes to *out*.
+
+    ``--as-of`` and ``--policy`` are parsed as ``legrules assess`` parses them.
+    """
+    from legrules._cli.options import parse_instant, parse_policy
+
+    as_of, policy = parse_instant(args.as_of), parse_policy(args.policy)
     if args.engine == "spark" and (args.resume or args.workers or args.buckets):
         raise InvalidValueError(
             "--resume, --workers and --buckets are for the embedded engine; Spark plans "
@@ -97,6 +100,7 @@ def command(
             as_of=as_of,
             ruleset=args.ruleset,
             policy=policy,
+            strict=args.strict,
         )
     else:
         from legrules.population.embedded import run
@@ -110,6 +114,7 @@ def command(
             policy=policy,
             resume=args.resume,
             buckets=args.buckets,
+            strict=args.strict,
             progress=err if err.isatty() else None,
         )
     out.write(summary_table(summary))
@@ -138,4 +143,9 @@ def summary_table(summary: Summary) -> str:
         parts = ", ".join(f"{k} {v:,}" for k, v in summary.unassigned.items())
         lines.append(f"belonging to no patient (not assessed): {parts}")
     lines += [f"  unreadable: {where}" for where in summary.unreadable]
+    if summary.ignored:
+        lines.append(
+            f"  subject names no patient: {summary.ignored:,} (listed with the reason in "
+            f"{os.path.join(summary.out, 'ignored')}{os.sep})"
+        )
     return "\n".join(lines) + "\n"

@@ -21,7 +21,14 @@ from legrules.engine.logic import (
 )
 from legrules.model import Disposition, Status
 from legrules.rules import sources as src
-from legrules.rules.signs import DVT_SIGNS, FEVER_OR_CHILLS, INFLAMED_LEG, LEFT, RIGHT
+from legrules.rules.signs import (
+    DVT_SIGNS,
+    FEVER_OR_CHILLS,
+    INFLAMED_LEG,
+    LEFT,
+    RIGHT,
+    both_legs,
+)
 
 __all__ = ["NO_RED_FLAG", "RED_FLAGS"]
 
@@ -84,10 +91,7 @@ CAUDA_EQUINA = RedFlagRule(
             All(
                 Present("pain-radiates-below-knee", LEFT),
                 Present("pain-radiates-below-knee", RIGHT),
-                Any(
-                    All(Present("leg-weakness", LEFT), Present("leg-weakness", RIGHT)),
-                    All(Present("numbness", LEFT), Present("numbness", RIGHT)),
-                ),
+                Any(both_legs("leg-weakness"), both_legs("numbness")),
             ),
             "Sciatica in both legs with weakness or numbness in both legs",
         ),

@@ -20,7 +20,6 @@ from legrules.engine.base import Criterion, RedFlagRule
 from legrules.engine.logic import (
     All,
     Any,
-    Expr,
     Measured,
     Not,
     OneSidedWith,
@@ -39,26 +38,30 @@ from legrules.rules.red_flags_added_2026_12 import (
     SEPTIC_ARTHRITIS,
     SEVERE_ELECTROLYTES,
 )
-from legrules.rules.signs import DVT_SIGNS, FEVER_STATED_OR_MEASURED, LEFT, RIGHT
+from legrules.rules.signs import (
+    DVT_SIGNS,
+    FEVER_STATED_OR_MEASURED,
+    HEART_RATE_OVER_130,
+    HYPOTHERMIA,
+    LEFT,
+    RIGHT,
+    SYSTOLIC_BP_90_OR_LESS,
+    any_present,
+    both_legs,
+)
 
 __all__ = ["RED_FLAGS_2026_12"]
 
 _E, _U, _S = Disposition.EMERGENCY, Disposition.URGENT, Disposition.SOON
 
 
-_HYPOTHERMIA = Measured("temperature", "<", 36.0)
-
-
-def _both_legs(cid: str) -> Expr:
-    return All(Present(cid, LEFT), Present(cid, RIGHT))
-
-
 SEPSIS = RedFlagRule(
     id="redflag.sepsis",
-    version="2.0.0",
+    version="3.0.0",
     title="Possible sepsis from a leg source",
-    summary="A possible source in the leg with any NICE high-risk sign; fever is not "
-    "required (sepsis may present with a low temperature).",
+    summary="A possible source in the leg (redness, warmth, swelling, an ulcer or wound, a hot "
+    "swollen joint) with any NICE high-risk sign; fever is not required (sepsis may present "
+    "with a low temperature).",
     level=_E,
     citations=(
         src.NICE_NG51.backing("the high-risk criteria and their thresholds"),
@@ -72,10 +75,11 @@ SEPSIS = RedFlagRule(
                 Present("warmth"),
                 Present("leg-swelling"),
                 Present("leg-ulcer"),
+                Present("leg-wound"),
                 Present("hot-swollen-joint"),
             ),
-            "A possible source in the leg: redness, warmth or swelling, an ulcer, or a hot "
-            "swollen joint",
+            "A possible source in the leg: redness, warmth or swelling, an ulcer or a wound, "
+            "or a hot swollen joint",
         ),
         Criterion(
             "high-risk-sign",
@@ -83,10 +87,10 @@ SEPSIS = RedFlagRule(
                 ScoreIs("score.qsofa", ">=", 2),
                 Present("altered-mentation"),
                 Measured("respiratory-rate", ">=", 25),
-                Measured("systolic-bp", "<=", 90),
-                Measured("heart-rate", ">", 130),
+                SYSTOLIC_BP_90_OR_LESS,
+                HEART_RATE_OVER_130,
                 Measured("spo2", "<", 92),
-                _HYPOTHERMIA,
+                HYPOTHERMIA,
                 Present("mottled-skin"),
                 Present("non-blanching-rash"),
             ),
@@ -100,10 +104,10 @@ SEPSIS = RedFlagRule(
 
 LEG_INFECTION = RedFlagRule(
     id="redflag.leg-infection",
-    version="2.0.0",
+    version="3.0.0",
     title="Possible leg infection (systemic features)",
     summary="Redness or warmth of the leg with fever, chills, a temperature below 36.0 C, a "
-    "heart rate over 90, or redness spreading over days.",
+    "heart rate over 90, or redness spreading over days (or faster).",
     level=_U,
     citations=(
         src.NICE_NG141.backing("same-day assessment of cellulitis with systemic features"),
@@ -115,10 +119,15 @@ LEG_INFECTION = RedFlagRule(
             "systemic-feature",
             Any(
                 FEVER_STATED_OR_MEASURED,
-                _HYPOTHERMIA,
+                HYPOTHERMIA,
                 Measured("heart-rate", ">", 90),
+                # Spreading over days is enough (Eron class II); redness spreading over
+                # hours is the faster case of it, so either statement meets this.
+                Present("spreading-redness"),
                 Present("rapidly-spreading-redness"),
             ),
+            "Fever of 38.0 C or more or chills, temperature below 36.0 C, heart rate over 90, "
+            "or redness spreading over days or hours",
         ),
     ),
 )
@@ -175,7 +184,7 @@ ACUTE_LIMB_ISCHEMIA = RedFlagRule(
             Any(
                 *(
                     All(
-                        Any(*(Present(c, side) for c in _ISCHAEMIC)),
+                        any_present(_ISCHAEMIC, side),
                         Any(
                             Present("onset-within-14-days"),
                             Present("sudden-onset"),
@@ -263,14 +272,14 @@ CAUDA_EQUINA = RedFlagRule(
         Criterion("sexual", Present("sexual-dysfunction-new")),
         Criterion(
             "bilateral-sciatica",
-            _both_legs("pain-radiates-below-knee"),
+            both_legs("pain-radiates-below-knee"),
             "Sciatica (pain radiating below the knee) in both legs",
         ),
         Criterion(
             "bilateral-deficit-with-back-pain",
             All(
                 Present("back-pain"),
-                Any(_both_legs("leg-weakness"), _both_legs("numbness")),
+                Any(both_legs("leg-weakness"), both_legs("numbness")),
             ),
             "Weakness or numbness in both legs, with back pain",
         ),

@@ -18,14 +18,13 @@ from legrules.fhir.read.conditions import read_condition
 from legrules.fhir.read.containers import Item, label
 from legrules.fhir.read.context import Collected, Settings
 from legrules.fhir.read.elements import JSON, Resource
-from legrules.fhir.read.medications import read_medication
+from legrules.fhir.read.medications import Medications, read_medication
 from legrules.fhir.read.observations import read_observation
 from legrules.fhir.read.patients import read_patient
 from legrules.fhir.read.questionnaire_responses import read_questionnaire_response
 from legrules.fhir.read.strict import validate
 from legrules.fhir.read.usual_observation import UsualReader
 from legrules.fhir.versions import FHIRVersion
-from legrules.population.grouping import Medications
 
 __all__ = ["ItemReader", "OnError", "Options"]
 

@@ -27,11 +27,17 @@ from legrules.fhir.read.assemble import ReadResult, assemble
 from legrules.fhir.read.containers import DEFAULT_MAX_DEPTH, Item, Items, Source
 from legrules.fhir.read.context import Collected, Settings
 from legrules.fhir.read.dispatch import ItemReader, OnError, Options
+from legrules.fhir.read.grouping import (
+    Grouping,
+    Medications,
+    attach_loose,
+    in_memory,
+    replay,
+    runs,
+    spilled,
+)
 from legrules.fhir.versions import FHIRVersion, semantics
 from legrules.model import Policy
-from legrules.population.grouping import Grouping, Medications, attach_loose, in_memory
-from legrules.population.patient_runs import replay, runs
-from legrules.population.spill import spilled
 
 __all__ = ["ReadResult", "read_presentation", "read_presentations"]
 
@@ -146,7 +152,7 @@ def read_presentations(
     """Read *source* into one presentation per patient, lazily.
 
     Takes the options of :func:`read_presentation`.  ``grouping`` chooses how
-    resources are gathered per patient (``legrules.population.grouping``): by default in
+    resources are gathered per patient (``legrules.fhir.read.grouping``): by default in
     memory for JSON documents and via a temporary file (``"spill"``) for NDJSON, which
     keeps memory bounded for inputs of any size and order; ``"contiguous"`` streams
     without disk when each patient's resources are adjacent.  Subjects are resolved

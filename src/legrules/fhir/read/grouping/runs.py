@@ -26,8 +26,8 @@ from legrules.errors import FHIRInputError
 from legrules.fhir.read.containers import Item, label
 from legrules.fhir.read.context import Collected
 from legrules.fhir.read.dispatch import ItemReader
+from legrules.fhir.read.grouping.by_patient import Medications, patient_key, register, subject_key
 from legrules.fhir.read.subjects import Subjects
-from legrules.population.grouping import Medications, patient_key, register, subject_key
 
 __all__ = ["Part", "Run", "replay", "runs"]
 

@@ -1,7 +1,7 @@
 """The spill: runs of read resources on disk, read back patient by patient.
 
 ``grouping="spill"`` (the default for NDJSON) reads each resource once, as it streams
-by (``legrules.population.patient_runs``), and writes what it yielded to a temporary file, one run
+by (``legrules.fhir.read.grouping.runs``), and writes what it yielded to a temporary file, one run
 (consecutive resources of one patient) at a time, with :mod:`marshal`: the rows are
 builtins (``legrules.fhir.read.context``) and load many times faster than the JSON they
 came from; the few resources kept for later (Patients, medication records, a resource
@@ -31,7 +31,7 @@ import orjson
 
 from legrules.fhir.read.context import Collected
 from legrules.fhir.read.elements import JSON
-from legrules.population.patient_runs import Part, Run
+from legrules.fhir.read.grouping.runs import Part, Run
 
 __all__ = ["spilled"]
 

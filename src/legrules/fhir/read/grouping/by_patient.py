@@ -12,7 +12,7 @@ Three strategies, chosen by the reader:
     this module's :func:`in_memory`.
 ``spill`` (the default for NDJSON)
     each resource is read as it streams by and what it yielded is written to a
-    temporary file, then read back patient by patient (``legrules.population.spill``), so
+    temporary file, then read back patient by patient (``legrules.fhir.read.grouping.spill``), so
     any order works (bulk exports come one file per resource type) and memory holds
     one patient's facts at a time.
 ``contiguous``
@@ -22,7 +22,7 @@ Three strategies, chosen by the reader:
     Memory: one patient's resources plus one small entry per patient seen (to detect
     that).
 
-Both streaming strategies key and read the resources in runs (``legrules.population.patient_runs``).
+Both streaming strategies key and read the resources in runs (``legrules.fhir.read.grouping.runs``).
 """
 
 from __future__ import annotations
@@ -41,6 +41,8 @@ __all__ = [
     "Grouping",
     "attach_loose",
     "in_memory",
+    "key_alone",
+    "not_tied",
     "patient_key",
     "register",
     "subject_key",
@@ -56,6 +58,26 @@ def patient_key(resource: JSON, location: Location) -> str:
     """The key of a Patient: ``Patient/<id>``, or its label when it has no id."""
     rid = resource.get("id")
     return f"Patient/{rid}" if isinstance(rid, str) and rid else label(location)
+
+
+#: Learns nothing, so it only resolves what a resource names on its own; never mutated.
+_ALONE = Subjects()
+
+
+def key_alone(resource: JSON) -> str | Unresolved | None:
+    """The patient a resource names on its own, with no other resource of the input.
+
+    ``Patient/<id>`` for a Patient with an id and for a subject that names a Patient
+    by a relative or absolute reference; ``None`` for a resource with no subject (or a
+    Patient with no id); an :class:`~legrules.fhir.read.subjects.Unresolved` with the
+    reason for a subject that cannot name a Patient alone (a Device, a lower-case
+    ``patient/7``, a ``urn:uuid:``, an identifier, a malformed Reference).  Bulk
+    runners key every line with it: one resolver for all lines, nothing learnt.
+    """
+    if resource["resourceType"] == "Patient":
+        rid = resource.get("id")
+        return f"Patient/{rid}" if rid.__class__ is str and rid else None
+    return _ALONE.resolve(resource)
 
 
 def subject_key(item: Item, subjects: Subjects, *, strict: bool = False) -> tuple[str | None, Item]:
@@ -78,12 +100,25 @@ def subject_key(item: Item, subjects: Subjects, *, strict: bool = False) -> tupl
     found = subjects.resolve(resource)
     if not isinstance(found, Unresolved):
         return found, item
+    where, reason = not_tied(resource, location, found, strict=strict)
+    return None, (resource, where, reason, raw)
+
+
+def not_tied(
+    resource: JSON, location: Location, found: Unresolved, *, strict: bool = False
+) -> tuple[str, str]:
+    """The label and the ``ignored`` reason of a resource whose subject names no Patient.
+
+    The label is ``Type/id``, or the location's label when the resource has no id.
+    In *strict* mode raises :class:`~legrules.errors.FHIRInputError` instead, with the
+    path ``Type/id.subject`` (or ``.patient``).
+    """
     where = _label(resource, location)
     reason = found.reason
     if strict:
         element = reason.split(" ", 1)[0].split(".", 1)[0]
         raise FHIRInputError(reason, f"{where}.{element}", resource_type=resource["resourceType"])
-    return None, (resource, where, f"not tied to a patient: {reason}", raw)
+    return where, f"not tied to a patient: {reason}"
 
 
 def _label(resource: JSON, location: Location) -> str:
