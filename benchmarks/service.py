@@ -245,6 +245,10 @@ def _report(
             f"server CPU per call under load: service {service_cpu:.2f} ms, "
             f"bare {bare_cpu:.2f} ms ({service_cpu / bare_cpu:.2f}x)"
         )
+    print(
+        "throughput ratio bare/service: "
+        f"{results['bare']['throughput'] / results['service']['throughput']:.2f}x"
+    )
     ratio = results["service"]["p50"] / results["bare"]["p50"]
     verdict = "met" if ratio <= 2 and results["service"]["errors"] == 0 else "NOT met"
     print(f"p50 ratio service/bare: {ratio:.2f}x (target <= 2x with 0 errors: {verdict})")
