@@ -139,9 +139,9 @@ def _manifest(
     }
     path = folder / "run.json"
     if resume and path.is_file():
-        recorded: dict[str, Any] = orjson.loads(path.read_bytes())
+        recorded: dict[str, Any] = {"strict": False, **orjson.loads(path.read_bytes())}
         for name, value in wanted.items():
-            if (name != "ruleset" or ruleset is not None) and recorded.get(name) != value:
+            if (name != "ruleset" or ruleset is not None) and recorded[name] != value:
                 raise InvalidValueError(
                     f"the run in {folder} was started with another {name}", "--resume"
                 )
@@ -225,7 +225,7 @@ def _partition(
     progress: IO[str] | None,
 ) -> dict[str, Any]:
     """Pass 1 (skipped when a previous run finished it); the chunks' combined report."""
-    buckets, strict = manifest["buckets"], manifest["strict"]
+    buckets, strict = manifest["buckets"], manifest.get("strict", False)
     work = folder / "work"
     marker = work / "partitioned.json"
     if marker.is_file():
