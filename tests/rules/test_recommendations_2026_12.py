@@ -225,3 +225,12 @@ def test_doms_is_the_trigger_used_by_doms_cases() -> None:
     """The DOMS findings still make DOMS likely under 2026.12 once every red flag is clear."""
     result = run(on_2026_12(clear(*DOMS, measured={"hours-since-exercise": (30, "h")})))
     assert result.differential("ddx.doms").likelihood.value == "likely"
+
+
+def test_advice_new_or_changed_in_2026_12_says_what_each_citation_supports() -> None:
+    """rules.md 7.3: every citation of the advice 2026.12 changed says what it supports."""
+    before = {r.id: r.version for r in get_ruleset("2026.11").rules}
+    changed = [r for r in RECOMMENDATIONS if before.get(r.id) != r.version]
+    assert {r.id for r in changed} >= {"rec.call-emergency", "rec.symptom-log"}
+    unsupported = [(r.id, c.text[:30]) for r in changed for c in r.citations if not c.supports]
+    assert unsupported == []
