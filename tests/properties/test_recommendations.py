@@ -37,6 +37,7 @@ def _any_presentation(ruleset: RuleSet) -> st.SearchStrategy[Presentation]:
 _COSTLY = settings(max_examples=scaled(30))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("ruleset", RULESETS_UNDER_TEST, ids=lambda r: r.version)
 @_COSTLY
 @given(data=st.data())
@@ -63,6 +64,7 @@ def test_self_care_advice_given_once_every_red_flag_is_not_met(p: Presentation) 
         assert SELF_CARE.id in {r.id for r in result.recommendations}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("ruleset", RULESETS_UNDER_TEST, ids=lambda r: r.version)
 @_COSTLY
 @given(data=st.data())
