@@ -6,23 +6,25 @@
 
 Writes, per size, an NDJSON file of Observations grouped by patient (``--per-patient``
 each: vital signs as valueQuantity, within and outside the look-back windows, and
-findings as valueBoolean) and times, in the same run:
+findings as valueBoolean), and the same lines shuffled, and times, in the same run:
 
 * the CLI, ``python -m legrules.cli assess FILE --format json``, as a child process
-  (wall time, and its peak resident memory from the operating system's accounting);
+  over each file (wall time, and its peak resident memory from the operating system's
+  accounting);
 * the parse floor: ``orjson.loads`` of every line, in this process;
 * fhir.resources R4B ``Observation.model_validate`` of a sample of the parsed lines,
   scaled to the whole file.
 
 Each is run ``--repeat`` times; the minimum and the median are printed.  Targets: the
-CLI >= 10x faster than fhir.resources validation and <= 8x the parse floor; peak
-memory under 64 MB at every size.
+CLI >= 10x faster than fhir.resources validation and <= 8x the parse floor; shuffled
+input within 1.5x of grouped input; peak memory under 64 MB at every size.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -113,18 +115,27 @@ def measure(patients: int, per_patient: int, repeat: int, sample: int) -> None:
     data = list(lines(patients, per_patient))
     parsed = [orjson.loads(line) for line in data[:sample]]
     scale = len(data) / len(parsed)
+    shuffled = list(data)
+    random.Random(patients).shuffle(shuffled)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "observations.ndjson"
         path.write_bytes(b"".join(data))
+        mixed = Path(folder) / "shuffled.ndjson"
+        mixed.write_bytes(b"".join(shuffled))
         size = path.stat().st_size / 1e6
         walls: list[float] = []
         peaks: list[float] = []
+        shuffled_walls: list[float] = []
+        shuffled_peaks: list[float] = []
         floors: list[float] = []
         validations: list[float] = []
         for _ in range(repeat):
             wall, peak = cli(path)
             walls.append(wall)
             peaks.append(peak)
+            wall, peak = cli(mixed)
+            shuffled_walls.append(wall)
+            shuffled_peaks.append(peak)
             floors.append(timed(lambda: [orjson.loads(line) for line in data]))
             validations.append(
                 scale * timed(lambda: [Observation.model_validate(p) for p in parsed])
@@ -134,12 +145,18 @@ def measure(patients: int, per_patient: int, repeat: int, sample: int) -> None:
         f"{repeat} runs (min / median)"
     )
     print(f"  legrules assess (CLI)        {summary(walls)} s   peak {summary(peaks)} MB")
+    print(
+        f"  legrules assess, shuffled    {summary(shuffled_walls)} s   "
+        f"peak {summary(shuffled_peaks)} MB"
+    )
     print(f"  orjson.loads (parse floor)   {summary(floors)} s")
     print(f"  fhir.resources validation    {summary(validations)} s  (sample {len(parsed):,})")
     slower = [w / f for w, f in zip(walls, floors, strict=True)]
     faster = [v / w for w, v in zip(walls, validations, strict=True)]
     print(f"  CLI / parse floor:           {summary(slower)} x  (target <= 8x)")
     print(f"  fhir.resources / CLI:        {summary(faster)} x  (target >= 10x)")
+    mixing = [m / w for w, m in zip(walls, shuffled_walls, strict=True)]
+    print(f"  shuffled / grouped:          {summary(mixing)} x  (target <= 1.5x)")
 
 
 def main(argv: list[str] | None = None) -> None:

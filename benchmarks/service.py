@@ -1,8 +1,8 @@
 """Load on the CDS Hooks service over loopback, against a bare Starlette endpoint.
 
-Two uvicorn processes on 127.0.0.1, one worker each, take the same bounded load
-(default 2,000 requests, 16 at a time, after 50 warm-up requests) from an async httpx
-client in this process:
+Two uvicorn servers on 127.0.0.1 with the same number of worker processes (default 1;
+``--workers N`` for both) take the same bounded load (default 2,000 requests, 16 at a
+time, after 50 warm-up requests each) from an async httpx client in this process:
 
 * ``legrules serve``: a ``patient-view`` call with full prefetch (the shipped
   suspected-DVT example), each with its own ES384 token, so every call verifies a
@@ -10,15 +10,25 @@ client in this process:
 * a bare Starlette endpoint doing the same JSON round trip: it parses the same request
   body and answers with a response of the same bytes as the service's.
 
+Fairness: the two servers run at the same time and the load goes to them in
+alternating rounds (service, bare, bare, service, ...), so a change in the machine's
+load during the run (it is shared) weighs on both alike; and both get the same
+concurrency, the same process count and uvicorn's same event loop and HTTP parser.
+With 16 calls in flight on one process, a call's latency is mostly its wait behind
+the others (p50 is about 16 times the time one call costs the server), so the p50
+ratio is the ratio of the cost per call.  The latency of one call at a time (nothing
+queued) is reported too, beside it, for what a single clinician waits.
+
 Reported for each: throughput, p50 and p99 latency and errors, then the p50 ratio
 (target: within 2x of bare, 0 errors).  Numbers are reported, never asserted.  The
 fake EHR of the test suite signs the tokens and serves its key set.
 
-Run: ``python benchmarks/service.py [REQUESTS] [CONCURRENCY]``.
+Run: ``python benchmarks/service.py [REQUESTS] [CONCURRENCY] [--workers N]``.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import socket
@@ -28,7 +38,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -42,22 +52,32 @@ from tests.cdshooks.conftest import SERVICE, full_prefetch, hook_request  # noqa
 from tests.cdshooks.ehr import FakeEHR, LoopbackServer, example_resources  # noqa: E402
 
 WARM_UP = 50
+ROUNDS = 10  # the load is cut into this many rounds per server, alternating
+SINGLE = 100  # calls one at a time, per server, for the unqueued latency
 TOKEN_LIFETIME = 3600
+# The bare endpoint, as a module uvicorn imports (in each worker, when there are several).
 BARE_APP = """
-import sys, orjson, uvicorn
+import os, orjson
 from starlette.applications import Starlette
 from starlette.responses import Response
 from starlette.routing import Route
 
-answer = open(sys.argv[2], "rb").read()
+answer = None  # the service's answer, read on the first call (the warm-up)
 
 async def endpoint(request):
+    global answer
     orjson.loads(await request.body())
+    if answer is None:
+        with open(os.environ["BARE_ANSWER"], "rb") as handle:
+            answer = handle.read()
     return Response(answer, media_type="application/json")
 
 app = Starlette(routes=[Route("/cds-services/legrules-leg-pain", endpoint, methods=["POST"])])
-uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
 """
+
+
+def _port(url: str) -> str:
+    return url.rsplit(":", 1)[1]
 
 
 def _free_port() -> int:
@@ -67,12 +87,11 @@ def _free_port() -> int:
 
 
 @contextmanager
-def _process(command: list[str], url: str) -> Iterator[None]:
+def _process(command: list[str], url: str, env: dict[str, str]) -> Iterator[None]:
     """Run *command* until *url* answers; stop it afterwards."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LEGRULES_CDS_")}
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while True:
             try:
                 httpx.get(url, timeout=1)
@@ -91,8 +110,10 @@ def _process(command: list[str], url: str) -> Iterator[None]:
             process.wait(timeout=10)
 
 
-async def _load(base: str, body: bytes, tokens: list[str], concurrency: int) -> dict[str, Any]:
-    """Send one request per token, *concurrency* at a time; latencies and errors."""
+async def _load(
+    base: str, body: bytes, tokens: list[str], concurrency: int
+) -> tuple[list[float], int, float]:
+    """Send one request per token, *concurrency* at a time: latencies, errors, seconds."""
     latencies: list[float] = []
     errors = 0
     queue = iter(tokens)
@@ -111,10 +132,13 @@ async def _load(base: str, body: bytes, tokens: list[str], concurrency: int) -> 
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
         start = time.perf_counter()
         await asyncio.gather(*(worker(client) for _ in range(concurrency)))
-        elapsed = time.perf_counter() - start
-    latencies.sort()
+        return latencies, errors, time.perf_counter() - start
+
+
+def _summary(latencies: list[float], errors: int, seconds: float) -> dict[str, Any]:
+    latencies = sorted(latencies)
     return {
-        "throughput": len(latencies) / elapsed,
+        "throughput": len(latencies) / seconds,
         "p50": statistics.median(latencies) * 1e3,
         "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1e3,
         "errors": errors,
@@ -122,9 +146,24 @@ async def _load(base: str, body: bytes, tokens: list[str], concurrency: int) -> 
     }
 
 
-def _run(base: str, body: bytes, tokens: list[str], concurrency: int) -> dict[str, Any]:
-    asyncio.run(_load(base, body, tokens[:WARM_UP], concurrency))
-    return asyncio.run(_load(base, body, tokens[WARM_UP:], concurrency))
+def _interleaved(
+    targets: dict[str, tuple[str, list[str]]], body: bytes, concurrency: int, rounds: int
+) -> dict[str, dict[str, Any]]:
+    """The tokens of each target sent in *rounds* rounds, the targets alternating.
+
+    The order flips every round (A B, B A, A B, ...), so neither target always runs
+    right after the other.
+    """
+    totals: dict[str, tuple[list[float], int, float]] = {name: ([], 0, 0.0) for name in targets}
+    names = list(targets)
+    for index in range(rounds):
+        for name in names if index % 2 == 0 else names[::-1]:
+            base, tokens = targets[name]
+            share = tokens[index * len(tokens) // rounds : (index + 1) * len(tokens) // rounds]
+            latencies, errors, seconds = asyncio.run(_load(base, body, share, concurrency))
+            done = totals[name]
+            totals[name] = (done[0] + latencies, done[1] + errors, done[2] + seconds)
+    return {name: _summary(*totals[name]) for name in names}
 
 
 def _config(work: Path, base: str, ehr: FakeEHR) -> Path:
@@ -139,64 +178,95 @@ def _config(work: Path, base: str, ehr: FakeEHR) -> Path:
     return path
 
 
+_NAMES = {
+    "service": "legrules serve (patient-view, full prefetch)",
+    "bare": "bare Starlette JSON round trip",
+}
+
+
 def _report(
-    requests: int, concurrency: int, sizes: tuple[int, int], results: dict[str, Any]
+    setup: dict[str, Any],
+    results: dict[str, dict[str, Any]],
+    single: dict[str, dict[str, Any]],
 ) -> None:
+    plural = "es" if setup["workers"] > 1 else ""
     print(
-        f"{requests} requests, {concurrency} concurrent, over loopback "
-        f"(request {sizes[0]} bytes, answer {sizes[1]} bytes)"
+        f"{setup['requests']} requests, {setup['concurrency']} concurrent, over loopback, "
+        f"{setup['workers']} worker process{plural} each, {ROUNDS} alternating rounds "
+        f"(request {setup['sizes'][0]} bytes, answer {setup['sizes'][1]} bytes; "
+        f"load average {setup['load'][0]:.2f} before, {setup['load'][1]:.2f} after)"
     )
-    names = {
-        "service": "legrules serve (patient-view, full prefetch)",
-        "bare": "bare Starlette JSON round trip",
-    }
-    for key, name in names.items():
+    for key, name in _NAMES.items():
         r = results[key]
         print(
             f"{name:<46} {r['throughput']:8.1f} req/s  p50 {r['p50']:7.2f} ms  "
             f"p99 {r['p99']:7.2f} ms  errors {r['errors']}"
         )
+    for key in _NAMES:
+        r = single[key]
+        print(f"one call at a time, {key:<7} p50 {r['p50']:7.2f} ms  p99 {r['p99']:7.2f} ms")
     ratio = results["service"]["p50"] / results["bare"]["p50"]
     verdict = "met" if ratio <= 2 and results["service"]["errors"] == 0 else "NOT met"
     print(f"p50 ratio service/bare: {ratio:.2f}x (target <= 2x with 0 errors: {verdict})")
 
 
-def main(requests: int = 2000, concurrency: int = 16) -> dict[str, dict[str, Any]]:
+def _start(stack: ExitStack, work: Path, ehr: FakeEHR, workers: int) -> dict[str, str]:
+    """Start ``legrules serve`` and the bare endpoint, *workers* processes each: URLs."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LEGRULES_CDS_")}
+    urls = {name: f"http://127.0.0.1:{_free_port()}" for name in _NAMES}
+    serve = [sys.executable, "-m", "legrules.cli", "serve", "--port", _port(urls["service"])]
+    serve += ["--config", str(_config(work, urls["service"], ehr)), "--log-level", "warning"]
+    stack.enter_context(
+        _process([*serve, "--workers", str(workers)], urls["service"] + "/cds-services", env)
+    )
+    (work / "bare_app.py").write_text(BARE_APP, encoding="utf-8")
+    bare = [sys.executable, "-m", "uvicorn", "bare_app:app", "--app-dir", str(work)]
+    bare += ["--port", _port(urls["bare"]), "--log-level", "warning", "--workers", str(workers)]
+    bare_env = {**env, "BARE_ANSWER": str(work / "answer.json")}
+    stack.enter_context(_process(bare, urls["bare"] + "/cds-services", bare_env))
+    return urls
+
+
+def main(
+    requests: int = 2000, concurrency: int = 16, workers: int = 1, single: int = SINGLE
+) -> dict[str, Any]:
     ehr = FakeEHR(example_resources())
     work = Path(tempfile.mkdtemp(prefix="legrules-bench-"))
-    count = requests + WARM_UP
-    with LoopbackServer(ehr.app) as ehr_server:
+    count = WARM_UP + single + requests
+    with LoopbackServer(ehr.app) as ehr_server, ExitStack() as stack:
         ehr.base = ehr_server.url
-        base = f"http://127.0.0.1:{_free_port()}"
+        urls = _start(stack, work, ehr, workers)
         body = orjson.dumps(hook_request(ehr, prefetch=full_prefetch(ehr), fhir=False))
         now = int(time.time())
-        tokens = [
-            ehr.token(base + SERVICE, iat=now, exp=now + TOKEN_LIFETIME)
-            for _ in range(2 * count + 1)
-        ]
-        port = base.rsplit(":", 1)[1]
-        serve = [sys.executable, "-m", "legrules.cli", "serve", "--port", port]
-        serve += ["--config", str(_config(work, base, ehr)), "--log-level", "warning"]
-        with _process(serve, base + "/cds-services"):
-            headers = {"Authorization": f"Bearer {tokens[-1]}", "Content-Type": "application/json"}
-            answer = httpx.post(base + SERVICE, content=body, headers=headers).content
-            service = _run(base, body, tokens[:count], concurrency)
-    (work / "answer.json").write_bytes(answer)
-    bare_base = f"http://127.0.0.1:{_free_port()}"
-    bare_command = [
-        sys.executable,
-        "-c",
-        BARE_APP,
-        bare_base.rsplit(":", 1)[1],
-        str(work / "answer.json"),
-    ]
-    with _process(bare_command, bare_base + "/cds-services/legrules-leg-pain"):
-        bare = _run(bare_base, body, tokens[count : 2 * count], concurrency)
-    results = {"service": service, "bare": bare}
-    _report(requests, concurrency, (len(body), len(answer)), results)
-    return results
+        aud = urls["service"] + SERVICE
+        tokens = [ehr.token(aud, iat=now, exp=now + TOKEN_LIFETIME) for _ in range(count + 1)]
+        headers = {"Authorization": f"Bearer {tokens.pop()}", "Content-Type": "application/json"}
+        answer = httpx.post(aud, content=body, headers=headers).content
+        (work / "answer.json").write_bytes(answer)  # before the bare endpoint's first call
+        # The bare endpoint takes any token; it gets the same number of the same size.
+        for url in urls.values():
+            asyncio.run(_load(url, body, tokens[:WARM_UP], concurrency))
+        load = os.getloadavg()[0]
+        parts = {"alone": tokens[WARM_UP : WARM_UP + single], "loaded": tokens[WARM_UP + single :]}
+        alone = _interleaved({n: (u, parts["alone"]) for n, u in urls.items()}, body, 1, 2)
+        results = _interleaved(
+            {n: (u, parts["loaded"]) for n, u in urls.items()}, body, concurrency, ROUNDS
+        )
+    setup = {
+        "requests": requests,
+        "concurrency": concurrency,
+        "workers": workers,
+        "sizes": (len(body), len(answer)),
+        "load": (load, os.getloadavg()[0]),
+    }
+    _report(setup, results, alone)
+    return {"setup": setup, "loaded": results, "single": alone}
 
 
 if __name__ == "__main__":
-    arguments = [int(a) for a in sys.argv[1:3]]
-    main(*arguments)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("requests", nargs="?", type=int, default=2000)
+    parser.add_argument("concurrency", nargs="?", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn workers of each server")
+    arguments = parser.parse_args()
+    main(arguments.requests, arguments.concurrency, arguments.workers)

@@ -23,6 +23,8 @@ ALL_CLEAR_ABSENT_2026_12: tuple[str, ...] = (
     "fall",
     "sexual-dysfunction-new",
     "night-pain-waking",
+    "unexplained-bone-pain",
+    "leg-wound",
     "paralysis",
     "absent-foot-pulses",
     "pallor",
@@ -91,7 +93,9 @@ CASES_2026_12: tuple[Case, ...] = (
         "redflag.leg-infection",
         "urgent",
         met=scenario(present=("warmth",), measured={"heart-rate": (96, "/min")}),
-        not_met=scenario(present=("redness",), absent=("rapidly-spreading-redness",)),
+        not_met=scenario(
+            present=("redness",), absent=("rapidly-spreading-redness", "spreading-redness")
+        ),
         indeterminate=scenario(present=("redness",), unknown=("temperature", "heart-rate")),
         missing=("temperature", "heart-rate"),
     ),

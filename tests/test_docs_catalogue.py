@@ -67,7 +67,9 @@ def test_vignettes_are_listed_on_the_rules_they_name(catalogue: ModuleType, tmp_
 def test_latest_rule_set_pages_say_what_changed(catalogue: ModuleType, tmp_path: Path) -> None:
     """2026.12 pages name each rule's change from 2026.11, and the index lists them."""
     pages = catalogue.pages(tmp_path / "tests" / "vignettes")
-    assert "Changed in rule set 2026.12: 1.0.0 -> 2.0.0" in pages["2026.12/redflag.sepsis.md"]
+    compartment = pages["2026.12/redflag.compartment-syndrome.md"]
+    assert "Changed in rule set 2026.12: 1.0.0 -> 2.0.0" in compartment
+    assert "Changed in rule set 2026.12: 1.0.0 -> 3.0.0" in pages["2026.12/redflag.sepsis.md"]
     assert "New in rule set 2026.12." in pages["2026.12/redflag.fever.md"]
     assert "Unchanged since rule set 2026.11" in pages["2026.12/score.d-dimer.md"]
     assert "Changed in" not in pages["2026.11/redflag.sepsis.md"]

@@ -9,8 +9,8 @@ script lays them out as a bulk export does: ``Patient.ndjson``, ``Observation.00
 ``MedicationRequest.ndjson`` and ``Medication.ndjson``, each file's lines in random order
 (``--sorted``: every file in patient order instead; ``--single-file``: everything in one
 ``export.ndjson``, patient by patient when sorted).  ``--mess`` adds what real exports
-carry besides: resources with no subject, a patient with thousands of Observations, and
-a last line cut off halfway.  Deterministic for a given seed.
+carry besides: resources with no subject, some whose subject names no patient, a patient
+with thousands of Observations, and a last line cut off halfway.  Deterministic for a given seed.
 """
 
 from __future__ import annotations
@@ -90,6 +90,24 @@ def shared(mess: bool) -> list[JSON]:
                     "resourceType": "Observation",
                     "id": f"orphan-{index}",
                     "status": "final",
+                    "code": pain,
+                    "valueBoolean": True,
+                    "effectiveDateTime": _instant(AS_OF),
+                }
+            )
+        # Subjects a bulk line cannot tie to a patient: listed as ignored, with the reason.
+        unresolvable = (
+            {"reference": "patient/pop-002"},  # resource types are case-sensitive
+            {"identifier": {"system": "urn:oid:2.16.840.1.113883.4.1", "value": "000-00-0002"}},
+            {"reference": "urn:uuid:7d7a0a4e-2b6f-4d0b-9a51-0c5d1f1e6b02"},
+        )
+        for index, subject in enumerate(unresolvable):
+            out.append(
+                {
+                    "resourceType": "Observation",
+                    "id": f"stray-{index}",
+                    "status": "final",
+                    "subject": subject,
                     "code": pain,
                     "valueBoolean": True,
                     "effectiveDateTime": _instant(AS_OF),

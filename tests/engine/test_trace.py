@@ -7,9 +7,12 @@ import pickle
 
 import attrs
 import cattrs
+import pytest
 
 from legrules import Presentation, assess, dump_assessment
 from legrules.engine import interpret
+from legrules.errors import InvalidValueError
+from legrules.fhir import transaction_bundle
 from legrules.model.assessment import RuleTrace
 from legrules.model.deferred import Deferred
 from tests.engine.corpus import AS_OF
@@ -25,6 +28,27 @@ def test_the_trace_is_not_built_until_it_is_read() -> None:
     assert not result.trace.built
     assert result.rule_trace("redflag.possible-pe").conclusion == "met"
     assert result.trace.built
+
+
+def test_include_trace_builds_the_trace_at_once() -> None:
+    """Asked for, the trace comes built: a plain tuple, the interpreter's."""
+    result = assess(PE, as_of=AS_OF, include_trace=True)
+    assert type(result.trace) is tuple
+    assert result.trace == interpret(PE, as_of=AS_OF).trace
+
+
+def test_include_trace_leaves_the_documents_unchanged() -> None:
+    """The JSON document and the FHIR Bundle are the same with the trace built at once."""
+    eager, lazy = assess(PE, as_of=AS_OF, include_trace=True), assess(PE, as_of=AS_OF)
+    assert dump_assessment(eager) == dump_assessment(lazy)
+    assert transaction_bundle(eager) == transaction_bundle(lazy)
+
+
+def test_include_trace_must_be_a_boolean() -> None:
+    """A truthy string is refused with the argument named, not taken as yes."""
+    with pytest.raises(InvalidValueError) as caught:
+        assess(PE, as_of=AS_OF, include_trace="no")  # type: ignore[arg-type]
+    assert caught.value.path == "include_trace"
 
 
 def test_a_built_trace_equals_the_interpreters() -> None:

@@ -9,7 +9,7 @@ import orjson
 import pyarrow.parquet as pq
 
 from legrules import assess, dump_assessment
-from legrules.fhir import read_presentation
+from legrules.fhir import read_presentation, read_presentations
 from tests.population.conftest import AS_OF
 
 
@@ -41,7 +41,7 @@ def _lines_by_patient(export: Path) -> dict[str, list[bytes]]:
                 continue
             if data["resourceType"] == "Patient":
                 by_patient.setdefault(data["id"], []).append(line)
-            elif "subject" in data:
+            elif str(data.get("subject", {}).get("reference")).startswith("Patient/"):
                 pid = data["subject"]["reference"].removeprefix("Patient/")
                 by_patient.setdefault(pid, []).append(line)
     return by_patient
@@ -58,3 +58,33 @@ def alone(export: Path) -> list[bytes]:
         result = assess(read.presentation, as_of=AS_OF)
         out.append(orjson.dumps(dump_assessment(result), option=orjson.OPT_SORT_KEYS))
     return sorted(out)
+
+
+def listed(folder: Path) -> list[dict[str, Any]]:
+    """Every entry of a run's ``ignored`` folder (NDJSON or Spark JSON parts)."""
+    return [orjson.loads(line) for line in documents(folder)]
+
+
+def ignored_listing(folder: Path) -> list[tuple[str, str]]:
+    """A run's ignored resources as sorted ``(resource, reason)`` pairs."""
+    return sorted((entry["resource"], entry["reason"]) for entry in listed(folder))
+
+
+def readers_ignored(export: Path) -> list[tuple[str, str]]:
+    """What read_presentations lists as tied to no patient in the whole export."""
+    lines = [line for path in export.iterdir() for line in path.read_bytes().splitlines()]
+    source = b"\n".join(line for line in lines if _parses(line))
+    return sorted(
+        (item.reference, item.reason)
+        for result in read_presentations(source, as_of=AS_OF, on_error="skip")
+        for item in result.ignored
+        if "not tied to a patient" in item.reason
+    )
+
+
+def _parses(line: bytes) -> bool:
+    try:
+        orjson.loads(line)
+    except orjson.JSONDecodeError:  # the truncated last line
+        return False
+    return True

@@ -10,7 +10,7 @@ from typing import Any
 import orjson
 import pytest
 
-from legrules.errors import InputError
+from legrules.errors import FHIRInputError, InputError
 from legrules.fhir import read_presentations
 from legrules.population import (
     PatientResult,
@@ -81,6 +81,60 @@ def test_resources_of_no_patient_are_reported_last() -> None:
     assert outcomes[-1] == Unassigned((("(unreadable line)", 1), ("Observation", 1)))
     assert outcomes[-1].count == 2
     assert all(isinstance(o, PatientResult) for o in outcomes[:-1])
+
+
+#: Subjects no bulk line can tie to a patient, each with the reason the reader gives.
+UNRESOLVABLE = {
+    "lower-case": ({"reference": "patient/pop-001"}, "resource types are case-sensitive"),
+    "identifier": ({"identifier": {"system": "s", "value": "1"}}, "matches no Patient's"),
+    "urn-uuid": ({"reference": "urn:uuid:0b5e1a5e-0000-4000-8000-000000000001"}, "names no"),
+    "device": ({"reference": "Device/d1"}, "is not a Patient"),
+    "malformed": ({"reference": 5}, "is a number, not a reference"),
+    "bare-string": ("Patient/pop-001", "is a string, not a Reference"),
+}
+
+
+def _stray(name: str) -> dict[str, Any]:
+    subject, _ = UNRESOLVABLE[name]
+    return {"resourceType": "Observation", "id": name, "status": "final", "subject": subject}
+
+
+@pytest.mark.parametrize("entry", [assess_partition, assess_sorted])
+def test_a_subject_naming_no_patient_is_listed_as_ignored_as_the_reader_lists_it(
+    entry: Any,
+) -> None:
+    """Each such resource is listed with the reader's reason; no patient is invented."""
+    patients = [line for line in POPULATION.read_bytes().splitlines() if b'"Patient"' in line][:3]
+    strays = [orjson.dumps(_stray(name)) for name in UNRESOLVABLE]
+    outcomes = list(entry([*patients, *strays], as_of=AS_OF))
+    *results, unassigned = outcomes
+    assert [r.key for r in results] == ["Patient/pop-001", "Patient/pop-002", "Patient/pop-003"]
+    assert isinstance(unassigned, Unassigned)
+    assert unassigned.by_type == (("Observation", len(UNRESOLVABLE)),)
+    (read_alone,) = [
+        r
+        for r in read_presentations(b"\n".join([*patients, *strays]), as_of=AS_OF)
+        if r.presentation.patient.id is None
+    ]
+    assert unassigned.ignored == read_alone.ignored
+    for item in unassigned.ignored:
+        assert UNRESOLVABLE[item.reference.removeprefix("Observation/")][1] in item.reason
+
+
+def test_a_subject_naming_no_patient_without_an_id_is_labelled_by_its_line() -> None:
+    """With no id to name it, an ignored resource is labelled by its place in the input."""
+    stray = {k: v for k, v in _stray("device").items() if k != "id"}
+    (unassigned,) = assess_partition([{"resourceType": "Practitioner"}, stray], as_of=AS_OF)
+    assert isinstance(unassigned, Unassigned)
+    assert [i.reference for i in unassigned.ignored] == ["line 2"]
+
+
+@pytest.mark.parametrize("entry", [assess_partition, assess_sorted])
+def test_strict_mode_refuses_a_subject_naming_no_patient(entry: Any) -> None:
+    """strict=True: a typed error naming the resource and element, as the reader raises."""
+    with pytest.raises(FHIRInputError, match="case-sensitive") as raised:
+        list(entry([_stray("lower-case")], as_of=AS_OF, strict=True))
+    assert raised.value.path == "Observation/lower-case.subject"
 
 
 def test_a_patient_the_reader_refuses_is_an_error_row_not_a_stop() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -16,7 +17,14 @@ import pytest
 from legrules.cli import main
 from legrules.population.embedded import run
 from tests.population.conftest import AS_OF, PATIENTS
-from tests.population.support import alone, documents, rows
+from tests.population.support import (
+    alone,
+    documents,
+    ignored_listing,
+    listed,
+    readers_ignored,
+    rows,
+)
 
 
 @pytest.fixture(scope="module")
@@ -38,11 +46,31 @@ def test_resources_of_no_patient_are_counted_and_reported(clean_run: Path) -> No
     summary = orjson.loads((clean_run / "summary.json").read_bytes())
     assert summary["unassigned"] == {
         "(unreadable line)": 1,
-        "Observation": 3,
+        "Observation": 6,
         "Practitioner": 1,
     }
     (where,) = summary["unreadable"]
     assert "Observation.001.ndjson:byte " in where
+
+
+def test_subjects_naming_no_patient_are_listed_with_the_readers_reason(
+    export: Path, clean_run: Path
+) -> None:
+    """Each is in ignored/ with where it is and why, as read_presentations lists it."""
+    summary = orjson.loads((clean_run / "summary.json").read_bytes())
+    assert summary["ignored"] == 3
+    assert ignored_listing(clean_run / "ignored") == readers_ignored(export)
+    for entry in listed(clean_run / "ignored"):
+        assert ".ndjson:byte " in entry["at"]
+
+
+def test_strict_mode_stops_at_a_subject_naming_no_patient(export: Path, tmp_path: Path) -> None:
+    """--strict: exit status 2 and one line naming the resource and its subject."""
+    err = io.StringIO()
+    command = ["population", "run", str(export), "--out", str(tmp_path / "o"), "--strict"]
+    status = main([*command, "--workers", "2"], stdout=io.StringIO(), stderr=err)
+    assert status == 2
+    assert re.search(r"@ Observation/stray-\d\.subject$", err.getvalue().strip())
 
 
 def test_the_huge_patient_is_assessed_whole(clean_run: Path) -> None:
@@ -91,6 +119,7 @@ def test_a_run_killed_midway_and_resumed_gives_the_clean_output(
     assert status == 0
     assert rows(out / "patients") == rows(clean_run / "patients")
     assert documents(out / "assessments") == documents(clean_run / "assessments")
+    assert listed(out / "ignored") == listed(clean_run / "ignored")
 
 
 def test_a_folder_holding_other_things_is_refused(export: Path, tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -11,14 +12,19 @@ import pyarrow.parquet as pq
 import pytest
 
 from legrules.cli import main
+from legrules.errors import FHIRInputError
 from legrules.population.embedded import run
 from tests.population.conftest import AS_OF
-from tests.population.support import alone, documents, rows
+from tests.population.support import alone, documents, ignored_listing, readers_ignored, rows
 
 
 @pytest.mark.slow
 def test_spark_runner_gives_the_embedded_results_and_schema(export: Path, tmp_path: Path) -> None:
-    """One SparkSession: the CLI's --engine spark and spark.assess() match the embedded run."""
+    """One SparkSession: the CLI's --engine spark and spark.assess() match the embedded run.
+
+    The same rows and documents, the same resources listed as ignored with the reader's
+    reasons, and in strict mode the reader's typed error.
+    """
     pytest.importorskip("pyspark")
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     from pyspark.sql import SparkSession
@@ -44,6 +50,12 @@ def test_spark_runner_gives_the_embedded_results_and_schema(export: Path, tmp_pa
         assert documents(tmp_path / "spark" / "assessments") == alone(export)
         frame = spark_runner.assess(session, [str(export)], as_of=AS_OF)
         assert frame.count() == len(rows(embedded / "patients"))
-        assert "(unreadable line) 1, Observation 3, Practitioner 1" in out.getvalue()
+        assert "(unreadable line) 1, Observation 6, Practitioner 1" in out.getvalue()
+        assert "subject names no patient: 3" in out.getvalue()
+        spark_ignored = ignored_listing(tmp_path / "spark" / "ignored")
+        assert spark_ignored == ignored_listing(embedded / "ignored") == readers_ignored(export)
+        with pytest.raises(FHIRInputError, match=r"subject") as raised:
+            spark_runner.assess(session, [str(export)], as_of=AS_OF, strict=True)
+        assert re.fullmatch(r"Observation/stray-\d\.subject", raised.value.path)
     finally:
         session.stop()

@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+import attrs
+import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from legrules import assess, get_ruleset
-from legrules.model import Policy, Presentation, ScoreResult, Tri, WellsVariant
+from legrules.engine.base import ScoreRule
+from legrules.engine.ruleset import RuleSet
+from legrules.model import (
+    Finding,
+    Policy,
+    Presence,
+    Presentation,
+    ScoreResult,
+    Tri,
+    WellsVariant,
+)
+from legrules.rules.ddx_2026_12 import WELLS_1997_ITEMS
+from legrules.rules.dvt import WELLS_POINTS
 from legrules.strategies import policies, presentations
 from legrules.strategies._model import DrawChooser
 from legrules.strategies._solve import Solver
@@ -14,14 +30,24 @@ from tests.properties.helpers import SHIPPED
 
 #: The Wells score of the shipped rule set (2.0.0 in 2026.12: nine items under wells-1997).
 WELLS_DVT = SHIPPED.rule("score.wells-dvt")
-#: The narrowing property runs on rule set 2026.11: under 2026.12 it found a draw whose
-#: stated item left the range unchanged, not yet explained (see the closing note of
-#: issue 11/9); 2026.12's Wells is covered by its vignettes and the clincalc peer test.
-NARROWING = get_ruleset("2026.11")
+#: Both shipped rule sets: each Wells version must narrow as its own items become known.
+NARROWING = [get_ruleset("2026.11"), SHIPPED]
 
 ANY_PRESENTATION = st.one_of(
     presentations(), presentations(complete=True), presentations(meeting="redflag.suspected-dvt")
 )
+
+
+def items_scored(rule: ScoreRule, variant: WellsVariant) -> Mapping[str, float]:
+    """The criteria the variant adds up.
+
+    Wells 1997 has nine items: from score version 2.0.0 on, "previously documented DVT"
+    (an item of the 2003 model that NICE 2020 uses) is still read, for the NICE variant,
+    but not scored, so stating it rightly leaves a 1997 range where it was.
+    """
+    if variant is WellsVariant.WELLS_1997 and rule.version != "1.0.0":
+        return WELLS_1997_ITEMS
+    return WELLS_POINTS
 
 
 def wells(p: Presentation, policy: Policy) -> ScoreResult:
@@ -61,27 +87,46 @@ def test_wells_class_agrees_with_value_and_range(p: Presentation, policy: Policy
         assert score.missing, "an open range names the items that would close it"
 
 
+@pytest.mark.parametrize("ruleset", NARROWING, ids=[r.version for r in NARROWING])
 @given(p=ANY_PRESENTATION, policy=policies(), data=st.data())
 def test_wells_range_narrows_as_an_unknown_item_becomes_known(
-    p: Presentation, policy: Policy, data: st.DataObject
+    ruleset: RuleSet, p: Presentation, policy: Policy, data: st.DataObject
 ) -> None:
     """Stating one unknown Wells item (either way) gives a range inside the previous one."""
     assert p.as_of is not None
-    solver = Solver(DrawChooser(data.draw), as_of=p.as_of, policy=policy, ruleset=NARROWING)
+    solver = Solver(DrawChooser(data.draw), as_of=p.as_of, policy=policy, ruleset=ruleset)
     ctx = solver.context(p)
-    rule = NARROWING.rule("score.wells-dvt")
-    unknown = [c for c in rule.criteria if c.expr.evaluate(ctx).tri is Tri.UNKNOWN]
+    rule = ruleset.rule("score.wells-dvt")
+    assert isinstance(rule, ScoreRule)
+    scored = items_scored(rule, policy.wells_variant)
+    unknown = [
+        c for c in rule.criteria if c.id in scored and c.expr.evaluate(ctx).tri is Tri.UNKNOWN
+    ]
     assume(unknown)
     item = data.draw(st.sampled_from(unknown), label="item")
     want = data.draw(st.sampled_from([Tri.MET, Tri.NOT_MET]), label="state")
     q = next(solver.solve(item.expr, want, p), None)
     assume(q is not None)
     assert q is not None
-    before = assess(p, policy=policy, ruleset=NARROWING).score(rule.id)
-    after = assess(q, policy=policy, ruleset=NARROWING).score(rule.id)
+    before = assess(p, policy=policy, ruleset=ruleset).score(rule.id)
+    after = assess(q, policy=policy, ruleset=ruleset).score(rule.id)
     assert before.min is not None
     assert before.max is not None
     assert after.min is not None
     assert after.max is not None
     assert before.min <= after.min <= after.max <= before.max
     assert (after.max - after.min) < (before.max - before.min)
+
+
+@given(p=presentations(meeting="redflag.suspected-dvt"))
+def test_previous_dvt_is_not_an_item_of_wells_1997(p: Presentation) -> None:
+    """Under Wells 1997 (score 2.0.0) stating a previous DVT either way leaves the range."""
+    policy = Policy(wells_variant=WellsVariant.WELLS_1997)
+    rest = [f for f in p.findings if f.id != "previous-dvt"]
+    ranges = set()
+    for state in ("present", "absent"):
+        stated = attrs.evolve(p, findings=(*rest, Finding("previous-dvt", Presence(state))))
+        score = assess(stated, policy=policy, ruleset=SHIPPED).score(WELLS_DVT.id)
+        ranges.add((score.min, score.max))
+        assert "previous-dvt" not in score.missing
+    assert len(ranges) == 1

@@ -9,6 +9,7 @@ and lists HL7's non-adherence reasons as override reasons.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Iterable
 from typing import Any
@@ -73,6 +74,7 @@ def shorten(text: str, limit: int = _MAX_SUMMARY) -> str:
     return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "\u2026"
 
 
+@functools.lru_cache(maxsize=1024)
 def label(finding: str) -> str:
     """A finding's display name (its id when the vocabulary does not know it)."""
     try:
@@ -115,13 +117,16 @@ def flag_resources(assessment: Assessment, base: str) -> dict[str, dict[str, Any
 
     A Flag depends only on its own red flag (its identifier hashes the patient, the
     rule-set version, the rule and its evidence), so the Bundle is written for the met
-    red flags alone: the same Flags for a fraction of the cost of the whole Bundle.  A
+    red flags alone (no open questions, no ignored inputs either): the same Flags for a
+    fraction of the cost of the whole Bundle.  A
     suggestion's action carries no fullUrl, so the Bundle-internal reference to the
     author Device is replaced by its display.
     """
     met = tuple(f for f in assessment.red_flags if f.status is Status.MET)
     only_flags = attrs.evolve(
         assessment,
+        worst_case_disposition=assessment.disposition,
+        ask_next=(),
         red_flags=met,
         scores=(),
         differentials=(),
@@ -129,6 +134,7 @@ def flag_resources(assessment: Assessment, base: str) -> dict[str, dict[str, Any
         withheld=(),
         unresolved=(),
         trace=(),
+        ignored=(),
     )
     bundle = transaction_bundle(only_flags, base=base, validate=False)
     flags = {}

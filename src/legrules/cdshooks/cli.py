@@ -1,8 +1,9 @@
 """The ``serve`` and ``feedback`` subcommands, registered by :mod:`legrules.cli`.
 
-``legrules serve [--host H] [--port P] [--config FILE] [--workers N]`` runs the service
-with uvicorn; ``legrules feedback report [--config FILE | --database PATH]`` prints
-acceptance and override rates per rule.
+``legrules serve [--host H] [--port P] [--config FILE] [--workers N|auto]`` runs the
+service with uvicorn (by default one worker process per CPU it may use, since each call
+is CPU-bound and a process runs Python on one CPU at a time); ``legrules feedback
+report [--config FILE | --database PATH]`` prints acceptance and override rates per rule.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 # The service's modules (and their dependencies, from the 'service' extra) are imported
 # by the commands that run, so that `legrules` starts fast and works without the extra.
 
-__all__ = ["app_from_environment", "register"]
+__all__ = ["app_from_environment", "register", "usable_cpus"]
 
 _CONFIG_VARIABLE = "LEGRULES_CDS_CONFIG"
 
@@ -48,9 +49,10 @@ def _serve(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     config = load_config(path)  # a bad configuration fails here, once, with its setting
     if path:  # the workers read it again, from the environment they inherit
         os.environ[_CONFIG_VARIABLE] = path
+    workers = usable_cpus() if args.workers == "auto" else args.workers
     err.write(
         f"legrules: serving {config.public_url}/cds-services on http://{args.host}:{args.port}"
-        f" ({args.workers} worker{'s' if args.workers > 1 else ''}; database {config.database})\n"
+        f" ({workers} worker{'s' if workers > 1 else ''}; database {config.database})\n"
     )
     err.flush()
     uvicorn.run(
@@ -58,8 +60,9 @@ def _serve(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
         factory=True,
         host=args.host,
         port=args.port,
-        workers=args.workers,
+        workers=workers,
         log_level=args.log_level,
+        access_log=args.access_log,
     )
     return 0
 
@@ -102,6 +105,26 @@ def _feedback(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     return 0
 
 
+def usable_cpus() -> int:
+    """The CPUs this process may run on (its affinity where the system tells it)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - macOS and Windows have no affinity call
+        return os.cpu_count() or 1
+
+
+def _workers(text: str) -> int | str:
+    if text == "auto":
+        return text
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError("workers is a whole number, 1 or more, or 'auto'")
+    return value
+
+
 def _port(text: str) -> int:
     value = int(text)
     if not 0 < value < 65536:
@@ -117,7 +140,19 @@ def register(commands: Any) -> None:
     serve.add_argument(
         "--config", metavar="FILE", help=f"TOML configuration (default: ${_CONFIG_VARIABLE})"
     )
-    serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    serve.add_argument(
+        "--workers",
+        type=_workers,
+        default="auto",
+        metavar="N|auto",
+        help="worker processes (default auto: one per CPU this process may use)",
+    )
+    serve.add_argument(
+        "--no-access-log",
+        dest="access_log",
+        action="store_false",
+        help="do not log a line per request (uvicorn's access log, at level info)",
+    )
     serve.add_argument(
         "--log-level",
         dest="log_level",

@@ -113,28 +113,62 @@ class Gathered:
     unavailable: tuple[Template, ...] = ()
 
 
-async def _one(
+def _prefetched(template: Template, prefetch: Mapping[str, Any]) -> list[dict[str, Any]] | None:
+    """The template's resources when the prefetch holds them all; ``None`` to fetch.
+
+    Raises:
+        FetchError: the EHR reported a failure, or the value is not a resource.
+    """
+    if template.key not in prefetch:
+        return None
+    value = prefetch[template.key]
+    if value is None:
+        return []  # the EHR has no such data
+    if not isinstance(value, dict) or "resourceType" not in value:
+        raise FetchError("the prefetched value is not a FHIR resource")
+    if value["resourceType"] == "OperationOutcome":
+        raise FetchError("the EHR reported it could not fetch it")
+    return resources_of(value) if next_link(value) is None else None
+
+
+async def _fetched(
     template: Template,
     prefetch: Mapping[str, Any],
     context: Mapping[str, Any],
     fetcher: FhirFetcher | None,
 ) -> list[dict[str, Any]]:
+    """The template's resources from the FHIR server: a missing key or later pages."""
     if template.key in prefetch:
-        value = prefetch[template.key]
-        if value is None:
-            return []  # the EHR has no such data
-        if not isinstance(value, dict) or "resourceType" not in value:
-            raise FetchError("the prefetched value is not a FHIR resource")
-        if value["resourceType"] == "OperationOutcome":
-            raise FetchError("the EHR reported it could not fetch it")
-        if next_link(value) is None:
-            return resources_of(value)
         if fetcher is None:
             raise FetchError("the prefetch is paginated and no FHIR server was given")
-        return await fetcher.complete(value)
+        return await fetcher.complete(prefetch[template.key])
     if fetcher is None:
         raise FetchError("not prefetched and no FHIR server was given")
     return await fetcher.query(expand(template.query, context))
+
+
+async def _results(
+    templates: tuple[Template, ...],
+    prefetch: Mapping[str, Any],
+    context: Mapping[str, Any],
+    fetcher: FhirFetcher | None,
+) -> list[list[dict[str, Any]] | BaseException]:
+    """Each template's resources or error; only what must be fetched runs as a task."""
+    results: list[list[dict[str, Any]] | BaseException | None] = []
+    for template in templates:
+        try:
+            results.append(_prefetched(template, prefetch))
+        except FetchError as error:
+            results.append(error)
+    missing = [i for i, result in enumerate(results) if result is None]
+    if missing:  # fetched concurrently (a full prefetch, the usual call, fetches nothing)
+        fetched = await asyncio.gather(
+            *(_fetched(templates[i], prefetch, context, fetcher) for i in missing),
+            return_exceptions=True,
+        )
+        for i, result in zip(missing, fetched, strict=True):
+            results[i] = result
+    return [r for r in results if r is not None]  # every slot is filled by now
 
 
 async def gather(
@@ -150,10 +184,7 @@ async def gather(
     Raises:
         PrefetchError: a required key could not be had.
     """
-    given = prefetch or {}
-    results = await asyncio.gather(
-        *(_one(t, given, context, fetcher) for t in templates), return_exceptions=True
-    )
+    results = await _results(templates, prefetch or {}, context, fetcher)
     resources: dict[tuple[Any, Any], dict[str, Any]] = {}
     unavailable = []
     for template, result in zip(templates, results, strict=True):

@@ -13,7 +13,8 @@ working.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import typing
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 import attrs
 
@@ -26,13 +27,17 @@ from legrules.engine.base import (
     because_of,
     score_conclusion,
 )
-from legrules.engine.compiler import Compiled, ExprCompiler, combine_all, combine_any
+from legrules.engine.compiled_results import STATUS_OF
+from legrules.engine.compiler import Compiled, ExprCompiler, Last, combine_all, combine_any
 from legrules.engine.facts import Context, Outcome
 from legrules.engine.logic import Expr
+from legrules.engine.memo import Memo, remembering
 from legrules.engine.open_questions import differential_result
 from legrules.engine.ruleset import RuleSet
+from legrules.engine.what_if import Evaluated, Evaluator
 from legrules.model import (
     CriterionTrace,
+    Disposition,
     Policy,
     Recommendation,
     RedFlagResult,
@@ -89,22 +94,48 @@ def interpret_rule(ruleset: RuleSet, rule: Rule, ctx: Context, sink: Sink) -> No
 
 @attrs.frozen
 class _Criteria:
-    """A rule's criteria compiled: ids, closures and descriptions, in order."""
+    """A rule's criteria compiled: ids, closures and descriptions, in order.
+
+    ``stable`` says whether every criterion's answer is final once the rule runs (none
+    reads how far evaluation has gone), so that open questions may reuse the outcomes.
+    ``conclude`` is a score's computation or a differential's deciding function, which
+    keeps its answers when it never reads the context (see :mod:`legrules.engine.memo`);
+    ``pure`` says whether it does.
+    """
 
     ids: tuple[str, ...]
     run: tuple[Compiled, ...]
     descriptions: tuple[str, ...]
+    stable: bool
+    conclude: Callable[..., typing.Any] | None
+    pure: bool
 
     @classmethod
     def of(cls, rule: Rule, compiler: ExprCompiler) -> _Criteria:
+        conclude: Callable[..., typing.Any] | None = None
+        if isinstance(rule, ScoreRule):
+            conclude = remembering(rule.compute, 1)
+        elif isinstance(rule, DifferentialRule):
+            conclude = remembering(rule.decide, 0)
+        original = getattr(rule, "compute", getattr(rule, "decide", None))
         return cls(
             tuple(c.id for c in rule.criteria),
             tuple(compiler.compile(c.expr) for c in rule.criteria),
             tuple(c.describe() for c in rule.criteria),
+            all(compiler.stable(c.expr) for c in rule.criteria),
+            conclude,
+            conclude is not None and conclude is not original,
         )
 
     def outcomes(self, ctx: Context) -> dict[str, Outcome]:
         return dict(zip(self.ids, [run(ctx) for run in self.run], strict=True))
+
+    def kept(self, rule: Rule, ctx: Context) -> dict[str, Outcome]:
+        """The outcomes, kept in *ctx* for open questions when they are final."""
+        outcomes = self.outcomes(ctx)
+        if self.stable:
+            ctx.outcomes[rule.id] = outcomes
+        return outcomes
 
     def traces(self, outcomes: Mapping[str, Outcome]) -> tuple[CriterionTrace, ...]:
         return tuple(
@@ -114,17 +145,23 @@ class _Criteria:
         )
 
 
-def _red_flag(_: RuleSet, rule: RedFlagRule, compiler: ExprCompiler) -> Step:
-    criteria = _Criteria.of(rule, compiler)
+def _red_flag(_: RuleSet, rule: RedFlagRule, criteria: _Criteria, __: ExprCompiler) -> Step:
     combine = combine_all if rule.combine == "all" else combine_any
 
-    def red_flag(ctx: Context, sink: Sink) -> None:
-        outcomes = criteria.outcomes(ctx)
-        joined = combine(list(outcomes.values()))
-        status = Status.of(joined.tri)
-        ctx.red_flags[rule.id] = RedFlagResult(
+    def result(outcomes: list[Outcome]) -> RedFlagResult:
+        joined = combine(outcomes)
+        status = STATUS_OF[id(joined.tri)]
+        return RedFlagResult(
             rule.id, rule.version, status, rule.level, joined.evidence, joined.missing
         )
+
+    # The result is immutable: the same criteria outcomes as last time, the same result.
+    last: Last[RedFlagResult] = Last()
+
+    def red_flag(ctx: Context, sink: Sink) -> None:
+        outcomes = criteria.kept(rule, ctx)
+        found = ctx.red_flags[rule.id] = last.combine(list(outcomes.values()), result)
+        status = found.status
         sink.traces.append(
             lambda: RuleTrace(rule.id, rule.version, status.value, criteria.traces(outcomes))
         )
@@ -132,12 +169,12 @@ def _red_flag(_: RuleSet, rule: RedFlagRule, compiler: ExprCompiler) -> Step:
     return red_flag
 
 
-def _score(_: RuleSet, rule: ScoreRule, compiler: ExprCompiler) -> Step:
-    criteria = _Criteria.of(rule, compiler)
+def _score(_: RuleSet, rule: ScoreRule, criteria: _Criteria, __: ExprCompiler) -> Step:
+    compute = criteria.conclude or rule.compute
 
     def score(ctx: Context, sink: Sink) -> None:
-        outcomes = criteria.outcomes(ctx)
-        results, notes = rule.compute(rule, ctx, outcomes)
+        outcomes = criteria.kept(rule, ctx)
+        results, notes = compute(rule, ctx, outcomes)
         ctx.scores[rule.id] = results
         sink.scores.extend(results)
         conclusion = "; ".join(score_conclusion(r) for r in results) or "not determinable"
@@ -148,12 +185,14 @@ def _score(_: RuleSet, rule: ScoreRule, compiler: ExprCompiler) -> Step:
     return score
 
 
-def _differential(ruleset: RuleSet, rule: DifferentialRule, compiler: ExprCompiler) -> Step:
-    criteria = _Criteria.of(rule, compiler)
+def _differential(
+    ruleset: RuleSet, rule: DifferentialRule, criteria: _Criteria, _: ExprCompiler
+) -> Step:
+    decide = criteria.conclude or rule.decide
 
     def differential(ctx: Context, sink: Sink) -> None:
-        outcomes = criteria.outcomes(ctx)
-        decision = rule.decide(ctx, outcomes)
+        outcomes = criteria.kept(rule, ctx)
+        decision = decide(ctx, outcomes)
         ctx.differentials[rule.id] = differential_result(ruleset, rule, decision)
         notes = (decision.note,) if decision.note else ()
         sink.traces.append(
@@ -169,8 +208,9 @@ def _differential(ruleset: RuleSet, rule: DifferentialRule, compiler: ExprCompil
     return differential
 
 
-def _recommendation(_: RuleSet, rule: RecommendationRule, compiler: ExprCompiler) -> Step:
-    criteria = _Criteria.of(rule, compiler)
+def _recommendation(
+    _: RuleSet, rule: RecommendationRule, criteria: _Criteria, compiler: ExprCompiler
+) -> Step:
     trigger = compiler.compile(rule.trigger)
     trigger_text = rule.trigger.describe()
     described = dict(zip(criteria.ids, criteria.descriptions, strict=True))
@@ -219,7 +259,7 @@ def _recommendation(_: RuleSet, rule: RecommendationRule, compiler: ExprCompiler
     return recommendation
 
 
-_RULE_COMPILERS: dict[type, Callable[[RuleSet, object, ExprCompiler], Step]] = {
+_RULE_COMPILERS: dict[type, Callable[[RuleSet, object, _Criteria, ExprCompiler], Step]] = {
     DifferentialRule: _differential,  # type: ignore[dict-item]
     RecommendationRule: _recommendation,  # type: ignore[dict-item]
     RedFlagRule: _red_flag,  # type: ignore[dict-item]
@@ -227,11 +267,14 @@ _RULE_COMPILERS: dict[type, Callable[[RuleSet, object, ExprCompiler], Step]] = {
 }
 
 
-def _compile_rule(ruleset: RuleSet, rule: Rule, compiler: ExprCompiler) -> Step:
+def _compile_rule(
+    ruleset: RuleSet, rule: Rule, compiler: ExprCompiler, criteria: dict[str, _Criteria]
+) -> Step:
     make = _RULE_COMPILERS.get(type(rule))
     if make is None:
         return lambda ctx, sink: interpret_rule(ruleset, rule, ctx, sink)
-    return make(ruleset, rule, compiler)
+    compiled_criteria = criteria[rule.id] = _Criteria.of(rule, compiler)
+    return make(ruleset, rule, compiled_criteria, compiler)
 
 
 def _expressions(rule: Rule) -> list[Expr]:
@@ -248,14 +291,16 @@ class CompiledRuleSet:
     ruleset: RuleSet
     policy: Policy
     steps: tuple[Step, ...]
+    #: Evaluates criteria again for open questions, reusing what the run computed.
+    evaluator: Evaluator
 
     @classmethod
     def of(cls, ruleset: RuleSet, policy: Policy) -> CompiledRuleSet:
         """Compile every rule of *ruleset* for *policy*."""
         compiler = ExprCompiler(policy, (e for r in ruleset.rules for e in _expressions(r)))
-        return cls(
-            ruleset, policy, tuple(_compile_rule(ruleset, r, compiler) for r in ruleset.rules)
-        )
+        criteria: dict[str, _Criteria] = {}
+        steps = tuple(_compile_rule(ruleset, r, compiler, criteria) for r in ruleset.rules)
+        return cls(ruleset, policy, steps, _CompiledEvaluator(ruleset, criteria))
 
     def run(self, ctx: Context) -> Sink:
         """Evaluate every rule against *ctx*; results of earlier rules land in *ctx*."""
@@ -263,6 +308,88 @@ class CompiledRuleSet:
         for step in self.steps:
             step(ctx, sink)
         return sink
+
+
+class _CompiledEvaluator(Evaluator):
+    """Open questions' evaluator over compiled criteria.
+
+    In the assessment's own context it reuses the outcomes the run kept.  In a "what
+    if" context (one finding assumed present, see :class:`legrules.engine.what_if.Assuming`)
+    it evaluates again only the criteria that read that finding, or a score that reads
+    it (the only scores such a context computes again); every other criterion reads
+    what it read before and keeps its outcome.
+    """
+
+    def __init__(self, ruleset: RuleSet, criteria: Mapping[str, _Criteria]) -> None:
+        self._criteria = criteria
+        self._rules = {r.id: r for r in ruleset.rules}
+        self._reading: dict[tuple[str, frozenset[str]], tuple[int, ...]] = {}
+        self._levels: Memo[tuple[str, tuple[Outcome, ...]], tuple[Disposition, ...]] = Memo()
+
+    def outcomes(self, rule: Evaluated, ctx: Context) -> Mapping[str, Outcome]:
+        found = ctx.outcomes.get(rule.id)
+        if found is not None:
+            return found
+        criteria = self._criteria.get(rule.id)
+        if criteria is None:
+            return super().outcomes(rule, ctx)
+        derived = ctx.derived_from
+        before = None if derived is None else derived[0].outcomes.get(rule.id)
+        if derived is None or before is None:
+            found = criteria.outcomes(ctx)
+        else:
+            found = dict(before)
+            for index in self._reading_any(rule, derived[1]):
+                found[criteria.ids[index]] = criteria.run[index](ctx)
+        # Kept in *ctx* too: every rule has run, so the outcomes are final.
+        ctx.outcomes[rule.id] = found
+        return found
+
+    def _reading_any(self, rule: Evaluated, ids: frozenset[str]) -> tuple[int, ...]:
+        """The criteria of *rule* that read one of *ids*, directly or through a score."""
+        key = (rule.id, ids)
+        found = self._reading.get(key)
+        if found is None:
+            found = self._reading[key] = tuple(
+                index for index, c in enumerate(rule.criteria) if self._reads(c.expr) & ids
+            )
+        return found
+
+    def _reads(self, expr: Expr) -> set[str]:
+        reads = set(expr.reads())
+        for name in expr.reads():
+            score = self._rules.get(name)
+            if isinstance(score, ScoreRule):
+                reads.update(score.reads())
+        return reads
+
+    def score(self, rule: ScoreRule, ctx: Context) -> tuple[ScoreResult, ...]:
+        criteria = self._criteria.get(rule.id)
+        if criteria is None or criteria.conclude is None:
+            return super().score(rule, ctx)
+        results: tuple[ScoreResult, ...] = criteria.conclude(rule, ctx, self.outcomes(rule, ctx))[0]
+        return results
+
+    def levels(
+        self,
+        rule: DifferentialRule,
+        outcomes: Mapping[str, Outcome],
+        reached: Callable[[], Iterator[Disposition]],
+    ) -> Iterable[Disposition]:
+        criteria = self._criteria.get(rule.id)
+        if criteria is None or not criteria.pure:
+            return reached()
+        key = (rule.id, tuple(outcomes[cid] for cid in criteria.ids))
+        found = self._levels.get(key)
+        if found is None:
+            found = self._levels.put(key, tuple(reached()))
+        return found
+
+    def red_flag(self, rule: RedFlagRule, ctx: Context) -> Status:
+        if rule.id not in self._criteria:
+            return super().red_flag(rule, ctx)
+        tris = [o.tri for o in self.outcomes(rule, ctx).values()]
+        return Status.of(Tri.all(tris) if rule.combine == "all" else Tri.any(tris))
 
 
 _CACHE: dict[tuple[int, Policy], CompiledRuleSet] = {}

@@ -18,10 +18,17 @@ keeps working: it is evaluated by its own ``evaluate`` method.
 
 from __future__ import annotations
 
+import operator
 import typing
 from collections import Counter
 from collections.abc import Callable, Sequence
 
+from legrules.engine.compiled_results import (
+    differential_is,
+    differential_level_is,
+    red_flag_is,
+    score_is,
+)
 from legrules.engine.facts import Context, Outcome, test
 from legrules.engine.logic import (
     AgeIs,
@@ -35,19 +42,26 @@ from legrules.engine.logic import (
     OneSidedWith,
     PolicyValue,
     Present,
+    RedFlagIs,
     Same,
     ScoreIs,
 )
-from legrules.engine.predicates import HasScore, Recorded, ScoreClassIs, ScoreVersusPolicy
+from legrules.engine.predicates import (
+    DifferentialLevelIs,
+    HasScore,
+    Proven,
+    Recorded,
+    ScoreClassIs,
+    ScoreVersusPolicy,
+)
 from legrules.model import Evidence, Policy, Tri
 
-__all__ = ["Compiled", "ExprCompiler", "combine_all", "combine_any", "compile_expr"]
+__all__ = ["Compiled", "ExprCompiler", "Last", "combine_all", "combine_any", "compile_expr"]
 
 #: A compiled expression: a context in, the same outcome the interpreter gives out.
 Compiled = Callable[[Context], Outcome]
 
 _MET, _NOT_MET, _UNKNOWN = Tri.MET, Tri.NOT_MET, Tri.UNKNOWN
-_NEGATION = {_MET: _NOT_MET, _NOT_MET: _MET, _UNKNOWN: _UNKNOWN}
 
 
 def _facts(outcomes: Sequence[Outcome]) -> tuple[Evidence, ...]:
@@ -123,30 +137,74 @@ def _not(expr: Not, compiler: ExprCompiler) -> Compiled:
 
     def negated(ctx: Context) -> Outcome:
         outcome = item(ctx)
-        return Outcome(_NEGATION[outcome.tri], outcome.evidence, outcome.missing)
+        tri = outcome.tri
+        if tri is _UNKNOWN:
+            return outcome  # the negation of unknown is unknown: the same outcome
+        return Outcome(_NOT_MET if tri is _MET else _MET, outcome.evidence, outcome.missing)
 
     return negated
 
 
+R = typing.TypeVar("R")
+
+
+class Last(typing.Generic[R]):
+    """The last combination a node made: its children's outcomes and the result.
+
+    Outcomes are immutable, so when a node's children answer with the very same
+    objects as last time (an unstated finding's prebuilt unknown, a prebuilt result of
+    an earlier rule), the combination is the same too, whichever assessment asks.  The
+    entry holds the children, so their ids cannot be reused while it lives.
+    """
+
+    __slots__ = ("entry",)
+
+    def __init__(self) -> None:
+        self.entry: tuple[list[Outcome], R] | None = None
+
+    def combine(self, outcomes: list[Outcome], how: Callable[[list[Outcome]], R]) -> R:
+        """``how(outcomes)``, or the last result when *outcomes* are the last ones."""
+        entry = self.entry  # one read: another thread may replace it meanwhile
+        if entry is not None and all(map(operator.is_, entry[0], outcomes)):
+            return entry[1]
+        result = how(outcomes)
+        self.entry = (outcomes, result)
+        return result
+
+
 def _all(expr: All, compiler: ExprCompiler) -> Compiled:
     items = tuple(compiler.compile(item) for item in expr.items)
-    return lambda ctx: combine_all([item(ctx) for item in items])
+    last: Last[Outcome] = Last()
+    return lambda ctx: last.combine([item(ctx) for item in items], combine_all)
 
 
 def _any(expr: Any, compiler: ExprCompiler) -> Compiled:
     items = tuple(compiler.compile(item) for item in expr.items)
-    return lambda ctx: combine_any([item(ctx) for item in items])
+    last: Last[Outcome] = Last()
+    return lambda ctx: last.combine([item(ctx) for item in items], combine_any)
+
+
+def _same_of(outcomes: list[Outcome]) -> Outcome:
+    known = [o for o in outcomes if o.tri is not _UNKNOWN]
+    return combine_any(known if known else outcomes)
 
 
 def _same(expr: Same, compiler: ExprCompiler) -> Compiled:
     items = tuple(compiler.compile(item) for item in expr.items)
+    last: Last[Outcome] = Last()
+    return lambda ctx: last.combine([item(ctx) for item in items], _same_of)
 
-    def same(ctx: Context) -> Outcome:
-        outcomes = [item(ctx) for item in items]
-        known = [o for o in outcomes if o.tri is not _UNKNOWN]
-        return combine_any(known if known else outcomes)
 
-    return same
+def _proven(expr: Proven, compiler: ExprCompiler) -> Compiled:
+    item = compiler.compile(expr.item)
+
+    def proven(ctx: Context) -> Outcome:
+        outcome = item(ctx)
+        if outcome.tri is _MET:
+            return outcome
+        return Outcome(_NOT_MET, outcome.evidence)
+
+    return proven
 
 
 def _chosen(expr: ByPolicy, policy: Policy) -> Expr | None:
@@ -166,16 +224,21 @@ def _by_policy(expr: ByPolicy, compiler: ExprCompiler) -> Compiled:
 
 def _score_versus_policy(expr: ScoreVersusPolicy, compiler: ExprCompiler) -> Compiled:
     fixed = ScoreIs(expr.score, expr.op, _threshold(expr.threshold, compiler.policy))
-    return fixed.evaluate
+    return score_is(fixed, compiler)
 
 
 _COMPILERS: dict[type[Expr], Callable[[typing.Any, ExprCompiler], Compiled]] = {
     All: _all,
     Any: _any,
     ByPolicy: _by_policy,
+    DifferentialIs: differential_is,
+    DifferentialLevelIs: differential_level_is,
+    RedFlagIs: red_flag_is,
+    ScoreIs: score_is,
     Measured: _measured,
     Not: _not,
     Present: _present,
+    Proven: _proven,
     Same: _same,
     ScoreVersusPolicy: _score_versus_policy,
 }
@@ -227,7 +290,7 @@ class ExprCompiler:
             self._count(expr)
 
     def _children(self, expr: Expr) -> tuple[Expr, ...]:
-        if isinstance(expr, Not):
+        if isinstance(expr, Not | Proven):
             return (expr.item,)
         if isinstance(expr, All | Any | Same):
             return expr.items

@@ -30,6 +30,7 @@ from legrules.engine.compiled import Sink, compiled, interpret_rule
 from legrules.engine.facts import Context
 from legrules.engine.open_questions import open_questions
 from legrules.engine.ruleset import RuleSet
+from legrules.engine.what_if import INTERPRETER
 from legrules.errors import InvalidValueError
 from legrules.model import (
     Assessment,
@@ -56,6 +57,7 @@ def assess(
     as_of: datetime | None = None,
     ruleset: str | RuleSet | None = None,
     policy: Policy | Mapping[str, Any] | None = None,
+    include_trace: bool = False,
 ) -> Assessment:
     """Evaluate *presentation* with *ruleset* under *policy* at the instant *as_of*.
 
@@ -64,13 +66,19 @@ def assess(
     ``ruleset`` is a version such as ``"2026.11"`` (default: the latest);
     ``policy`` a :class:`~legrules.model.Policy` or a mapping of settings to change.
 
+    The per-criterion trace is built when it is first read, compared, serialised or
+    pickled, so an assessment nobody reads the trace of costs less; ``include_trace=True``
+    builds it now instead (the result and its documents are the same either way).
+
     >>> from datetime import datetime, UTC
     >>> from legrules import Presentation, assess
     >>> result = assess(Presentation(), as_of=datetime(2026, 11, 22, tzinfo=UTC))
     >>> result.disposition.value
     'undetermined'
     """
-    return _assess(presentation, as_of, ruleset, policy, compiled_engine=True)
+    return _assess(
+        presentation, as_of, ruleset, policy, compiled_engine=True, include_trace=include_trace
+    )
 
 
 def interpret(
@@ -85,7 +93,7 @@ def interpret(
     Slower, and kept because it is the plain reading of the rules: the tests insist that
     the compiled evaluator gives byte-identical documents.
     """
-    return _assess(presentation, as_of, ruleset, policy, compiled_engine=False)
+    return _assess(presentation, as_of, ruleset, policy, compiled_engine=False, include_trace=True)
 
 
 def _assess(
@@ -95,7 +103,10 @@ def _assess(
     policy: Policy | Mapping[str, Any] | None,
     *,
     compiled_engine: bool,
+    include_trace: bool,
 ) -> Assessment:
+    if not isinstance(include_trace, bool):
+        raise InvalidValueError("include_trace must be True or False", "include_trace")
     if not isinstance(presentation, Presentation):
         raise InvalidValueError(
             f"expected a Presentation, got {type(presentation).__name__}", "presentation"
@@ -110,10 +121,12 @@ def _assess(
     rules = get_ruleset(ruleset)
     current, late = _split_by_time(presentation, instant)
     ctx = Context(current, instant, settings)
+    evaluator = INTERPRETER
     if compiled_engine:
-        sink = compiled(rules, settings).run(ctx)
-        # Built when first read, compared, serialised or pickled.
-        trace = cast(tuple[RuleTrace, ...], Deferred(sink.trace))
+        engine = compiled(rules, settings)
+        sink, evaluator = engine.run(ctx), engine.evaluator
+        # Unless asked for now: built when first read, compared, serialised or pickled.
+        trace = sink.trace() if include_trace else cast(tuple[RuleTrace, ...], Deferred(sink.trace))
     else:
         sink = Sink()
         for rule in rules.rules:
@@ -122,7 +135,7 @@ def _assess(
     red_flags = tuple(ctx.red_flags.values())
     differentials = tuple(ctx.differentials.values())
     disposition = disposition_of(red_flags, differentials)
-    worst, ask_next = open_questions(rules, ctx, disposition)
+    worst, ask_next = open_questions(rules, ctx, disposition, evaluator)
     return Assessment(
         ruleset=RuleSetRef(rules.id, rules.version),
         as_of=instant,

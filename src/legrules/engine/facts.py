@@ -10,7 +10,8 @@ evidence that proved it or the finding ids that are missing.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+import operator
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import TypeVar
 
@@ -113,6 +114,7 @@ class Context:
         self.differentials: dict[str, DifferentialResult] = {}
         # Many rules read the same findings; answers are immutable, so cache them.
         self._answers: dict[tuple[str, Laterality | None], Outcome] = {}
+        self._readings: dict[tuple[str, Laterality | None], tuple[Reading, ...]] = {}
         self._findings: dict[str, list[Finding]] = {}
         self._measurements: dict[str, list[Measurement]] = {}
         for finding in presentation.findings:
@@ -126,6 +128,11 @@ class Context:
         self.stated = frozenset((*self._findings, *self._measurements, *derivable))
         # Answers of compiled expressions used by several rules, by slot.
         self.memo: dict[int, Outcome] = {}
+        # Each evaluated rule's criterion outcomes, by rule id (the compiled evaluator
+        # keeps them so that open questions need not evaluate the criteria again).
+        self.outcomes: dict[str, dict[str, Outcome]] = {}
+        # For a "what if" copy: the context it was made from and the finding ids added.
+        self.derived_from: tuple[Context, frozenset[str]] | None = None
 
     def adding(self, findings: Sequence[Finding]) -> Context:
         """This context with *findings* stated too (for "what if" questions).
@@ -146,8 +153,11 @@ class Context:
         for finding in findings:
             copy._findings[finding.id] = [*copy._findings.get(finding.id, ()), finding]
         copy._measurements = self._measurements
+        copy._readings = self._readings  # measurements are never added: the same readings
         copy.stated = self.stated | ids
         copy.memo = {}  # compiled answers may depend on the findings added
+        copy.outcomes = {}
+        copy.derived_from = (self, frozenset(ids))
         return copy
 
     # -- findings ---------------------------------------------------------------------
@@ -169,6 +179,13 @@ class Context:
         if spec.lateral and side is None:
             return _any_side(self.finding(cid, s) for s in SIDES)
         records = [f for f in self._findings.get(cid, ()) if _covers(f.laterality, side)]
+        if len(records) == 1:
+            # One statement (the common case): it is the current one.
+            state = records[0].state
+            if state is Presence.PRESENT:
+                return Outcome(Tri.MET, (self._evidence(records[0], None),))
+            if state is Presence.ABSENT:
+                return Outcome(Tri.NOT_MET, (self._evidence(records[0], None),))
         current = _current(records)
         states = {f.state for f in current}
         if Presence.PRESENT in states:
@@ -205,6 +222,13 @@ class Context:
         Only the latest readings count; several at the same latest time are all returned
         (rules then take the conservative one).
         """
+        key = (cid, side)
+        found = self._readings.get(key)
+        if found is None:
+            found = self._readings[key] = self._read(cid, side)
+        return found
+
+    def _read(self, cid: str, side: Laterality | None) -> tuple[Reading, ...]:
         records = [m for m in self._measurements.get(cid, ()) if _covers(m.laterality, side)]
         if not records:
             derived = self._derived_reading(cid)
@@ -295,24 +319,27 @@ class Context:
             ) from None
 
 
+_OPERATORS: dict[str, Callable[[float, float], bool]] = {
+    ">=": operator.ge,
+    ">": operator.gt,
+    "<=": operator.le,
+    "<": operator.lt,
+}
+
+
 class _Test:
     """A numeric comparison against a threshold, printable for traces and catalogues."""
 
-    __slots__ = ("op", "threshold")
+    __slots__ = ("_compare", "op", "threshold")
 
     def __init__(self, op: str, threshold: float) -> None:
         self.op = op
         self.threshold = threshold
+        self._compare: Callable[[float, float], bool] = _OPERATORS[op]
 
     def __call__(self, value: float) -> bool:
         # Values are compared after rounding away float noise from unit conversion.
-        value = round(value, 9)
-        return {
-            ">=": value >= self.threshold,
-            ">": value > self.threshold,
-            "<=": value <= self.threshold,
-            "<": value < self.threshold,
-        }[self.op]
+        return self._compare(round(value, 9), self.threshold)
 
     def __repr__(self) -> str:
         return f"{self.op} {self.threshold:g}"

@@ -27,25 +27,23 @@ completions.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 
 import attrs
 
 from legrules.engine.base import Decision, DifferentialRule, RedFlagRule, ScoreRule
-from legrules.engine.facts import SIDES, Context, Outcome
-from legrules.engine.logic import All, Any, ByPolicy, Expr, Not, Present, Same
+from legrules.engine.facts import Context, Outcome
 from legrules.engine.ruleset import RuleSet
+from legrules.engine.what_if import INTERPRETER, Assuming, Evaluator, positive_reads
 from legrules.model import (
     VOCABULARY,
     DifferentialResult,
     Disposition,
-    Finding,
     Kind,
     Likelihood,
     OpenQuestion,
     Policy,
-    Presence,
     Presentation,
     Status,
     Tri,
@@ -188,23 +186,10 @@ def _levels_reached(
         yield mask, level if level.above(_SELF_CARE) else _SELF_CARE
 
 
-def _differential_reach(
-    ruleset: RuleSet,
-    rule: DifferentialRule,
-    ctx: Context,
-    enough: Disposition | None = None,
-    outcomes: Mapping[str, Outcome] | None = None,
-) -> Disposition | None:
-    """The most urgent level a differential could still set, if any.
-
-    Settled conclusions count too: a deciding function may settle one conclusion while a
-    more urgent one still hangs on an unknown criterion.  The search stops at *enough*
-    (default: the most urgent level the rule can set).
-    """
-    enough = enough or _levels(ruleset, rule).top
-    outcomes = _outcomes(rule, ctx) if outcomes is None else outcomes
+def _reach_of(levels: Iterable[Disposition], enough: Disposition) -> Disposition | None:
+    """The most urgent level above self-care among *levels*; stops once *enough* is reached."""
     best: Disposition | None = None
-    for _, level in _levels_reached(ruleset, rule, ctx, outcomes):
+    for level in levels:
         if level.above(_SELF_CARE) and (best is None or level.above(best)):
             best = level
             if not enough.above(best):
@@ -212,23 +197,52 @@ def _differential_reach(
     return best
 
 
-def _deciding_missing(
+def _levels_of(
+    evaluator: Evaluator,
     ruleset: RuleSet,
     rule: DifferentialRule,
     ctx: Context,
     outcomes: Mapping[str, Outcome],
+) -> Iterable[Disposition]:
+    """The level of every way of settling *rule*'s unknown criteria, by bit mask."""
+    return evaluator.levels(
+        rule,
+        outcomes,
+        lambda: (level for _, level in _levels_reached(ruleset, rule, ctx, outcomes)),
+    )
+
+
+def _differential_reach(
+    evaluator: Evaluator,
+    ruleset: RuleSet,
+    rule: DifferentialRule,
+    ctx: Context,
+    enough: Disposition,
+    outcomes: Mapping[str, Outcome],
+) -> Disposition | None:
+    """The most urgent level a differential could still set, if any.
+
+    Settled conclusions count too: a deciding function may settle one conclusion while a
+    more urgent one still hangs on an unknown criterion.  The search stops at *enough*.
+    """
+    return _reach_of(_levels_of(evaluator, ruleset, rule, ctx, outcomes), enough)
+
+
+def _deciding_missing(
+    rule: DifferentialRule,
+    outcomes: Mapping[str, Outcome],
+    levels: list[Disposition],
     reach: Disposition,
 ) -> tuple[str, ...]:
     """The missing inputs of the unknown criteria that decide whether *reach* is reached.
 
+    *levels* holds the level of every way of settling the unknown criteria, by bit mask.
     A criterion decides when changing it alone, in some completion that reaches the
     level, loses it: an unknown ultrasound decides a DVT with every sign absent; the
     Wells items then do not.
     """
     unknown = _unknown(rule, outcomes)
-    reached = [False] * (1 << len(unknown))
-    for mask, level in _levels_reached(ruleset, rule, ctx, outcomes):
-        reached[mask] = not reach.above(level)
+    reached = [not reach.above(level) for level in levels]
     deciding: list[str] = []
     for index, cid in enumerate(unknown):
         bit = 1 << index
@@ -238,12 +252,15 @@ def _deciding_missing(
 
 
 def open_questions(
-    ruleset: RuleSet, ctx: Context, disposition: Disposition
+    ruleset: RuleSet,
+    ctx: Context,
+    disposition: Disposition,
+    evaluator: Evaluator = INTERPRETER,
 ) -> tuple[Disposition, tuple[OpenQuestion, ...]]:
     """The worst case and the questions to ask next, for an evaluated *ctx*.
 
     *ctx* holds every score, red flag and differential of *ruleset*; *disposition* is the
-    level they prove.
+    level they prove.  *evaluator* evaluates criteria again (default: the interpreter).
     """
     reach: dict[str, Disposition] = {}
     missing: dict[str, tuple[str, ...]] = {}
@@ -253,32 +270,33 @@ def open_questions(
     for rule in ruleset.rules:
         if not isinstance(rule, DifferentialRule):
             continue
-        if not _levels(ruleset, rule).top.above(disposition):
+        top = _levels(ruleset, rule).top
+        if not top.above(disposition):
             continue  # nothing it could conclude would raise the level
         result = ctx.differentials[rule.id]
-        outcomes = _outcomes(rule, ctx)
+        outcomes = evaluator.outcomes(rule, ctx)
         if not _unknown(rule, outcomes) and result.likelihood is not Likelihood.INDETERMINATE:
             continue  # settled for good: its level is already in the disposition
-        level = _differential_reach(ruleset, rule, ctx, outcomes=outcomes)
+        # Every completion's level, once: both the reach and what decides it read them.
+        levels = list(_levels_of(evaluator, ruleset, rule, ctx, outcomes))
+        level = _reach_of(levels, top)
         if level is not None and level.above(disposition):
             reach[rule.id] = level
-            deciding = _deciding_missing(ruleset, rule, ctx, outcomes, level)
+            deciding = _deciding_missing(rule, outcomes, levels, level)
             missing[rule.id] = tuple(dict.fromkeys((*result.missing, *deciding)))
     worst = Disposition.most_urgent([disposition, *reach.values()])
     assert worst is not None
-    return worst, _questions(ruleset, ctx, disposition, reach, missing)
+    return worst, _questions(Assuming(ruleset, ctx, evaluator), disposition, reach, missing)
 
 
 def _questions(
-    ruleset: RuleSet,
-    ctx: Context,
+    assuming: Assuming,
     disposition: Disposition,
     reach: Mapping[str, Disposition],
     missing: Mapping[str, tuple[str, ...]],
 ) -> tuple[OpenQuestion, ...]:
     """Each unknown finding whose presence could raise the level, most urgent first."""
-    rules = {r.id: r for r in ruleset.rules if r.id in reach}
-    assuming = _Assuming(ruleset, ctx)
+    rules = {r.id: r for r in assuming.ruleset.rules if r.id in reach}
     settles: dict[str, list[str]] = {}
     could_reach: dict[str, Disposition] = {}
     # Most urgent rules first, so that a finding is checked against a less urgent rule
@@ -307,83 +325,18 @@ def _questions(
 
 
 def _reach_if_present(
-    assuming: _Assuming, rule: RedFlagRule | DifferentialRule, cid: str, level: Disposition
+    assuming: Assuming, rule: RedFlagRule | DifferentialRule, cid: str, level: Disposition
 ) -> Disposition | None:
     """The level *rule* could still reach once *cid* is known to be present."""
     spec = VOCABULARY.get(cid)
     if spec is None or spec.kind is not Kind.BOOLEAN:
         return level  # a measurement or the age: some value could reach it
+    evaluator = assuming.evaluator
     if isinstance(rule, RedFlagRule):
-        if cid in _positive_reads(rule):
+        if cid in positive_reads(rule):
             return level
-        flag = rule.evaluate(assuming.present(cid, rule))[0]
-        return None if flag.status is Status.NOT_MET else rule.level
-    return _differential_reach(assuming.ruleset, rule, assuming.present(cid, rule), level)
-
-
-class _Assuming:
-    """Contexts that assume one more finding present, built once per finding."""
-
-    def __init__(self, ruleset: RuleSet, ctx: Context) -> None:
-        self.ruleset = ruleset
-        self.ctx = ctx
-        self._made: dict[str, tuple[Context, set[str]]] = {}
-        self._scores = {r.id: r for r in ruleset.rules if isinstance(r, ScoreRule)}
-
-    def present(self, cid: str, rule: RedFlagRule | DifferentialRule) -> Context:
-        """*ctx* with *cid* present where it is unknown, and the scores *rule* reads redone."""
-        made = self._made.get(cid)
-        if made is None:
-            made = self._made[cid] = (self.ctx.adding(self._statements(cid)), set())
-        ctx, redone = made
-        for name in rule.reads():
-            score = self._scores.get(name)
-            if score is not None and name not in redone and cid in score.reads():
-                ctx.scores[name] = score.evaluate(ctx)[0]
-                redone.add(name)
-        return ctx
-
-    def _statements(self, cid: str) -> list[Finding]:
-        """*cid* present on the legs where it is unknown: never contradicting a known leg."""
-        if not VOCABULARY[cid].lateral:
-            return [Finding(cid, Presence.PRESENT)]
-        sides = [s for s in SIDES if self.ctx.finding(cid, s).tri is Tri.UNKNOWN]
-        if len(sides) == len(SIDES):
-            return [Finding(cid, Presence.PRESENT)]
-        return [Finding(cid, Presence.PRESENT, side) for side in sides]
-
-
-_POSITIVE_READS: dict[int, tuple[RedFlagRule, frozenset[str]]] = {}
-
-
-def _positive_reads(rule: RedFlagRule) -> frozenset[str]:
-    """The findings *rule* reads only as "present", through and/or/not alone.
-
-    For those, three-valued logic answers the question: present can only move an
-    unknown flag toward met.
-    """
-    hit = _POSITIVE_READS.get(id(rule))
-    if hit is None:
-        signs: dict[str, set[int]] = {}
-        for criterion in rule.criteria:
-            _signs(criterion.expr, 1, signs)
-        positive = frozenset(cid for cid, seen in signs.items() if seen == {1})
-        hit = _POSITIVE_READS[id(rule)] = (rule, positive)
-    return hit[1]
-
-
-def _signs(expr: Expr, sign: int, out: dict[str, set[int]]) -> None:
-    if isinstance(expr, Present):
-        out.setdefault(expr.cid, set()).add(sign)
-    elif isinstance(expr, Not):
-        _signs(expr.item, -sign, out)
-    elif isinstance(expr, All | Any | Same):
-        for item in expr.items:
-            _signs(item, sign, out)
-    elif isinstance(expr, ByPolicy):
-        for _, item in expr.choices:
-            _signs(item, sign, out)
-    else:
-        # Laterality, scores and other rules: the direction is not read off the tree.
-        for cid in expr.reads():
-            out.setdefault(cid, set()).add(0)
+        status = evaluator.red_flag(rule, assuming.present(cid, rule))
+        return None if status is Status.NOT_MET else rule.level
+    ctx = assuming.present(cid, rule)
+    outcomes = evaluator.outcomes(rule, ctx)
+    return _differential_reach(evaluator, assuming.ruleset, rule, ctx, level, outcomes)

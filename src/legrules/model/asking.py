@@ -8,7 +8,7 @@ everywhere (``rules.md`` section 7.1).
 >>> from legrules import Presentation, assess
 >>> p = Presentation.of(present=["leg-pain"], absent=["dyspnea", "chest-pain"])
 >>> print(ask_now(assess(p, as_of=datetime(2026, 11, 22, tzinfo=UTC)), limit=2))
-Ask now: heart rate, leg swelling (and 44 more) - any of these could mean EMERGENCY.
+Ask now: heart rate, leg swelling (and 45 more) - any of these could mean EMERGENCY.
 
 .. versionadded:: 0.2
 """

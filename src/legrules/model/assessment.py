@@ -122,7 +122,7 @@ class Audience(ValueEnum):
     CLINICIAN = "clinician"
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class Evidence:
     """One fact that decided a criterion: which finding, what it said, and who said it.
 

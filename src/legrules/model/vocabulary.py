@@ -202,6 +202,8 @@ _CONCEPTS: tuple[Concept, ...] = (
     _b("crepitus", "Crepitus (crackling) under the skin", _G),
     _b("skin-necrosis-or-bullae", "Skin necrosis, bullae or haemorrhagic blisters", _G),
     _b("rapidly-spreading-redness", "Redness spreading fast (over hours)", _G),
+    _b("spreading-redness", "Redness spreading (over hours or days)", _G),
+    _b("leg-wound", "Wound of the leg or foot (a cut, bite, burn or new ulcer)", _G, lateral=True),
     _b(
         "hot-swollen-joint",
         "Hot, swollen joint of the leg (hip, knee or ankle), painful to move",
@@ -257,6 +259,7 @@ _CONCEPTS: tuple[Concept, ...] = (
     _b("crush-or-reperfusion", "Crush injury, or reperfusion of an ischaemic limb", _EV),
     # Ottawa ankle and knee rules (Stiell 1993, 1996)
     _b("fall", "A fall", _EV),
+    _b("knee-injury", "Injury to the knee (a blow, twist or fall onto it)", _EV, lateral=True),
     _b(
         "ottawa-malleolar-tenderness",
         "Bone tenderness at the posterior edge or tip of either malleolus",
@@ -311,6 +314,7 @@ _CONCEPTS: tuple[Concept, ...] = (
         "Leg or bone pain that wakes most nights, for 2 weeks or more",
         _S,
     ),
+    _b("unexplained-bone-pain", "Unexplained bone pain in the leg", _S),
     _b("widespread-pain-3-months", "Widespread pain for 3 months or more", _S),
     _b("fatigue-or-unrefreshing-sleep", "Fatigue or unrefreshing sleep", _S),
     _b("morning-stiffness-under-30-min", "Morning stiffness lasting 30 minutes or less", _S),

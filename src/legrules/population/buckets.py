@@ -7,7 +7,8 @@ prefixed with the key as a JSON string and a tab, so that pass 2 need not key it
 A chunk writes into a folder of its own and renames it when complete, so an interrupted
 pass resumes chunk by chunk.  Medications go to a file every bucket reads; any other
 resource with no patient, and any line that is not JSON (a truncated last line), is
-counted in the chunk's report.
+counted in the chunk's report, and one whose subject names no patient is listed with
+the reason in the chunk's ``ignored.ndjson``.
 """
 
 from __future__ import annotations
@@ -27,11 +28,13 @@ from legrules.errors import DocumentError
 from legrules.population.keys import bucket_of
 from legrules.population.partition import UNREADABLE, keyed
 
-__all__ = ["Chunk", "chunks", "input_files", "partition_chunk", "read_bucket"]
+__all__ = ["IGNORED", "Chunk", "chunks", "input_files", "partition_chunk", "read_bucket"]
 
 #: About this many bytes of input per pass-1 task.
 CHUNK_BYTES = 32 << 20
 _MEDICATIONS = "medications.ndjson"
+#: A chunk's resources whose subject names no patient, one JSON object a line.
+IGNORED = "ignored.ndjson"
 _REPORT = "report.json"
 
 
@@ -86,8 +89,15 @@ def _lines(chunk: Chunk) -> Iterator[tuple[int, bytes]]:
             position += len(line)
 
 
-def partition_chunk(chunk: Chunk, work: Path, buckets: int) -> dict[str, object]:
-    """Write *chunk*'s lines into bucket files under ``work/chunk-<index>``; its report."""
+def partition_chunk(
+    chunk: Chunk, work: Path, buckets: int, strict: bool = False
+) -> dict[str, object]:
+    """Write *chunk*'s lines into bucket files under ``work/chunk-<index>``; its report.
+
+    A resource whose subject names no patient is written to the chunk's
+    ``ignored.ndjson`` (its label, where it is and the reason), or raises
+    :class:`~legrules.errors.FHIRInputError` in *strict* mode.
+    """
     final = work / f"chunk-{chunk.index:05d}"
     if final.is_dir():
         return dict(orjson.loads((final / _REPORT).read_bytes()))
@@ -96,16 +106,23 @@ def partition_chunk(chunk: Chunk, work: Path, buckets: int) -> dict[str, object]
     partial.mkdir(parents=True)
     unassigned: Counter[str] = Counter()
     unreadable: list[str] = []
-    lines = patients = 0
+    lines = patients = ignored = 0
     with ExitStack() as stack:
         handles: dict[int, IO[bytes]] = {}
         for position, line in _lines(chunk):
             if not line.strip():
                 continue
             lines += 1
-            key, rtype, text = keyed(line)
+            where = f"{chunk.path}:byte {position}"
+            key, rtype, text, skipped = keyed(line, where, strict=strict)
             if key is None:
-                if rtype == "Medication":
+                if skipped is not None:
+                    target = _open(stack, handles, -2, partial / IGNORED)
+                    entry = {"resource": skipped.reference, "at": where, "reason": skipped.reason}
+                    target.write(orjson.dumps(entry) + b"\n")
+                    ignored += 1
+                    unassigned[rtype] += 1
+                elif rtype == "Medication":
                     target = _open(stack, handles, -1, partial / _MEDICATIONS)
                     target.write(text + b"\n")
                 elif rtype == UNREADABLE:
@@ -122,6 +139,7 @@ def partition_chunk(chunk: Chunk, work: Path, buckets: int) -> dict[str, object]
         "lines": lines,
         "patient_resources": patients,
         "unassigned": dict(unassigned),
+        "ignored": ignored,
         "unreadable": unreadable[:20],
     }
     (partial / _REPORT).write_bytes(orjson.dumps(report))

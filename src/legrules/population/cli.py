@@ -50,6 +50,12 @@ def register(commands: Any) -> None:
     )
     run.add_argument("--resume", action="store_true", help="finish an interrupted run in --out")
     run.add_argument(
+        "--strict",
+        action="store_true",
+        help="stop at a resource whose subject names no patient (default: list it, with "
+        "the reason, under --out's ignored/)",
+    )
+    run.add_argument(
         "--buckets", type=int, default=None, metavar="N", help="parts (default: from input size)"
     )
     run.add_argument(
@@ -94,6 +100,7 @@ def command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> None:
             as_of=as_of,
             ruleset=args.ruleset,
             policy=policy,
+            strict=args.strict,
         )
     else:
         from legrules.population.embedded import run
@@ -107,6 +114,7 @@ def command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> None:
             policy=policy,
             resume=args.resume,
             buckets=args.buckets,
+            strict=args.strict,
             progress=err if err.isatty() else None,
         )
     out.write(summary_table(summary))
@@ -135,4 +143,9 @@ def summary_table(summary: Summary) -> str:
         parts = ", ".join(f"{k} {v:,}" for k, v in summary.unassigned.items())
         lines.append(f"belonging to no patient (not assessed): {parts}")
     lines += [f"  unreadable: {where}" for where in summary.unreadable]
+    if summary.ignored:
+        lines.append(
+            f"  subject names no patient: {summary.ignored:,} (listed with the reason in "
+            f"{os.path.join(summary.out, 'ignored')}{os.sep})"
+        )
     return "\n".join(lines) + "\n"

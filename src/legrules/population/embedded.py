@@ -8,6 +8,7 @@ pool and writes each one's Parquet rows and NDJSON documents atomically
     run.json                 what was run: inputs, instant, rule set, policy, buckets
     patients/*.parquet       one row per patient (one Parquet dataset)
     assessments/*.ndjson     the full assessment documents, one a line
+    ignored/*.ndjson         resources whose subject names no patient, with the reason
     summary.json             dispositions, red flags met, undetermined share, leftovers
     work/                    completion markers; the chunks (deleted once the run completes)
 
@@ -22,11 +23,10 @@ import math
 import multiprocessing
 import os
 import shutil
-import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, TypeVar
@@ -34,10 +34,11 @@ from typing import IO, Any, TypeVar
 import attrs
 import orjson
 
+from legrules._progress import counting_bar
 from legrules._version import __version__
 from legrules.errors import InvalidValueError
 from legrules.model import Policy
-from legrules.population.buckets import chunks, input_files, partition_chunk
+from legrules.population.buckets import IGNORED, chunks, input_files, partition_chunk
 from legrules.population.outputs import Tally, assess_bucket, done_marker, read_tally
 from legrules.population.partition import Job
 from legrules.population.rows import columns
@@ -55,7 +56,11 @@ A = TypeVar("A")
 
 @attrs.frozen
 class Summary:
-    """What a run came to: the patients' tally and what belonged to no patient."""
+    """What a run came to: the patients' tally and what belonged to no patient.
+
+    ``unassigned`` counts resources of no patient by type; ``ignored`` of them had a
+    subject that names no patient, and are listed with the reason under ``ignored/``.
+    """
 
     out: str
     tally: Tally
@@ -63,6 +68,7 @@ class Summary:
     unassigned: dict[str, int]
     unreadable: tuple[str, ...]
     seconds: float
+    ignored: int = 0
 
 
 def run(
@@ -76,24 +82,28 @@ def run(
     resume: bool = False,
     progress: IO[str] | None = None,
     buckets: int | None = None,
+    strict: bool = False,
 ) -> Summary:
     """Assess every patient in the NDJSON files or folders *paths*; results in *out*.
 
     ``workers`` defaults to every core; ``as_of`` to now (recorded, so a resumed run
     uses the same instant).  *progress* (e.g. ``sys.stderr``) shows progress bars.
     ``buckets`` (default: from the input size, about 16 MiB of lines each) sets how
-    many parts pass 2 works in.
+    many parts pass 2 works in.  A resource whose subject names no patient is listed
+    with the reason under ``ignored/``, as :func:`~legrules.fhir.read_presentations`
+    lists it, or with *strict* raises :class:`~legrules.errors.FHIRInputError`.
     Raises :class:`~legrules.errors.InvalidValueError` when *out* already holds
     something other than an interrupted run to resume.
     """
     started = time.perf_counter()
     folder = Path(out)
     files = input_files(paths)
-    manifest = _manifest(folder, files, as_of, ruleset, policy, (workers, buckets), resume)
+    options = (ruleset, policy, strict)
+    manifest = _manifest(folder, files, as_of, options, (workers, buckets), resume)
     job = Job.of(datetime.fromisoformat(manifest["as_of"]), manifest["ruleset"], manifest["policy"])
     count = workers or os.cpu_count() or 1
     with _workers(count) as pool:
-        report = _partition(folder, files, manifest["buckets"], pool, progress)
+        report = _partition(folder, files, manifest, pool, progress)
         tally = _assess(folder, job, manifest["buckets"], report, pool, progress)
     for leftover in (folder / "work").glob("chunk-*"):
         shutil.rmtree(leftover)
@@ -104,6 +114,7 @@ def run(
         report["unassigned"],
         tuple(report["unreadable"]),
         time.perf_counter() - started,
+        report["ignored"],
     )
     summary_path = folder / "summary.json"
     summary_path.write_bytes(orjson.dumps(attrs.asdict(summary), option=orjson.OPT_INDENT_2))
@@ -114,20 +125,21 @@ def _manifest(
     folder: Path,
     files: list[Path],
     as_of: datetime | None,
-    ruleset: str | None,
-    policy: Policy | dict[str, Any] | None,
+    options: tuple[str | None, Policy | dict[str, Any] | None, bool],
     sizes: tuple[int | None, int | None],
     resume: bool,
 ) -> dict[str, Any]:
+    ruleset, policy, strict = options
     chosen = policy if isinstance(policy, Policy) else Policy.from_dict(policy or {})
     wanted: dict[str, Any] = {
         "inputs": [str(f.resolve()) for f in files],
         "ruleset": get_ruleset(ruleset).version,
         "policy": chosen.as_dict(),
+        "strict": strict,
     }
     path = folder / "run.json"
     if resume and path.is_file():
-        recorded: dict[str, Any] = orjson.loads(path.read_bytes())
+        recorded: dict[str, Any] = {"strict": False, **orjson.loads(path.read_bytes())}
         for name, value in wanted.items():
             if (name != "ruleset" or ruleset is not None) and recorded[name] != value:
                 raise InvalidValueError(
@@ -152,7 +164,7 @@ def _manifest(
         raise InvalidValueError(f"buckets must be between 1 and {MAX_BUCKETS}", "--buckets")
     instant = as_of or datetime.now(UTC).replace(microsecond=0)
     manifest = {**wanted, "as_of": instant.isoformat(), "buckets": buckets, "legrules": __version__}
-    for sub in ("work/done", "patients", "assessments"):
+    for sub in ("work/done", "patients", "assessments", "ignored"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
     path.write_bytes(orjson.dumps(manifest, option=orjson.OPT_INDENT_2))
     return manifest
@@ -194,29 +206,26 @@ def _workers(count: int) -> Iterator[ProcessPoolExecutor | None]:
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _bar(progress: IO[str] | None, total: int, unit: str, desc: str, **extra: Any) -> Any:
-    from legrules.population._extras import require
+def _bar(
+    progress: IO[str] | None, total: int, description: str, unit: str, initial: int = 0
+) -> AbstractContextManager[Callable[[int], None]]:
+    """A progress bar on *progress* (none when it is ``None``); yields its advance function."""
+    if progress is not None:
+        from legrules.population._extras import require
 
-    tqdm = require("tqdm", "population").tqdm
-    return tqdm(
-        total=total,
-        unit=unit,
-        desc=desc,
-        file=progress or sys.stderr,
-        disable=progress is None,
-        dynamic_ncols=True,
-        **extra,
-    )
+        require("rich", "population")
+    return counting_bar(progress, total, description, unit=unit, initial=initial)
 
 
 def _partition(
     folder: Path,
     files: list[Path],
-    buckets: int,
+    manifest: dict[str, Any],
     pool: ProcessPoolExecutor | None,
     progress: IO[str] | None,
 ) -> dict[str, Any]:
     """Pass 1 (skipped when a previous run finished it); the chunks' combined report."""
+    buckets, strict = manifest["buckets"], manifest.get("strict", False)
     work = folder / "work"
     marker = work / "partitioned.json"
     if marker.is_file():
@@ -225,10 +234,12 @@ def _partition(
     todo = chunks(files)
     size = sum(c.end - c.start for c in todo)
     reports: list[dict[str, Any]] = [{}] * len(todo)
-    with _bar(progress, size, "B", "partitioning", unit_scale=True) as bar:
-        for chunk, done in _each(pool, partition_chunk, todo, work, buckets):
+    with _bar(progress, size, "partitioning", "bytes") as advance:
+        for chunk, done in _each(pool, partition_chunk, todo, work, buckets, strict):
             reports[chunk.index] = done
-            bar.update(chunk.end - chunk.start)
+            advance(chunk.end - chunk.start)
+    for listed in work.glob(f"chunk-?????/{IGNORED}"):  # kept when the chunks are deleted
+        os.replace(listed, folder / "ignored" / f"{listed.parent.name}.ndjson")
     report = _combined(reports)
     marker.write_bytes(orjson.dumps(report))
     return report
@@ -237,9 +248,10 @@ def _partition(
 def _combined(reports: Iterable[dict[str, Any]]) -> dict[str, Any]:
     unassigned: dict[str, int] = {}
     unreadable: list[str] = []
-    lines = patients = 0
+    lines = patients = ignored = 0
     for report in reports:
         lines += report["lines"]
+        ignored += report["ignored"]
         patients += report["patient_resources"]
         for rtype, n in report["unassigned"].items():
             unassigned[rtype] = unassigned.get(rtype, 0) + n
@@ -249,6 +261,7 @@ def _combined(reports: Iterable[dict[str, Any]]) -> dict[str, Any]:
         "patient_resources": patients,
         "unassigned": dict(sorted(unassigned.items())),
         "unreadable": unreadable[:20],
+        "ignored": ignored,
     }
 
 
@@ -271,8 +284,8 @@ def _assess(
         else:
             todo.append(bucket)
     total = max(report["patient_resources"], tally.patients)
-    with _bar(progress, total, "patients", "assessing", initial=tally.patients) as bar:
+    with _bar(progress, total, "assessing", "patients", initial=tally.patients) as advance:
         for _, done in _each(pool, assess_bucket, todo, folder, job, cols):
             tally += done
-            bar.update(done.patients)
+            advance(done.patients)
     return tally

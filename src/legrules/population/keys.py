@@ -13,8 +13,9 @@ import zlib
 from typing import Any
 
 from legrules.fhir.read.grouping import key_alone
+from legrules.fhir.read.subjects import Unresolved
 
-__all__ = ["bucket_of", "patient_key"]
+__all__ = ["bucket_of", "patient_key", "subject_of"]
 
 
 def patient_key(resource: Any) -> str | None:
@@ -23,9 +24,10 @@ def patient_key(resource: Any) -> str | None:
     ``None`` for anything that is not a resource, for a Patient without an id and for a
     resource with no subject (a Medication, a Practitioner, an Observation whose
     subject was left out): such resources are counted and reported by the runners,
-    never silently dropped.  So does a subject that names no Patient on its own
-    (``Group/7``, a lower-case ``patient/7``, an identifier or a ``urn:uuid:`` only a
-    whole Bundle could resolve): keyed alone, such a resource cannot be tied to one.
+    never silently dropped.  ``None`` too for a subject that names no Patient on its
+    own (``Group/7``, a lower-case ``patient/7``, an identifier or a ``urn:uuid:`` only
+    a whole Bundle could resolve): the runners list such a resource as ignored, with
+    the reason ``subject_of`` gives.
 
     >>> patient_key({"resourceType": "Observation",
     ...              "subject": {"reference": "https://ehr.example/fhir/Patient/7/_history/2"}})
@@ -35,13 +37,23 @@ def patient_key(resource: Any) -> str | None:
     >>> patient_key({"resourceType": "Medication", "id": "m1"}) is None
     True
     """
+    found = subject_of(resource)
+    return found if isinstance(found, str) else None
+
+
+def subject_of(resource: Any) -> str | Unresolved | None:
+    """:func:`patient_key`, with the reason when a subject names no Patient on its own.
+
+    An :class:`~legrules.fhir.read.subjects.Unresolved` for a resource whose ``subject``
+    (or ``patient``) cannot be tied to a patient: the runners list it as ignored with
+    that reason, as :func:`~legrules.fhir.read_presentations` does.
+    """
     if resource.__class__ is not dict:
         return None
     rtype = resource.get("resourceType")
     if rtype.__class__ is not str or not rtype or rtype == "Bundle":
         return None
-    found = key_alone(resource)
-    return found if isinstance(found, str) else None
+    return key_alone(resource)
 
 
 def bucket_of(key: str, buckets: int) -> int:

@@ -27,8 +27,12 @@ import orjson
 
 from legrules.engine import assess
 from legrules.errors import InputError, LegrulesError
-from legrules.model import Assessment, Policy
-from legrules.population.keys import patient_key
+from legrules.fhir import read_presentations
+from legrules.fhir.read.containers import Location
+from legrules.fhir.read.grouping import not_tied
+from legrules.fhir.read.subjects import Unresolved
+from legrules.model import Assessment, IgnoredInput, Policy
+from legrules.population.keys import subject_of
 
 __all__ = [
     "Job",
@@ -69,9 +73,17 @@ class Unassigned:
 
     ``by_type`` pairs a resource type with its count, sorted by type;
     ``(unreadable line)`` counts lines that are not a JSON object (a truncated line).
+    ``ignored`` lists, sorted, each resource whose subject names no patient (a
+    lower-case ``patient/7``, a Device, an identifier or ``urn:uuid:`` a bulk line
+    cannot resolve) with the reason, as :func:`~legrules.fhir.read_presentations` lists
+    them: ``Type/id`` (or ``line N`` of the input when it has no id).
+
+    .. versionchanged:: 0.2
+       ``ignored``: such resources were only counted.
     """
 
     by_type: tuple[tuple[str, int], ...]
+    ignored: tuple[IgnoredInput, ...] = ()
 
     @property
     def count(self) -> int:
@@ -103,8 +115,6 @@ class Job:
 
     def assess(self, key: str, lines: list[bytes], medications: list[bytes]) -> PatientResult:
         """Read and assess one patient from its NDJSON lines."""
-        from legrules.fhir import read_presentations  # the reader imports this package
-
         shared = medications if medications and _names_a_medication(lines) else []
         try:
             reads = list(
@@ -137,21 +147,58 @@ def _names_a_medication(lines: list[bytes]) -> bool:
     return any(b'"Medication' in line for line in lines)
 
 
-def keyed(resource: Resource) -> tuple[str | None, str, bytes]:
-    """A resource's patient key, type and NDJSON line (one line, no line break)."""
+#: A line keyed: its patient, type, the line itself, and why it is ignored (if it is).
+Keyed = tuple[str | None, str, bytes, IgnoredInput | None]
+
+
+def keyed(resource: Resource, location: Location = 0, *, strict: bool = False) -> Keyed:
+    """A resource's patient key, type and NDJSON line (one line, no line break).
+
+    A resource whose subject names no patient has no key and an :class:`IgnoredInput`
+    (labelled ``Type/id``, or *location* when it has no id), or raises
+    :class:`~legrules.errors.FHIRInputError` in *strict* mode.
+    """
     if isinstance(resource, bytes | str):
         line = (resource.encode() if isinstance(resource, str) else resource).strip()
         try:
             data = orjson.loads(line)
         except orjson.JSONDecodeError:
-            return None, UNREADABLE, line
+            return None, UNREADABLE, line, None
     else:
         data = resource
         line = orjson.dumps(resource)
     if data.__class__ is not dict:
-        return None, UNREADABLE, line
+        return None, UNREADABLE, line, None
     rtype = data.get("resourceType")
-    return patient_key(data), rtype if rtype.__class__ is str else UNREADABLE, line
+    found = subject_of(data)
+    if isinstance(found, Unresolved):
+        where, reason = not_tied(data, location, found, strict=strict)
+        return None, str(rtype), line, IgnoredInput(where, reason)
+    return found, rtype if rtype.__class__ is str else UNREADABLE, line, None
+
+
+class _Aside:
+    """What a partition sets aside: Medications for its patients, counts, ignored ones."""
+
+    def __init__(self) -> None:
+        self.medications: list[bytes] = []
+        self.counts: Counter[str] = Counter()
+        self.ignored: list[IgnoredInput] = []
+
+    def add(self, rtype: str, line: bytes, ignored: IgnoredInput | None) -> None:
+        """Keep a Medication for the patients that name it; count anything else."""
+        if rtype == "Medication" and ignored is None:
+            self.medications.append(line)
+            return
+        self.counts[rtype] += 1
+        if ignored is not None:
+            self.ignored.append(ignored)
+
+    def report(self) -> Iterator[Unassigned]:
+        """One :class:`Unassigned` when anything belonged to no patient."""
+        if self.counts:
+            ignored = sorted(self.ignored, key=lambda i: (i.reference, i.reason))
+            yield Unassigned(tuple(sorted(self.counts.items())), tuple(ignored))
 
 
 def assess_sorted(
@@ -160,6 +207,7 @@ def assess_sorted(
     as_of: datetime | None = None,
     ruleset: str | None = None,
     policy: Policy | Mapping[str, Any] | None = None,
+    strict: bool = False,
 ) -> Iterator[Outcome]:
     """Assess resources sorted by patient, holding one patient at a time.
 
@@ -167,31 +215,33 @@ def assess_sorted(
     anywhere; a Medication is known to the patients that come after it).  A patient met
     again after others raises :class:`~legrules.errors.InputError`.  Yields one
     :class:`PatientResult` per patient, then an :class:`Unassigned` if any resource
-    belonged to no patient.
+    belonged to no patient.  ``strict``: a resource whose subject names no patient
+    raises :class:`~legrules.errors.FHIRInputError` instead of being listed as ignored.
+
+    .. versionchanged:: 0.2
+       ``strict``.
     """
     job = Job.of(as_of, ruleset, policy)
-    medications: list[bytes] = []
-    unassigned: Counter[str] = Counter()
+    aside = _Aside()
     done: set[str] = set()
     key: str | None = None
     lines: list[bytes] = []
-    for resource in resources:
-        this, rtype, line = keyed(resource)
+    for number, resource in enumerate(resources, 1):
+        this, rtype, line, ignored = keyed(resource, number, strict=strict)
         if this is None:
-            _aside(rtype, line, medications, unassigned)
+            aside.add(rtype, line, ignored)
             continue
         if this != key:
             if key is not None:
-                yield job.assess(key, lines, medications)
+                yield job.assess(key, lines, aside.medications)
                 done.add(key)
             if this in done:
                 raise InputError(f"{this} appears again after other patients: not sorted", this)
             key, lines = this, []
         lines.append(line)
     if key is not None:
-        yield job.assess(key, lines, medications)
-    if unassigned:
-        yield Unassigned(tuple(sorted(unassigned.items())))
+        yield job.assess(key, lines, aside.medications)
+    yield from aside.report()
 
 
 def assess_partition(
@@ -200,6 +250,7 @@ def assess_partition(
     as_of: datetime | None = None,
     ruleset: str | None = None,
     policy: Policy | Mapping[str, Any] | None = None,
+    strict: bool = False,
 ) -> Iterator[Outcome]:
     """Assess every patient of *resources*, which hold all of their resources in any order.
 
@@ -207,18 +258,16 @@ def assess_partition(
     (each patient's resources in input order).  Holds the partition's lines in memory:
     a runner keeps partitions small.
     """
-    medications: list[bytes] = []
-    unassigned: Counter[str] = Counter()
+    aside = _Aside()
     patients: dict[str, list[bytes]] = {}
-    for resource in resources:
-        key, rtype, line = keyed(resource)
+    for number, resource in enumerate(resources, 1):
+        key, rtype, line, ignored = keyed(resource, number, strict=strict)
         if key is None:
-            _aside(rtype, line, medications, unassigned)
+            aside.add(rtype, line, ignored)
         else:
             patients.setdefault(key, []).append(line)
-    yield from assess_grouped(patients, medications, Job.of(as_of, ruleset, policy))
-    if unassigned:
-        yield Unassigned(tuple(sorted(unassigned.items())))
+    yield from assess_grouped(patients, aside.medications, Job.of(as_of, ruleset, policy))
+    yield from aside.report()
 
 
 def assess_grouped(
@@ -227,11 +276,3 @@ def assess_grouped(
     """Assess patients whose lines are already gathered, in key order."""
     for key in sorted(patients):
         yield job.assess(key, patients.pop(key), medications)
-
-
-def _aside(rtype: str, line: bytes, medications: list[bytes], unassigned: Counter[str]) -> None:
-    """Keep a Medication for the patients that name it; count anything else."""
-    if rtype == "Medication":
-        medications.append(line)
-    else:
-        unassigned[rtype] += 1

@@ -30,7 +30,7 @@ from legrules.population.outputs import Tally
 from legrules.population.partition import UNREADABLE, Job, PatientResult, assess_sorted, keyed
 from legrules.population.rows import Columns, columns, row
 
-__all__ = ["assess", "leftovers", "run_to_folder"]
+__all__ = ["assess", "ignored", "leftovers", "run_to_folder"]
 
 _BATCH = 1000
 
@@ -63,7 +63,11 @@ def _paths(paths: Sequence[str | os.PathLike[str]]) -> list[str]:
 
 
 def keyed_lines(spark: Any, paths: Sequence[str | os.PathLike[str]]) -> Any:
-    """Every line with its file, position, patient key and resource type."""
+    """Every line with its file, position, patient key and resource type.
+
+    A line whose subject names no patient has no key, and its label (``resource``)
+    and ``reason`` instead.
+    """
     functions, types = _sql().functions, require("pyspark.sql.types", "spark")
     text = types.StringType()
     shape = types.StructType(
@@ -73,14 +77,19 @@ def keyed_lines(spark: Any, paths: Sequence[str | os.PathLike[str]]) -> Any:
             types.StructField("pos", types.LongType()),
             types.StructField("key", text),
             types.StructField("rtype", text),
+            types.StructField("resource", text),
+            types.StructField("reason", text),
         ]
     )
 
     def key_and_type(batches: Iterator[Any]) -> Iterator[Any]:
         for batch in batches:
-            pairs = [keyed(line)[:2] for line in batch["value"]]
-            batch["key"] = [key for key, _ in pairs]
-            batch["rtype"] = [rtype for _, rtype in pairs]
+            pairs = zip(batch["value"], batch["file"], strict=True)
+            found = [keyed(line, file) for line, file in pairs]
+            batch["key"] = [key for key, _, _, _ in found]
+            batch["rtype"] = [rtype for _, rtype, _, _ in found]
+            batch["resource"] = [None if i is None else i.reference for *_, i in found]
+            batch["reason"] = [None if i is None else i.reason for *_, i in found]
             yield batch
 
     lines = spark.read.text(_paths(paths))
@@ -101,17 +110,23 @@ def assess(
     policy: Policy | Mapping[str, Any] | None = None,
     partitions: int | None = None,
     documents: bool = False,
+    strict: bool = False,
 ) -> Any:
     """One row per patient of the NDJSON *paths* (files, folders, globs, URLs), lazily.
 
     Returns a Spark ``DataFrame`` with the embedded runner's Parquet columns; with
     ``documents=True`` also a ``document`` column holding each assessment document as
     JSON.  ``as_of`` defaults to now; *partitions* to twice the default parallelism.
-    Resources that belong to no patient are not assessed (see :func:`leftovers`).
+    Resources that belong to no patient are not assessed (see :func:`leftovers` and
+    :func:`ignored`); with *strict*, one whose subject names no patient raises
+    :class:`~legrules.errors.FHIRInputError` here, before anything is assessed.
     """
     job = Job.of(as_of, ruleset, policy)
     cols = columns(ruleset)
     lines = keyed_lines(spark, paths)
+    if strict:
+        for first in ignored(lines).limit(1).collect():
+            keyed(first.value, first.file, strict=True)  # raises the reader's error
     medications = [
         r.value
         for r in lines.where("key IS NULL AND rtype = 'Medication'").select("value").collect()
@@ -160,16 +175,32 @@ def _row(result: PatientResult, cols: Columns, documents: bool) -> dict[str, Any
     return out
 
 
+def ignored(lines: Any) -> Any:
+    """The lines of ``keyed_lines`` whose subject names no patient, with the reason."""
+    return lines.where("reason IS NOT NULL").select("resource", "file", "reason", "value")
+
+
 def leftovers(
     spark: Any, paths: Sequence[str | os.PathLike[str]]
-) -> tuple[int, dict[str, int], list[str]]:
-    """The number of lines, resources of no patient by type, and files of unreadable lines."""
+) -> tuple[int, dict[str, int], list[str], int]:
+    """What belonged to no patient: lines, counts by type, unreadable files, listed.
+
+    The number of lines; resources of no patient by type (Medications aside); the files
+    of (up to 20) unreadable lines; and how many had a subject that names no patient
+    (listed by :func:`ignored`).
+    """
+    functions = _sql().functions
     lines = keyed_lines(spark, paths)
     total = lines.count()
-    stray = lines.where("key IS NULL AND rtype != 'Medication'")
-    counts = {r.rtype: r["count"] for r in stray.groupBy("rtype").count().collect()}
+    stray = lines.where("key IS NULL AND (rtype != 'Medication' OR reason IS NOT NULL)")
+    by_type = stray.groupBy("rtype").agg(
+        functions.count("*").alias("n"),
+        functions.count("reason").alias("listed"),
+    )
+    found = by_type.collect()
+    counts = {r.rtype: r.n for r in found}
     bad = stray.where(f"rtype = '{UNREADABLE}'").select("file").limit(20).collect()
-    return total, dict(sorted(counts.items())), [r.file for r in bad]
+    return total, dict(sorted(counts.items())), [r.file for r in bad], sum(r.listed for r in found)
 
 
 def run_to_folder(
@@ -181,6 +212,7 @@ def run_to_folder(
     ruleset: str | None = None,
     policy: Policy | Mapping[str, Any] | None = None,
     spark: Any = None,
+    strict: bool = False,
 ) -> Any:
     """``legrules population run --engine spark``: Parquet and NDJSON under *out*, a summary."""
     from legrules.population.embedded import Summary
@@ -193,7 +225,15 @@ def run_to_folder(
         spark = (builder.master(master) if master else builder).getOrCreate()
     folder = Path(out)
     instant = as_of or datetime.now(UTC).replace(microsecond=0)
-    frame = assess(spark, paths, as_of=instant, ruleset=ruleset, policy=policy, documents=True)
+    frame = assess(
+        spark,
+        paths,
+        as_of=instant,
+        ruleset=ruleset,
+        policy=policy,
+        documents=True,
+        strict=strict,
+    )
     frame = frame.persist()
     try:
         frame.drop("document").write.parquet(str(folder / "patients"))
@@ -203,9 +243,17 @@ def run_to_folder(
         tally = _tally(frame, columns(ruleset))
     finally:
         frame.unpersist()
-    lines, unassigned, unreadable = leftovers(spark, paths)
+    listed = ignored(keyed_lines(spark, paths)).drop("value")
+    listed.withColumnRenamed("file", "at").write.json(str(folder / "ignored"))
+    lines, unassigned, unreadable, listed_count = leftovers(spark, paths)
     return Summary(
-        str(folder), tally, lines, unassigned, tuple(unreadable), time.perf_counter() - started
+        str(folder),
+        tally,
+        lines,
+        unassigned,
+        tuple(unreadable),
+        time.perf_counter() - started,
+        listed_count,
     )
 
 

@@ -62,9 +62,18 @@ def _wells_2(
     return (score,), (note,)
 
 
+def _previous_dvt_item(criterion: Criterion) -> Criterion:
+    """Say in traces and the catalogue that the item scores only under NICE 2020."""
+    if criterion.id != "previous-dvt":
+        return criterion
+    text = "Previously documented DVT (+1 under NICE 2020; not an item of Wells 1997)"
+    return attrs.evolve(criterion, description=text)
+
+
 WELLS_DVT_2 = attrs.evolve(
     WELLS_DVT,
-    version="2.0.0",
+    version="2.0.1",
+    criteria=tuple(_previous_dvt_item(c) for c in WELLS_DVT.criteria),
     summary="Pretest probability of DVT: ten items (-2 to 9), likely at 2 or more (NICE "
     "2020); or the nine items of Wells 1997 (-2 to 8), low / moderate / high. Unknown items "
     "give a range.",

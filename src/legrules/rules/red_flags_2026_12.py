@@ -57,10 +57,11 @@ _E, _U, _S = Disposition.EMERGENCY, Disposition.URGENT, Disposition.SOON
 
 SEPSIS = RedFlagRule(
     id="redflag.sepsis",
-    version="2.0.0",
+    version="3.0.0",
     title="Possible sepsis from a leg source",
-    summary="A possible source in the leg with any NICE high-risk sign; fever is not "
-    "required (sepsis may present with a low temperature).",
+    summary="A possible source in the leg (redness, warmth, swelling, an ulcer or wound, a hot "
+    "swollen joint) with any NICE high-risk sign; fever is not required (sepsis may present "
+    "with a low temperature).",
     level=_E,
     citations=(
         src.NICE_NG51.backing("the high-risk criteria and their thresholds"),
@@ -74,10 +75,11 @@ SEPSIS = RedFlagRule(
                 Present("warmth"),
                 Present("leg-swelling"),
                 Present("leg-ulcer"),
+                Present("leg-wound"),
                 Present("hot-swollen-joint"),
             ),
-            "A possible source in the leg: redness, warmth or swelling, an ulcer, or a hot "
-            "swollen joint",
+            "A possible source in the leg: redness, warmth or swelling, an ulcer or a wound, "
+            "or a hot swollen joint",
         ),
         Criterion(
             "high-risk-sign",
@@ -102,10 +104,10 @@ SEPSIS = RedFlagRule(
 
 LEG_INFECTION = RedFlagRule(
     id="redflag.leg-infection",
-    version="2.0.0",
+    version="3.0.0",
     title="Possible leg infection (systemic features)",
     summary="Redness or warmth of the leg with fever, chills, a temperature below 36.0 C, a "
-    "heart rate over 90, or redness spreading over days.",
+    "heart rate over 90, or redness spreading over days (or faster).",
     level=_U,
     citations=(
         src.NICE_NG141.backing("same-day assessment of cellulitis with systemic features"),
@@ -119,8 +121,13 @@ LEG_INFECTION = RedFlagRule(
                 FEVER_STATED_OR_MEASURED,
                 HYPOTHERMIA,
                 Measured("heart-rate", ">", 90),
+                # Spreading over days is enough (Eron class II); redness spreading over
+                # hours is the faster case of it, so either statement meets this.
+                Present("spreading-redness"),
                 Present("rapidly-spreading-redness"),
             ),
+            "Fever of 38.0 C or more or chills, temperature below 36.0 C, heart rate over 90, "
+            "or redness spreading over days or hours",
         ),
     ),
 )

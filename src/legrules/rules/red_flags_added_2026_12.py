@@ -9,7 +9,7 @@ absent": an unrecorded finding leaves the flag indeterminate, naming what to ask
 from __future__ import annotations
 
 from legrules.engine.base import Criterion, RedFlagRule
-from legrules.engine.logic import Any, Measured, Not, Present
+from legrules.engine.logic import AgeIs, All, Any, Measured, Not, Present, Same
 from legrules.model import Disposition
 from legrules.rules import sources as src
 from legrules.rules.signs import (
@@ -126,35 +126,62 @@ _OTTAWA = (
     "unable-to-bear-weight",
 )
 
+#: Stiell 1996: age 55 or over is a criterion of its own after a knee injury.  Kleene
+#: conjunction keeps it unknown while the age or the knee is not known, so an older
+#: patient's knee injury is asked about rather than taken as absent.
+_OLDER_WITH_KNEE_INJURY = All(AgeIs(">=", 55), Present("knee-injury"))
+
 POSSIBLE_FRACTURE = RedFlagRule(
     id="redflag.possible-fracture",
-    version="1.0.0",
+    version="2.0.0",
     title="Possible fracture",
-    summary="An injury or fall with any Ottawa ankle or knee criterion.",
+    summary="An injury or fall with any Ottawa ankle or knee criterion, including age 55 or "
+    "over with a knee injury.",
     level=_U,
     citations=(
         src.STIELL_1993.backing("the Ottawa ankle and midfoot criteria"),
-        src.STIELL_1996.backing("the Ottawa knee criteria"),
+        src.STIELL_1996.backing("the Ottawa knee criteria, age 55 or over among them"),
     ),
     criteria=(
-        Criterion("injury-or-fall", Any(Present("injury"), Present("fall"))),
-        Criterion("ottawa-criterion", any_present(_OTTAWA)),
+        Criterion(
+            "injury-or-fall",
+            # A knee injury is an injury, so "injury" stated absent settles it and needs no
+            # question about the knee; but "no knee injury" says nothing of the ankle, so
+            # it never settles "injury" (the second statement is met by either finding).
+            Any(
+                Same(Present("injury"), Any(Present("knee-injury"), Present("injury"))),
+                Present("fall"),
+            ),
+            "An injury (a knee injury is one) or a fall",
+        ),
+        Criterion(
+            "ottawa-criterion",
+            Any(any_present(_OTTAWA), _OLDER_WITH_KNEE_INJURY),
+            "Any Ottawa criterion: malleolar, midfoot, fibular-head or isolated patellar bone "
+            "tenderness; the knee cannot flex to 90 degrees; unable to take 4 steps; or age 55 "
+            "or over with a knee injury",
+        ),
     ),
 )
 
 NIGHT_BONE_PAIN = RedFlagRule(
     id="redflag.night-bone-pain",
-    version="1.0.0",
+    version="2.0.0",
     title="Night pain in the bone",
-    summary="Leg or bone pain that wakes the patient most nights for 2 weeks or more, and "
-    "is not cramp.",
+    summary="Leg or bone pain that wakes the patient most nights for 2 weeks or more and is "
+    "not cramp, or unexplained bone pain.",
     level=_S,
+    combine="any",
     citations=(
         src.NICE_NG12.backing("unexplained bone pain: consider bone cancer"),
         src.SEED_NIGHT.backing("night pain that is not cramp needs a clinician"),
     ),
     criteria=(
-        Criterion("night-pain", Present("night-pain-waking")),
-        Criterion("not-cramps", Not(Present("leg-cramp"))),
+        Criterion(
+            "night-pain-not-cramps",
+            All(Present("night-pain-waking"), Not(Present("leg-cramp"))),
+            "Pain that wakes most nights for 2 weeks or more, in a patient without leg cramps",
+        ),
+        Criterion("unexplained-bone-pain", Present("unexplained-bone-pain")),
     ),
 )

@@ -42,6 +42,7 @@ __all__ = [
     "attach_loose",
     "in_memory",
     "key_alone",
+    "not_tied",
     "patient_key",
     "register",
     "subject_key",
@@ -88,18 +89,36 @@ def subject_key(item: Item, subjects: Subjects, *, strict: bool = False) -> tupl
     """
     resource, location, skipped, raw = item
     if skipped is not None:
-        return None, item
+        # A resource the reader will not read (see ``legrules.fhir.read.json_text``) is
+        # still listed in the result of the patient it is about, when that is known.
+        found = subjects.resolve(resource) if resource else None
+        if resource.get("resourceType") == "Patient":
+            found = patient_key(resource, location)
+        return (found if isinstance(found, str) else None), item
     if resource["resourceType"] == "Patient":
         return patient_key(resource, location), item
     found = subjects.resolve(resource)
     if not isinstance(found, Unresolved):
         return found, item
+    where, reason = not_tied(resource, location, found, strict=strict)
+    return None, (resource, where, reason, raw)
+
+
+def not_tied(
+    resource: JSON, location: Location, found: Unresolved, *, strict: bool = False
+) -> tuple[str, str]:
+    """The label and the ``ignored`` reason of a resource whose subject names no Patient.
+
+    The label is ``Type/id``, or the location's label when the resource has no id.
+    In *strict* mode raises :class:`~legrules.errors.FHIRInputError` instead, with the
+    path ``Type/id.subject`` (or ``.patient``).
+    """
     where = _label(resource, location)
     reason = found.reason
     if strict:
         element = reason.split(" ", 1)[0].split(".", 1)[0]
         raise FHIRInputError(reason, f"{where}.{element}", resource_type=resource["resourceType"])
-    return None, (resource, where, f"not tied to a patient: {reason}", raw)
+    return where, f"not tied to a patient: {reason}"
 
 
 def _label(resource: JSON, location: Location) -> str:
@@ -131,7 +150,7 @@ def in_memory(
     items = list(items)
     subjects = Subjects()
     for resource, location, skipped, _ in items:
-        if skipped is None:
+        if skipped is None or resource:
             is_patient = resource["resourceType"] == "Patient"
             subjects.learn(
                 resource, location, patient_key(resource, location) if is_patient else None

@@ -1,0 +1,121 @@
+"""Compiled nodes that read the results of earlier rules, and the red-flag statuses.
+
+These nodes answer from a handful of possible results (a differential's likelihood, a
+red flag's status), so every answer that does not name missing inputs is built once,
+when the rule set is compiled, and looked up by the result's member.  The interpreter
+builds the same outcome anew on every call; the outcomes are equal by value, which is
+all a document shows (the tests compare whole documents byte for byte).
+
+Members are looked up by ``id``: enum members are singletons, and hashing one runs
+Python code on every call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from legrules.engine.facts import Context, Outcome, combine_any, test
+from legrules.engine.logic import DifferentialIs, RedFlagIs, ScoreIs
+from legrules.engine.predicates import DifferentialLevelIs
+from legrules.model import Disposition, Evidence, Likelihood, Status, Tri
+
+__all__ = ["STATUS_OF", "differential_is", "differential_level_is", "red_flag_is", "score_is"]
+
+Compiled = Callable[[Context], Outcome]
+
+#: :meth:`Status.of` by the member's id.
+STATUS_OF = {
+    id(Tri.MET): Status.MET,
+    id(Tri.NOT_MET): Status.NOT_MET,
+    id(Tri.UNKNOWN): Status.INDETERMINATE,
+}
+
+
+def differential_is(expr: DifferentialIs, _: object) -> Compiled:
+    """:class:`DifferentialIs` with its settled answers prebuilt."""
+    name = expr.differential
+    settled = {
+        id(likelihood): Outcome(
+            Tri.MET if likelihood in expr.likelihoods else Tri.NOT_MET,
+            (Evidence(name, likelihood.value),),
+        )
+        for likelihood in Likelihood
+        if likelihood in expr.likelihoods or likelihood is not Likelihood.INDETERMINATE
+    }
+
+    def differential(ctx: Context) -> Outcome:
+        result = ctx.differential(name)
+        found = settled.get(id(result.likelihood))
+        if found is not None:
+            return found
+        return Outcome(Tri.UNKNOWN, (), result.missing or (name,))
+
+    return differential
+
+
+def red_flag_is(expr: RedFlagIs, _: object) -> Compiled:
+    """:class:`RedFlagIs` with its settled answers prebuilt."""
+    name = expr.red_flag
+    unknown = Outcome.unknown(name)
+    settled = {
+        id(status): Outcome(
+            Tri.MET if status in expr.statuses else Tri.NOT_MET,
+            (Evidence(name, status.value),),
+        )
+        for status in Status
+        if status in expr.statuses or status is not Status.INDETERMINATE
+    }
+
+    def red_flag(ctx: Context) -> Outcome:
+        result = ctx.red_flags.get(name)
+        if result is None:
+            return unknown
+        found = settled.get(id(result.status))
+        if found is not None:
+            return found
+        return Outcome(Tri.UNKNOWN, (), result.missing)
+
+    return red_flag
+
+
+def differential_level_is(expr: DifferentialLevelIs, _: object) -> Compiled:
+    """:class:`DifferentialLevelIs` comparing levels by identity."""
+    levels = frozenset(id(level) for level in expr.levels)
+    none = Outcome(Tri.NOT_MET)
+    shown = {id(level): level.value for level in Disposition}
+
+    def level_is(ctx: Context) -> Outcome:
+        setting = [d for d in ctx.differentials.values() if id(d.level) in levels]
+        if not setting:
+            return none
+        return Outcome(
+            Tri.MET,
+            tuple(Evidence(d.id, f"{d.likelihood.value}, {shown[id(d.level)]}") for d in setting),
+        )
+
+    return level_is
+
+
+def score_is(expr: ScoreIs, _: object) -> Compiled:
+    """:class:`ScoreIs` with its comparison built once."""
+    name, check = expr.score, test(expr.op, expr.threshold)
+    unknown = Outcome.unknown(name)
+
+    def score(ctx: Context) -> Outcome:
+        outcomes = []
+        for result in ctx.score(name):
+            low, high = result.min, result.max
+            if low is None or high is None:
+                outcomes.append(Outcome(Tri.UNKNOWN, (), result.missing or (name,)))
+                continue
+            evidence = (Evidence(name, result.shown, result.laterality),)
+            passes_low, passes_high = check(low), check(high)
+            if passes_low and passes_high:
+                outcomes.append(Outcome(Tri.MET, evidence))
+            elif not passes_low and not passes_high:
+                outcomes.append(Outcome(Tri.NOT_MET, evidence))
+            else:
+                outcomes.append(Outcome(Tri.UNKNOWN, evidence, result.missing))
+        return combine_any(outcomes) if outcomes else unknown
+
+    return score

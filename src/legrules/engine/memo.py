@@ -1,0 +1,66 @@
+"""Answers of pure functions, kept across assessments.
+
+A deciding function that never reads its context (see
+:func:`legrules.engine.code.reads_argument`) gives the same answer for the same criteria
+outcomes, whoever the patient is.  In a population most presentations leave the same
+criteria unknown in the same way, so the answer (a score's completions, a
+differential's decision, the levels its completions reach) is worth keeping.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import Any, Generic, TypeVar, cast
+
+from legrules.engine.code import reads_argument
+
+__all__ = ["Memo", "remembering"]
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: Entries a memo keeps before it starts afresh (bounded memory for any population).
+SIZE = 4096
+
+
+class Memo(Generic[K, V]):
+    """A bounded dictionary: when full, it is emptied and filled again."""
+
+    __slots__ = ("_answers", "_size")
+
+    def __init__(self, size: int = SIZE) -> None:
+        self._answers: dict[K, V] = {}
+        self._size = size
+
+    def get(self, key: K) -> V | None:
+        """The answer kept for *key*, if any."""
+        return self._answers.get(key)
+
+    def put(self, key: K, value: V) -> V:
+        """Keep *value* for *key*, and return it."""
+        if len(self._answers) >= self._size:
+            self._answers.clear()
+        self._answers[key] = value
+        return value
+
+
+def remembering(function: F, context: int) -> F:
+    """*function*, keeping its answers when it never uses its argument number *context*.
+
+    Its last argument must be the criteria outcomes, a mapping whose values (in order)
+    are the key; every other argument must be fixed for the wrapped function (the rule)
+    or be the unused context.
+    """
+    if reads_argument(function, context):
+        return function
+    memo: Memo[tuple[Any, ...], Any] = Memo()
+
+    def remembered(*args: Any) -> Any:
+        key = tuple(args[-1].values())
+        found = memo.get(key)
+        if found is None:
+            found = memo.put(key, function(*args))
+        return found
+
+    return cast(F, remembered)
