@@ -33,7 +33,9 @@ output (legrules assess --format):
         when the input is one document (a presentation, or a FHIR resource, Bundle or
         array) about one patient; JSON Lines, one compact assessment per line, when
         the input is NDJSON (even with one patient) or a document about several.
-  fhir  one transaction Bundle per line (R4B, or --fhir-version R5).
+  fhir  one transaction Bundle per line (R4B, or --fhir-version R5); with
+        --max-entries N, each patient's write-back split into transactions of at most
+        N entries, one per line, to post in the order printed.
   Results go to standard output; errors and the progress bar to standard error.
 
 exit status:

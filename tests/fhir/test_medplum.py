@@ -9,13 +9,18 @@ every reference of what was stored resolves on the server.  The same holds for a
 shuffled re-export of the FHIR example (reproducer of issue 10, item 2).
 
 The stock server refuses transactions with conditional creates above 8 entries (it
-runs them in strict isolation), which every legrules Bundle has; the engine here runs
-with that limit lifted, as the issue's measurement did.
+runs them in strict isolation), which every legrules Bundle has.  Two engines run: one
+with that limit lifted, which takes each write-back as one transaction, and a stock one
+(``STOCK=1``), which refuses it and takes the same write-back split by
+:func:`legrules.fhir.split_transaction` into transactions of at most 8 entries, posted
+in order, whose references between parts are conditional references the wrapper
+resolves as the Medplum server does.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import random
 import shutil
 import subprocess
@@ -28,7 +33,7 @@ from typing import Any
 import pytest
 
 from legrules import assess, load_presentation
-from legrules.fhir import read_presentation, transaction_bundle
+from legrules.fhir import read_presentation, split_transaction, transaction_bundle
 from tests.support import AS_OF
 
 ROOT = Path(__file__).parents[2]
@@ -37,6 +42,8 @@ MODULES = ROOT / "tests" / "medplum" / "node_modules" / "@medplum" / "fhir-route
 FHIR_EXAMPLE = ROOT / "examples" / "fhir" / "suspected-dvt-searchset.json"
 PRESENTATIONS = sorted((ROOT / "examples" / "presentations").glob("*.json"))
 STARTUP_SECONDS = 120
+#: The most entries a stock Medplum server allows a transaction with conditional creates.
+STOCK_LIMIT = 8
 REQUEST_SECONDS = 60
 
 pytestmark = pytest.mark.slow
@@ -45,6 +52,16 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def medplum() -> Iterator[str]:
     """The base URL of a fresh Medplum engine on a loopback port; stopped afterwards."""
+    yield from _engine(stock=False)
+
+
+@pytest.fixture(scope="module")
+def stock_medplum() -> Iterator[str]:
+    """The same, with transactions limited as a stock Medplum server limits them."""
+    yield from _engine(stock=True)
+
+
+def _engine(*, stock: bool) -> Iterator[str]:
     node = shutil.which("node")
     assert node is not None, "the Medplum test server needs Node.js (node on PATH)"
     assert MODULES.is_dir(), "run `make medplum` to install the pinned Medplum engine"
@@ -54,6 +71,7 @@ def medplum() -> Iterator[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         cwd=SERVER.parent,
+        env={**os.environ, "STOCK": "1" if stock else "0"},
     )
     try:
         assert process.stdout is not None
@@ -130,32 +148,68 @@ def bundles() -> list[tuple[str, dict[str, Any]]]:
     return written
 
 
+def seed_records(base: str) -> None:
+    """Store the EHR's own records the FHIR example's write-back points at."""
+    for entry in json.loads(FHIR_EXAMPLE.read_text())["entry"]:
+        resource = entry["resource"]
+        status, reply = call(base, "PUT", f"{resource['resourceType']}/{resource['id']}", resource)
+        assert status in (200, 201), reply
+
+
+def post_in_order(base: str, parts: list[dict[str, Any]]) -> list[str]:
+    """Post *parts* one after the other; where each entry was stored, in order."""
+    return [location for part in parts for location in post(base, part)]
+
+
+def check_round_trip(base: str, name: str, parts: list[dict[str, Any]]) -> int:
+    """Post *parts*, then again: created once, replay creates nothing, references resolve.
+
+    Returns how many resources the first post created.
+    """
+    entries = [e for part in parts for e in part["entry"]]
+    types = {e["resource"]["resourceType"] for e in entries}
+    before = stored(base, types)
+    first = post_in_order(base, parts)
+    after = stored(base, types)
+    assert len(set(first)) == len(entries), f"{name}: entries stored as one"
+    assert after == before | set(first), f"{name}: resources lost or extra"
+    assert post_in_order(base, parts) == first, f"{name}: the replay stored elsewhere"
+    assert stored(base, types) == after, f"{name}: the replay created resources"
+    for location in sorted(set(first) - before):
+        status, resource = call(base, "GET", location)
+        assert status == 200, f"{name}: {location} was not stored"
+        for reference in references(resource):
+            if reference.startswith("#") or (reference.startswith("Patient/") and "flight" in name):
+                continue  # contained; a presentation document's patient has no record
+            assert "?" not in reference, f"{name}: {reference} left unresolved"
+            assert not reference.startswith("urn:"), f"{name}: {reference} left unresolved"
+            status, _ = call(base, "GET", reference)
+            assert status == 200, f"{name}: {location} -> {reference} does not resolve"
+    return len(set(first) - before)
+
+
 def test_every_example_is_created_once_and_replays_create_nothing(medplum: str) -> None:
     """First post creates, a replay (and a shuffled re-export) creates nothing, refs resolve."""
-    for entry in json.loads(FHIR_EXAMPLE.read_text())["entry"]:  # the EHR's own records
-        resource = entry["resource"]
-        status, reply = call(
-            medplum, "PUT", f"{resource['resourceType']}/{resource['id']}", resource
-        )
-        assert status in (200, 201), reply
+    seed_records(medplum)
     for name, bundle in bundles():
-        types = {e["resource"]["resourceType"] for e in bundle["entry"]}
-        before = stored(medplum, types)
-        first = post(medplum, bundle)
-        after = stored(medplum, types)
-        assert len(set(first)) == len(bundle["entry"]), f"{name}: entries stored as one"
-        assert after == before | set(first), f"{name}: resources lost or extra"
-        assert post(medplum, bundle) == first, f"{name}: the replay stored elsewhere"
-        assert stored(medplum, types) == after, f"{name}: the replay created resources"
-        for location in sorted(set(first) - before):
-            status, resource = call(medplum, "GET", location)
-            assert status == 200, f"{name}: {location} was not stored"
-            for reference in references(resource):
-                if reference.startswith("#") or (
-                    reference.startswith("Patient/") and "flight" in name
-                ):
-                    continue  # contained; a presentation document's patient has no record
-                status, _ = call(medplum, "GET", reference)
-                assert status == 200, f"{name}: {location} -> {reference} does not resolve"
+        check_round_trip(medplum, name, [bundle])
     # the shuffled re-export wrote exactly what the original wrote: nothing new at all
     assert bundles()[-1][1] == bundles()[-2][1]
+
+
+def test_a_stock_server_takes_the_write_back_split_into_parts_of_eight(stock_medplum: str) -> None:
+    """Stock Medplum refuses a whole write-back, takes its parts; replays create nothing."""
+    seed_records(stock_medplum)
+    created = 0
+    for name, bundle in bundles():
+        status, reply = call(stock_medplum, "POST", "", bundle)
+        assert status == 400, f"{name}: the stock server took {len(bundle['entry'])} entries"
+        assert "too many entries" in json.dumps(reply)
+        parts = split_transaction(bundle, max_entries=STOCK_LIMIT)
+        assert len(parts) > 1
+        assert all(len(p["entry"]) <= STOCK_LIMIT for p in parts)
+        created += check_round_trip(stock_medplum, name, parts)
+    # nothing lost: every entry of every write-back was created once, the shuffled
+    # re-export (the same resources) nothing more
+    unique = {e["fullUrl"] for _, b in bundles() for e in b["entry"]}
+    assert created == len(unique)

@@ -89,3 +89,45 @@ def test_several_assessments_print_one_bundle_per_line() -> None:
     bundles = [orjson.loads(line) for line in out.splitlines()]
     subjects = [b["entry"][1]["resource"]["subject"]["reference"] for b in bundles]
     assert subjects == ["Patient/a", "Patient/b", "Patient/c"]
+
+
+def test_max_entries_prints_the_write_back_split_one_transaction_per_line() -> None:
+    """--max-entries N: each line a transaction of at most N entries, together the whole."""
+    _, whole, _ = _run(
+        "assess", str(EXAMPLE), "--format", "fhir", "--as-of", "2026-11-20T10:00:00Z"
+    )
+    status, out, _ = _run(
+        "assess",
+        str(EXAMPLE),
+        "--format",
+        "fhir",
+        "--as-of",
+        "2026-11-20T10:00:00Z",
+        "--max-entries",
+        "8",
+    )
+    assert status == 0
+    parts = [orjson.loads(line) for line in out.splitlines()]
+    assert len(parts) > 1
+    assert all(len(part["entry"]) <= 8 for part in parts)
+    entries = orjson.loads(whole)["entry"]
+    assert sorted(e["fullUrl"] for p in parts for e in p["entry"]) == sorted(
+        e["fullUrl"] for e in entries
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--format", "json", "--max-entries", "8"), "--max-entries needs --format fhir"),
+        (("--format", "fhir", "--max-entries", "0"), "expected a whole number, 1 or more"),
+    ],
+)
+def test_max_entries_is_refused_without_format_fhir_or_below_one(
+    args: tuple[str, ...], message: str
+) -> None:
+    """--max-entries only splits FHIR output, and only into parts of one entry or more."""
+    status, out, err = _run("assess", str(EXAMPLE), *args)
+    assert status == 2
+    assert out == ""
+    assert message in err

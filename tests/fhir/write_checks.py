@@ -121,6 +121,11 @@ def _target_type(reference: str, targets: dict[str, str]) -> str:
     if reference.startswith(("urn:", "#")):
         assert reference in targets, f"{reference} does not resolve inside the Bundle"
         return targets[reference]
+    if "?" in reference:  # a conditional reference (Type?search), as split parts hold
+        kind, _, search = reference.partition("?")
+        assert kind.isalpha(), f"{reference} is not Type?search"
+        assert search, f"{reference} is not Type?search"
+        return kind
     kind, _, ident = reference.rpartition("/")
     assert kind, f"{reference} is not Type/id"
     assert ident, f"{reference} is not Type/id"

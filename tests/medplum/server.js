@@ -18,8 +18,42 @@ core.indexSearchParameterBundle(readJson('fhir/r4/search-parameters.json'));
 // STOCK=1: transactions as the Medplum server runs them (strict isolation and its
 // entry limit for conditional creates); otherwise the engine with that limit lifted.
 const transactions = process.env.STOCK === '1';
+
+// Conditional references (`Flag?identifier=system|value`), which the FHIR transaction
+// rules define and the Medplum server resolves on every write (its Repository, not
+// the engine's MemoryRepository): exactly one match becomes `Type/id`, none or several
+// refuse the write.  Needed by the write-back split into several transactions.
+function resolveReferences(repo, value) {
+  if (Array.isArray(value)) return value.map((inner) => resolveReferences(repo, inner));
+  if (!value || typeof value !== 'object') return value;
+  const copy = Object.fromEntries(
+    Object.entries(value).map(([key, inner]) => [key, resolveReferences(repo, inner)]),
+  );
+  const reference = value.reference;
+  if (typeof reference === 'string' && reference.includes('?') && !reference.startsWith('#')) {
+    const search = core.parseSearchRequest(reference);
+    search.count = 2;
+    search.sortRules = undefined;
+    const matches = (repo.searchSync(search).entry || []).map((entry) => entry.resource);
+    if (matches.length !== 1) {
+      const found = matches.length ? 'matched multiple' : 'did not match any';
+      throw new core.OperationOutcomeError(
+        core.badRequest(`Conditional reference '${reference}' ${found} resources`),
+      );
+    }
+    copy.reference = core.getReferenceString(matches[0]);
+  }
+  return copy;
+}
+
+class ResolvingRepository extends MemoryRepository {
+  createResourceSync(resource, ...rest) {
+    return super.createResourceSync(resolveReferences(this, resource), ...rest);
+  }
+}
+
 const router = new FhirRouter();
-const repo = new MemoryRepository();
+const repo = new ResolvingRepository();
 
 function invalid(body) {
   const entries = body && body.resourceType === 'Bundle' ? body.entry || [] : [body];

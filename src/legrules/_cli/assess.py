@@ -11,7 +11,7 @@ from legrules._cli.options import parse_instant, parse_policy
 from legrules._cli.outputs import Output
 from legrules._cli.progress import Progress
 from legrules.engine import assess
-from legrules.errors import DocumentError
+from legrules.errors import DocumentError, InvalidValueError
 from legrules.fhir.write.transaction import FHIR_VERSIONS
 from legrules.model import Assessment, Policy
 from legrules.render import render_text
@@ -63,6 +63,15 @@ def register(commands: Any) -> None:
         help="FHIR version of --format fhir output (default R4B)",
     )
     run.add_argument(
+        "--max-entries",
+        dest="max_entries",
+        default=None,
+        metavar="N",
+        help="--format fhir: split each write-back into transactions of at most N entries, "
+        "one per line, to post in order (8 for a stock Medplum server); not atomic, see "
+        "the how-to 'Write back to a server that limits transactions'",
+    )
+    run.add_argument(
         "--as-of",
         dest="as_of",
         metavar="INSTANT",
@@ -103,6 +112,20 @@ def register(commands: Any) -> None:
     run.set_defaults(handler=_assess)
 
 
+def _max_entries(args: argparse.Namespace, fmt: str) -> int | None:
+    """``--max-entries``: a whole number, 1 or more, and only with ``--format fhir``."""
+    text: str | None = args.max_entries
+    if text is None:
+        return None
+    if fmt != "fhir":
+        raise InvalidValueError("--max-entries needs --format fhir", "--max-entries")
+    if not text.isdigit() or int(text) < 1:
+        raise InvalidValueError(
+            f"expected a whole number, 1 or more, got {text!r}", "--max-entries"
+        )
+    return int(text)
+
+
 def _progress_wanted(args: argparse.Namespace, out: IO[str], err: IO[str]) -> bool:
     if not args.progress or not err.isatty() or out.isatty():
         return False
@@ -131,11 +154,12 @@ def _text(args: argparse.Namespace, out: IO[str]) -> Callable[[Assessment], str]
 def _assess(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     as_of, policy = parse_instant(args.as_of), parse_policy(args.policy)
     ruleset = get_ruleset(args.ruleset)
+    fmt = args.format or ("text" if out.isatty() else "json")
+    max_entries = _max_entries(args, fmt)
     source = open_input(args.path, args.stdin)
     progress = Progress(err, source.size, enabled=_progress_wanted(args, out, err))
     try:
         found = read_input(source, progress, as_of=as_of, policy=policy, strict=args.fhir_strict)
-        fmt = args.format or ("text" if out.isatty() else "json")
         output = Output(
             out,
             fmt,
@@ -143,6 +167,7 @@ def _assess(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
             fhir_version=args.fhir_version,
             text=_text(args, out),
             validate=args.fhir_strict,
+            max_entries=max_entries,
         )
         for presentation in found.presentations:
             output.write(assess(presentation, as_of=as_of, ruleset=ruleset, policy=policy))

@@ -3,7 +3,9 @@
 * ``json``: one indented assessment document when the input is one document about one
   patient; JSON Lines (one compact assessment per line) when the input is NDJSON, even
   with a single patient, and when one document turns out to hold several patients.
-* ``fhir``: one transaction Bundle per line, always (valid JSON alone, NDJSON for more).
+* ``fhir``: one transaction Bundle per line, always (valid JSON alone, NDJSON for more);
+  with ``--max-entries N`` a patient's write-back may take several lines, to be posted
+  in the order printed (:func:`legrules.fhir.split_transaction`).
 * ``text``: the readable summary; with several patients (or NDJSON input) each one
   starts with a separator line naming the patient.
 
@@ -18,6 +20,7 @@ from typing import IO
 
 import orjson
 
+from legrules.fhir.write.split import split_transaction
 from legrules.fhir.write.transaction import FHIRVersion, dumps_bundle, transaction_bundle
 from legrules.model import Assessment
 from legrules.model.documents import dump_assessment, dumps
@@ -45,12 +48,14 @@ class Output:
         fhir_version: FHIRVersion,
         text: Callable[[Assessment], str],
         validate: bool = False,
+        max_entries: int | None = None,
     ) -> None:
         self.out = out
         self.fmt = fmt
         self.several = several or fmt == "fhir"
         self.fhir_version = fhir_version
         self.validate = validate
+        self.max_entries = max_entries
         self.text = text
         self.count = 0
         self._held: Assessment | None = None
@@ -84,7 +89,13 @@ class Output:
         elif self.fmt == "fhir":
             # Only --fhir-strict asks for validation with fhir.resources (slow).
             bundle = transaction_bundle(result, version=self.fhir_version, validate=self.validate)
-            self.out.write(dumps_bundle(bundle).decode() + "\n")
+            parts = (
+                [bundle]
+                if self.max_entries is None
+                else split_transaction(bundle, max_entries=self.max_entries)
+            )
+            for part in parts:
+                self.out.write(dumps_bundle(part).decode() + "\n")
         else:
             lead = "" if number == 1 else "\n"
             self.out.write(f"{lead}{separator(number, result.patient)}\n{self.text(result)}")

@@ -6,6 +6,7 @@ Imports :mod:`legrules.model` and the assessment types only, never the command l
 from legrules.fhir.canonical import DEFAULT_BASE, finding_system, library_url, rule_system
 from legrules.fhir.read.presentations import ReadResult, read_presentation, read_presentations
 from legrules.fhir.versions import FHIRVersion
+from legrules.fhir.write.split import split_transaction
 from legrules.fhir.write.transaction import (
     FHIR_VERSIONS,
     dumps_bundle,
@@ -24,6 +25,7 @@ __all__ = [
     "read_presentation",
     "read_presentations",
     "rule_system",
+    "split_transaction",
     "transaction_bundle",
     "validate_bundle",
 ]
