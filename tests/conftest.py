@@ -59,6 +59,17 @@ def scaled(examples: int) -> int:
     return examples * {"ci": 1, "dev": 3, "thorough": 30}[profile_name()]
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the tests marked slow first, each tier in its usual order.
+
+    ``make test`` runs two xdist workers (``--dist load``), which hand out the tests in
+    this order, alternately at first.  With the slow tests first the two workers share
+    them from the start and finish on short tests, instead of one worker drawing a
+    several-minute test at the very end while the other waits.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 #: transaction_bundle's keyword defaults as the library ships them (before the fixture).
 LIBRARY_BUNDLE_DEFAULTS = dict(transaction_bundle.__kwdefaults__ or {})
 

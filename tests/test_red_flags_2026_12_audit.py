@@ -68,6 +68,19 @@ def test_ottawa_knee_injury_is_an_injury() -> None:
     assert flag(presentation, FRACTURE).status is Status.MET
 
 
+def test_no_knee_injury_does_not_settle_an_injury_elsewhere() -> None:
+    """A knee stated uninjured leaves "injury" open: the ankle may still be hurt."""
+    presentation = scenario(
+        present=("ottawa-malleolar-tenderness",),
+        absent=("fall", "knee-injury"),
+        unknown=("injury",),
+        age=40,
+    )
+    result = flag(presentation, FRACTURE)
+    assert result.status is Status.INDETERMINATE
+    assert "injury" in result.missing
+
+
 def test_no_injury_and_no_fall_settle_the_knee() -> None:
     """An uninjured leg at 80 needs no question about a knee injury."""
     result = flag(scenario(age=80), FRACTURE)

@@ -88,6 +88,7 @@ def test_real_assessments_validate(version: Any) -> None:
         check_bundle(transaction_bundle(run(presentation), version=version), version)
 
 
+@pytest.mark.slow
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(presentations())
 def test_any_presentation_gives_valid_bundles(presentation: Presentation) -> None:

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from legrules import LegrulesError, Presentation, assess, load_presentation
+from legrules import LegrulesError, Presentation, assess, intake, load_presentation
 from legrules.fhir import read_presentation, read_presentations, transaction_bundle
 from tests.fuzz.inputs import json_values
 from tests.support import AS_OF
@@ -92,6 +92,11 @@ REPRODUCERS: dict[str, Callable[[], Any]] = {
     "subject=5": lambda: transaction_bundle(assessment(), subject=5),  # type: ignore[arg-type]
     "base=5": lambda: transaction_bundle(assessment(), base=5),  # type: ignore[arg-type]
     "assess(None)": lambda: assess(None),  # type: ignore[arg-type]
+    "extraction_bundle(None)": lambda: intake.extraction_bundle(None),  # type: ignore[arg-type]
+    "write_back_bundle(5, 5)": lambda: intake.write_back_bundle(5, 5),  # type: ignore[arg-type]
+    "question_items(5)": lambda: intake.question_items(5),  # type: ignore[arg-type]
+    "validate_questionnaire({1: 2})": lambda: intake.validate_questionnaire({1: 2}),  # type: ignore[dict-item]
+    "interview(None)": lambda: intake.interview(None),  # type: ignore[arg-type]
 }
 
 

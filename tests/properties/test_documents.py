@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import jsonschema
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -40,6 +41,7 @@ def test_presentation_survives_a_json_round_trip(p: Presentation) -> None:
     assert dumps(dump_assessment(assess(back))) == dumps(dump_assessment(assess(p)))
 
 
+@pytest.mark.slow
 @given(p=ANY_PRESENTATION, policy=policies())
 def test_every_emitted_document_validates_against_its_schema(
     p: Presentation, policy: Policy

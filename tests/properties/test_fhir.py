@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import attrs
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -70,6 +71,7 @@ def test_fhir_round_trip_keeps_every_conclusion(p: Presentation) -> None:
     assert conclusions(assess(read, as_of=AS_OF)) == conclusions(assess(p, as_of=AS_OF))
 
 
+@pytest.mark.slow
 @given(p=presentations(as_of=AS_OF), version=st.sampled_from(["R4B", "R5"]))
 def test_same_input_gives_byte_identical_valid_bundles(p: Presentation, version: str) -> None:
     """Assessing twice gives byte-identical transaction Bundles, each valid for its version."""

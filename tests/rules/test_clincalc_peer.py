@@ -30,6 +30,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from legrules.model import Laterality
+from tests.conftest import scaled
 from tests.support import make, run
 
 # Wells ---------------------------------------------------------------------------------
@@ -94,7 +95,7 @@ def test_clincalc_wells_schema_and_output_are_as_documented() -> None:
     assert (result["result"], result["working"]["probability"]) == (2, "likely")
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=scaled(100), deadline=None)
 @given(ANSWERS, CALF, st.booleans(), st.booleans())
 def test_wells_agrees_with_clincalc_under_nice_2020_except_exactly_3_cm(
     answers: dict[str, bool], calf: float, bedridden: bool, surgery: bool
@@ -111,7 +112,7 @@ def test_wells_agrees_with_clincalc_under_nice_2020_except_exactly_3_cm(
         assert klass == peer["working"]["probability"]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=scaled(100), deadline=None)
 @given(
     ANSWERS,
     CALF,
@@ -164,7 +165,7 @@ def fraction(value: float) -> Fraction:
     return Fraction(Decimal(str(value)))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=scaled(100), deadline=None)
 @given(PRESSURE, PRESSURE, BRACHIAL, BRACHIAL)
 def test_abi_agrees_with_clincalc_except_rounding_of_exact_ties(
     left_ankle: float, right_ankle: float, left_arm: float, right_arm: float

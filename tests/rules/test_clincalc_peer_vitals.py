@@ -28,10 +28,11 @@ from __future__ import annotations
 from typing import Any
 
 import clincalc
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from legrules import Status
+from tests.conftest import scaled
 from tests.support import make, run
 
 RATE = st.integers(4, 40)
@@ -97,7 +98,9 @@ def assessed(
     return run(make(present=(*present, *mentation), absent=absent, measured=measured))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=scaled(60), deadline=None)
+@example(22, 100, False)  # qSOFA's edges: respiratory rate 22, systolic BP 100
+@example(21, 101, True)
 @given(RATE, SBP, st.booleans())
 def test_qsofa_equals_clincalc(rate: int, sbp: int, confused: bool) -> None:
     """Legrules' qSOFA equals clincalc's for every respiratory rate, BP and mentation."""
@@ -110,7 +113,9 @@ def test_qsofa_equals_clincalc(rate: int, sbp: int, confused: bool) -> None:
     assert run(presentation).score("score.qsofa").value == qsofa(rate, sbp, confused)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=scaled(100), deadline=None)
+@example(25, 91, 90, 131, 35.9, False)  # each high-risk sign just met ...
+@example(24, 92, 91, 130, 36.0, False)  # ... and just not met
 @given(RATE, SPO2, SBP, PULSE, TEMPERATURE, st.booleans())
 def test_sepsis_high_risk_signs_are_the_news2_red_bands(
     rate: int, spo2: int, sbp: int, pulse: int, temp: float, confused: bool
@@ -157,7 +162,10 @@ def test_temperature_bands_agree_with_news2_except_at_36_0_and_38_0(temp: float)
         assert abnormal == (peer >= 1)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=scaled(100), deadline=None)
+@example(21, 94, 120, 101, 36.8)  # SpO2 94 with both tachypnoea and tachycardia
+@example(20, 93, 120, 101, 36.8)  # SpO2 93 alone, rate 20
+@example(21, 95, 120, 100, 36.8)  # rate 21 with heart rate 100
 @given(RATE, SPO2, SBP, PULSE, TEMPERATURE)
 def test_possible_pe_signs_follow_news2_spo2_and_rate_bands(
     rate: int, spo2: int, sbp: int, pulse: int, temp: float
@@ -170,7 +178,11 @@ def test_possible_pe_signs_follow_news2_spo2_and_rate_bands(
     assert (flag.red_flag("redflag.possible-pe").status is Status.MET) == expected
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=scaled(60), deadline=None)
+@example(90)  # NEWS2's upper pulse band starts at 91 ...
+@example(91)
+@example(50)  # ... and its lower one ends at 50
+@example(51)
 @given(PULSE)
 def test_leg_infection_heart_rate_is_news2_upper_pulse_band(pulse: int) -> None:
     """A red warm leg at 36.8 C is a leg infection exactly on NEWS2's upper pulse bands."""

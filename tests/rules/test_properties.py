@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from legrules import Assessment, Presentation
 from legrules.model import Finding, Likelihood, Measurement, Patient, Presence, Status
 from legrules.rules.self_care import SELF_CARE
+from tests.conftest import scaled
 from tests.support import run
 
 SELF_CARE_IDS = {r.id for r in SELF_CARE}
@@ -63,7 +64,7 @@ def assess(presentation: Presentation) -> Assessment:
     return run(presentation)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=scaled(60), deadline=None)
 @given(presentations())
 def test_diagnoses_of_exclusion_are_never_more_than_possible(presentation: Presentation) -> None:
     """Stress-related pain and medication-associated cramps never exceed possible."""
@@ -75,7 +76,7 @@ def test_diagnoses_of_exclusion_are_never_more_than_possible(presentation: Prese
         )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=scaled(60), deadline=None)
 @given(presentations())
 def test_dvt_is_excluded_only_by_known_negative_results(presentation: Presentation) -> None:
     """DVT is excluded only by a negative D-dimer with Wells at most 1, or a negative scan."""
@@ -89,7 +90,7 @@ def test_dvt_is_excluded_only_by_known_negative_results(presentation: Presentati
         assert scan_negative or (wells.max is not None and wells.max <= 1)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=scaled(60), deadline=None)
 @given(presentations())
 def test_no_self_care_advice_while_a_red_flag_is_open(presentation: Presentation) -> None:
     """Self-care advice is never given while a red flag is met or indeterminate."""
@@ -100,7 +101,7 @@ def test_no_self_care_advice_while_a_red_flag_is_open(presentation: Presentation
         assert not given_ids & SELF_CARE_IDS
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=scaled(60), deadline=None)
 @given(presentations())
 def test_indeterminate_differentials_name_what_is_missing(presentation: Presentation) -> None:
     """Every indeterminate differential names the inputs that would settle it."""

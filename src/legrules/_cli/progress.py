@@ -15,6 +15,8 @@ import time
 from collections.abc import Iterator
 from typing import IO, Any
 
+from legrules._progress import display
+
 __all__ = ["CountingReader", "Progress"]
 
 
@@ -77,16 +79,10 @@ class Progress:
 
 def _rich_bar(stream: IO[str], total: int | None) -> tuple[Any, Any]:
     """A started rich progress display on *stream*, and its task."""
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        Progress,
-        TaskProgressColumn,
-        TextColumn,
-        TimeElapsedColumn,
-    )
+    from rich.progress import BarColumn, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
-    bar = Progress(
+    bar = display(
+        stream,
         TextColumn("legrules: {task.description}"),
         BarColumn(bar_width=20),
         TaskProgressColumn(),
@@ -94,11 +90,6 @@ def _rich_bar(stream: IO[str], total: int | None) -> tuple[Any, Any]:
         TextColumn("{task.fields[rate]:,.0f}/s"),
         TimeElapsedColumn(),
         _eta_column(),
-        console=Console(file=stream, force_terminal=True),
-        transient=True,
-        refresh_per_second=4,
-        redirect_stdout=False,  # results stay on stdout, never drawn into the bar
-        redirect_stderr=False,
     )
     task = bar.add_task("reading", total=total, patients=0, rate=0.0)
     bar.start()

@@ -72,7 +72,18 @@ def extraction_bundle(presentation: Presentation, *, base: str = DEFAULT_BASE) -
     Idempotent like every legrules transaction: each Observation is created with
     ``ifNoneExist`` on a deterministic identifier, so posting twice creates nothing new.
     """
+    _check(presentation=presentation)
     return presentation_bundle(presentation, base=base, bundle_type="transaction")
+
+
+def _check(**arguments: object) -> None:
+    """Refuse an argument of the wrong type at the boundary, naming it."""
+    kinds: dict[str, type] = {"presentation": Presentation, "assessment": Assessment}
+    for name, value in arguments.items():
+        if not isinstance(value, kinds[name]):
+            raise InvalidValueError(
+                f"{name} must be a {kinds[name].__name__}, got {type(value).__name__}", name
+            )
 
 
 def write_back_bundle(
@@ -87,6 +98,7 @@ def write_back_bundle(
     Raises:
         InvalidValueError: the two parts disagree about the patient.
     """
+    _check(presentation=presentation, assessment=assessment)
     answers = extraction_bundle(presentation, base=base)
     results = transaction_bundle(assessment, version=version, base=base)
     if presentation.patient.id != assessment.patient:

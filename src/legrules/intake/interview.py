@@ -71,6 +71,10 @@ def interview(
     it states (a "don't know" is an unknown finding; ``None`` leaves it blank) or, for
     the age, a whole number of years.
     """
+    if not callable(answer):
+        raise InvalidValueError(
+            f"answer must be a function of a Question, got {type(answer).__name__}", "answer"
+        )
     rules, who = get_ruleset(ruleset), Audience(audience)
     known = start or Presentation()
     instant = as_of or known.as_of or datetime.now(UTC)

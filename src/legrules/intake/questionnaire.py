@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from legrules.errors import InvalidValueError
+from legrules.errors import InvalidValueError, UnknownConceptError
 from legrules.fhir.canonical import DEFAULT_BASE, finding_system
 from legrules.fhir.codes import AGE_CODES, LOINC, UCUM, terminology
 from legrules.fhir.read.questionnaire_responses import (
@@ -37,6 +37,7 @@ from legrules.fhir.read.questionnaire_responses import (
 )
 from legrules.intake._wording import wording
 from legrules.model import VOCABULARY, Audience, Category, Kind
+from legrules.model.documents import check_json
 from legrules.rules import RuleSet, get_ruleset
 
 __all__ = [
@@ -225,6 +226,8 @@ def question_items(
     base: str = DEFAULT_BASE,
 ) -> list[JSON]:
     """The form's items asking about *finding*: the question, then its side when lateral."""
+    if not isinstance(finding, str) or finding not in VOCABULARY:
+        raise UnknownConceptError(f"unknown finding {finding!r}", "finding")
     return _Builder(Audience(audience), version, base).question(finding)
 
 
@@ -280,6 +283,7 @@ def validate_questionnaire(questionnaire: JSON, version: QuestionnaireVersion = 
         from fhir.resources.R4B.questionnaire import Questionnaire as Model
     else:
         from fhir.resources.questionnaire import Questionnaire as Model  # type: ignore[assignment]
+    check_json(questionnaire, "$")  # a cycle or a key such as 1: refused with where
     try:
         Model.model_validate(questionnaire)
     except ValueError as error:

@@ -192,7 +192,10 @@ def _measurements(items: Iterable[Measurement]) -> tuple[Measurement, ...]:
 
 
 def _ignored(items: Iterable[IgnoredInput]) -> tuple[IgnoredInput, ...]:
-    return _tuple_of(IgnoredInput, items)
+    # Sorted: the list is hashed into written identifiers, which must not depend on the
+    # order the inputs came in (str(): a hand-built value may hold another type).
+    ignored = _tuple_of(IgnoredInput, items)
+    return tuple(sorted(ignored, key=lambda i: (str(i.reference), str(i.reason))))
 
 
 @attrs.frozen
@@ -203,7 +206,7 @@ class Presentation:
     (it defaults the assessment time); ``onset`` is when the leg symptoms began, from
     which ``onset-within-14-days`` and ``symptom-duration`` are derived when they are
     not stated.  ``ignored`` lists inputs a reader deliberately left out, so the trace
-    can say so.
+    can say so; it is kept sorted by reference and reason, whatever order it is given in.
     """
 
     patient: Patient = attrs.field(factory=Patient)

@@ -4,7 +4,7 @@ Both runners (the embedded one, :mod:`legrules.population.embedded`, and the Spa
 :mod:`legrules.population.spark`) key every resource with :func:`patient_key`, bring a
 patient's resources together, and hand them to :func:`assess_partition` or
 :func:`assess_sorted`.  Keys come from the FHIR reader's grouping
-(:mod:`legrules.fhir.read.grouping`), which this package uses and never the reverse.
+(``legrules.fhir.read.grouping``), which this package uses and never the reverse.
 """
 
 from legrules.population.keys import bucket_of, patient_key

@@ -23,11 +23,10 @@ import math
 import multiprocessing
 import os
 import shutil
-import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, TypeVar
@@ -35,6 +34,7 @@ from typing import IO, Any, TypeVar
 import attrs
 import orjson
 
+from legrules._progress import counting_bar
 from legrules._version import __version__
 from legrules.errors import InvalidValueError
 from legrules.model import Policy
@@ -139,9 +139,9 @@ def _manifest(
     }
     path = folder / "run.json"
     if resume and path.is_file():
-        recorded: dict[str, Any] = orjson.loads(path.read_bytes())
+        recorded: dict[str, Any] = {"strict": False, **orjson.loads(path.read_bytes())}
         for name, value in wanted.items():
-            if (name != "ruleset" or ruleset is not None) and recorded.get(name) != value:
+            if (name != "ruleset" or ruleset is not None) and recorded[name] != value:
                 raise InvalidValueError(
                     f"the run in {folder} was started with another {name}", "--resume"
                 )
@@ -206,19 +206,15 @@ def _workers(count: int) -> Iterator[ProcessPoolExecutor | None]:
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _bar(progress: IO[str] | None, total: int, unit: str, desc: str, **extra: Any) -> Any:
-    from legrules.population._extras import require
+def _bar(
+    progress: IO[str] | None, total: int, description: str, unit: str, initial: int = 0
+) -> AbstractContextManager[Callable[[int], None]]:
+    """A progress bar on *progress* (none when it is ``None``); yields its advance function."""
+    if progress is not None:
+        from legrules.population._extras import require
 
-    tqdm = require("tqdm", "population").tqdm
-    return tqdm(
-        total=total,
-        unit=unit,
-        desc=desc,
-        file=progress or sys.stderr,
-        disable=progress is None,
-        dynamic_ncols=True,
-        **extra,
-    )
+        require("rich", "population")
+    return counting_bar(progress, total, description, unit=unit, initial=initial)
 
 
 def _partition(
@@ -229,7 +225,7 @@ def _partition(
     progress: IO[str] | None,
 ) -> dict[str, Any]:
     """Pass 1 (skipped when a previous run finished it); the chunks' combined report."""
-    buckets, strict = manifest["buckets"], manifest["strict"]
+    buckets, strict = manifest["buckets"], manifest.get("strict", False)
     work = folder / "work"
     marker = work / "partitioned.json"
     if marker.is_file():
@@ -238,10 +234,10 @@ def _partition(
     todo = chunks(files)
     size = sum(c.end - c.start for c in todo)
     reports: list[dict[str, Any]] = [{}] * len(todo)
-    with _bar(progress, size, "B", "partitioning", unit_scale=True) as bar:
+    with _bar(progress, size, "partitioning", "bytes") as advance:
         for chunk, done in _each(pool, partition_chunk, todo, work, buckets, strict):
             reports[chunk.index] = done
-            bar.update(chunk.end - chunk.start)
+            advance(chunk.end - chunk.start)
     for listed in work.glob(f"chunk-?????/{IGNORED}"):  # kept when the chunks are deleted
         os.replace(listed, folder / "ignored" / f"{listed.parent.name}.ndjson")
     report = _combined(reports)
@@ -288,8 +284,8 @@ def _assess(
         else:
             todo.append(bucket)
     total = max(report["patient_resources"], tally.patients)
-    with _bar(progress, total, "patients", "assessing", initial=tally.patients) as bar:
+    with _bar(progress, total, "assessing", "patients", initial=tally.patients) as advance:
         for _, done in _each(pool, assess_bucket, todo, folder, job, cols):
             tally += done
-            bar.update(done.patients)
+            advance(done.patients)
     return tally

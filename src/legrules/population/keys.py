@@ -27,7 +27,7 @@ def patient_key(resource: Any) -> str | None:
     never silently dropped.  ``None`` too for a subject that names no Patient on its
     own (``Group/7``, a lower-case ``patient/7``, an identifier or a ``urn:uuid:`` only
     a whole Bundle could resolve): the runners list such a resource as ignored, with
-    the reason :func:`subject_of` gives.
+    the reason ``subject_of`` gives.
 
     >>> patient_key({"resourceType": "Observation",
     ...              "subject": {"reference": "https://ehr.example/fhir/Patient/7/_history/2"}})

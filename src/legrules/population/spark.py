@@ -176,7 +176,7 @@ def _row(result: PatientResult, cols: Columns, documents: bool) -> dict[str, Any
 
 
 def ignored(lines: Any) -> Any:
-    """The lines of :func:`keyed_lines` whose subject names no patient, with the reason."""
+    """The lines of ``keyed_lines`` whose subject names no patient, with the reason."""
     return lines.where("reason IS NOT NULL").select("resource", "file", "reason", "value")
 
 

@@ -32,16 +32,37 @@ def _red_flag_at(*levels: Disposition) -> Expr:
     return Any(*(RedFlagIs(r.id, {Status.MET}) for r in RED_FLAGS_2026_12 if r.level in levels))
 
 
-CALL_EMERGENCY = attrs.evolve(v1.CALL_EMERGENCY, version="2.0.0", trigger=_red_flag_at(_E))
+# Each red flag's own citations support its level; these say what the advice rests on.
+CALL_EMERGENCY = attrs.evolve(
+    v1.CALL_EMERGENCY,
+    version="2.0.1",
+    trigger=_red_flag_at(_E),
+    citations=(
+        src.SEED_SORENESS.backing("immediate medical attention for breathlessness or chest pain"),
+        src.NICE_NG158.backing("immediate assessment of suspected pulmonary embolism"),
+        src.NICE_NG51.backing("emergency care for high-risk sepsis"),
+    ),
+)
 SAME_DAY = attrs.evolve(
     v1.SAME_DAY,
-    version="2.0.0",
+    version="2.0.1",
     trigger=Any(_red_flag_at(_U), DifferentialLevelIs({_U})),
+    citations=(
+        src.SEED_SORENESS.backing("prompt care for a swollen, red or warm leg, fever or chills"),
+        src.SEED_STRESS.backing(
+            "one-sided pain with redness, warmth or swelling is not for self-care"
+        ),
+        src.NICE_NG158.backing("DVT assessment within 4 hours"),
+    ),
 )
 SEE_CLINICIAN = attrs.evolve(
     v1.SEE_CLINICIAN,
-    version="2.0.0",
+    version="2.0.1",
     trigger=Any(_red_flag_at(_S, _R), DifferentialLevelIs({_S, _R})),
+    citations=(
+        src.SEED_NIGHT.backing("a clinician for troublesome cramps, numbness or skin change"),
+        src.SEED_SORENESS.backing("a doctor for pain not improving after several days"),
+    ),
 )
 
 EXERCISE_ABI = attrs.evolve(
@@ -142,7 +163,8 @@ _NO_CAUSE_FOUND = All(
 
 SYMPTOM_LOG = attrs.evolve(
     self_care.SYMPTOM_LOG,
-    version="2.0.0",
+    version="2.0.1",
+    citations=(src.SEED_STRESS.backing("a three-day log of the pain and its triggers"),),
     trigger=Any(
         DifferentialIs("ddx.stress-related", {_L.POSSIBLE}),
         Any(Present("leg-cramp"), DifferentialIs("ddx.nocturnal-cramps", {_L.LIKELY})),

@@ -145,9 +145,13 @@ POSSIBLE_FRACTURE = RedFlagRule(
     criteria=(
         Criterion(
             "injury-or-fall",
-            # A knee injury is an injury: stating either settles it, and a leg stated not
-            # injured needs no question about the knee.
-            Any(Same(Present("injury"), Present("knee-injury")), Present("fall")),
+            # A knee injury is an injury, so "injury" stated absent settles it and needs no
+            # question about the knee; but "no knee injury" says nothing of the ankle, so
+            # it never settles "injury" (the second statement is met by either finding).
+            Any(
+                Same(Present("injury"), Any(Present("knee-injury"), Present("injury"))),
+                Present("fall"),
+            ),
             "An injury (a knee injury is one) or a fall",
         ),
         Criterion(

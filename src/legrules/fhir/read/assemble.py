@@ -49,19 +49,14 @@ class ReadResult:
 
 def assemble(key: str | None, out: Collected, settings: Settings) -> ReadResult:
     """The result for the patient *key* names (``None``: resources with no subject)."""
-    ignored = (
-        tuple([IgnoredInput(ref, reason) for ref, reason in sorted(out.ignored)])
-        if out.ignored
-        else ()
-    )
     subject = key[len("Patient/") :] if key and key.startswith("Patient/") else None
     patient_id = out.patient_id or subject
     try:
         patient = Patient(patient_id, _age(out, settings), out.sex)
     except InputError as error:
         raise FHIRInputError(error.message, f"{out.birth_label}.birthDate") from None
-    if len(out.ignored) != len(ignored):  # the age left a birthDate or an age Observation out
-        ignored = tuple([IgnoredInput(ref, reason) for ref, reason in out.ignored])
+    # Sorted only now: working out the age may leave a birthDate or an age Observation out.
+    ignored = tuple([IgnoredInput(ref, reason) for ref, reason in sorted(out.ignored)])
     times = settings.times
     found = trusted.findings(sorted(out.findings, key=_canonical), times) if out.findings else []
     if found:

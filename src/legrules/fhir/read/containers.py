@@ -23,8 +23,9 @@ from typing import IO, Any
 
 import orjson
 
-from legrules.errors import DocumentError, FHIRInputError, InvalidValueError
+from legrules.errors import DocumentError, FHIRInputError, InputError, InvalidValueError
 from legrules.fhir.read.elements import JSON
+from legrules.fhir.read.json_text import Marks, loads, marks
 from legrules.model.documents import check_json, json_type
 
 __all__ = ["DEFAULT_MAX_DEPTH", "Item", "Items", "Location", "Source", "label"]
@@ -68,9 +69,18 @@ class Items:
     Setting ``keep_raw`` then makes the NDJSON items that follow carry their line.
     """
 
-    def __init__(self, source: Source, max_depth: int = DEFAULT_MAX_DEPTH) -> None:
+    def __init__(
+        self,
+        source: Source,
+        max_depth: int = DEFAULT_MAX_DEPTH,
+        *,
+        strict: bool = False,
+        skip: bool = False,
+    ) -> None:
         self.source = source
         self.max_depth = max_depth
+        self.strict = strict
+        self.skip = skip
         self.ndjson = False
         self.keep_raw = False
 
@@ -78,12 +88,12 @@ class Items:
         # A plain method handing back the innermost iterator: each generator layer
         # between the NDJSON loop and the grouping would cost every resource a resume.
         source, depth = self.source, self.max_depth
-        if isinstance(source, dict):
+        if isinstance(source, dict | list):
             check_source(source)
-            return _expand(source, "$", depth)
-        if isinstance(source, list):
-            check_source(source)
-            return _document(source, depth)
+            found = marks(source, "$", strict=self.strict, skip=self.skip)
+            if isinstance(source, dict):
+                return _expand(source, found, "$", depth)
+            return _document(source, found, depth)
         if isinstance(source, bytes | bytearray | memoryview):
             return _stream(io.BytesIO(bytes(source)), self)
         if isinstance(source, str | os.PathLike):
@@ -150,10 +160,16 @@ class _TextAsBytes(io.RawIOBase):
         return b"".join(self)
 
 
-def _parse(data: bytes, label: str) -> Any:
+def _parse(data: bytes, label: str, owner: Items) -> tuple[Any, Marks]:
     try:
-        return orjson.loads(data)
+        return loads(data, label, strict=owner.strict, skip=owner.skip)
     except orjson.JSONDecodeError as error:
+        raise DocumentError(f"not valid JSON: {error}", label) from None
+    except InputError:
+        raise
+    except RecursionError:  # the careful parse of a document nested near orjson's limit
+        raise DocumentError("not valid JSON: nested too deeply", label) from None
+    except ValueError as error:  # the careful parse: an integer of over 4,300 digits
         raise DocumentError(f"not valid JSON: {error}", label) from None
 
 
@@ -167,29 +183,29 @@ def _stream(handle: IO[bytes], owner: Items) -> Iterator[Item]:
     if first.startswith(_BOM):  # a byte-order mark, as some Windows tools write: allowed
         first = first[len(_BOM) :]
     if not first.lstrip().startswith(b"{"):
-        return _document(_parse(first + handle.read(), "$"), depth)
+        return _document(*_parse(first + handle.read(), "$", owner), depth)
     try:
-        head = orjson.loads(first)
+        orjson.loads(first)
     except orjson.JSONDecodeError:
-        return _document(_parse(first + handle.read(), "$"), depth)
+        return _document(*_parse(first + handle.read(), "$", owner), depth)
     second, second_number = _next_line(lines, number)
     if second is None:
-        return _expand(head, "$", depth)
+        return _expand(*_parse(first, "$", owner), "$", depth)
     owner.ndjson = True
     label = f"line {second_number}"
     return chain(
-        _expand(head, f"line {number}", depth),
-        _expand(_parse(second, label), label, depth),
+        _expand(*_parse(first, f"line {number}", owner), f"line {number}", depth),
+        _expand(*_parse(second, label, owner), label, depth),
         _ndjson(lines, second_number, owner),
     )
 
 
-def _document(value: Any, depth: int) -> Iterator[Item]:
+def _document(value: Any, marks: Marks, depth: int) -> Iterator[Item]:
     if isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _expand(item, f"$[{index}]", depth)
+            yield from _expand(item, marks, f"$[{index}]", depth)
     else:
-        yield from _expand(value, "$", depth)
+        yield from _expand(value, marks, "$", depth)
 
 
 def _next_line(lines: Iterator[bytes], number: int) -> tuple[bytes | None, int]:
@@ -202,31 +218,37 @@ def _next_line(lines: Iterator[bytes], number: int) -> tuple[bytes | None, int]:
 
 def _ndjson(lines: Iterable[bytes], number: int, owner: Items) -> Iterator[Item]:
     """One item a line; a plain resource (the bulk of any export) skips the general path."""
-    depth, loads = owner.max_depth, orjson.loads
+    depth = owner.max_depth
     for line in lines:
         number += 1
         if not line or line.isspace():
             continue
-        try:
-            value = loads(line)
-        except orjson.JSONDecodeError as error:
-            raise DocumentError(f"not valid JSON: {error}", f"line {number}") from None
-        if value.__class__ is dict:
+        value, found = _parse(line, f"line {number}", owner)
+        if found is None and value.__class__ is dict:
             rtype = value.get("resourceType")
             if rtype.__class__ is str and rtype and rtype != "Bundle":
                 yield (value, number, None, line if owner.keep_raw else None)
                 continue
-        yield from _expand(value, f"line {number}", depth)
+        yield from _expand(value, found, f"line {number}", depth)
 
 
-def _expand(value: Any, label: str, max_depth: int) -> Iterator[Item]:
-    """Yield the resources of one value, unpacking Bundles iteratively."""
+def _expand(value: Any, marks: Marks, label: str, max_depth: int) -> Iterator[Item]:
+    """Yield the resources of one value, unpacking Bundles iteratively.
+
+    A resource *marks* names is yielded as a skipped item that keeps its JSON (so that
+    it is listed as ignored in the result of the patient it is about); the entries of a
+    marked Bundle are still read.
+    """
     stack: list[tuple[Any, str, int]] = [(value, label, 0)]
     while stack:
         current, where, depth = stack.pop()
         resource = _check(current, where)
+        reason = marks.get(id(resource)) if marks else None
+        if reason is not None:
+            yield (resource, _label(resource, where), reason, None)
         if resource.get("resourceType") != "Bundle":
-            yield (resource, where, None, None)
+            if reason is None:
+                yield (resource, where, None, None)
             continue
         if depth >= max_depth:
             skipped = f"Bundle nested more than {max_depth} levels deep; skipped"

@@ -130,6 +130,7 @@ class Collected:
         "ages",
         "birth_date",
         "birth_label",
+        "disputed",
         "findings",
         "ignored",
         "measurements",
@@ -146,6 +147,7 @@ class Collected:
         self.sex: Sex | None = None
         self.birth_date: str | None = None
         self.birth_label = "Patient"
+        self.disputed: set[str] = set()  # Patient elements its copies disagree on
         self.ages: list[tuple[str | None, int, str]] = []  # (effective, years, label)
         self.onsets: list[tuple[str | None, str]] = []  # (effective, onset)
         self.findings: list[FindingRow] = []

@@ -159,43 +159,44 @@ class Resource:
         return None if ref is None else self.string(ref, "reference", f"{at}{key}.")
 
 
-_DATETIME = re.compile(
-    r"^(?P<date>\d{4}(-\d{2}(-\d{2})?)?)"
-    r"(T(?P<time>\d{2}:\d{2}(:\d{2}(?P<frac>\.\d+)?)?)(?P<tz>Z|[+-]\d{2}:\d{2})?)?$"
+# The FHIR R4 dateTime regex, verbatim: the "regex" extension of dateTime.value in
+# http://hl7.org/fhir/R4/datetime.profile.json.html, also the "pattern" of dateTime in
+# the official R4 JSON Schema (fhir.schema.json).  Matched in full (``fullmatch``:
+# ``$`` would let a trailing newline through); ``[0-9]``, never ``\d``, which takes
+# any Unicode digit.  A space or a NUL before the ``Z``, a time with no seconds or no
+# offset, or an hour ``24`` do not match.  An R4B or R5 instant matches it too.
+_FHIR_DATETIME = re.compile(
+    r"([0-9]([0-9]([0-9][1-9]|[1-9]0)|[1-9]00)|[1-9]000)"
+    r"(-(0[1-9]|1[0-2])(-(0[1-9]|[1-2][0-9]|3[0-1])"
+    r"(T([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\.[0-9]+)?"
+    r"(Z|(\+|-)((0[0-9]|1[0-3]):[0-5][0-9]|14:00)))?)?)?"
 )
 
 
 def parse_datetime(text: str) -> datetime:
     """Parse a FHIR date, dateTime or instant into an aware datetime.
 
-    A partial date (``2026``, ``2026-11``, ``2026-11-20``) is the start of that period
-    in UTC.  A time without a time-zone offset is rejected: FHIR requires one, and
-    guessing the zone could move a reading across the look-back boundary.
+    The text must match the FHIR dateTime regex exactly (see ``_FHIR_DATETIME``) and
+    name a real calendar day and time.  A partial date (``2026``, ``2026-11``,
+    ``2026-11-20``) is the start of that period in UTC.  FHIR requires an offset with
+    a time: guessing the zone could move a reading across the look-back boundary.
     """
-    if len(text) > 19 and text[10] == "T" and (text[-1] == "Z" or text[-6] in "+-"):
-        try:  # the common full form, fast; anything odd falls through to the checks
-            parsed = datetime.fromisoformat(text)
-        except ValueError:
-            pass
-        else:
-            if parsed.tzinfo is not None:
-                return parsed
-    match = _DATETIME.match(text)
-    if match is None:
-        raise ValueError(f"{text!r} is not a FHIR date or dateTime")
-    day, time, tz = match.group("date"), match.group("time"), match.group("tz")
-    try:
-        if time is None:
-            parts = [int(p) for p in day.split("-")] + [1, 1]
-            return datetime(parts[0], parts[1], parts[2], tzinfo=UTC)
-        if tz is None:
+    if _FHIR_DATETIME.fullmatch(text) is None:
+        if _FHIR_DATETIME.fullmatch(text + "Z") is not None:
             raise ValueError(f"{text!r} has a time but no time-zone offset")
-        frac = match.group("frac") or ""
-        trimmed = text.replace(frac, frac[:7]) if frac else text
-        return datetime.fromisoformat(trimmed.replace("Z", "+00:00"))
-    except ValueError as error:
-        if "time-zone" in str(error):
-            raise
+        raise ValueError(f"{text!r} is not a FHIR date or dateTime")
+    try:
+        if len(text) <= 10:
+            parts = [int(p) for p in text.split("-")] + [1, 1]
+            return datetime(parts[0], parts[1], parts[2], tzinfo=UTC)
+        dot = text.find(".", 19)
+        if dot > 0:  # more than microseconds: keep six digits
+            end = dot + 1
+            while end < len(text) and text[end].isdigit():
+                end += 1
+            text = text[: min(end, dot + 7)] + text[end:]
+        return datetime.fromisoformat(text)
+    except ValueError:
         raise ValueError(f"{text!r} is not a valid calendar date or time") from None
 
 

@@ -125,7 +125,8 @@ def read_presentation(
         {"strict": strict, "on_error": on_error, "base": base, "max_depth": max_depth},
     )
     medications: Medications = {}
-    groups = list(attach_loose(in_memory(Items(source, max_depth), medications, strict=strict)))
+    items = Items(source, max_depth, strict=strict, skip=on_error == "skip")
+    groups = list(attach_loose(in_memory(items, medications, strict=strict)))
     reader = ItemReader(options, medications)
     if len(groups) > 1:
         patients = sum(key is not None for key, _, _ in groups)
@@ -169,7 +170,7 @@ def read_presentations(
     )
     if grouping not in (None, "memory", "spill", "contiguous"):
         raise InvalidValueError("grouping must be 'memory', 'spill' or 'contiguous'", "grouping")
-    items = Items(source, max_depth)
+    items = Items(source, max_depth, strict=strict, skip=on_error == "skip")
     stream = iter(items)
     first = next(stream, None)
     how: Grouping = grouping or ("spill" if items.ndjson else "memory")

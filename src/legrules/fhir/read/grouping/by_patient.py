@@ -89,7 +89,12 @@ def subject_key(item: Item, subjects: Subjects, *, strict: bool = False) -> tupl
     """
     resource, location, skipped, raw = item
     if skipped is not None:
-        return None, item
+        # A resource the reader will not read (see ``legrules.fhir.read.json_text``) is
+        # still listed in the result of the patient it is about, when that is known.
+        found = subjects.resolve(resource) if resource else None
+        if resource.get("resourceType") == "Patient":
+            found = patient_key(resource, location)
+        return (found if isinstance(found, str) else None), item
     if resource["resourceType"] == "Patient":
         return patient_key(resource, location), item
     found = subjects.resolve(resource)
@@ -145,7 +150,7 @@ def in_memory(
     items = list(items)
     subjects = Subjects()
     for resource, location, skipped, _ in items:
-        if skipped is None:
+        if skipped is None or resource:
             is_patient = resource["resourceType"] == "Patient"
             subjects.learn(
                 resource, location, patient_key(resource, location) if is_patient else None

@@ -92,6 +92,10 @@ def runs(
                     rtype = None  # not tied to a patient: listed as ignored, not read
                 elif text.__class__ is str and text[:1] != "#" and rtype != "Patient":
                     seen_text, seen_key = text, this  # type: ignore[assignment]
+        elif data:  # a resource the reader will not read: listed with its patient
+            if data.get("resourceType") == "Patient":
+                subjects.learn(data, location, patient_key(data, location))
+            this, item = subject_key(item, subjects, strict=strict)
         if this != key or size < 0 or size > most:
             if size >= 0:
                 yield key, _closed(parts, facts)
