@@ -20,8 +20,9 @@ K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 F = TypeVar("F", bound=Callable[..., Any])
 
-#: Entries a memo keeps before it starts afresh (bounded memory for any population).
-SIZE = 4096
+#: Entries a memo keeps before it starts afresh: about 1 KB each, and about twenty memos
+#: per compiled rule set, so a few MB at most whatever the population.
+SIZE = 512
 
 
 class Memo(Generic[K, V]):
