@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from legrules import LegrulesError, Presentation, assess, intake, load_presentation
+from legrules import LegrulesError, Presentation, assess, intake, load_presentation, population
 from legrules.fhir import read_presentation, read_presentations, transaction_bundle
 from tests.fuzz.inputs import json_values
 from tests.support import AS_OF
@@ -97,6 +97,11 @@ REPRODUCERS: dict[str, Callable[[], Any]] = {
     "question_items(5)": lambda: intake.question_items(5),  # type: ignore[arg-type]
     "validate_questionnaire({1: 2})": lambda: intake.validate_questionnaire({1: 2}),  # type: ignore[dict-item]
     "interview(None)": lambda: intake.interview(None),  # type: ignore[arg-type]
+    "assess_partition(5)": lambda: population.assess_partition(5),  # type: ignore[arg-type]
+    "assess_sorted(5)": lambda: population.assess_sorted(5),  # type: ignore[arg-type]
+    "assess_sorted(strict=1)": lambda: population.assess_sorted([], strict=1),  # type: ignore[arg-type]
+    "bucket_of(None, 5)": lambda: population.bucket_of(None, 5),  # type: ignore[arg-type]
+    "bucket_of(key, 0)": lambda: population.bucket_of("Patient/1", 0),
 }
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import zlib
 from typing import Any
 
+from legrules.errors import InvalidValueError
 from legrules.fhir.read.grouping import key_alone
 from legrules.fhir.read.subjects import Unresolved
 
@@ -58,4 +59,8 @@ def subject_of(resource: Any) -> str | Unresolved | None:
 
 def bucket_of(key: str, buckets: int) -> int:
     """The bucket (``0 <= bucket < buckets``) patient *key* goes to, the same everywhere."""
+    if not isinstance(key, str):
+        raise InvalidValueError(f"expected a patient key (str), got {type(key).__name__}", "key")
+    if isinstance(buckets, bool) or not isinstance(buckets, int) or buckets < 1:
+        raise InvalidValueError(f"expected a whole number, 1 or more, got {buckets!r}", "buckets")
     return zlib.crc32(key.encode()) % buckets

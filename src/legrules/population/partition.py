@@ -26,7 +26,7 @@ import attrs
 import orjson
 
 from legrules.engine import assess
-from legrules.errors import InputError, LegrulesError
+from legrules.errors import InputError, InvalidValueError, LegrulesError
 from legrules.fhir import read_presentations
 from legrules.fhir.read.containers import Location
 from legrules.fhir.read.grouping import not_tied
@@ -219,9 +219,14 @@ def assess_sorted(
     raises :class:`~legrules.errors.FHIRInputError` instead of being listed as ignored.
 
     .. versionchanged:: 0.2
-       ``strict``.
+       ``strict``, and arguments of the wrong type raise
+       :class:`~legrules.errors.InvalidValueError` naming them.
     """
-    job = Job.of(as_of, ruleset, policy)
+    _check_arguments(resources, strict)
+    return _sorted(resources, Job.of(as_of, ruleset, policy), strict)
+
+
+def _sorted(resources: Iterable[Resource], job: Job, strict: bool) -> Iterator[Outcome]:
     aside = _Aside()
     done: set[str] = set()
     key: str | None = None
@@ -258,6 +263,11 @@ def assess_partition(
     (each patient's resources in input order).  Holds the partition's lines in memory:
     a runner keeps partitions small.
     """
+    _check_arguments(resources, strict)
+    return _partition(resources, Job.of(as_of, ruleset, policy), strict)
+
+
+def _partition(resources: Iterable[Resource], job: Job, strict: bool) -> Iterator[Outcome]:
     aside = _Aside()
     patients: dict[str, list[bytes]] = {}
     for number, resource in enumerate(resources, 1):
@@ -266,8 +276,19 @@ def assess_partition(
             aside.add(rtype, line, ignored)
         else:
             patients.setdefault(key, []).append(line)
-    yield from assess_grouped(patients, aside.medications, Job.of(as_of, ruleset, policy))
+    yield from assess_grouped(patients, aside.medications, job)
     yield from aside.report()
+
+
+def _check_arguments(resources: object, strict: object) -> None:
+    """Refuse, before anything is read, arguments no run could use."""
+    if isinstance(resources, str | bytes | bytearray | dict) or not isinstance(resources, Iterable):
+        raise InvalidValueError(
+            f"expected an iterable of resources or NDJSON lines, got {type(resources).__name__}",
+            "resources",
+        )
+    if not isinstance(strict, bool):
+        raise InvalidValueError("strict must be True or False", "strict")
 
 
 def assess_grouped(
