@@ -40,6 +40,7 @@ __all__ = [
     "load_assessment",
     "load_presentation",
     "parse_json",
+    "path_step",
 ]
 
 T = TypeVar("T")
@@ -277,7 +278,7 @@ def load_presentation(data: bytes | str | dict[str, Any]) -> Presentation:
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
 
-def _step(key: str) -> str:
+def path_step(key: str) -> str:
     """A JSON-path step for *key*: ``.name``, or ``["any text"]`` quoted as JSON."""
     return f".{key}" if _NAME.fullmatch(key) else f"[{orjson.dumps(key).decode()}]"
 
@@ -313,7 +314,7 @@ def check_json(document: Any, root: str, *, nulls: bool = True) -> None:
                 for key in node:
                     if not isinstance(key, str):
                         raise InvalidValueError(f"keys must be strings, got {key!r}", path)
-                stack.extend((v, path + _step(k)) for k, v in reversed(node.items()))
+                stack.extend((v, path + path_step(k)) for k, v in reversed(node.items()))
             else:
                 stack.extend((v, f"{path}[{i}]") for i, v in reversed(list(enumerate(node))))
         elif not isinstance(node, _SCALARS):

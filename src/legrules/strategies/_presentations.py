@@ -153,7 +153,14 @@ def _refill(
                 p = option
                 break
     if p.patient.age is None:
-        p = attrs.evolve(p, patient=attrs.evolve(p.patient, age=draw(st.integers(0, 130))))
+        # The age moves thresholds (the age-adjusted D-dimer, say), so an age is kept
+        # only if the target stays met with it: the drawn one first, then a few others.
+        ages = (draw(st.integers(0, 130)), 40, 0, 70, 130)
+        aged = (attrs.evolve(p, patient=attrs.evolve(p.patient, age=age)) for age in ages)
+        kept = next((a for a in aged if solver.evaluate(target, a).tri is Tri.MET), None)
+        assume(kept is not None)
+        assert kept is not None
+        p = kept
     with_onset = attrs.evolve(p, onset=onset)
     return with_onset if solver.evaluate(target, with_onset).tri is Tri.MET else p
 

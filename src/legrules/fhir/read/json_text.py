@@ -30,6 +30,7 @@ from typing import Any
 import orjson
 
 from legrules.errors import DocumentError, FHIRInputError
+from legrules.model.documents import path_step
 
 __all__ = ["Marks", "loads"]
 
@@ -147,16 +148,18 @@ def _problems(value: Any, where: str, seen: _Seen | None) -> list[tuple[Any, str
             for key, agree in duplicates.get(id(node), ()):
                 what = "the same value" if agree else "different values"
                 message = f"duplicate key {key!r} with {what}"
-                found.append((owner, f"{path}.{key}", message, "same" if agree else "duplicate"))
+                found.append(
+                    (owner, f"{path}{path_step(key)}", message, "same" if agree else "duplicate")
+                )
             bundle = owner is node and rtype == "Bundle"
             for key, child in node.items():
                 if child is None:
                     message = "null is not allowed in FHIR JSON; leave the element out"
-                    found.append((owner, f"{path}.{key}", message, "null"))
+                    found.append((owner, f"{path}{path_step(key)}", message, "null"))
                     continue
                 inner = "entries" if bundle and key == "entry" else ""
                 inner = "item" if role == "entry" and key == "resource" else inner
-                stack.append((child, f"{path}.{key}", owner, inner))
+                stack.append((child, f"{path}{path_step(key)}", owner, inner))
         elif isinstance(node, list):
             inner = {"items": "item", "entries": "entry"}.get(role, "")
             stack.extend((c, f"{path}[{i}]", owner, inner) for i, c in enumerate(node))
