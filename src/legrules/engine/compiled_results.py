@@ -12,7 +12,7 @@ Python code on every call.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Container, Iterable
 
 from legrules.engine.facts import Context, Outcome, combine_any, test
 from legrules.engine.logic import DifferentialIs, RedFlagIs, ScoreIs
@@ -31,17 +31,27 @@ STATUS_OF = {
 }
 
 
+def _settled(
+    name: str, members: Iterable[Likelihood | Status], wanted: Container[object], open_: object
+) -> dict[int, Outcome]:
+    """The outcome for each result member that settles the node, by the member's id.
+
+    A member in *wanted* meets it, any other not; the *open_* member settles nothing
+    unless it is wanted (its outcome names the missing inputs, so it is built per call).
+    """
+    return {
+        id(member): Outcome(
+            Tri.MET if member in wanted else Tri.NOT_MET, (Evidence(name, member.value),)
+        )
+        for member in members
+        if member in wanted or member is not open_
+    }
+
+
 def differential_is(expr: DifferentialIs, _: object) -> Compiled:
     """:class:`DifferentialIs` with its settled answers prebuilt."""
     name = expr.differential
-    settled = {
-        id(likelihood): Outcome(
-            Tri.MET if likelihood in expr.likelihoods else Tri.NOT_MET,
-            (Evidence(name, likelihood.value),),
-        )
-        for likelihood in Likelihood
-        if likelihood in expr.likelihoods or likelihood is not Likelihood.INDETERMINATE
-    }
+    settled = _settled(name, Likelihood, expr.likelihoods, Likelihood.INDETERMINATE)
 
     def differential(ctx: Context) -> Outcome:
         result = ctx.differential(name)
@@ -57,14 +67,7 @@ def red_flag_is(expr: RedFlagIs, _: object) -> Compiled:
     """:class:`RedFlagIs` with its settled answers prebuilt."""
     name = expr.red_flag
     unknown = Outcome.unknown(name)
-    settled = {
-        id(status): Outcome(
-            Tri.MET if status in expr.statuses else Tri.NOT_MET,
-            (Evidence(name, status.value),),
-        )
-        for status in Status
-        if status in expr.statuses or status is not Status.INDETERMINATE
-    }
+    settled = _settled(name, Status, expr.statuses, Status.INDETERMINATE)
 
     def red_flag(ctx: Context) -> Outcome:
         result = ctx.red_flags.get(name)
