@@ -41,7 +41,7 @@ def dumps_assessment(assessment: Assessment, *, indent: bool = False) -> bytes:
     is set (what :func:`~legrules.model.documents.dumps` writes).
     """
     option = _OPTIONS | orjson.OPT_INDENT_2 if indent else _OPTIONS
-    return orjson.dumps(_ASSESSMENT(assessment), option=option)
+    return orjson.dumps(_fields_of(Assessment)(assessment), option=option)
 
 
 def _fields_of(cls: type) -> _Fields:
@@ -100,6 +100,3 @@ def _policy(policy: Policy) -> dict[str, Any]:
         _LAST_POLICY[:] = [policy, policy.as_dict()]
     found: dict[str, Any] = _LAST_POLICY[1]
     return found
-
-
-_ASSESSMENT = _fields_of(Assessment)
