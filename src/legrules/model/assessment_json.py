@@ -125,12 +125,15 @@ def _cached_criterion(fields: _Fields) -> _Fields:
 
 
 #: The last policy written and its dict (a run writes many assessments under one policy).
-_LAST_POLICY: list[Any] = [None, None]
+#: One tuple, replaced whole: a thread reading it never pairs one policy with another's dict.
+_LAST_POLICY: tuple[Policy | None, dict[str, Any]] = (None, {})
 
 
 def _policy(policy: Policy) -> dict[str, Any]:
     """``policy.as_dict()``, made once for the policy a run uses (policies are frozen)."""
-    if _LAST_POLICY[0] is not policy:
-        _LAST_POLICY[:] = [policy, policy.as_dict()]
-    found: dict[str, Any] = _LAST_POLICY[1]
+    global _LAST_POLICY
+    last, found = _LAST_POLICY
+    if last is not policy:
+        found = policy.as_dict()
+        _LAST_POLICY = (policy, found)
     return found
