@@ -14,6 +14,7 @@ same.  legrules must be installed where the Spark workers run their Python.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -32,7 +33,13 @@ from legrules.population.rows import Columns, columns, row
 
 __all__ = ["assess", "ignored", "leftovers", "run_to_folder"]
 
-_BATCH = 1000
+#: A batch handed back to Spark holds at most this many rows or document bytes: a
+#: document is tens of KiB, and Spark holds a batch whole (off the JVM heap) per task.
+_BATCH_ROWS = 1000
+_BATCH_BYTES = 8 << 20
+#: Row groups of the staged results: the Parquet writer buffers a whole row group of
+#: documents on the JVM heap per task (128 MiB by default).
+_STAGED_ROW_GROUP = 16 << 20
 
 
 def _sql() -> Any:
@@ -150,14 +157,16 @@ def assess(
                 yield from batch["value"]
 
         rows: list[dict[str, Any]] = []
+        size = 0
         for result in assess_sorted(
             resources(), as_of=job.as_of, ruleset=job.ruleset, policy=job.policy
         ):
             if isinstance(result, PatientResult):
                 rows.append(_row(result, cols, documents))
-            if len(rows) >= _BATCH:
+                size += len(rows[-1].get("document") or "")
+            if len(rows) >= _BATCH_ROWS or size >= _BATCH_BYTES:
                 yield pandas.DataFrame(rows, columns=names).astype(dict.fromkeys(ints, "Int32"))
-                rows = []
+                rows, size = [], 0
         if rows:
             yield pandas.DataFrame(rows, columns=names).astype(dict.fromkeys(ints, "Int32"))
 
@@ -214,16 +223,20 @@ def run_to_folder(
     spark: Any = None,
     strict: bool = False,
 ) -> Any:
-    """``legrules population run --engine spark``: Parquet and NDJSON under *out*, a summary."""
+    """``legrules population run --engine spark``: Parquet and NDJSON under *out*, a summary.
+
+    Uses *spark*, else the active SparkSession as it is, else a new one on *master*.
+    Every patient is assessed once: the rows and documents are written to a staging
+    Parquet dataset under *out* (``work/assessed``), streamed, and the outputs are
+    read from it.  Caching them instead held whole partitions of documents (tens of
+    KiB each) on the JVM heap and ran a local session out of memory at 20,000 patients.
+    """
     from legrules.population.embedded import Summary
 
     started = time.perf_counter()
-    sql = _sql()
-    if spark is None:
-        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-        builder = sql.SparkSession.builder.appName("legrules population")
-        spark = (builder.master(master) if master else builder).getOrCreate()
+    spark = spark or _session(master)
     folder = Path(out)
+    staged = folder / "work" / "assessed"
     instant = as_of or datetime.now(UTC).replace(microsecond=0)
     frame = assess(
         spark,
@@ -234,15 +247,13 @@ def run_to_folder(
         documents=True,
         strict=strict,
     )
-    frame = frame.persist()
-    try:
-        frame.drop("document").write.parquet(str(folder / "patients"))
-        frame.where("document IS NOT NULL").select("document").write.text(
-            str(folder / "assessments")
-        )
-        tally = _tally(frame, columns(ruleset))
-    finally:
-        frame.unpersist()
+    frame.write.option("parquet.block.size", _STAGED_ROW_GROUP).parquet(str(staged))
+    assessed = spark.read.parquet(str(staged))
+    assessed.drop("document").write.parquet(str(folder / "patients"))
+    documents = assessed.where("document IS NOT NULL").select("document")
+    documents.write.text(str(folder / "assessments"))
+    tally = _tally(assessed.drop("document"), columns(ruleset))
+    shutil.rmtree(folder / "work")
     listed = ignored(keyed_lines(spark, paths)).drop("value")
     listed.withColumnRenamed("file", "at").write.json(str(folder / "ignored"))
     lines, unassigned, unreadable, listed_count = leftovers(spark, paths)
@@ -255,6 +266,17 @@ def run_to_folder(
         time.perf_counter() - started,
         listed_count,
     )
+
+
+def _session(master: str | None) -> Any:
+    """The active SparkSession, untouched; or a new one (on *master*) when there is none."""
+    sql = _sql()
+    active = sql.SparkSession.getActiveSession()
+    if active is not None:
+        return active
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    builder = sql.SparkSession.builder.appName("legrules population")
+    return (builder.master(master) if master else builder).getOrCreate()
 
 
 def _tally(frame: Any, cols: Columns) -> Tally:
