@@ -47,6 +47,10 @@ def _sql() -> Any:
     return require("pyspark.sql", "spark")
 
 
+def _storage() -> Any:
+    return require("pyspark", "spark").StorageLevel
+
+
 def spark_schema(cols: Columns, documents: bool = False) -> Any:
     """The Spark ``StructType`` of the rows (plus a ``document`` column if asked)."""
     types = require("pyspark.sql.types", "spark")
@@ -99,13 +103,22 @@ def keyed_lines(spark: Any, paths: Sequence[str | os.PathLike[str]]) -> Any:
             batch["reason"] = [None if i is None else i.reason for *_, i in found]
             yield batch
 
+    return (
+        _text(spark, paths)
+        .select(
+            "value",
+            functions.input_file_name().alias("file"),
+            functions.monotonically_increasing_id().alias("pos"),
+        )
+        .mapInPandas(key_and_type, shape)
+    )
+
+
+def _text(spark: Any, paths: Sequence[str | os.PathLike[str]]) -> Any:
+    """The lines that are not blank (no Python: counting them stays in the JVM)."""
+    functions = _sql().functions
     lines = spark.read.text(_paths(paths))
-    lines = lines.where(functions.trim(lines.value) != "")
-    return lines.select(
-        "value",
-        functions.input_file_name().alias("file"),
-        functions.monotonically_increasing_id().alias("pos"),
-    ).mapInPandas(key_and_type, shape)
+    return lines.where(functions.trim(lines.value) != "")
 
 
 def assess(
@@ -128,15 +141,29 @@ def assess(
     :func:`ignored`); with *strict*, one whose subject names no patient raises
     :class:`~legrules.errors.FHIRInputError` here, before anything is assessed.
     """
-    job = Job.of(as_of, ruleset, policy)
-    cols = columns(ruleset)
     lines = keyed_lines(spark, paths)
+    stray = lines.where("key IS NULL")
+    job = Job.of(as_of, ruleset, policy)
+    return _assessed(spark, lines, stray, job, partitions, documents, strict)
+
+
+def _assessed(
+    spark: Any,
+    lines: Any,
+    stray: Any,
+    job: Job,
+    partitions: int | None,
+    documents: bool,
+    strict: bool,
+) -> Any:
+    """:func:`assess` on keyed lines; *stray* holds (at least) those with no key."""
+    cols = columns(job.ruleset)
     if strict:
-        for first in ignored(lines).limit(1).collect():
+        for first in ignored(stray).limit(1).collect():
             keyed(first.value, first.file, strict=True)  # raises the reader's error
     medications = [
         r.value
-        for r in lines.where("key IS NULL AND rtype = 'Medication'").select("value").collect()
+        for r in stray.where("key IS NULL AND rtype = 'Medication'").select("value").collect()
     ]
     count = partitions or 2 * spark.sparkContext.defaultParallelism
     patients = (
@@ -198,10 +225,16 @@ def leftovers(
     of (up to 20) unreadable lines; and how many had a subject that names no patient
     (listed by :func:`ignored`).
     """
+    return _leftovers(spark, paths, keyed_lines(spark, paths).where("key IS NULL"))
+
+
+def _leftovers(
+    spark: Any, paths: Sequence[str | os.PathLike[str]], stray: Any
+) -> tuple[int, dict[str, int], list[str], int]:
+    """:func:`leftovers`, from the keyed lines with no key (*stray*)."""
     functions = _sql().functions
-    lines = keyed_lines(spark, paths)
-    total = lines.count()
-    stray = lines.where("key IS NULL AND (rtype != 'Medication' OR reason IS NOT NULL)")
+    total = _text(spark, paths).count()
+    stray = stray.where("rtype != 'Medication' OR reason IS NOT NULL")
     by_type = stray.groupBy("rtype").agg(
         functions.count("*").alias("n"),
         functions.count("reason").alias("listed"),
@@ -238,29 +271,28 @@ def run_to_folder(
     folder = Path(out)
     staged = folder / "work" / "assessed"
     instant = as_of or datetime.now(UTC).replace(microsecond=0)
-    frame = assess(
-        spark,
-        paths,
-        as_of=instant,
-        ruleset=ruleset,
-        policy=policy,
-        documents=True,
-        strict=strict,
-    )
-    frame.write.option("parquet.block.size", _STAGED_ROW_GROUP).parquet(str(staged))
-    assessed = spark.read.parquet(str(staged))
-    assessed.drop("document").write.parquet(str(folder / "patients"))
-    documents = assessed.where("document IS NOT NULL").select("document")
-    documents.write.text(str(folder / "assessments"))
-    tally = _tally(assessed.drop("document"), columns(ruleset))
-    shutil.rmtree(folder / "work")
-    listed = ignored(keyed_lines(spark, paths)).drop("value")
-    listed.withColumnRenamed("file", "at").write.json(str(folder / "ignored"))
-    lines, unassigned, unreadable, listed_count = leftovers(spark, paths)
+    lines = keyed_lines(spark, paths)
+    # The few lines of no patient, kept: keying every line again costs a pass of Python.
+    stray = lines.where("key IS NULL").persist(_storage().MEMORY_AND_DISK)
+    job = Job.of(instant, ruleset, policy)
+    try:
+        frame = _assessed(spark, lines, stray, job, None, True, strict)
+        frame.write.option("parquet.block.size", _STAGED_ROW_GROUP).parquet(str(staged))
+        assessed = spark.read.parquet(str(staged))
+        assessed.drop("document").write.parquet(str(folder / "patients"))
+        documents = assessed.where("document IS NOT NULL").select("document")
+        documents.write.text(str(folder / "assessments"))
+        tally = _tally(assessed.drop("document"), columns(ruleset))
+        shutil.rmtree(folder / "work")
+        listed = ignored(stray).drop("value")
+        listed.withColumnRenamed("file", "at").write.json(str(folder / "ignored"))
+        total, unassigned, unreadable, listed_count = _leftovers(spark, paths, stray)
+    finally:
+        stray.unpersist()
     return Summary(
         str(folder),
         tally,
-        lines,
+        total,
         unassigned,
         tuple(unreadable),
         time.perf_counter() - started,
