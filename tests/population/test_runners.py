@@ -64,6 +64,23 @@ def test_subjects_naming_no_patient_are_listed_with_the_readers_reason(
         assert ".ndjson:byte " in entry["at"]
 
 
+def test_a_subject_given_by_identifier_only_is_the_patient_carrying_it(
+    export: Path, clean_run: Path
+) -> None:
+    """Matched to the one Patient with that identifier, wherever it is; a shared one to none."""
+    (row,) = [r for r in rows(clean_run / "patients") if r["patient"] == "Patient/pop-002"]
+    named = [
+        line
+        for path in export.iterdir()
+        for line in path.read_bytes().splitlines()
+        if b'"Patient/pop-002"' in line or b'"id":"pop-002"' in line
+    ]
+    assert row["resources"] == len(named) + 1  # with Observation/stray-1
+    reasons = {e["resource"]: e["reason"] for e in listed(clean_run / "ignored")}
+    assert "Observation/stray-1" not in reasons
+    assert "matches more than one Patient's identifier" in reasons["Observation/stray-3"]
+
+
 def test_strict_mode_stops_at_a_subject_naming_no_patient(export: Path, tmp_path: Path) -> None:
     """--strict: exit status 2 and one line naming the resource and its subject."""
     err = io.StringIO()
