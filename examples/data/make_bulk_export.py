@@ -112,6 +112,7 @@ def shared(mess: bool) -> list[JSON]:
             {"identifier": SSN},  # pop-002's
             {"reference": "urn:uuid:7d7a0a4e-2b6f-4d0b-9a51-0c5d1f1e6b02"},
             {"identifier": SHARED_MRN},  # pop-003's and pop-004's
+            {"identifier": {**SSN, "value": "000-00-0999"}},  # no one's
         )
         for index, subject in enumerate(unresolvable):
             out.append(

@@ -20,8 +20,9 @@ from __future__ import annotations
 import shutil
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import orjson
 
@@ -77,19 +78,22 @@ def match_pending(work: Path, buckets: int, ignored: Path, strict: bool = False)
     partial.mkdir()
     unmatched: Counter[str] = Counter()
     listing: list[bytes] = []
-    for entry in _entries(work, PENDING):
-        found = carriers.get(entry["identifier"], set())
-        if len(found) == 1:
+    with ExitStack() as stack:
+        handles: dict[int, IO[bytes]] = {}
+        for entry in _entries(work, PENDING):
+            found = carriers.get(entry["identifier"], set())
+            if len(found) != 1:
+                reason = _reason(entry, len(found), strict)
+                where = {"resource": entry["resource"], "at": entry["at"], "reason": reason}
+                listing.append(orjson.dumps(where))
+                unmatched[entry["rtype"]] += 1
+                continue
             (key,) = found
-            path = partial / f"bucket-{bucket_of(key, buckets):04d}.keyed"
-            with open(path, "ab") as handle:
-                handle.write(orjson.dumps(key) + b"\t" + entry["line"].encode() + b"\n")
-            continue
-        reason = _reason(entry, len(found), strict)
-        listing.append(
-            orjson.dumps({"resource": entry["resource"], "at": entry["at"], "reason": reason})
-        )
-        unmatched[entry["rtype"]] += 1
+            bucket = bucket_of(key, buckets)
+            if bucket not in handles:
+                path = partial / f"bucket-{bucket:04d}.keyed"
+                handles[bucket] = stack.enter_context(open(path, "wb"))
+            handles[bucket].write(orjson.dumps(key) + b"\t" + entry["line"].encode() + b"\n")
     if listing:
         (ignored / PENDING).write_bytes(b"".join(line + b"\n" for line in listing))
     partial.rename(work / MATCHED)
