@@ -24,12 +24,15 @@ from typing import Any
 
 import orjson
 
+from legrules.fhir.read.grouping import not_tied
+from legrules.fhir.read.subjects import Unresolved
 from legrules.model import Policy
 from legrules.model.documents import dump_assessment
 from legrules.population._extras import require
 from legrules.population.outputs import Tally
-from legrules.population.partition import UNREADABLE, Job, PatientResult, assess_sorted, keyed
+from legrules.population.partition import UNREADABLE, Job, PatientResult, assess_runs, identified
 from legrules.population.rows import Columns, columns, row
+from legrules.population.spark_matching import matched
 
 __all__ = ["assess", "ignored", "leftovers", "run_to_folder"]
 
@@ -77,7 +80,8 @@ def keyed_lines(spark: Any, paths: Sequence[str | os.PathLike[str]]) -> Any:
     """Every line with its file, position, patient key and resource type.
 
     A line whose subject names no patient has no key, and its label (``resource``)
-    and ``reason`` instead.
+    and ``reason`` instead; ``ident`` when its subject is an identifier only (matched
+    later to the Patient carrying it), ``names`` a Patient's identifiers.
     """
     functions, types = _sql().functions, require("pyspark.sql.types", "spark")
     text = types.StringType()
@@ -90,17 +94,21 @@ def keyed_lines(spark: Any, paths: Sequence[str | os.PathLike[str]]) -> Any:
             types.StructField("rtype", text),
             types.StructField("resource", text),
             types.StructField("reason", text),
+            types.StructField("ident", text),
+            types.StructField("names", types.ArrayType(text)),
         ]
     )
 
     def key_and_type(batches: Iterator[Any]) -> Iterator[Any]:
         for batch in batches:
             pairs = zip(batch["value"], batch["file"], strict=True)
-            found = [keyed(line, file) for line, file in pairs]
-            batch["key"] = [key for key, _, _, _ in found]
-            batch["rtype"] = [rtype for _, rtype, _, _ in found]
-            batch["resource"] = [None if i is None else i.reference for *_, i in found]
-            batch["reason"] = [None if i is None else i.reason for *_, i in found]
+            found = [identified(line, file) for line, file in pairs]
+            batch["key"] = [key for (key, _, _, _), _ in found]
+            batch["rtype"] = [rtype for (_, rtype, _, _), _ in found]
+            batch["resource"] = [None if i is None else i.reference for (*_, i), _ in found]
+            batch["reason"] = [None if i is None else i.reason for (*_, i), _ in found]
+            batch["ident"] = [n[0] if n and k is None else None for (k, *_), n in found]
+            batch["names"] = [list(n) if n and k is not None else None for (k, *_), n in found]
             yield batch
 
     return (
@@ -144,7 +152,7 @@ def assess(
     lines = keyed_lines(spark, paths)
     stray = lines.where("key IS NULL")
     job = Job.of(as_of, ruleset, policy)
-    return _assessed(spark, lines, stray, job, partitions, documents, strict)
+    return _assessed(spark, lines, stray, job, partitions, documents, strict)[0]
 
 
 def _assessed(
@@ -155,22 +163,23 @@ def _assessed(
     partitions: int | None,
     documents: bool,
     strict: bool,
-) -> Any:
-    """:func:`assess` on keyed lines; *stray* holds (at least) those with no key."""
+) -> tuple[Any, Any]:
+    """:func:`assess` on keyed lines, and the lines still tied to no patient.
+
+    *stray* holds (at least) the keyed lines with no key.
+    """
     cols = columns(job.ruleset)
+    medications, owned, stray = matched(spark, lines, stray)
     if strict:
         for first in ignored(stray).limit(1).collect():
-            keyed(first.value, first.file, strict=True)  # raises the reader's error
-    medications = [
-        r.value
-        for r in stray.where("key IS NULL AND rtype = 'Medication'").select("value").collect()
-    ]
+            data = orjson.loads(first.value)
+            why = Unresolved(first.reason.removeprefix("not tied to a patient: "))
+            not_tied(data, first.file, why, strict=True)  # raises the reader's error
     count = partitions or 2 * spark.sparkContext.defaultParallelism
     patients = (
-        lines.where("key IS NOT NULL")
-        .repartition(count, "key")
-        .sortWithinPartitions("key", "file", "pos")
-        .select("value")
+        owned.repartition(count, "key")
+        .sortWithinPartitions("key", "late", "file", "pos")
+        .select("key", "value")
     )
     names = [name for name, _ in cols.all] + (["document"] if documents else [])
     ints = [name for name, kind in cols.all if kind == "int"]
@@ -178,26 +187,23 @@ def _assessed(
     def partition(batches: Iterator[Any]) -> Iterator[Any]:
         pandas = require("pandas", "spark")
 
-        def resources() -> Iterator[str]:
-            yield from medications
+        def pairs() -> Iterator[tuple[str, bytes]]:
             for batch in batches:
-                yield from batch["value"]
+                for key, value in zip(batch["key"], batch["value"], strict=True):
+                    yield key, value.encode()
 
         rows: list[dict[str, Any]] = []
         size = 0
-        for result in assess_sorted(
-            resources(), as_of=job.as_of, ruleset=job.ruleset, policy=job.policy
-        ):
-            if isinstance(result, PatientResult):
-                rows.append(_row(result, cols, documents))
-                size += len(rows[-1].get("document") or "")
+        for result in assess_runs(pairs(), [m.encode() for m in medications], job):
+            rows.append(_row(result, cols, documents))
+            size += len(rows[-1].get("document") or "")
             if len(rows) >= _BATCH_ROWS or size >= _BATCH_BYTES:
                 yield pandas.DataFrame(rows, columns=names).astype(dict.fromkeys(ints, "Int32"))
                 rows, size = [], 0
         if rows:
             yield pandas.DataFrame(rows, columns=names).astype(dict.fromkeys(ints, "Int32"))
 
-    return patients.mapInPandas(partition, spark_schema(cols, documents))
+    return patients.mapInPandas(partition, spark_schema(cols, documents)), stray
 
 
 def _row(result: PatientResult, cols: Columns, documents: bool) -> dict[str, Any]:
@@ -276,7 +282,7 @@ def run_to_folder(
     stray = lines.where("key IS NULL").persist(_storage().MEMORY_AND_DISK)
     job = Job.of(instant, ruleset, policy)
     try:
-        frame = _assessed(spark, lines, stray, job, None, True, strict)
+        frame, settled = _assessed(spark, lines, stray, job, None, True, strict)
         frame.write.option("parquet.block.size", _STAGED_ROW_GROUP).parquet(str(staged))
         assessed = spark.read.parquet(str(staged))
         assessed.drop("document").write.parquet(str(folder / "patients"))
@@ -284,9 +290,9 @@ def run_to_folder(
         documents.write.text(str(folder / "assessments"))
         tally = _tally(assessed.drop("document"), columns(ruleset))
         shutil.rmtree(folder / "work")
-        listed = ignored(stray).drop("value")
+        listed = ignored(settled).drop("value")
         listed.withColumnRenamed("file", "at").write.json(str(folder / "ignored"))
-        total, unassigned, unreadable, listed_count = _leftovers(spark, paths, stray)
+        total, unassigned, unreadable, listed_count = _leftovers(spark, paths, settled)
     finally:
         stray.unpersist()
     return Summary(
