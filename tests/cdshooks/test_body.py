@@ -1,0 +1,43 @@
+"""The call's body: JSON parsed with orjson, refusing a key repeated with different values."""
+
+from __future__ import annotations
+
+import orjson
+import pytest
+
+from legrules.cdshooks.body import parse_body
+from legrules.errors import FHIRInputError
+
+
+def test_plain_json_is_parsed() -> None:
+    """A body with no repeated key is its JSON value."""
+    assert parse_body(b'{"a": {"b": [1, "x:y"]}}') == {"a": {"b": [1, "x:y"]}}
+
+
+def test_a_conflicting_key_is_named_with_its_path() -> None:
+    """A key repeated with different values raises, with the path of the key."""
+    body = (
+        b'{"prefetch": {"vitals": {"entry": [{"status": "entered-in-error", "status": "final"}]}}}'
+    )
+    with pytest.raises(FHIRInputError) as raised:
+        parse_body(body)
+    assert raised.value.path == "$.prefetch.vitals.entry[0].status"
+
+
+def test_an_escaped_colon_cannot_balance_a_dropped_key() -> None:
+    """An escaped colon in a string adds one colon back; the repeated key is still found."""
+    body = b'{"note": "a\\u003ab", "status": "entered-in-error", "status": "final"}'
+    assert orjson.loads(body)["status"] == "final"
+    with pytest.raises(FHIRInputError):
+        parse_body(body)
+
+
+def test_a_repeated_key_with_the_same_value_passes() -> None:
+    """The same value twice hides nothing."""
+    assert parse_body(b'{"status": "final", "status": "final"}') == {"status": "final"}
+
+
+def test_not_json_raises_orjsons_error() -> None:
+    """What is not JSON raises orjson's error (the service answers 400, not JSON)."""
+    with pytest.raises(orjson.JSONDecodeError):
+        parse_body(b"{not json")
