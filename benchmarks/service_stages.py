@@ -15,8 +15,9 @@ in this process with the functions the service's endpoint calls, in its order:
 Each stage is timed with the process's CPU clock (``time.process_time``), which the
 machine's other load inflates less than wall time; the figure is the median over the
 calls.  What a call costs the server beyond their sum (HTTP parsing, Starlette's
-routing, the hand-over to the worker thread) is the service's CPU per call under load,
-from ``benchmarks/service.py``, minus this sum.
+routing, the hand-over to the worker thread) is roughly the service's CPU per call
+under load, from ``benchmarks/service.py``, minus this sum: roughly, because the two
+are timed at different moments and the machine's load moves both.
 
 Run: ``python benchmarks/service_stages.py [CALLS]`` (default 300).
 """
@@ -127,7 +128,12 @@ def report(medians: dict[str, float], total: float | None = None) -> None:
     parts = "  ".join(f"{name} {ms:.2f}" for name, ms in medians.items())
     print(f"service stages, CPU ms per call (median, in-process): {parts}  sum {summed:.2f}")
     if total is not None:
-        print(f"beyond the stages (HTTP, Starlette, worker thread): {total - summed:.2f} ms")
+        # Rough: the load and the stages run at different moments, and a shared
+        # machine's load moves both (the figure can even come out below zero).
+        print(
+            f"server CPU per call beyond the stages (HTTP, Starlette, worker thread; "
+            f"rough, timed apart): {total - summed:.2f} ms"
+        )
 
 
 def _served(run: Callable[[FakeEHR], Any]) -> Any:
