@@ -103,10 +103,15 @@ def _expression(read: str, kind: Any, namespace: dict[str, Any], made: dict[type
 
 
 _CRITERIA_KEPT = 4096
+#: Every field of a criterion: the cache key below is all of them but the (empty) evidence.
+_CRITERION_FIELDS = ("id", "description", "status", "evidence", "missing")
 
 
 def _cached_criterion(fields: _Fields) -> _Fields:
     """*fields* for criteria, answering the written text of one that cites no evidence."""
+    if tuple(f.name for f in attrs.fields(CriterionTrace)) != _CRITERION_FIELDS:
+        # A new field would be left out of the key and written from another criterion.
+        raise AssertionError("CriterionTrace changed: update the key of _cached_criterion")
     cache: dict[tuple[Any, ...], orjson.Fragment] = {}
 
     def criterion(value: CriterionTrace) -> Any:
