@@ -13,7 +13,7 @@ import math
 import operator
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 import attrs
 
@@ -39,9 +39,12 @@ __all__ = ["DERIVED_FROM_ONSET", "SIDES", "Context", "Outcome", "Reading"]
 SIDES: tuple[Laterality, Laterality] = (Laterality.LEFT, Laterality.RIGHT)
 
 
-@attrs.frozen
-class Outcome:
-    """A three-valued answer with the evidence that decided it and what is missing."""
+class Outcome(NamedTuple):
+    """A three-valued answer with the evidence that decided it and what is missing.
+
+    A named tuple rather than an attrs class: the engine builds a few hundred per
+    assessment and keys memos by them, and a tuple is built, hashed and compared in C.
+    """
 
     tri: Tri
     evidence: tuple[Evidence, ...] = ()
