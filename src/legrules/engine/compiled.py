@@ -34,6 +34,7 @@ from legrules.engine.logic import Expr
 from legrules.engine.memo import Memo, remembering, scores_key
 from legrules.engine.open_questions import differential_result
 from legrules.engine.ruleset import RuleSet
+from legrules.engine.truth import truth_of
 from legrules.engine.what_if import Evaluated, Evaluator
 from legrules.model import (
     CriterionTrace,
@@ -213,6 +214,7 @@ def _recommendation(
     _: RuleSet, rule: RecommendationRule, criteria: _Criteria, compiler: ExprCompiler
 ) -> Step:
     trigger = compiler.compile(rule.trigger)
+    triggered = truth_of(rule.trigger, compiler)
     trigger_text = rule.trigger.describe()
     described = dict(zip(criteria.ids, criteria.descriptions, strict=True))
 
@@ -221,10 +223,12 @@ def _recommendation(
         return RuleTrace(rule.id, rule.version, conclusion, (head, *criteria.traces(outcomes)))
 
     def recommendation(ctx: Context, sink: Sink) -> None:
-        fired = trigger(ctx)
-        if fired.tri is not Tri.MET:
-            sink.traces.append(lambda: trace("not triggered", fired, {}))
+        if triggered(ctx) is not Tri.MET:
+            # Its outcome shows in the trace alone: evaluated when the trace is built
+            # (every rule it may read has run by now, so it reads the same then).
+            sink.traces.append(lambda: trace("not triggered", trigger(ctx), {}))
             return
+        fired = trigger(ctx)
         because = because_of(fired)
         outcomes = criteria.outcomes(ctx)
         reasons = []
