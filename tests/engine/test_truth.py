@@ -1,0 +1,56 @@
+"""Truth-only closures give the tri of the outcome the compiled expression gives."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from benchmarks.assess_latency import document
+
+from legrules import assess, dump_assessment, load_presentation
+from legrules.engine import RecommendationRule, interpret
+from legrules.engine.compiled import compiled
+from legrules.engine.compiler import ExprCompiler
+from legrules.engine.facts import Context
+from legrules.engine.truth import truth_of
+from legrules.model import Policy
+from legrules.model.documents import dumps
+from legrules.rules import RULESETS
+from legrules.rules.registry import get_ruleset
+from tests.engine.corpus import AS_OF, corpus
+
+
+@pytest.mark.parametrize("version", sorted(RULESETS))
+def test_every_expression_has_the_truth_of_its_outcome(version: str) -> None:
+    """Every criterion and trigger, on a seeded corpus: truth == compiled outcome's tri."""
+    ruleset = get_ruleset(version)
+    for presentation, policy in corpus(60, seed=7):
+        settings = policy if isinstance(policy, Policy) else Policy.from_dict(policy or {})
+        expressions = [c.expr for r in ruleset.rules for c in r.criteria]
+        expressions += [r.trigger for r in ruleset.rules if isinstance(r, RecommendationRule)]
+        compiler = ExprCompiler(settings, expressions)
+        ctx = Context(presentation, AS_OF, settings)
+        compiled(ruleset, settings).run(ctx)  # every rule's result, as triggers read them
+        ctx.memo = {}  # memo slots are numbered per compiler, and this test's is another
+        for expr in expressions:
+            assert truth_of(expr, compiler)(ctx) is compiler.compile(expr)(ctx).tri, expr
+
+
+@pytest.mark.parametrize("version", sorted(RULESETS))
+@pytest.mark.parametrize("size", [5, 40])
+def test_benchmark_presentations_give_the_same_documents_with_or_without_trace(
+    version: str, size: int
+) -> None:
+    """The benchmark's 5- and 40-finding presentations: trace now, later, or interpreted."""
+    rng = random.Random(size)
+    for _ in range(15):
+        presentation = load_presentation(document(rng, size))
+        documents = {
+            dumps(dump_assessment(run(presentation)))
+            for run in (
+                lambda p: assess(p, as_of=AS_OF, ruleset=version),
+                lambda p: assess(p, as_of=AS_OF, ruleset=version, include_trace=True),
+                lambda p: interpret(p, as_of=AS_OF, ruleset=version),
+            )
+        }
+        assert len(documents) == 1
