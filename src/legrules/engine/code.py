@@ -18,7 +18,7 @@ import types
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-__all__ = ["dependencies", "reads_argument", "stable_repr"]
+__all__ = ["context_reads", "dependencies", "reads_argument", "stable_repr"]
 
 #: The package of the clinical content: every function in it counts as rule logic.
 _RULE_PACKAGE = "legrules.rules."
@@ -136,3 +136,85 @@ def reads_argument(function: Callable[..., object], index: int) -> bool:
     if name in code.co_cellvars:
         return True
     return any(i.opname in _LOCAL_OPS and i.argval == name for i in dis.get_instructions(code))
+
+
+#: The opcodes that load a local variable (by Python version).
+_LOADS = frozenset({"LOAD_FAST", "LOAD_FAST_CHECK", "LOAD_FAST_BORROW"})
+#: Context attributes fixed for a compiled rule set: it is compiled per policy.
+_FIXED = frozenset({"policy"})
+
+
+def context_reads(function: Callable[..., object], index: int) -> tuple[str, ...] | None:
+    """The scores *function* reads through its argument *index*, if that is all it reads.
+
+    Read off the bytecode: every use of the argument (the context) is ``ctx.score("id")``
+    with a literal id, ``ctx.policy`` (fixed for a rule set compiled for one policy), or
+    passing it alone to a helper of the rules that does the same.  ``None`` when any
+    other use is possible.  Such a function gives the same answer for the same criteria
+    outcomes and the same results of those scores, so the answer may be kept.
+
+    >>> context_reads(lambda ctx, o: o["x"], 0)
+    ()
+    >>> context_reads(lambda ctx, o: (ctx.score("score.abi"), o["x"]), 0)
+    ('score.abi',)
+    >>> context_reads(lambda ctx, o: ctx.age, 0) is None
+    True
+    """
+    found: list[str] = []
+    if not _reads_scores_only(function, index, found, set()):
+        return None
+    return tuple(dict.fromkeys(found))
+
+
+def _reads_scores_only(function: object, index: int, found: list[str], seen: set[object]) -> bool:
+    if not isinstance(function, types.FunctionType):
+        return False
+    code = function.__code__
+    if index >= code.co_argcount or _INTROSPECTION & set(code.co_names):
+        return False
+    name = code.co_varnames[index]
+    if name in code.co_cellvars:
+        return False
+    steps = [i for i in dis.get_instructions(code) if i.opname not in ("CACHE", "PRECALL")]
+    for at, step in enumerate(steps):
+        argval = step.argval
+        if argval != name and not (isinstance(argval, tuple) and name in argval):
+            continue
+        if step.opname not in _LOADS or not _use_is_allowed(function, steps, at, found, seen):
+            return False
+    return True
+
+
+def _use_is_allowed(
+    function: types.FunctionType,
+    steps: list[dis.Instruction],
+    at: int,
+    found: list[str],
+    seen: set[object],
+) -> bool:
+    """Whether the load of the context at *at* is followed by an allowed use."""
+    after = steps[at + 1 : at + 4]
+    names = [s.opname for s in after]
+    if names[:1] in (["LOAD_ATTR"], ["LOAD_METHOD"]) and after[0].argval in _FIXED:
+        return True
+    if (
+        names[1:] == ["LOAD_CONST", "CALL"]
+        and names[0] in ("LOAD_ATTR", "LOAD_METHOD")
+        and after[0].argval == "score"
+        and isinstance(after[1].argval, str)
+        and after[2].arg == 1
+    ):
+        found.append(after[1].argval)
+        return True
+    before = steps[at - 1] if at else None
+    if before is None or before.opname != "LOAD_GLOBAL" or names[:1] != ["CALL"]:
+        return False
+    if after[0].arg != 1:
+        return False
+    helper = function.__globals__.get(before.argval)
+    if not _is_rule_function(helper):
+        return False
+    if helper in seen:
+        return True
+    seen.add(helper)
+    return _reads_scores_only(helper, 0, found, seen)

@@ -31,9 +31,10 @@ from legrules.engine.compiled_results import STATUS_OF
 from legrules.engine.compiler import Compiled, ExprCompiler, Last, combine_all, combine_any
 from legrules.engine.facts import Context, Outcome
 from legrules.engine.logic import Expr
-from legrules.engine.memo import Memo, remembering
+from legrules.engine.memo import Memo, remembering, scores_key
 from legrules.engine.open_questions import differential_result
 from legrules.engine.ruleset import RuleSet
+from legrules.engine.truth import truth_of
 from legrules.engine.what_if import Evaluated, Evaluator
 from legrules.model import (
     CriterionTrace,
@@ -99,8 +100,9 @@ class _Criteria:
     ``stable`` says whether every criterion's answer is final once the rule runs (none
     reads how far evaluation has gone), so that open questions may reuse the outcomes.
     ``conclude`` is a score's computation or a differential's deciding function, which
-    keeps its answers when it never reads the context (see :mod:`legrules.engine.memo`);
-    ``pure`` says whether it does.
+    keeps its answers when it reads from the context no more than some scores' results
+    (see :mod:`legrules.engine.memo`); ``scores`` names those scores, ``None`` when it
+    may read more (its answers are then not kept).
     """
 
     ids: tuple[str, ...]
@@ -108,23 +110,23 @@ class _Criteria:
     descriptions: tuple[str, ...]
     stable: bool
     conclude: Callable[..., typing.Any] | None
-    pure: bool
+    scores: tuple[str, ...] | None
 
     @classmethod
     def of(cls, rule: Rule, compiler: ExprCompiler) -> _Criteria:
         conclude: Callable[..., typing.Any] | None = None
+        scores: tuple[str, ...] | None = None
         if isinstance(rule, ScoreRule):
-            conclude = remembering(rule.compute, 1)
+            conclude, scores = remembering(rule.compute, 1)
         elif isinstance(rule, DifferentialRule):
-            conclude = remembering(rule.decide, 0)
-        original = getattr(rule, "compute", getattr(rule, "decide", None))
+            conclude, scores = remembering(rule.decide, 0)
         return cls(
             tuple(c.id for c in rule.criteria),
             tuple(compiler.compile(c.expr) for c in rule.criteria),
             tuple(c.describe() for c in rule.criteria),
             all(compiler.stable(c.expr) for c in rule.criteria),
             conclude,
-            conclude is not None and conclude is not original,
+            scores,
         )
 
     def outcomes(self, ctx: Context) -> dict[str, Outcome]:
@@ -212,6 +214,7 @@ def _recommendation(
     _: RuleSet, rule: RecommendationRule, criteria: _Criteria, compiler: ExprCompiler
 ) -> Step:
     trigger = compiler.compile(rule.trigger)
+    triggered = truth_of(rule.trigger, compiler)
     trigger_text = rule.trigger.describe()
     described = dict(zip(criteria.ids, criteria.descriptions, strict=True))
 
@@ -220,10 +223,12 @@ def _recommendation(
         return RuleTrace(rule.id, rule.version, conclusion, (head, *criteria.traces(outcomes)))
 
     def recommendation(ctx: Context, sink: Sink) -> None:
-        fired = trigger(ctx)
-        if fired.tri is not Tri.MET:
-            sink.traces.append(lambda: trace("not triggered", fired, {}))
+        if triggered(ctx) is not Tri.MET:
+            # Its outcome shows in the trace alone: evaluated when the trace is built
+            # (every rule it may read has run by now, so it reads the same then).
+            sink.traces.append(lambda: trace("not triggered", trigger(ctx), {}))
             return
+        fired = trigger(ctx)
         because = because_of(fired)
         outcomes = criteria.outcomes(ctx)
         reasons = []
@@ -324,7 +329,7 @@ class _CompiledEvaluator(Evaluator):
         self._criteria = criteria
         self._rules = {r.id: r for r in ruleset.rules}
         self._reading: dict[tuple[str, frozenset[str]], tuple[int, ...]] = {}
-        self._levels: Memo[tuple[str, tuple[Outcome, ...]], tuple[Disposition, ...]] = Memo()
+        self._levels: Memo[tuple[object, ...], tuple[Disposition, ...]] = Memo()
 
     def outcomes(self, rule: Evaluated, ctx: Context) -> Mapping[str, Outcome]:
         found = ctx.outcomes.get(rule.id)
@@ -373,13 +378,18 @@ class _CompiledEvaluator(Evaluator):
     def levels(
         self,
         rule: DifferentialRule,
+        ctx: Context,
         outcomes: Mapping[str, Outcome],
         reached: Callable[[], Iterator[Disposition]],
     ) -> Iterable[Disposition]:
         criteria = self._criteria.get(rule.id)
-        if criteria is None or not criteria.pure:
+        if criteria is None or criteria.scores is None:
             return reached()
-        key = (rule.id, tuple(outcomes[cid] for cid in criteria.ids))
+        key = (
+            rule.id,
+            tuple(outcomes[cid] for cid in criteria.ids),
+            scores_key(ctx, criteria.scores),
+        )
         found = self._levels.get(key)
         if found is None:
             found = self._levels.put(key, tuple(reached()))

@@ -56,7 +56,15 @@ from legrules.engine.predicates import (
 )
 from legrules.model import Evidence, Policy, Tri
 
-__all__ = ["Compiled", "ExprCompiler", "Last", "combine_all", "combine_any", "compile_expr"]
+__all__ = [
+    "Compiled",
+    "ExprCompiler",
+    "Last",
+    "chosen",
+    "combine_all",
+    "combine_any",
+    "compile_expr",
+]
 
 #: A compiled expression: a context in, the same outcome the interpreter gives out.
 Compiled = Callable[[Context], Outcome]
@@ -104,10 +112,13 @@ def _present(expr: Present, compiler: ExprCompiler) -> Compiled:
     cid, side = expr.cid, expr.side
     unknown = Outcome.unknown(cid)
 
+    key = (cid, side)
+
     def present(ctx: Context) -> Outcome:
         if cid not in ctx.stated:
             return unknown
-        return ctx.finding(cid, side)
+        found = ctx.answers.get(key)
+        return ctx.finding(cid, side) if found is None else found
 
     return present
 
@@ -207,19 +218,20 @@ def _proven(expr: Proven, compiler: ExprCompiler) -> Compiled:
     return proven
 
 
-def _chosen(expr: ByPolicy, policy: Policy) -> Expr | None:
+def chosen(expr: ByPolicy, policy: Policy) -> Expr | None:
+    """The expression *expr* chooses under *policy* (``None`` when no choice matches)."""
     value = getattr(policy, expr.key)
     name = getattr(value, "value", value)
-    for choice, chosen in expr.choices:
+    for choice, item in expr.choices:
         if choice == name:
-            return chosen
+            return item
     return None
 
 
 def _by_policy(expr: ByPolicy, compiler: ExprCompiler) -> Compiled:
-    chosen = _chosen(expr, compiler.policy)
+    picked = chosen(expr, compiler.policy)
     # Without a matching choice the interpreter raises the error it always did.
-    return expr.evaluate if chosen is None else compiler.compile(chosen)
+    return expr.evaluate if picked is None else compiler.compile(picked)
 
 
 def _score_versus_policy(expr: ScoreVersusPolicy, compiler: ExprCompiler) -> Compiled:
@@ -295,8 +307,8 @@ class ExprCompiler:
         if isinstance(expr, All | Any | Same):
             return expr.items
         if isinstance(expr, ByPolicy):
-            chosen = _chosen(expr, self.policy)
-            return () if chosen is None else (chosen,)
+            picked = chosen(expr, self.policy)
+            return () if picked is None else (picked,)
         return ()
 
     def _count(self, expr: Expr) -> None:

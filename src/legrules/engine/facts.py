@@ -13,7 +13,7 @@ import math
 import operator
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 import attrs
 
@@ -39,9 +39,12 @@ __all__ = ["DERIVED_FROM_ONSET", "SIDES", "Context", "Outcome", "Reading"]
 SIDES: tuple[Laterality, Laterality] = (Laterality.LEFT, Laterality.RIGHT)
 
 
-@attrs.frozen
-class Outcome:
-    """A three-valued answer with the evidence that decided it and what is missing."""
+class Outcome(NamedTuple):
+    """A three-valued answer with the evidence that decided it and what is missing.
+
+    A named tuple rather than an attrs class: the engine builds a few hundred per
+    assessment and keys memos by them, and a tuple is built, hashed and compared in C.
+    """
 
     tri: Tri
     evidence: tuple[Evidence, ...] = ()
@@ -112,8 +115,9 @@ class Context:
         self.scores: dict[str, tuple[ScoreResult, ...]] = {}
         self.red_flags: dict[str, RedFlagResult] = {}
         self.differentials: dict[str, DifferentialResult] = {}
-        # Many rules read the same findings; answers are immutable, so cache them.
-        self._answers: dict[tuple[str, Laterality | None], Outcome] = {}
+        # Many rules read the same findings; answers are immutable, so cache them (the
+        # compiled leaves look their key up here before calling :meth:`finding`).
+        self.answers: dict[tuple[str, Laterality | None], Outcome] = {}
         self._readings: dict[tuple[str, Laterality | None], tuple[Reading, ...]] = {}
         self._findings: dict[str, list[Finding]] = {}
         self._measurements: dict[str, list[Measurement]] = {}
@@ -148,7 +152,7 @@ class Context:
         copy.scores = dict(self.scores)
         copy.red_flags = dict(self.red_flags)
         copy.differentials = dict(self.differentials)
-        copy._answers = {k: v for k, v in self._answers.items() if k[0] not in ids}
+        copy.answers = {k: v for k, v in self.answers.items() if k[0] not in ids}
         copy._findings = dict(self._findings)
         for finding in findings:
             copy._findings[finding.id] = [*copy._findings.get(finding.id, ()), finding]
@@ -169,9 +173,9 @@ class Context:
         only when it is absent on both (a statement without a side covers both legs).
         """
         key = (cid, side)
-        answer = self._answers.get(key)
+        answer = self.answers.get(key)
         if answer is None:
-            answer = self._answers[key] = self._finding(cid, side)
+            answer = self.answers[key] = self._finding(cid, side)
         return answer
 
     def _finding(self, cid: str, side: Laterality | None) -> Outcome:

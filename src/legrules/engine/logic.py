@@ -109,7 +109,7 @@ class Not(Expr):
 
     def evaluate(self, ctx: Context) -> Outcome:  # noqa: D102
         outcome = self.item.evaluate(ctx)
-        return attrs.evolve(outcome, tri=~outcome.tri)
+        return outcome._replace(tri=~outcome.tri)
 
     def describe(self) -> str:  # noqa: D102
         return f"no {self.item.describe()}"

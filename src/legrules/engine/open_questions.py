@@ -207,6 +207,7 @@ def _levels_of(
     """The level of every way of settling *rule*'s unknown criteria, by bit mask."""
     return evaluator.levels(
         rule,
+        ctx,
         outcomes,
         lambda: (level for _, level in _levels_reached(ruleset, rule, ctx, outcomes)),
     )

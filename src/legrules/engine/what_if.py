@@ -55,13 +55,15 @@ class Evaluator:
     def levels(
         self,
         rule: DifferentialRule,
+        ctx: Context,
         outcomes: Mapping[str, Outcome],
         reached: Callable[[], Iterator[Disposition]],
     ) -> Iterable[Disposition]:
         """The levels *reached* yields: one per way of settling *rule*'s unknown criteria.
 
-        The compiled evaluator keeps them for a deciding function that never reads its
-        context: they then depend on the *outcomes* alone.
+        The compiled evaluator keeps them for a deciding function that reads from its
+        context *ctx* no more than some scores: they then depend on the *outcomes* and
+        those scores' results alone.
         """
         return reached()
 
