@@ -250,3 +250,23 @@ def test_older_documents_without_the_keys_load_with_the_disposition_as_worst_cas
     assert loaded.worst_case_disposition is loaded.disposition
     assert loaded.ask_next == ()
     assert loaded.as_of == AS_OF
+
+
+def test_an_unasked_focal_bony_tenderness_counts_in_the_worst_case_under_2026_12() -> None:
+    """A painful inner shin with focal tenderness unasked could be a stress fracture (soon).
+
+    Shin splints' likely conclusion is self-care, so the rule's own level is self-care;
+    its possible conclusion (focal bony tenderness) is soon.  The worst case once read the
+    possible conclusion at the rule's own level and hid it.
+    """
+    presentation = _quiet(
+        present=("pain-inner-shin",),
+        unknown=("focal-bony-tenderness",),
+        absent=("running-or-increased-training", "shin-tenderness-diffuse"),
+    )
+    result = _run(presentation, ruleset=POLICY_2026_12)
+    assert result.disposition is Disposition.SELF_CARE
+    assert result.worst_case_disposition is Disposition.SOON
+    asked = {q.finding: q for q in result.ask_next}
+    assert asked["focal-bony-tenderness"].could_reach is Disposition.SOON
+    assert "ddx.shin-splints" in asked["focal-bony-tenderness"].settles

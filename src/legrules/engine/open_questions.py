@@ -109,8 +109,15 @@ def _analyse(ruleset: RuleSet, rule: DifferentialRule) -> _Levels:
     decisions = [d for _, d in _completions(rule, ctx, _outcomes(rule, ctx))]
     own = _most_urgent(d.level for d in decisions if d.likelihood in _SETTLED_POSITIVE)
     own = own or _SELF_CARE
+    # As :func:`_lifted` does: a possible-or-higher conclusion is raised to the rule's own
+    # level, never lowered to it (shin splints' "possible stress fracture" is soon while
+    # its likely conclusion is self-care: replacing the level hid that from the worst case).
     lifted = [
-        own if d.likelihood in _POSITIVE and ruleset.disposition_policy != "2026.11" else d.level
+        own
+        if d.likelihood in _POSITIVE
+        and ruleset.disposition_policy != "2026.11"
+        and own.above(d.level)
+        else d.level
         for d in decisions
     ]
     return _Levels(own, _most_urgent([*lifted, own]) or _SELF_CARE)
