@@ -18,6 +18,7 @@ import attrs
 from legrules._cli.progress import CountingReader, Progress
 from legrules.errors import DocumentError, InputError
 from legrules.fhir import read_presentations
+from legrules.fhir.read.streamed import worth_streaming
 from legrules.model import Policy, Presentation
 from legrules.model.documents import load_presentation, parse_json
 
@@ -127,6 +128,9 @@ def read_input(
     peek = getattr(handle, "peek", None)
     if peek is not None:
         _check_text(peek(_PEEK)[:_PEEK], source.name)
+        # A large FHIR document goes to the reader unparsed, to be streamed entry by entry.
+        if b'"resourceType"' in peek(_PEEK)[:_PEEK] and worth_streaming(handle):
+            return _fhir(handle, source.ndjson, as_of, policy, strict)
     first = _next_line(handle)
     if first is None:
         raise DocumentError("the input is empty", "$")

@@ -48,6 +48,7 @@ def runs(
     *,
     contiguous: bool,
     limit: int,
+    subjects: Subjects | None = None,
 ) -> Iterator[Run]:
     """Key *items* by patient and read them into runs: consecutive items of one patient.
 
@@ -57,7 +58,9 @@ def runs(
     of a patient's resources, which must be adjacent (a patient met again after its
     run ended is an input error, raised once the run before has been handed on).
     Otherwise a run also ends after *limit* bytes of input lines, so that memory holds
-    one bounded run.
+    one bounded run.  *subjects*: Patients learnt beforehand (a streamed document's,
+    whose resources may name Patients further on); by default they are learnt as the
+    items stream by.
     """
     closed: set[str | None] = set()
     most = math.inf if contiguous else limit
@@ -67,7 +70,8 @@ def runs(
     facts = Collected()
     size = -1  # no run yet
     seen_text, seen_key = "", ""  # the last subject reference and its key
-    subjects, strict = Subjects(), reader.options.strict
+    subjects = Subjects() if subjects is None else subjects
+    strict = reader.options.strict
     for item in items:
         data, location, skipped, raw = item
         this: str | None = None
