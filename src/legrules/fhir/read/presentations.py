@@ -124,7 +124,7 @@ def read_presentation(
         version,
         {"strict": strict, "on_error": on_error, "base": base, "max_depth": max_depth},
     )
-    medications: Medications = {}
+    medications = Medications()
     items = Items(source, max_depth, strict=strict, skip=on_error == "skip")
     groups = list(attach_loose(in_memory(items, medications, strict=strict)))
     reader = ItemReader(options, medications)
@@ -176,7 +176,7 @@ def read_presentations(
     first = next(stream, None)
     how: Grouping = grouping or ("spill" if items.ndjson or items.streamed else "memory")
     items.keep_raw = how == "spill"  # lines kept for the resources spilled as they were read
-    medications: Medications = {}
+    medications = Medications()
     reader = ItemReader(options, medications)
     everything: Iterable[Item] = chain([] if first is None else [first], stream)
     if how == "memory":

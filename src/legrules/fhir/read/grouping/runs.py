@@ -79,7 +79,7 @@ def runs(
         if skipped is None:
             rtype = data["resourceType"]
             if rtype == "Medication":
-                register(item, medications)
+                register(item, medications, strict=strict)
                 continue
             ref = data.get("subject")
             text = ref.get("reference") if ref.__class__ is dict else None
