@@ -282,10 +282,22 @@ def test_what_a_whole_parse_refuses_or_ignores_the_stream_does_too(
         b'{"resourceType":"Bundle","entry":[{"resource":{"resourceType":"Patient","id":"\\ud800"}}]}',
         b'{"resourceType":"Bundle","entry":[{"resource":{"resourceType":"Patient","n":1e400}}]}',
         b'"just a string"',
+        # orjson reads 1,024 levels but writes 255: this crashed both paths (TypeError)
+        b'{"resourceType":"Bundle","entry":[{"resource":{"resourceType":"Patient","x":'
+        + b'{"a":' * 300
+        + b"1"
+        + b"}" * 300
+        + b"}}]}",
     ],
 )
-def test_broken_documents_are_refused_cleanly_when_streamed(text: bytes, streaming: None) -> None:
+@pytest.mark.parametrize("limit", ["0", str(1 << 40)], ids=["streamed", "whole"])
+def test_broken_documents_are_refused_cleanly(
+    text: bytes, limit: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Truncated, too deep, an entry list given twice, invalid UTF-8: a typed error."""
+    monkeypatch.setenv("LEGRULES_STREAM_BYTES", limit)
+    if text.count(b'"entry"') == 2 and limit != "0":
+        return  # a whole parse reads the last entry list (the Bundle listed as ignored)
     with pytest.raises(LegrulesError):
         list(read_presentations(text, as_of=AS_OF))
 

@@ -57,7 +57,10 @@ def loads(
     Bundle is), which owns the problems of the entry outside its resource.
     """
     value = orjson.loads(data)
-    again = orjson.dumps(value)
+    try:
+        again = orjson.dumps(value)
+    except orjson.JSONEncodeError:  # orjson writes 255 levels, reads 1024; FHIR needs few
+        raise DocumentError("not valid JSON: nested more than 255 levels deep", where) from None
     # A one-byte search runs at memchr speed; most exports hold no backslash at all.
     dropped = data.count(b":") != again.count(b":") or (b"\\" in data and b"\\u003" in data)
     tiny = (b"e-" in data or b"E-" in data or _ZEROS in data) and _TINY.search(data)

@@ -21,7 +21,7 @@ patient.
 ijson is optional (``pip install 'legrules[stream]'``): without it a large document is
 read in memory as before, and a :class:`RuntimeWarning` says how to avoid that.  Text
 file objects and pipes are always read in memory (a streamed document is read twice,
-which needs a file or ``bytes``).
+which needs a seekable file or ``bytes``).
 """
 
 from __future__ import annotations
