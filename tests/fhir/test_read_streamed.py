@@ -357,3 +357,17 @@ def test_peak_memory_of_a_streamed_bundle_grows_far_less_than_the_bundle(
     # The first pass keeps each patient's names (id, fullUrl, identifier): ~1 kB each.
     assert large_peak - small_peak < 450 * 1_000 + 500_000, (small_peak, large_peak)
     assert large_peak - small_peak < growth / 4
+
+
+def test_the_cli_finds_duplicate_keys_in_a_pretty_printed_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A multi-line Bundle read whole by the CLI: a withdrawn copy of status is not missed."""
+    text = orjson.dumps(population(1), option=orjson.OPT_INDENT_2).decode()
+    text = text.replace('"status": "final"', '"status": "entered-in-error",\n"status": "final"', 1)
+    path = tmp_path / "bundle.json"
+    path.write_text("\ufeff" + text)  # with a byte-order mark, which is allowed
+    whole, streamed = both(path, monkeypatch, "--format", "json")
+    assert whole == streamed
+    assert whole[0] == 0
+    assert "duplicate key 'status' with different values" in whole[1]

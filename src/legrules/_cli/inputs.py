@@ -136,14 +136,19 @@ def read_input(
         raise DocumentError("the input is empty", "$")
     if peek is None:
         _check_text(first[:_PEEK], source.name)
+    first = first.removeprefix(
+        b"\xef\xbb\xbf"
+    )  # a byte-order mark is allowed, as the reader allows it
     try:
         head: Any = parse_json(first)
     except DocumentError:  # the first line is not a whole JSON value: one document
-        document = parse_json(first + handle.read())
+        text = first + handle.read()
+        document = parse_json(text)
         progress.advance(source.size or 0)
         if _is_presentation(document):
             return Detected(iter([load_presentation(document)]), several=False)
-        return _fhir(document, False, as_of, policy, strict)
+        # the text, not the parsed document: the reader looks for duplicate keys in it
+        return _fhir(text, False, as_of, policy, strict)
     if _is_presentation(head):
         if _next_line(handle) is not None:
             raise DocumentError("a presentation document must be one JSON object", "$")
