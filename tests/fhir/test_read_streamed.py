@@ -240,6 +240,7 @@ def _variants() -> list[tuple[str, str]]:
             orjson.dumps([e["resource"] for e in population(2)["entry"]]).decode(),
         ),
         ("byte-order mark", "\ufeff" + bundle),
+        ("empty entry list first", bundle.replace('"entry":[', '"entry":[],"entry":[', 1)),
         ("surrogate pair", bundle.replace('"gender":', '"x":"\\ud83d\\ude00","gender":', 1)),
         (
             "a List",
@@ -276,7 +277,7 @@ def test_what_a_whole_parse_refuses_or_ignores_the_stream_does_too(
     [
         b'{"resourceType":"Bundle","entry":[{"resource":{"resourceType":"Patient"',
         b'{"resourceType":"Bundle","entry":[{"resource":' + b"[" * 2000 + b"]" * 2000 + b"}]}",
-        b'{"resourceType":"Bundle","entry":[],"entry":[]}',
+        b'{"resourceType":"Bundle","entry":[{"resource":{"resourceType":"Patient"}}],"entry":[]}',
         b'{"resourceType":"Bundle","entry":[]} {"resourceType":"Patient"}',
         b'{"resourceType":"Bundle","entry":[{"resource":{"resourceType":"Patient","id":"\xff"}}]}',
         b'{"resourceType":"Bundle","entry":[{"resource":{"resourceType":"Patient","id":"\\ud800"}}]}',

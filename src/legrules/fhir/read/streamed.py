@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import decimal
 import io
+import itertools
 import os
 import re
 import warnings
@@ -257,6 +258,7 @@ class _Reader:
         self.owner = owner
         self.bundle = {"resourceType": "Bundle"}  # owns problems of the entries themselves
         self.reason: str | None = None
+        self.entries = 0  # entries read so far
 
     def items(self) -> Iterator[Item]:
         import ijson
@@ -306,13 +308,19 @@ class _Reader:
             if key == "resourceType":
                 rtype = value
             if key == "entry" and kind == "start_array" and rtype in (None, "Bundle"):
-                if seen_entry:
+                if seen_entry and self.entries:  # read already, where a whole parse keeps the last
                     raise FHIRInputError(
-                        "duplicate key 'entry': a streamed Bundle must have one", f"{name}.entry"
+                        "duplicate key 'entry': a streamed Bundle must have one list of entries",
+                        f"{name}.entry",
                     )
+                if not seen_entry:
+                    # what precedes the entries is checked now, as a whole parse would first
+                    parse(b"".join(rest).removesuffix(b",") + b"}", "$", owner)
+                else:
+                    first = next(events)
+                    self._again(name, empty=first[0] == "end_array")
+                    events = itertools.chain([first], events)
                 seen_entry = True
-                # what precedes the entries is checked now, as a whole parse would first
-                parse(b"".join(rest).removesuffix(b",") + b"}", "$", owner)
                 yield from self._entries(events, name)
                 continue
             text = _text(kind, value, events, 1)
@@ -335,6 +343,15 @@ class _Reader:
             marks.setdefault(id(envelope), self.reason)
         yield from expand(envelope, marks, "$", owner.max_depth, 0)
 
+    def _again(self, name: str, *, empty: bool) -> None:
+        """A second entry list after an empty one: a duplicate key, as a whole parse sees it."""
+        what = "the same value" if empty else "different values"
+        problem = f"duplicate key 'entry' with {what}"
+        if self.owner.strict:
+            raise FHIRInputError(problem, f"{name}.entry", resource_type="Bundle")
+        if not empty and self.reason is None:
+            self.reason = f"{problem} @ {name}.entry"
+
     def _entries(self, events: Iterator[tuple[str, Any]], name: str) -> Iterator[Item]:
         owner = self.owner
         index = 0
@@ -343,6 +360,7 @@ class _Reader:
                 return
             path = f"{name}.entry[{index}]"
             index += 1
+            self.entries += 1
             text = _text(kind, value, events, 2)
             entry, marks = parse(text, path, owner, within=self.bundle)
             if marks and id(self.bundle) in marks and self.reason is None:
