@@ -8,7 +8,7 @@ time, after 50 warm-up requests each) from an async httpx client in this process
   suspected-DVT example), each with its own ES384 token, so every call verifies a
   signature, records its ``jti`` and its cards in SQLite, reads, assesses and answers;
 * a bare Starlette endpoint doing the same JSON round trip: it parses the same request
-  body and answers with a response of the same bytes as the service's.
+  body with orjson and serialises, with orjson, the service's answer (the same bytes).
 
 Fairness: the two servers run at the same time and the load goes to them in
 alternating rounds (service, bare, bare, service, ...), so a change in the machine's
@@ -24,10 +24,14 @@ server spent per call under the load (its processes' user + system time from Lin
 /proc, which the machine's other load does not inflate much, unlike latency); then the
 p50 ratio (target: within 2x of bare, 0 errors).  The bare endpoint's p50 is mostly
 the load generator's own cost (one Python client in this process), so the p50 ratio
-is smaller than the CPU ratio.  Numbers are reported, never asserted.  The
+is smaller than the CPU ratio; the load generator's own CPU per call is reported too.
+After the load, ``service_stages.py`` times the stages of a call in this process
+(token, request, prefetch, read, assess, cards, record, answer) and what the server's
+CPU per call leaves beyond them (HTTP, Starlette, the worker thread).  Numbers are
+reported, never asserted.  The
 fake EHR of the test suite signs the tokens and serves its key set.
 
-Run: ``python benchmarks/service.py [REQUESTS] [CONCURRENCY] [--workers N]``.
+Run: ``python benchmarks/service.py [REQUESTS] [CONCURRENCY] [--workers N] [--stage-calls N]``.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ import argparse
 import asyncio
 import math
 import os
+import runpy
 import socket
 import statistics
 import subprocess
@@ -59,6 +64,9 @@ from tests.cdshooks.ehr import FakeEHR, LoopbackServer, example_resources  # noq
 WARM_UP = 50
 ROUNDS = 10  # the load is cut into this many rounds per server, alternating
 SINGLE = 100  # calls one at a time, per server, for the unqueued latency
+STAGE_CALLS = 300  # calls timed stage by stage in this process, after the load
+# The stage breakdown (its own script, also runnable alone).
+STAGES = runpy.run_path(str(Path(__file__).with_name("service_stages.py")))
 TOKEN_LIFETIME = 3600
 # The bare endpoint, as a module uvicorn imports (in each worker, when there are several).
 BARE_APP = """
@@ -67,15 +75,16 @@ from starlette.applications import Starlette
 from starlette.responses import Response
 from starlette.routing import Route
 
-answer = None  # the service's answer, read on the first call (the warm-up)
+answer = None  # the service's answer, parsed on the first call (the warm-up)
 
 async def endpoint(request):
     global answer
     orjson.loads(await request.body())
     if answer is None:
         with open(os.environ["BARE_ANSWER"], "rb") as handle:
-            answer = handle.read()
-    return Response(answer, media_type="application/json")
+            answer = orjson.loads(handle.read())
+    # Serialised on every call, as the service serialises its cards.
+    return Response(orjson.dumps(answer), media_type="application/json")
 
 app = Starlette(routes=[Route("/cds-services/legrules-leg-pain", endpoint, methods=["POST"])])
 """
@@ -182,21 +191,23 @@ def _interleaved(
     right after the other.  Each summary also holds the server's CPU time per call.
     """
     totals: dict[str, tuple[list[float], int, float]] = {name: ([], 0, 0.0) for name in targets}
-    cpu = dict.fromkeys(targets, 0.0)
+    cpu, own = dict.fromkeys(targets, 0.0), dict.fromkeys(targets, 0.0)
     names = list(targets)
     for index in range(rounds):
         for name in names if index % 2 == 0 else names[::-1]:
             base, pid, tokens = targets[name]
             share = tokens[index * len(tokens) // rounds : (index + 1) * len(tokens) // rounds]
-            before = _cpu_seconds(pid)
+            before, client = _cpu_seconds(pid), time.process_time()
             latencies, errors, seconds = asyncio.run(_load(base, body, share, concurrency))
             after = _cpu_seconds(pid)
             cpu[name] += after - before if after is not None and before is not None else math.nan
+            own[name] += time.process_time() - client
             done = totals[name]
             totals[name] = (done[0] + latencies, done[1] + errors, done[2] + seconds)
     summaries = {name: _summary(*totals[name]) for name in names}
     for name in names:
         summaries[name]["cpu_ms"] = cpu[name] * 1e3 / max(1, summaries[name]["n"])
+        summaries[name]["client_cpu_ms"] = own[name] * 1e3 / max(1, summaries[name]["n"])
     return summaries
 
 
@@ -222,6 +233,7 @@ def _report(
     setup: dict[str, Any],
     results: dict[str, dict[str, Any]],
     single: dict[str, dict[str, Any]],
+    stages: dict[str, float] | None,
 ) -> None:
     plural = "es" if setup["workers"] > 1 else ""
     print(
@@ -245,6 +257,13 @@ def _report(
             f"server CPU per call under load: service {service_cpu:.2f} ms, "
             f"bare {bare_cpu:.2f} ms ({service_cpu / bare_cpu:.2f}x)"
         )
+    print(
+        "load generator CPU per call (this process, httpx): "
+        f"with the service {results['service']['client_cpu_ms']:.2f} ms, "
+        f"with bare {results['bare']['client_cpu_ms']:.2f} ms"
+    )
+    if stages is not None:
+        STAGES["report"](stages, None if math.isnan(service_cpu) else service_cpu)
     print(
         "throughput ratio bare/service: "
         f"{results['bare']['throughput'] / results['service']['throughput']:.2f}x"
@@ -275,7 +294,11 @@ def _start(stack: ExitStack, work: Path, ehr: FakeEHR, workers: int) -> dict[str
 
 
 def main(
-    requests: int = 2000, concurrency: int = 16, workers: int = 1, single: int = SINGLE
+    requests: int = 2000,
+    concurrency: int = 16,
+    workers: int = 1,
+    single: int = SINGLE,
+    stage_calls: int = STAGE_CALLS,
 ) -> dict[str, Any]:
     ehr = FakeEHR(example_resources())
     work = Path(tempfile.mkdtemp(prefix="legrules-bench-"))
@@ -304,6 +327,7 @@ def main(
             concurrency,
             ROUNDS,
         )
+        stages = STAGES["stages"](ehr, stage_calls) if stage_calls else None
     setup = {
         "requests": requests,
         "concurrency": concurrency,
@@ -311,8 +335,8 @@ def main(
         "sizes": (len(body), len(answer)),
         "load": (load, os.getloadavg()[0]),
     }
-    _report(setup, results, alone)
-    return {"setup": setup, "loaded": results, "single": alone}
+    _report(setup, results, alone, stages)
+    return {"setup": setup, "loaded": results, "single": alone, "stages": stages}
 
 
 if __name__ == "__main__":
@@ -320,5 +344,13 @@ if __name__ == "__main__":
     parser.add_argument("requests", nargs="?", type=int, default=2000)
     parser.add_argument("concurrency", nargs="?", type=int, default=16)
     parser.add_argument("--workers", type=int, default=1, help="uvicorn workers of each server")
+    parser.add_argument(
+        "--stage-calls", type=int, default=STAGE_CALLS, help="calls timed by stage (0: none)"
+    )
     arguments = parser.parse_args()
-    main(arguments.requests, arguments.concurrency, arguments.workers)
+    main(
+        arguments.requests,
+        arguments.concurrency,
+        arguments.workers,
+        stage_calls=arguments.stage_calls,
+    )

@@ -40,9 +40,11 @@ def test_end_to_end_runs_the_cli_on_a_small_file(capsys: pytest.CaptureFixture[s
 def test_service_benchmark_runs_a_small_load(capsys: pytest.CaptureFixture[str]) -> None:
     """The CDS Hooks load benchmark completes with no errors and reports its p50 ratio."""
     module = runpy.run_path(str(BENCHMARKS / "service.py"))
-    results = module["main"](20, 4, single=4)
+    results = module["main"](20, 4, single=4, stage_calls=5)
     assert results["loaded"]["service"]["errors"] == 0
     assert results["single"]["service"]["errors"] == 0
+    assert set(results["stages"]) >= {"token", "read", "assess", "cards", "answer"}
     out = capsys.readouterr().out
     assert "p50 ratio service/bare" in out
     assert "one call at a time, service" in out
+    assert "service stages, CPU ms per call" in out

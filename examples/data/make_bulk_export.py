@@ -61,7 +61,17 @@ def people(count: int, seed: int, mess: bool) -> Iterator[tuple[str, list[JSON]]
         if mess and number == 1:  # years of home monitoring: thousands of heart rates
             for hour in range(3000):
                 person.quantity("heart-rate", 60 + hour % 40, "/min", hours_ago=hour + 1)
+        if mess and number in IDENTIFIED:  # named by identifier only, by some resources
+            export["Patient"][0]["identifier"] = [IDENTIFIED[number]]
         yield person.id, [r for kind in TYPES for r in export[kind]]
+
+
+#: Identifiers some patients carry with --mess: a social security number that an
+#: Observation names alone (matched), and a record number two patients share (so the
+#: Observation naming it belongs to neither).
+SSN = {"system": "urn:oid:2.16.840.1.113883.4.1", "value": "000-00-0002"}
+SHARED_MRN = {"system": "https://hospital.example/mrn", "value": "mrn-34"}
+IDENTIFIED = {2: SSN, 3: SHARED_MRN, 4: SHARED_MRN}
 
 
 def _request(person: Person, medication: str) -> JSON:
@@ -95,11 +105,14 @@ def shared(mess: bool) -> list[JSON]:
                     "effectiveDateTime": _instant(AS_OF),
                 }
             )
-        # Subjects a bulk line cannot tie to a patient: listed as ignored, with the reason.
+        # Subjects a bulk line cannot tie to a patient alone: the identifier of one
+        # Patient is matched to it; the others are listed as ignored, with the reason.
         unresolvable = (
             {"reference": "patient/pop-002"},  # resource types are case-sensitive
-            {"identifier": {"system": "urn:oid:2.16.840.1.113883.4.1", "value": "000-00-0002"}},
+            {"identifier": SSN},  # pop-002's
             {"reference": "urn:uuid:7d7a0a4e-2b6f-4d0b-9a51-0c5d1f1e6b02"},
+            {"identifier": SHARED_MRN},  # pop-003's and pop-004's
+            {"identifier": {**SSN, "value": "000-00-0999"}},  # no one's
         )
         for index, subject in enumerate(unresolvable):
             out.append(

@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import httpx
+import orjson
 
-from tests.cdshooks.conftest import call, full_prefetch, hook_request, templates
+from tests.cdshooks.conftest import (
+    PUBLIC_URL,
+    SERVICE,
+    call,
+    full_prefetch,
+    hook_request,
+    templates,
+)
 from tests.cdshooks.ehr import FakeEHR
 
 
@@ -158,3 +166,34 @@ def test_reader_warnings_reach_the_summary_card(client: httpx.Client, ehr: FakeE
         "Note from reading the data: resources with no subject"
         in response.json()["cards"][-1]["detail"]
     )
+
+
+def _post_raw(client: httpx.Client, ehr: FakeEHR, body: bytes) -> httpx.Response:
+    headers = {"Authorization": f"Bearer {ehr.token(PUBLIC_URL + SERVICE)}"}
+    return client.post(SERVICE, content=body, headers=headers)
+
+
+def _with_repeated_status(ehr: FakeEHR, first: str) -> bytes:
+    """A full-prefetch call whose first finding says ``"status"`` twice, *first* first."""
+    prefetch = full_prefetch(ehr)
+    prefetch["findings"]["entry"][0]["resource"]["status"] = "final"
+    body = orjson.dumps(hook_request(ehr, prefetch=prefetch, fhir=False))
+    repeated = body.replace(b'"status":"final"', f'"status":"{first}","status":"final"'.encode(), 1)
+    assert repeated != body
+    return repeated
+
+
+def test_a_key_repeated_with_different_values_is_a_400(client: httpx.Client, ehr: FakeEHR) -> None:
+    """A withdrawn status overwritten by a repeated key is refused, naming the key's path."""
+    response = _post_raw(client, ehr, _with_repeated_status(ehr, "entered-in-error"))
+    assert response.status_code == 400
+    diagnostics = response.json()["issue"][0]["diagnostics"]
+    assert "duplicate key 'status' with different values" in diagnostics
+    assert "$.prefetch." in diagnostics
+
+
+def test_a_key_repeated_with_the_same_value_is_read(client: httpx.Client, ehr: FakeEHR) -> None:
+    """A key repeated with the same value hides nothing: the call is answered."""
+    response = _post_raw(client, ehr, _with_repeated_status(ehr, "final"))
+    assert response.status_code == 200
+    assert response.json()["cards"]

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+from joserfc import jwt
+from joserfc.jwk import ECKey
 
 from legrules.cdshooks import ServiceConfig, create_app
 from tests.cdshooks.conftest import PUBLIC_URL, SERVICE, full_prefetch, hook_request
@@ -35,6 +37,8 @@ REJECTED: dict[str, Callable[[FakeEHR], str]] = {
     "HS256 keyed with the public key": lambda e: e.forged(AUD, "HS256"),
     "alg none": lambda e: e.forged(AUD, "none"),
     "tampered payload": lambda e: _tampered(e.token(AUD)),
+    "valid claims under another token's signature": lambda e: _swapped(e),
+    "signed by another key under the EHR's kid": lambda e: _impostor(e),
     "not a JWT": lambda e: "not-a-token",
 }
 
@@ -43,6 +47,20 @@ def _tampered(token: str) -> str:
     head, payload, signature = token.split(".")
     flipped = payload[:-2] + ("A" if payload[-2] != "A" else "B") + payload[-1]
     return f"{head}.{flipped}.{signature}"
+
+
+def _swapped(ehr: FakeEHR) -> str:
+    """A valid token's header and claims with the signature of another valid token."""
+    head, payload, _ = ehr.token(AUD).split(".")
+    return f"{head}.{payload}.{ehr.token(AUD).split('.')[2]}"
+
+
+def _impostor(ehr: FakeEHR) -> str:
+    """Valid claims signed by a key the EHR does not publish, named with the EHR's kid."""
+    kid = str(ehr.keys.ec.kid)
+    key = ECKey.generate_key("P-384", {"kid": kid}, auto_kid=False)
+    header = {"alg": "ES384", "typ": "JWT", "kid": kid, "jku": ehr.jku}
+    return jwt.encode(header, ehr.claims(AUD), key, algorithms=["ES384"])
 
 
 def _post(

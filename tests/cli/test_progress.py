@@ -75,3 +75,11 @@ def test_the_bar_is_drawn_only_when_results_do_not_go_to_the_terminal(
     assert ("patients/s)" in err.getvalue()) is drawn
     assert "\x1b" not in out.getvalue()
     assert all(line.startswith("{") for line in out.getvalue().splitlines())
+
+
+def test_lines_pass_through_unchanged_when_no_bar_is_drawn() -> None:
+    """Without a bar the reader hands over the head and then the lines, uncounted."""
+    progress = Progress(io.StringIO(), 100, enabled=False)
+    reader = CountingReader(io.BytesIO(b"a\nb\n"), progress, [b"head\n"])
+    assert list(reader) == [b"head\n", b"a\n", b"b\n"]
+    assert progress.read == len(b"head\n")  # the lines after it were not counted

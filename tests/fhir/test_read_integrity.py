@@ -255,3 +255,13 @@ def test_dictionary_sources_are_accepted_unchanged() -> None:
     resource = dyspnea(code=coded(SNOMED, DYSPNEA))
     result = read_presentation(bundle(PATIENT, resource), as_of=AS_OF)
     assert findings(result) == [("dyspnea", "present")]
+
+
+@pytest.mark.parametrize("entry", list(ENTRIES))
+def test_text_as_orjson_writes_it_and_spaced_text_are_read_alike(entry: str) -> None:
+    """The quick comparison for compact text reads what the counting path reads."""
+    resource = obs("8310-5", "http://loinc.org", valueQuantity=quantity(36.6, "Cel"))
+    compact = orjson.dumps(resource)
+    spaced = compact.replace(b'":', b'" : ').replace(b",", b", ")  # one line, for NDJSON
+    assert ENTRIES[entry](compact) == ENTRIES[entry](spaced)
+    assert [m.value for m in ENTRIES[entry](compact).presentation.measurements] == [36.6]

@@ -85,6 +85,18 @@ def test_a_contained_patient_is_matched_by_identifier() -> None:
     assert [f.id for f in result.presentation.findings] == ["dyspnea", "leg-pain"]
 
 
+def test_an_identifier_two_patients_carry_names_neither() -> None:
+    """A shared identifier is not guessed: the Observation is ignored, with the reason."""
+    other = {**patient(), "id": "p2"}
+    results = read_presentations(
+        server_bundle(patient(), other, obs(), about({"identifier": MRN})), as_of=AS_OF
+    )
+    ignored = [item for result in results for item in result.ignored]
+    (item,) = ignored
+    assert item.reference == "Observation/o2"
+    assert "matches more than one Patient's identifier" in item.reason
+
+
 UNRESOLVED = {
     "lower-case type": ({"reference": "patient/p1"}, "case-sensitive"),
     "number": (5, "not a Reference"),

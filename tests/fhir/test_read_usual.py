@@ -236,6 +236,28 @@ USUAL = [
 ]
 
 
+# SNOMED CT Yes and No, as terminology.json lists them among the value states.
+YES, NO = {"system": SNOMED, "code": "373066001"}, {"system": SNOMED, "code": "373067005"}
+# A finding's value: yes/no, coded, and coded in ways the general reader must explain.
+FINDING_VALUES: st.SearchStrategy[dict[str, Any]] = st.sampled_from(
+    [
+        {"valueBoolean": True},
+        {"valueBoolean": False},
+        {"valueCodeableConcept": {"coding": [YES]}},
+        {"valueCodeableConcept": {"coding": [NO], "text": "no"}},
+        {"valueCodeableConcept": {"coding": [{"system": "x", "code": "y"}, YES]}},
+        {"valueCodeableConcept": {"coding": [YES, NO]}},
+        {"valueCodeableConcept": {"coding": [YES, YES]}},
+        {"valueCodeableConcept": {"coding": []}},
+        {"valueCodeableConcept": {"text": "yes"}},
+        {"valueCodeableConcept": {"coding": ["373066001"]}},
+        {"valueCodeableConcept": {"coding": [{"system": SNOMED, "code": 373066001}]}},
+        {"valueCodeableConcept": {"coding": YES}},
+        {"valueCodeableConcept": "yes"},
+        {"valueCodeableConcept": {"coding": [YES]}, "valueBoolean": None},
+        {"valueCodeableConcept": {"coding": [YES]}, "valueString": "yes"},
+    ]
+)
 # Yes/no findings the quick reader takes (with a look-back, and without one).
 FINDINGS = ["leg-pain", "dyspnea", "fever", "previous-dvt"]
 OLD = ["2026-11-18T09:00:00Z", "2026-10-01T09:00:00Z", "1990-01-01T00:00:00Z"]
@@ -259,7 +281,7 @@ def observations(draw: st.DrawFn) -> dict[str, Any]:
     measured = resource["valueQuantity"]  # changed in place, even once no longer in resource
     if draw(st.booleans()):
         finding = draw(st.sampled_from(FINDINGS))
-        resource = obs(finding, OWN, valueBoolean=draw(st.booleans()))
+        resource = obs(finding, OWN, **draw(FINDING_VALUES))
     for change in draw(st.lists(st.integers(0, 10), max_size=3)):
         if change == 0:
             measured["value"] = draw(VALUES)
@@ -301,6 +323,27 @@ def test_a_yes_no_finding_takes_the_quick_path() -> None:
     reader = UsualReader(_options(AS_OF, None, None, {"max_depth": 16}).settings)
     assert reader.read(obs("dyspnea", OWN, oid="d", valueBoolean=False), out)
     assert out.findings == [("dyspnea", "absent", None, "Observation/d", False, WHEN)]
+
+
+def test_a_finding_coded_yes_or_no_takes_the_quick_path() -> None:
+    """A finding stated with a Yes or No coding is read by the quick reader, as one row."""
+    out = Collected()
+    reader = UsualReader(_options(AS_OF, None, None, {"max_depth": 16}).settings)
+    assert reader.read(obs("dyspnea", OWN, oid="d", valueCodeableConcept={"coding": [NO]}), out)
+    assert reader.read(obs("fever", OWN, oid="f", valueCodeableConcept={"coding": [YES]}), out)
+    assert out.findings == [
+        ("dyspnea", "absent", None, "Observation/d", False, WHEN),
+        ("fever", "present", None, "Observation/f", False, WHEN),
+    ]
+
+
+def test_codings_that_disagree_are_left_to_the_general_reader() -> None:
+    """Yes and No in one value: the quick reader records nothing, the general one says why."""
+    out = Collected()
+    reader = UsualReader(_options(AS_OF, None, None, {"max_depth": 16}).settings)
+    both = obs("dyspnea", OWN, oid="d", valueCodeableConcept={"coding": [YES, NO]})
+    assert not reader.read(both, out)
+    assert out.empty()
 
 
 def test_an_observation_older_than_its_look_back_is_ignored_on_the_quick_path() -> None:

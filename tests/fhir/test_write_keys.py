@@ -13,9 +13,11 @@ from typing import Any
 
 import attrs
 import orjson
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from legrules.fhir import dumps_bundle, transaction_bundle
+from legrules.fhir.write.transaction import red_flag_entries
 from legrules.model import Evidence, RuleSetRef
 from tests.fhir.write_checks import SWELLING, one, presentations, sample
 from tests.support import AS_OF, make, run
@@ -157,6 +159,22 @@ def test_different_anonymous_assessments_share_no_resource() -> None:
     first = transaction_bundle(sample(patient=None))
     second = transaction_bundle(sample(patient=None, as_of=AS_OF + timedelta(seconds=1)))
     assert _conclusions(first).isdisjoint(_conclusions(second))
+
+
+def _flag_entries(bundle: dict[str, Any]) -> list[dict[str, Any]]:
+    return [e for e in bundle["entry"] if e["resource"]["resourceType"] == "Flag"]
+
+
+@pytest.mark.parametrize("patient", ["pt-1", None], ids=["identified", "anonymous"])
+def test_red_flag_entries_are_the_bundles_flag_entries(patient: str | None) -> None:
+    """The Flags written alone are the Bundle's, fullUrl, identifier and request included."""
+    assessment = sample(patient=patient)
+    expected = _flag_entries(transaction_bundle(assessment))
+    assert expected
+    assert red_flag_entries(assessment) == expected
+    assert red_flag_entries(assessment, version="R5", subject="Group/g1") == _flag_entries(
+        transaction_bundle(assessment, version="R5", subject="Group/g1")
+    )
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

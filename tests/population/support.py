@@ -31,19 +31,36 @@ def documents(folder: Path) -> list[bytes]:
 
 
 def _lines_by_patient(export: Path) -> dict[str, list[bytes]]:
-    """Each patient's lines as the generator wrote them (plain ``Patient/<id>`` subjects)."""
+    """Each patient's lines as the generator wrote them, then those naming it by identifier.
+
+    A line whose subject is an identifier only belongs to the one Patient carrying
+    that identifier (none when several do), after the patient's other lines.
+    """
     by_patient: dict[str, list[bytes]] = {}
+    carriers: dict[str, set[str]] = {}
+    by_identifier: list[tuple[str, bytes]] = []
     for path in sorted(export.iterdir(), key=str):
         for line in path.read_bytes().splitlines():
             try:
                 data = orjson.loads(line)
             except orjson.JSONDecodeError:  # the truncated last line
                 continue
+            subject = data.get("subject", {})
             if data["resourceType"] == "Patient":
                 by_patient.setdefault(data["id"], []).append(line)
-            elif str(data.get("subject", {}).get("reference")).startswith("Patient/"):
+                for identifier in data.get("identifier", []):
+                    name = f"{identifier['system']}|{identifier['value']}"
+                    carriers.setdefault(name, set()).add(data["id"])
+            elif str(subject.get("reference")).startswith("Patient/"):
                 pid = data["subject"]["reference"].removeprefix("Patient/")
                 by_patient.setdefault(pid, []).append(line)
+            elif "identifier" in subject:
+                name = f"{subject['identifier']['system']}|{subject['identifier']['value']}"
+                by_identifier.append((name, line))
+    for name, line in by_identifier:
+        if len(carriers.get(name, ())) == 1:
+            (pid,) = carriers[name]
+            by_patient[pid].append(line)
     return by_patient
 
 
@@ -71,8 +88,13 @@ def ignored_listing(folder: Path) -> list[tuple[str, str]]:
 
 
 def readers_ignored(export: Path) -> list[tuple[str, str]]:
-    """What read_presentations lists as tied to no patient in the whole export."""
-    lines = [line for path in export.iterdir() for line in path.read_bytes().splitlines()]
+    """What read_presentations lists as tied to no patient in the whole export.
+
+    The Patients come first, so that the reader knows their identifiers before any
+    resource names a patient by identifier only (it reads NDJSON as it streams).
+    """
+    files = sorted(export.iterdir(), key=lambda path: (not path.name.startswith("Patient"), path))
+    lines = [line for path in files for line in path.read_bytes().splitlines()]
     source = b"\n".join(line for line in lines if _parses(line))
     return sorted(
         (item.reference, item.reason)

@@ -46,7 +46,7 @@ def test_resources_of_no_patient_are_counted_and_reported(clean_run: Path) -> No
     summary = orjson.loads((clean_run / "summary.json").read_bytes())
     assert summary["unassigned"] == {
         "(unreadable line)": 1,
-        "Observation": 6,
+        "Observation": 7,
         "Practitioner": 1,
     }
     (where,) = summary["unreadable"]
@@ -58,10 +58,28 @@ def test_subjects_naming_no_patient_are_listed_with_the_readers_reason(
 ) -> None:
     """Each is in ignored/ with where it is and why, as read_presentations lists it."""
     summary = orjson.loads((clean_run / "summary.json").read_bytes())
-    assert summary["ignored"] == 3
+    assert summary["ignored"] == 4
     assert ignored_listing(clean_run / "ignored") == readers_ignored(export)
     for entry in listed(clean_run / "ignored"):
         assert ".ndjson:byte " in entry["at"]
+
+
+def test_a_subject_given_by_identifier_only_is_the_patient_carrying_it(
+    export: Path, clean_run: Path
+) -> None:
+    """Matched to the one Patient with that identifier, wherever it is; a shared one to none."""
+    (row,) = [r for r in rows(clean_run / "patients") if r["patient"] == "Patient/pop-002"]
+    named = [
+        line
+        for path in export.iterdir()
+        for line in path.read_bytes().splitlines()
+        if b'"Patient/pop-002"' in line or b'"id":"pop-002"' in line
+    ]
+    assert row["resources"] == len(named) + 1  # with Observation/stray-1
+    reasons = {e["resource"]: e["reason"] for e in listed(clean_run / "ignored")}
+    assert "Observation/stray-1" not in reasons
+    assert "matches more than one Patient's identifier" in reasons["Observation/stray-3"]
+    assert "matches no Patient's identifier" in reasons["Observation/stray-4"]
 
 
 def test_strict_mode_stops_at_a_subject_naming_no_patient(export: Path, tmp_path: Path) -> None:

@@ -50,8 +50,8 @@ def test_spark_runner_gives_the_embedded_results_and_schema(export: Path, tmp_pa
         assert documents(tmp_path / "spark" / "assessments") == alone(export)
         frame = spark_runner.assess(session, [str(export)], as_of=AS_OF)
         assert frame.count() == len(rows(embedded / "patients"))
-        assert "(unreadable line) 1, Observation 6, Practitioner 1" in out.getvalue()
-        assert "subject names no patient: 3" in out.getvalue()
+        assert "(unreadable line) 1, Observation 7, Practitioner 1" in out.getvalue()
+        assert "subject names no patient: 4" in out.getvalue()
         spark_ignored = ignored_listing(tmp_path / "spark" / "ignored")
         assert spark_ignored == ignored_listing(embedded / "ignored") == readers_ignored(export)
         with pytest.raises(FHIRInputError, match=r"subject") as raised:

@@ -15,15 +15,15 @@ more, so a single patient never prints a one-line document, nor several a broken
 
 from __future__ import annotations
 
+import codecs
+import os
 from collections.abc import Callable
 from typing import IO
-
-import orjson
 
 from legrules.fhir.write.split import split_transaction
 from legrules.fhir.write.transaction import FHIRVersion, dumps_bundle, transaction_bundle
 from legrules.model import Assessment
-from legrules.model.documents import dump_assessment, dumps
+from legrules.model.assessment_json import dumps_assessment
 
 __all__ = ["Output", "separator"]
 
@@ -59,6 +59,7 @@ class Output:
         self.text = text
         self.count = 0
         self._held: Assessment | None = None
+        self._write = _writer(out)
 
     def write(self, result: Assessment) -> None:
         """Write (or hold) one patient's assessment."""
@@ -78,14 +79,13 @@ class Output:
         if self._held is not None:
             held, self._held = self._held, None
             if self.fmt == "json":
-                self.out.write(dumps(dump_assessment(held)).decode() + "\n")
+                self._write(dumps_assessment(held, indent=True) + b"\n")
             else:
                 self.out.write(self.text(held))
 
     def _emit(self, result: Assessment, number: int) -> None:
         if self.fmt == "json":
-            line = orjson.dumps(dump_assessment(result), option=orjson.OPT_SORT_KEYS)
-            self.out.write(line.decode() + "\n")
+            self._write(dumps_assessment(result) + b"\n")
         elif self.fmt == "fhir":
             # Only --fhir-strict asks for validation with fhir.resources (slow).
             bundle = transaction_bundle(result, version=self.fhir_version, validate=self.validate)
@@ -99,3 +99,26 @@ class Output:
         else:
             lead = "" if number == 1 else "\n"
             self.out.write(f"{lead}{separator(number, result.patient)}\n{self.text(result)}")
+
+
+def _writer(out: IO[str]) -> Callable[[bytes], object]:
+    """Write UTF-8 JSON text to *out*: to its byte stream when that is the same thing.
+
+    An assessment line is some 80 KB; decoding it only for the text layer to encode it
+    again costs more than writing it.  The byte stream is used only when the text
+    stream would write the same bytes (UTF-8, and no newline translation), after
+    flushing what the text stream holds.
+    """
+    buffer = getattr(out, "buffer", None)
+    encoding = getattr(out, "encoding", None)
+    if buffer is None or not isinstance(encoding, str) or os.linesep != "\n":
+        return lambda data: out.write(data.decode())
+    try:
+        utf8 = codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        utf8 = False
+    if not utf8:
+        return lambda data: out.write(data.decode())
+    out.flush()
+    write: Callable[[bytes], object] = buffer.write
+    return write

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from itertools import chain
 from typing import IO, Any
 
 from legrules._progress import display
@@ -34,6 +35,11 @@ class Progress:
         self._assessing = False
         if enabled:
             self._bar, self._task = _rich_bar(stream, total)
+
+    @property
+    def drawn(self) -> bool:
+        """Whether a bar is drawn (and so whether input bytes need counting)."""
+        return self._bar is not None
 
     def advance(self, size: int) -> None:
         """Note *size* more bytes of input read."""
@@ -127,6 +133,11 @@ class CountingReader:
 
     def __iter__(self) -> Iterator[bytes]:
         head, self._head = self._head, []
+        if not self._progress.drawn:  # nothing to show: the lines as they are, no layer
+            return chain(head, self._handle)
+        return self._counted(head)
+
+    def _counted(self, head: list[bytes]) -> Iterator[bytes]:
         yield from head
         for line in self._handle:
             self._progress.advance(len(line))

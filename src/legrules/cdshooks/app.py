@@ -28,6 +28,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from legrules import RuleSet, assess, get_ruleset
+from legrules.cdshooks.body import parse_body
 from legrules.cdshooks.cards import IssuedCard, cards_for, flag_resources, red_flag_cards
 from legrules.cdshooks.config import ServiceConfig
 from legrules.cdshooks.fetch import FhirFetcher
@@ -183,13 +184,15 @@ async def _call(request: Request) -> Response:
     if not await service.authenticate(request):
         return Response(status_code=401)
     try:
-        call = HookRequest.model_validate(orjson.loads(await request.body()))
+        call = HookRequest.model_validate(parse_body(await request.body()))
         model = _CONTEXTS.get(call.hook)
         if model is None:
             return _outcome(400, "not-supported", f"hook {call.hook!r} is not served here @ hook")
         context = model.model_validate(call.context)
     except orjson.JSONDecodeError:
         return _outcome(400, "invalid", "the body is not JSON")
+    except FHIRInputError as error:
+        return _outcome(400, "invalid", str(error))
     except ValidationError as error:
         return _invalid(error)
     try:
@@ -212,9 +215,11 @@ async def _feedback(request: Request) -> Response:
     if not await service.authenticate(request):
         return Response(status_code=401)
     try:
-        parsed = FeedbackRequest.model_validate(orjson.loads(await request.body()))
+        parsed = FeedbackRequest.model_validate(parse_body(await request.body()))
     except orjson.JSONDecodeError:
         return _outcome(400, "invalid", "the body is not JSON")
+    except FHIRInputError as error:
+        return _outcome(400, "invalid", str(error))
     except ValidationError as error:
         return _invalid(error)
     records = []

@@ -19,7 +19,8 @@ import attrs
 from legrules import RuleSet
 from legrules.cdshooks.models import Action, Card, Coding, Source, Suggestion
 from legrules.cdshooks.terminology import OVERRIDE_REASONS, dvt_order
-from legrules.fhir import DEFAULT_BASE, rule_system, transaction_bundle
+from legrules.fhir import DEFAULT_BASE, rule_system
+from legrules.fhir.write.transaction import red_flag_entries
 from legrules.model import (
     Assessment,
     Disposition,
@@ -115,34 +116,15 @@ def new_uuid() -> str:
 def flag_resources(assessment: Assessment, base: str) -> dict[str, dict[str, Any]]:
     """The Flag the write-back Bundle holds for each met red flag, by rule id.
 
-    A Flag depends only on its own red flag (its identifier hashes the patient, the
-    rule-set version, the rule and its evidence), so the Bundle is written for the met
-    red flags alone (no open questions, no ignored inputs either): the same Flags for a
-    fraction of the cost of the whole Bundle.  A
-    suggestion's action carries no fullUrl, so the Bundle-internal reference to the
-    author Device is replaced by its display.
+    The same Flag, identifier included, as :func:`~legrules.fhir.transaction_bundle`
+    writes, built without the rest of the Bundle.  A suggestion's action carries no
+    fullUrl, so the Bundle-internal reference to the author Device is replaced by its
+    display.
     """
-    met = tuple(f for f in assessment.red_flags if f.status is Status.MET)
-    only_flags = attrs.evolve(
-        assessment,
-        worst_case_disposition=assessment.disposition,
-        ask_next=(),
-        red_flags=met,
-        scores=(),
-        differentials=(),
-        recommendations=(),
-        withheld=(),
-        unresolved=(),
-        trace=(),
-        ignored=(),
-    )
-    bundle = transaction_bundle(only_flags, base=base, validate=False)
+    author = {"display": f"legrules {assessment.legrules_version}".strip()}
     flags = {}
-    for entry in bundle["entry"]:
-        resource = dict(entry["resource"])
-        if resource["resourceType"] != "Flag":
-            continue
-        resource["author"] = {"display": f"legrules {assessment.legrules_version}".strip()}
+    for entry in red_flag_entries(assessment, base=base):
+        resource = {**entry["resource"], "author": dict(author)}
         flags[resource["code"]["coding"][0]["code"]] = resource
     return flags
 

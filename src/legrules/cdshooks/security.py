@@ -22,9 +22,10 @@ from typing import Any
 import attrs
 import httpx
 import orjson
-from joserfc import jws, jwt
+from joserfc import jws
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
+from joserfc.jws import CompactSignature, JWSRegistry
 
 from legrules.cdshooks.config import ServiceConfig
 from legrules.cdshooks.store import Store
@@ -36,6 +37,10 @@ __all__ = ["ASYMMETRIC_ALGORITHMS", "Caller", "TokenVerifier", "UnauthorizedErro
 ASYMMETRIC_ALGORITHMS = frozenset(
     {"ES256", "ES384", "ES512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "EdDSA"}
 )
+
+# One registry per accepted algorithm, each allowing that algorithm alone (what
+# ``algorithms=[alg]`` builds anew on every call).
+_REGISTRIES = {alg: JWSRegistry(algorithms=[alg]) for alg in ASYMMETRIC_ALGORITHMS}
 
 # A key set is refetched for an unknown kid (key rotation) at most this often.
 _REFRESH_SECONDS = 30
@@ -61,8 +66,12 @@ def _bearer(authorization: str | None) -> str:
     return token.strip()
 
 
-def _unverified(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The header and claims before the signature is checked: used only to pick a key."""
+def _parsed(token: str) -> tuple[CompactSignature, dict[str, Any]]:
+    """The token parsed once: its JWS (header, payload, signature) and its claims.
+
+    The claims are trusted only once :func:`jws.validate_compact` has verified the
+    signature over these very payload bytes; before that they only pick the key.
+    """
     try:
         compact = jws.extract_compact(token.encode("ascii"))
         claims = orjson.loads(compact.payload)
@@ -70,7 +79,7 @@ def _unverified(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
         raise UnauthorizedError("not a compact JWS with a JSON payload") from None
     if not isinstance(claims, dict):
         raise UnauthorizedError("the payload is not a JSON object")
-    return dict(compact.protected), claims
+    return compact, claims
 
 
 def _integer(claims: dict[str, Any], name: str) -> int:
@@ -101,8 +110,8 @@ class TokenVerifier:
         Raises:
             UnauthorizedError: for any reason at all (see the module docstring).
         """
-        token = _bearer(authorization)
-        header, unverified = _unverified(token)
+        compact, claims = _parsed(_bearer(authorization))
+        header = compact.protected
         alg, kid = header.get("alg"), header.get("kid")
         if alg not in ASYMMETRIC_ALGORITHMS:
             raise UnauthorizedError(f"algorithm {alg!r} is not an accepted asymmetric one")
@@ -110,7 +119,7 @@ class TokenVerifier:
             raise UnauthorizedError("the header has no kid")
         if header.get("typ", "JWT") not in ("JWT", "jwt"):
             raise UnauthorizedError("the header's typ is not JWT")
-        issuer = self.config.issuer(str(unverified.get("iss")))
+        issuer = self.config.issuer(str(claims.get("iss")))
         if issuer is None:
             raise UnauthorizedError("the issuer is not trusted")
         jku = header.get("jku", issuer.jku[0])
@@ -118,9 +127,11 @@ class TokenVerifier:
             raise UnauthorizedError("the jku is not allowlisted for this issuer")
         key = await self._key(jku, kid)
         try:
-            claims = jwt.decode(token, key, algorithms=[alg]).claims
+            verified = jws.validate_compact(compact, key, registry=_REGISTRIES[alg])
         except (JoseError, ValueError):
-            raise UnauthorizedError("the signature does not verify") from None
+            verified = False
+        if not verified:
+            raise UnauthorizedError("the signature does not verify")
         return self._checked(claims, issuer.iss, audience)
 
     def _checked(self, claims: dict[str, Any], iss: str, audience: str) -> Caller:

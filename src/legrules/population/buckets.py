@@ -8,7 +8,8 @@ A chunk writes into a folder of its own and renames it when complete, so an inte
 pass resumes chunk by chunk.  Medications go to a file every bucket reads; any other
 resource with no patient, and any line that is not JSON (a truncated last line), is
 counted in the chunk's report, and one whose subject names no patient is listed with
-the reason in the chunk's ``ignored.ndjson``.
+the reason in the chunk's ``ignored.ndjson``; one whose subject is an identifier only
+waits in ``pending.ndjson`` for ``legrules.population.matching``.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ import orjson
 
 from legrules.errors import DocumentError
 from legrules.population.keys import bucket_of
-from legrules.population.partition import UNREADABLE, keyed
+from legrules.population.matching import IDENTIFIERS, MATCHED, PENDING, pending_entry
+from legrules.population.partition import UNREADABLE, identified
 
 __all__ = ["IGNORED", "Chunk", "chunks", "input_files", "partition_chunk", "read_bucket"]
 
@@ -114,9 +116,12 @@ def partition_chunk(
                 continue
             lines += 1
             where = f"{chunk.path}:byte {position}"
-            key, rtype, text, skipped = keyed(line, where, strict=strict)
+            (key, rtype, text, skipped), names = identified(line, where, strict=strict)
             if key is None:
-                if skipped is not None:
+                if skipped is not None and names:  # matched to a Patient once all are known
+                    target = _open(stack, handles, -3, partial / PENDING)
+                    target.write(pending_entry(names[0], skipped.reference, where, rtype, text))
+                elif skipped is not None:
                     target = _open(stack, handles, -2, partial / IGNORED)
                     entry = {"resource": skipped.reference, "at": where, "reason": skipped.reason}
                     target.write(orjson.dumps(entry) + b"\n")
@@ -132,6 +137,9 @@ def partition_chunk(
                     unassigned[rtype] += 1
                 continue
             patients += rtype == "Patient"
+            if names:
+                target = _open(stack, handles, -4, partial / IDENTIFIERS)
+                target.writelines(orjson.dumps([name, key]) + b"\n" for name in names)
             bucket = bucket_of(key, buckets)
             target = _open(stack, handles, bucket, partial / f"bucket-{bucket:04d}.keyed")
             target.write(orjson.dumps(key) + b"\t" + text + b"\n")
@@ -160,7 +168,7 @@ def read_bucket(work: Path, bucket: int) -> tuple[dict[str, list[bytes]], list[b
     patients: dict[str, list[bytes]] = {}
     medications: list[bytes] = []
     name = f"bucket-{bucket:04d}.keyed"
-    for folder in sorted(work.glob("chunk-?????")):
+    for folder in [*sorted(work.glob("chunk-?????")), work / MATCHED]:
         meds = folder / _MEDICATIONS
         if meds.is_file():
             medications += meds.read_bytes().splitlines()

@@ -39,6 +39,7 @@ from legrules._version import __version__
 from legrules.errors import InvalidValueError
 from legrules.model import Policy
 from legrules.population.buckets import IGNORED, chunks, input_files, partition_chunk
+from legrules.population.matching import match_pending
 from legrules.population.outputs import Tally, assess_bucket, done_marker, read_tally
 from legrules.population.partition import Job
 from legrules.population.rows import columns
@@ -105,7 +106,7 @@ def run(
     with _workers(count) as pool:
         report = _partition(folder, files, manifest, pool, progress)
         tally = _assess(folder, job, manifest["buckets"], report, pool, progress)
-    for leftover in (folder / "work").glob("chunk-*"):
+    for leftover in [*(folder / "work").glob("chunk-*"), *(folder / "work").glob("matched*")]:
         shutil.rmtree(leftover)
     summary = Summary(
         str(folder),
@@ -238,9 +239,14 @@ def _partition(
         for chunk, done in _each(pool, partition_chunk, todo, work, buckets, strict):
             reports[chunk.index] = done
             advance(chunk.end - chunk.start)
+    unmatched = match_pending(work, buckets, folder / "ignored", strict)
     for listed in work.glob(f"chunk-?????/{IGNORED}"):  # kept when the chunks are deleted
         os.replace(listed, folder / "ignored" / f"{listed.parent.name}.ndjson")
     report = _combined(reports)
+    report["ignored"] += unmatched.total()
+    for rtype, n in unmatched.items():
+        report["unassigned"][rtype] = report["unassigned"].get(rtype, 0) + n
+    report["unassigned"] = dict(sorted(report["unassigned"].items()))
     marker.write_bytes(orjson.dumps(report))
     return report
 

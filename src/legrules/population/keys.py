@@ -28,7 +28,8 @@ def patient_key(resource: Any) -> str | None:
     never silently dropped.  ``None`` too for a subject that names no Patient on its
     own (``Group/7``, a lower-case ``patient/7``, an identifier or a ``urn:uuid:`` only
     a whole Bundle could resolve): the runners list such a resource as ignored, with
-    the reason ``subject_of`` gives.
+    the reason ``subject_of`` gives, except an identifier that exactly one Patient of
+    the input carries (``legrules.population.matching`` ties it to that Patient).
 
     >>> patient_key({"resourceType": "Observation",
     ...              "subject": {"reference": "https://ehr.example/fhir/Patient/7/_history/2"}})

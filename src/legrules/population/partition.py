@@ -20,6 +20,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 import attrs
@@ -30,7 +32,7 @@ from legrules.errors import InputError, InvalidValueError, LegrulesError
 from legrules.fhir import read_presentations
 from legrules.fhir.read.containers import Location
 from legrules.fhir.read.grouping import not_tied
-from legrules.fhir.read.subjects import Unresolved
+from legrules.fhir.read.subjects import Unresolved, identifier_names, subject_element
 from legrules.model import Assessment, IgnoredInput, Policy
 from legrules.population.keys import subject_of
 
@@ -76,7 +78,8 @@ class Unassigned:
     ``ignored`` lists, sorted, each resource whose subject names no patient (a
     lower-case ``patient/7``, a Device, an identifier or ``urn:uuid:`` a bulk line
     cannot resolve) with the reason, as :func:`~legrules.fhir.read_presentations` lists
-    them: ``Type/id`` (or ``line N`` of the input when it has no id).
+    them: ``Type/id`` (or ``line N`` of the input when it has no id).  (The runners,
+    which see every Patient, tie an identifier to the one Patient carrying it first.)
 
     .. versionchanged:: 0.2
        ``ignored``: such resources were only counted.
@@ -158,23 +161,55 @@ def keyed(resource: Resource, location: Location = 0, *, strict: bool = False) -
     (labelled ``Type/id``, or *location* when it has no id), or raises
     :class:`~legrules.errors.FHIRInputError` in *strict* mode.
     """
+    return _keyed(resource, location, strict, defer=False)[0]
+
+
+def identified(
+    resource: Resource, location: Location = 0, *, strict: bool = False
+) -> tuple[Keyed, tuple[str, ...]]:
+    """:func:`keyed`, with the identifiers a bulk runner matches (``system|value``).
+
+    A Patient's own identifiers; or, for a resource whose subject is an identifier
+    only, that identifier: the resource is keyed as ignored (no Patient named on its
+    own) until a runner matches it to the one Patient carrying it, and *strict* raises
+    only when none does (see ``legrules.population.matching``).
+    """
+    return _keyed(resource, location, strict, defer=True)
+
+
+def _keyed(
+    resource: Resource, location: Location, strict: bool, defer: bool
+) -> tuple[Keyed, tuple[str, ...]]:
     if isinstance(resource, bytes | str):
         line = (resource.encode() if isinstance(resource, str) else resource).strip()
         try:
             data = orjson.loads(line)
         except orjson.JSONDecodeError:
-            return None, UNREADABLE, line, None
+            return (None, UNREADABLE, line, None), ()
     else:
         data = resource
         line = orjson.dumps(resource)
     if data.__class__ is not dict:
-        return None, UNREADABLE, line, None
+        return (None, UNREADABLE, line, None), ()
     rtype = data.get("resourceType")
     found = subject_of(data)
     if isinstance(found, Unresolved):
-        where, reason = not_tied(data, location, found, strict=strict)
-        return None, str(rtype), line, IgnoredInput(where, reason)
-    return found, rtype if rtype.__class__ is str else UNREADABLE, line, None
+        named = _subject_identifier(data) if defer else ()
+        where, reason = not_tied(data, location, found, strict=strict and not named)
+        return (None, str(rtype), line, IgnoredInput(where, reason)), named
+    names: tuple[str, ...] = ()
+    if defer and rtype == "Patient" and found is not None and "identifier" in data:
+        names = tuple(identifier_names(data["identifier"]))
+    return (found, rtype if rtype.__class__ is str else UNREADABLE, line, None), names
+
+
+def _subject_identifier(data: dict[str, Any]) -> tuple[str, ...]:
+    """The identifier of a subject that is an identifier only (no ``reference``)."""
+    element = subject_element(data)
+    ref = None if element is None else element[1]
+    if not isinstance(ref, dict) or "reference" in ref or "identifier" not in ref:
+        return ()
+    return tuple(identifier_names(ref["identifier"]))[:1]
 
 
 class _Aside:
@@ -289,6 +324,18 @@ def _check_arguments(resources: object, strict: object) -> None:
         )
     if not isinstance(strict, bool):
         raise InvalidValueError("strict must be True or False", "strict")
+
+
+def assess_runs(
+    pairs: Iterable[tuple[str, bytes]], medications: list[bytes], job: Job
+) -> Iterator[PatientResult]:
+    """Assess lines already keyed, each patient's adjacent: ``(key, line)`` pairs.
+
+    The key is the runner's (a line whose subject is an identifier only is keyed to
+    the Patient carrying it), so the lines are not keyed again.
+    """
+    for key, run in groupby(pairs, key=itemgetter(0)):
+        yield job.assess(key, [line for _, line in run], medications)
 
 
 def assess_grouped(

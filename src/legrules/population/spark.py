@@ -14,6 +14,7 @@ same.  legrules must be installed where the Spark workers run their Python.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -23,21 +24,34 @@ from typing import Any
 
 import orjson
 
+from legrules.fhir.read.grouping import not_tied
+from legrules.fhir.read.subjects import Unresolved
 from legrules.model import Policy
 from legrules.model.documents import dump_assessment
 from legrules.population._extras import require
 from legrules.population.outputs import Tally
-from legrules.population.partition import UNREADABLE, Job, PatientResult, assess_sorted, keyed
+from legrules.population.partition import UNREADABLE, Job, PatientResult, assess_runs, identified
 from legrules.population.rows import Columns, columns, row
+from legrules.population.spark_matching import matched
 
 __all__ = ["assess", "ignored", "leftovers", "run_to_folder"]
 
-_BATCH = 1000
+#: A batch handed back to Spark holds at most this many rows or document bytes: a
+#: document is tens of KiB, and Spark holds a batch whole (off the JVM heap) per task.
+_BATCH_ROWS = 1000
+_BATCH_BYTES = 8 << 20
+#: Row groups of the staged results: the Parquet writer buffers a whole row group of
+#: documents on the JVM heap per task (128 MiB by default).
+_STAGED_ROW_GROUP = 16 << 20
 
 
 def _sql() -> Any:
     require("pyspark", "spark")
     return require("pyspark.sql", "spark")
+
+
+def _storage() -> Any:
+    return require("pyspark", "spark").StorageLevel
 
 
 def spark_schema(cols: Columns, documents: bool = False) -> Any:
@@ -66,7 +80,8 @@ def keyed_lines(spark: Any, paths: Sequence[str | os.PathLike[str]]) -> Any:
     """Every line with its file, position, patient key and resource type.
 
     A line whose subject names no patient has no key, and its label (``resource``)
-    and ``reason`` instead.
+    and ``reason`` instead; ``ident`` when its subject is an identifier only (matched
+    later to the Patient carrying it), ``names`` a Patient's identifiers.
     """
     functions, types = _sql().functions, require("pyspark.sql.types", "spark")
     text = types.StringType()
@@ -79,26 +94,39 @@ def keyed_lines(spark: Any, paths: Sequence[str | os.PathLike[str]]) -> Any:
             types.StructField("rtype", text),
             types.StructField("resource", text),
             types.StructField("reason", text),
+            types.StructField("ident", text),
+            types.StructField("names", types.ArrayType(text)),
         ]
     )
 
     def key_and_type(batches: Iterator[Any]) -> Iterator[Any]:
         for batch in batches:
             pairs = zip(batch["value"], batch["file"], strict=True)
-            found = [keyed(line, file) for line, file in pairs]
-            batch["key"] = [key for key, _, _, _ in found]
-            batch["rtype"] = [rtype for _, rtype, _, _ in found]
-            batch["resource"] = [None if i is None else i.reference for *_, i in found]
-            batch["reason"] = [None if i is None else i.reason for *_, i in found]
+            found = [identified(line, file) for line, file in pairs]
+            batch["key"] = [key for (key, _, _, _), _ in found]
+            batch["rtype"] = [rtype for (_, rtype, _, _), _ in found]
+            batch["resource"] = [None if i is None else i.reference for (*_, i), _ in found]
+            batch["reason"] = [None if i is None else i.reason for (*_, i), _ in found]
+            batch["ident"] = [n[0] if n and k is None else None for (k, *_), n in found]
+            batch["names"] = [list(n) if n and k is not None else None for (k, *_), n in found]
             yield batch
 
+    return (
+        _text(spark, paths)
+        .select(
+            "value",
+            functions.input_file_name().alias("file"),
+            functions.monotonically_increasing_id().alias("pos"),
+        )
+        .mapInPandas(key_and_type, shape)
+    )
+
+
+def _text(spark: Any, paths: Sequence[str | os.PathLike[str]]) -> Any:
+    """The lines that are not blank (no Python: counting them stays in the JVM)."""
+    functions = _sql().functions
     lines = spark.read.text(_paths(paths))
-    lines = lines.where(functions.trim(lines.value) != "")
-    return lines.select(
-        "value",
-        functions.input_file_name().alias("file"),
-        functions.monotonically_increasing_id().alias("pos"),
-    ).mapInPandas(key_and_type, shape)
+    return lines.where(functions.trim(lines.value) != "")
 
 
 def assess(
@@ -121,22 +149,37 @@ def assess(
     :func:`ignored`); with *strict*, one whose subject names no patient raises
     :class:`~legrules.errors.FHIRInputError` here, before anything is assessed.
     """
-    job = Job.of(as_of, ruleset, policy)
-    cols = columns(ruleset)
     lines = keyed_lines(spark, paths)
+    stray = lines.where("key IS NULL")
+    job = Job.of(as_of, ruleset, policy)
+    return _assessed(spark, lines, stray, job, partitions, documents, strict)[0]
+
+
+def _assessed(
+    spark: Any,
+    lines: Any,
+    stray: Any,
+    job: Job,
+    partitions: int | None,
+    documents: bool,
+    strict: bool,
+) -> tuple[Any, Any]:
+    """:func:`assess` on keyed lines, and the lines still tied to no patient.
+
+    *stray* holds (at least) the keyed lines with no key.
+    """
+    cols = columns(job.ruleset)
+    medications, owned, stray = matched(spark, lines, stray)
     if strict:
-        for first in ignored(lines).limit(1).collect():
-            keyed(first.value, first.file, strict=True)  # raises the reader's error
-    medications = [
-        r.value
-        for r in lines.where("key IS NULL AND rtype = 'Medication'").select("value").collect()
-    ]
+        for first in ignored(stray).limit(1).collect():
+            data = orjson.loads(first.value)
+            why = Unresolved(first.reason.removeprefix("not tied to a patient: "))
+            not_tied(data, first.file, why, strict=True)  # raises the reader's error
     count = partitions or 2 * spark.sparkContext.defaultParallelism
     patients = (
-        lines.where("key IS NOT NULL")
-        .repartition(count, "key")
-        .sortWithinPartitions("key", "file", "pos")
-        .select("value")
+        owned.repartition(count, "key")
+        .sortWithinPartitions("key", "late", "file", "pos")
+        .select("key", "value")
     )
     names = [name for name, _ in cols.all] + (["document"] if documents else [])
     ints = [name for name, kind in cols.all if kind == "int"]
@@ -144,24 +187,23 @@ def assess(
     def partition(batches: Iterator[Any]) -> Iterator[Any]:
         pandas = require("pandas", "spark")
 
-        def resources() -> Iterator[str]:
-            yield from medications
+        def pairs() -> Iterator[tuple[str, bytes]]:
             for batch in batches:
-                yield from batch["value"]
+                for key, value in zip(batch["key"], batch["value"], strict=True):
+                    yield key, value.encode()
 
         rows: list[dict[str, Any]] = []
-        for result in assess_sorted(
-            resources(), as_of=job.as_of, ruleset=job.ruleset, policy=job.policy
-        ):
-            if isinstance(result, PatientResult):
-                rows.append(_row(result, cols, documents))
-            if len(rows) >= _BATCH:
+        size = 0
+        for result in assess_runs(pairs(), [m.encode() for m in medications], job):
+            rows.append(_row(result, cols, documents))
+            size += len(rows[-1].get("document") or "")
+            if len(rows) >= _BATCH_ROWS or size >= _BATCH_BYTES:
                 yield pandas.DataFrame(rows, columns=names).astype(dict.fromkeys(ints, "Int32"))
-                rows = []
+                rows, size = [], 0
         if rows:
             yield pandas.DataFrame(rows, columns=names).astype(dict.fromkeys(ints, "Int32"))
 
-    return patients.mapInPandas(partition, spark_schema(cols, documents))
+    return patients.mapInPandas(partition, spark_schema(cols, documents)), stray
 
 
 def _row(result: PatientResult, cols: Columns, documents: bool) -> dict[str, Any]:
@@ -189,10 +231,16 @@ def leftovers(
     of (up to 20) unreadable lines; and how many had a subject that names no patient
     (listed by :func:`ignored`).
     """
+    return _leftovers(spark, paths, keyed_lines(spark, paths).where("key IS NULL"))
+
+
+def _leftovers(
+    spark: Any, paths: Sequence[str | os.PathLike[str]], stray: Any
+) -> tuple[int, dict[str, int], list[str], int]:
+    """:func:`leftovers`, from the keyed lines with no key (*stray*)."""
     functions = _sql().functions
-    lines = keyed_lines(spark, paths)
-    total = lines.count()
-    stray = lines.where("key IS NULL AND (rtype != 'Medication' OR reason IS NOT NULL)")
+    total = _text(spark, paths).count()
+    stray = stray.where("rtype != 'Medication' OR reason IS NOT NULL")
     by_type = stray.groupBy("rtype").agg(
         functions.count("*").alias("n"),
         functions.count("reason").alias("listed"),
@@ -214,47 +262,59 @@ def run_to_folder(
     spark: Any = None,
     strict: bool = False,
 ) -> Any:
-    """``legrules population run --engine spark``: Parquet and NDJSON under *out*, a summary."""
+    """``legrules population run --engine spark``: Parquet and NDJSON under *out*, a summary.
+
+    Uses *spark*, else the active SparkSession as it is, else a new one on *master*.
+    Every patient is assessed once: the rows and documents are written to a staging
+    Parquet dataset under *out* (``work/assessed``), streamed, and the outputs are
+    read from it.  Caching them instead held whole partitions of documents (tens of
+    KiB each) on the JVM heap and ran a local session out of memory at 20,000 patients.
+    """
     from legrules.population.embedded import Summary
 
     started = time.perf_counter()
-    sql = _sql()
-    if spark is None:
-        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-        builder = sql.SparkSession.builder.appName("legrules population")
-        spark = (builder.master(master) if master else builder).getOrCreate()
+    spark = spark or _session(master)
     folder = Path(out)
+    staged = folder / "work" / "assessed"
     instant = as_of or datetime.now(UTC).replace(microsecond=0)
-    frame = assess(
-        spark,
-        paths,
-        as_of=instant,
-        ruleset=ruleset,
-        policy=policy,
-        documents=True,
-        strict=strict,
-    )
-    frame = frame.persist()
+    lines = keyed_lines(spark, paths)
+    # The few lines of no patient, kept: keying every line again costs a pass of Python.
+    stray = lines.where("key IS NULL").persist(_storage().MEMORY_AND_DISK)
+    job = Job.of(instant, ruleset, policy)
     try:
-        frame.drop("document").write.parquet(str(folder / "patients"))
-        frame.where("document IS NOT NULL").select("document").write.text(
-            str(folder / "assessments")
-        )
-        tally = _tally(frame, columns(ruleset))
+        frame, settled = _assessed(spark, lines, stray, job, None, True, strict)
+        frame.write.option("parquet.block.size", _STAGED_ROW_GROUP).parquet(str(staged))
+        assessed = spark.read.parquet(str(staged))
+        assessed.drop("document").write.parquet(str(folder / "patients"))
+        documents = assessed.where("document IS NOT NULL").select("document")
+        documents.write.text(str(folder / "assessments"))
+        tally = _tally(assessed.drop("document"), columns(ruleset))
+        shutil.rmtree(folder / "work")
+        listed = ignored(settled).drop("value")
+        listed.withColumnRenamed("file", "at").write.json(str(folder / "ignored"))
+        total, unassigned, unreadable, listed_count = _leftovers(spark, paths, settled)
     finally:
-        frame.unpersist()
-    listed = ignored(keyed_lines(spark, paths)).drop("value")
-    listed.withColumnRenamed("file", "at").write.json(str(folder / "ignored"))
-    lines, unassigned, unreadable, listed_count = leftovers(spark, paths)
+        stray.unpersist()
     return Summary(
         str(folder),
         tally,
-        lines,
+        total,
         unassigned,
         tuple(unreadable),
         time.perf_counter() - started,
         listed_count,
     )
+
+
+def _session(master: str | None) -> Any:
+    """The active SparkSession, untouched; or a new one (on *master*) when there is none."""
+    sql = _sql()
+    active = sql.SparkSession.getActiveSession()
+    if active is not None:
+        return active
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    builder = sql.SparkSession.builder.appName("legrules population")
+    return (builder.master(master) if master else builder).getOrCreate()
 
 
 def _tally(frame: Any, cols: Columns) -> Tally:

@@ -70,7 +70,8 @@ def assemble(key: str | None, out: Collected, settings: Settings) -> ReadResult:
 
 def _canonical(row: tuple[Any, ...]) -> tuple[str, ...]:
     """A sort key for a fact row that depends on its content only (``None`` first)."""
-    return tuple("" if value is None else f"~{value}" for value in row)
+    # A list made and then turned into a tuple: a generator costs a resume per value.
+    return tuple(["" if value is None else f"~{value}" for value in row])
 
 
 def _years(born: date, day: date) -> int:

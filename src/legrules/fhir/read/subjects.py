@@ -9,7 +9,8 @@ it names a Patient of the input:
   (the bases of its absolute ``fullUrl`` values; any base when it has none);
 * a ``fullUrl`` of the Bundle (``urn:uuid:...`` included) that labels a Patient;
 * a ``#id`` reference to a contained Patient, or an identifier-only Reference, whose
-  identifier (``system|value``) is one of a Patient's identifiers in the input.
+  identifier (``system|value``) is one of a Patient's identifiers in the input (and
+  of no other Patient: a shared identifier names none of them).
 
 Anything else (a Device or Group, a Patient of another server, a malformed Reference,
 a display-only one, an identifier no Patient carries) cannot be tied to a patient:
@@ -29,7 +30,7 @@ import attrs
 from legrules.fhir.read.elements import JSON
 from legrules.model.documents import json_type
 
-__all__ = ["Subjects", "Unresolved", "subject_element"]
+__all__ = ["Subjects", "Unresolved", "identifier_names", "subject_element"]
 
 _ID = r"[A-Za-z0-9\-.]{1,64}"
 _RELATIVE = re.compile(rf"(?P<type>[A-Z][A-Za-z]+)/(?P<id>{_ID})(?:/_history/{_ID})?")
@@ -65,6 +66,8 @@ class Subjects:
         self.aliases: dict[str, str] = {}
         self.bases: set[str] = set()
         self.identifiers: dict[str, str] = {}
+        #: Identifiers more than one Patient carries: they name none of them.
+        self.shared: set[str] = set()
 
     def learn(self, resource: JSON, location: str | int, key: str | None) -> None:
         """Note a resource's fullUrl base and, for a Patient (*key*), its names."""
@@ -75,8 +78,9 @@ class Subjects:
             if key is not None:
                 self.aliases[location] = key
         if key is not None:
-            for name in _identifiers(resource.get("identifier")):
-                self.identifiers.setdefault(name, key)
+            for name in identifier_names(resource.get("identifier")):
+                if self.identifiers.setdefault(name, key) != key:
+                    self.shared.add(name)
 
     def resolve(self, resource: JSON) -> str | Unresolved | None:
         """The key of the Patient *resource* is about, an :class:`Unresolved`, or ``None``.
@@ -126,13 +130,15 @@ class Subjects:
         return Unresolved(f"{name} {text!r} names no contained resource")
 
     def _by_identifier(self, name: str, given: Any, what: str) -> str | Unresolved:
-        for identifier in _identifiers(given):
+        for identifier in identifier_names(given):
+            if identifier in self.shared:
+                return Unresolved(f"{name} {what} matches more than one Patient's identifier")
             if identifier in self.identifiers:
                 return self.identifiers[identifier]
         return Unresolved(f"{name} {what} matches no Patient's identifier in the input")
 
 
-def _identifiers(value: Any) -> list[str]:
+def identifier_names(value: Any) -> list[str]:
     """``system|value`` of each well-formed Identifier in *value* (a list or one)."""
     items = value if isinstance(value, list) else [value]
     found = []

@@ -2,7 +2,8 @@
 
 A final (or amended, corrected, preliminary) Observation with an ``effectiveDateTime``,
 a ``code`` whose codings name a quantity concept, and a UCUM ``valueQuantity``, or name
-a yes/no finding, and a ``valueBoolean``; with no ``bodySite``, ``component``,
+a yes/no finding, and a ``valueBoolean`` or a ``valueCodeableConcept`` whose codings
+state one of Present, Yes, Absent or No; with no ``bodySite``, ``component``,
 ``valueInteger`` or ``dataAbsentReason``.  One older than its concept's look-back is
 ignored with the general reader's reason whatever its value.  For such a resource
 :meth:`UsualReader.read` records exactly the row (or the reason) that
@@ -17,6 +18,7 @@ and compares.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from legrules.fhir.codes import UCUM
@@ -51,7 +53,7 @@ _TIMES = 4096
 class UsualReader:
     """Reads usual Observations for one read call (its caches live as long as the call)."""
 
-    __slots__ = ("_as_of", "_codes", "_quick", "_settings", "_times", "_when")
+    __slots__ = ("_as_of", "_codes", "_quick", "_settings", "_states", "_times", "_when")
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
@@ -59,6 +61,7 @@ class UsualReader:
         self._times = settings.times
         self._when: dict[str, tuple[datetime, str]] = {}
         self._codes = settings.terms.codes
+        self._states = settings.terms.value_state
         # By (system, code), only for codes the terminology maps, so it stays small.
         self._quick: dict[tuple[str | None, str | None], _Quick | None] = {}
 
@@ -91,7 +94,8 @@ class UsualReader:
                 out.ignore("Observation/" + rid, old)  # its value is not even read
                 return True
             if bounds is None:
-                return _finding(data, cid, ("Observation/" + rid, preliminary, text), out)
+                source = ("Observation/" + rid, preliminary, text)
+                return _finding(data, cid, source, self._states, out)
             quantity = data["valueQuantity"]
             value, unit = quantity["value"], quantity["code"]
             if value.__class__ is bool or quantity["system"] != UCUM:
@@ -157,18 +161,58 @@ class UsualReader:
         return None
 
 
-def _finding(data: JSON, cid: str, source: tuple[str, bool, str], out: Collected) -> bool:
-    """Record the yes/no finding *data* states in a ``valueBoolean`` and nothing else."""
+def _finding(
+    data: JSON,
+    cid: str,
+    source: tuple[str, bool, str],
+    states: Callable[[str | None, str | None], Presence | None],
+    out: Collected,
+) -> bool:
+    """Record the yes/no finding *data* states in one ``valueBoolean`` or coded value."""
     flag = data.get("valueBoolean")
-    if flag.__class__ is not bool:
+    if flag.__class__ is bool:
+        state, kept = "present" if flag else "absent", "valueBoolean"
+    elif "valueBoolean" not in data:
+        found = _coded(data.get("valueCodeableConcept"), states)
+        if found is None:
+            return False
+        state, kept = found, "valueCodeableConcept"
+    else:
         return False
     for key, value in data.items():
-        if key.startswith("value") and key != "valueBoolean" and value is not None:
+        if key.startswith("value") and key != kept and value is not None:
             return False  # several values: the general reader says why it skips them
     reference, preliminary, text = source
-    state = "present" if flag else "absent"
     out.findings.append((cid, state, None, reference, preliminary, text))
     return True
+
+
+def _coded(
+    concept: object, states: Callable[[str | None, str | None], Presence | None]
+) -> str | None:
+    """The one state well-formed codings of *concept* agree on (Present, Absent), if any.
+
+    Anything the general reader would refuse or explain (not an object, a coding that is
+    not, codes of no state or of both) answers ``None``, and the general reader reads it.
+    """
+    if concept.__class__ is not dict:
+        return None
+    codings = concept.get("coding")
+    if codings.__class__ is not list:
+        return None
+    found: set[Presence] = set()
+    for coding in codings:
+        if coding.__class__ is not dict:
+            return None
+        system, code = coding.get("system"), coding.get("code")
+        if (system is not None and system.__class__ is not str) or (
+            code is not None and code.__class__ is not str
+        ):
+            return None
+        state = states(system, code)
+        if state is not None:
+            found.add(state)
+    return found.pop().value if len(found) == 1 else None
 
 
 # The plausible range of each quantity by unit, per concept (from the model's table).

@@ -52,7 +52,14 @@ from legrules.fhir.write.writer import FHIRVersion, Writer, made_by, reference_t
 from legrules.model import Assessment
 from legrules.model.documents import dump_assessment
 
-__all__ = ["FHIR_VERSIONS", "FHIRVersion", "dumps_bundle", "transaction_bundle", "validate_bundle"]
+__all__ = [
+    "FHIR_VERSIONS",
+    "FHIRVersion",
+    "dumps_bundle",
+    "red_flag_entries",
+    "transaction_bundle",
+    "validate_bundle",
+]
 
 #: The FHIR versions :func:`transaction_bundle` writes.
 FHIR_VERSIONS: tuple[FHIRVersion, ...] = ("R4B", "R5")
@@ -85,13 +92,28 @@ def _subject(assessment: Assessment, subject: str | None, whole: str) -> tuple[d
     return {"reference": f"Patient/{patient}"}, f"Patient/{patient}"
 
 
-def _writer(assessment: Assessment, version: FHIRVersion, base: str, subject: str | None) -> Writer:
+def _writer(
+    assessment: Assessment,
+    version: FHIRVersion,
+    base: str,
+    subject: str | None,
+    *,
+    flags_only: bool = False,
+) -> Writer:
+    """The writer of *assessment*'s resources.
+
+    The hash of the whole assessment (a millisecond or more for a full one) keys the
+    GuidanceResponse, RequestGroup and Provenance, and an anonymous subject; Flags key
+    on their own evidence, so *flags_only* skips it for an identified subject (the
+    writer's ``digest`` is then empty, and only :func:`flags` may use the writer).
+    """
     if version not in FHIR_VERSIONS:
         raise InvalidValueError(f"unknown FHIR version {version!r}; use R4B or R5", "version")
     if not _BASE.match(base):
         raise InvalidValueError(f"canonical base {base!r} is not an http(s) URL", "base")
     base = base.rstrip("/")
-    whole = digest(dump_assessment(assessment))
+    anonymous = subject is None and assessment.patient is None
+    whole = "" if flags_only and not anonymous else digest(dump_assessment(assessment))
     reference, subject_key = _subject(assessment, subject, whole)
     device_url = f"urn:uuid:{resource_uuid(base, device_key(made_by(assessment)))}"
     return Writer(assessment, version, base, reference, subject_key, device_url, whole)
@@ -143,6 +165,29 @@ def transaction_bundle(
     if validate:
         validate_bundle(bundle, version)
     return bundle
+
+
+def red_flag_entries(
+    assessment: Assessment,
+    *,
+    version: FHIRVersion = "R4B",
+    base: str = DEFAULT_BASE,
+    subject: str | None = None,
+) -> list[dict[str, Any]]:
+    """The Bundle entries of the Flags alone, as :func:`transaction_bundle` writes them.
+
+    One entry per met red flag, with the same ``fullUrl``, resource and conditional
+    request as in the whole Bundle (the Flag's author is the Bundle's Device entry).
+    A CDS card offers such a Flag on its own, and this skips the rest of the Bundle
+    (most of the cost: hashing the whole assessment, the GuidanceResponse, the
+    Provenance).
+
+    Raises:
+        InvalidValueError: as :func:`transaction_bundle`.
+    """
+    _check_arguments(assessment, base, subject, False)
+    w = _writer(assessment, version, base, subject, flags_only=True)
+    return [e.as_json() for e in flags(w)]
 
 
 def _check_arguments(assessment: Any, base: Any, subject: Any, validate: Any) -> None:
