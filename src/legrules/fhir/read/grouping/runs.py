@@ -70,6 +70,7 @@ def runs(
     facts = Collected()
     size = -1  # no run yet
     seen_text, seen_key = "", ""  # the last subject reference and its key
+    learn = subjects is None  # Patients learnt beforehand are not learnt again, in stream order
     subjects = Subjects() if subjects is None else subjects
     strict = reader.options.strict
     for item in items:
@@ -86,7 +87,7 @@ def runs(
             if text.__class__ is str and text == seen_text and rtype != "Patient":
                 this = seen_key
             else:
-                if rtype == "Patient" or location.__class__ is str:
+                if learn and (rtype == "Patient" or location.__class__ is str):
                     is_patient = rtype == "Patient"
                     subjects.learn(
                         data, location, patient_key(data, location) if is_patient else None
@@ -97,7 +98,7 @@ def runs(
                 elif text.__class__ is str and text[:1] != "#" and rtype != "Patient":
                     seen_text, seen_key = text, this  # type: ignore[assignment]
         elif data:  # a resource the reader will not read: listed with its patient
-            if data.get("resourceType") == "Patient":
+            if learn and data.get("resourceType") == "Patient":
                 subjects.learn(data, location, patient_key(data, location))
             this, item = subject_key(item, subjects, strict=strict)
         if this != key or size < 0 or size > most:
