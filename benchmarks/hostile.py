@@ -11,6 +11,13 @@ surrogates, byte-order marks, NULs in date-times, deep nesting, two patients in 
 Bundle.  Each goes through the Python API (``read_presentations``,
 ``read_presentation``) and the command line (``legrules assess``, in process).
 
+Every input that is one JSON document also goes through the streamed reader
+(``legrules.fhir.read.streamed``, forced with ``LEGRULES_STREAM_BYTES=0``: the API on
+bytes, the command line on a file), whose answer must equal the in-memory one (else a
+*stream disagreement*); and inputs made for it are added: large Bundles cut off at
+many points, a huge entry, entries nested deep, an entry list given twice, the
+resourceType after the entries, lone surrogates across read chunks.
+
 Counted per input and entry point: a result, a clean error (a ``LegrulesError``; exit
 2 with one line), a crash (anything else; exit 1), a hang (no answer within
 ``--bound`` seconds) and a wrong answer, checked against the input itself (read
@@ -28,9 +35,11 @@ import argparse
 import contextlib
 import io
 import json
+import os
 import random
 import signal
 import sys
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -284,33 +293,127 @@ def bounded(call: Callable[[], Any], seconds: int) -> Any:
         signal.signal(signal.SIGALRM, previous)
 
 
-def run_api(data: bytes, oracle: Oracle, seconds: int) -> tuple[str, list[str]]:
+@contextlib.contextmanager
+def streaming(on: bool) -> Iterator[None]:
+    """Every document streamed (``on``), or the default threshold."""
+    old = os.environ.pop("LEGRULES_STREAM_BYTES", None)
+    if on:
+        os.environ["LEGRULES_STREAM_BYTES"] = "0"
     try:
-        results = bounded(lambda: list(read_presentations(data, as_of=_at())), seconds)
-        with contextlib.suppress(LegrulesError):
-            bounded(lambda: read_presentation(data, as_of=_at()), seconds)
-    except LegrulesError:
-        return "clean error", []
+        yield
+    finally:
+        os.environ.pop("LEGRULES_STREAM_BYTES", None)
+        if old is not None:
+            os.environ["LEGRULES_STREAM_BYTES"] = old
+
+
+def is_document(data: bytes) -> bool:
+    """One JSON document (what the streamed reader takes), not NDJSON."""
+    text = data.removeprefix(b"\xef\xbb\xbf").strip()
+    return text[:1] in (b"{", b"[") and b"\n{" not in text
+
+
+def run_api(
+    data: bytes, oracle: Oracle, seconds: int, stream: bool = False
+) -> tuple[str, list[str], Any]:
+    """The outcome, the wrong answers, and what was read (results, or the error line)."""
+    try:
+        with streaming(stream):
+            results = bounded(lambda: list(read_presentations(data, as_of=_at())), seconds)
+            with contextlib.suppress(LegrulesError):
+                bounded(lambda: read_presentation(data, as_of=_at()), seconds)
+    except LegrulesError as error:
+        return "clean error", [], f"{type(error).__name__}"
     except HangError:
-        return "hang", []
+        return "hang", [], None
     except Exception as error:
-        return f"crash: {type(error).__name__}: {error}", []
-    return "result", oracle.wrong(results)
+        return f"crash: {type(error).__name__}: {error}", [], None
+    return "result", oracle.wrong(results), results
 
 
-def run_cli(data: bytes, seconds: int) -> str:
+def run_cli(data: bytes, seconds: int, stream: bool = False) -> tuple[str, str]:
+    """The outcome and the output; streamed: read from a file, as a large one would be."""
     out, err = io.StringIO(), io.StringIO()
-    argv = ["assess", "-", "--format", "json", "--as-of", AS_OF]
-    try:
-        code = bounded(lambda: main(argv, stdin=io.BytesIO(data), stdout=out, stderr=err), seconds)
-    except HangError:
-        return "hang"
+    with tempfile.TemporaryDirectory() as folder, streaming(stream):
+        source = "-"
+        if stream:
+            source = str(Path(folder) / "input.json")
+            Path(source).write_bytes(data)
+        argv = ["assess", source, "--format", "json", "--as-of", AS_OF]
+        try:
+            code = bounded(
+                lambda: main(argv, stdin=io.BytesIO(data), stdout=out, stderr=err), seconds
+            )
+        except HangError:
+            return "hang", ""
     lines = err.getvalue().splitlines()
     if code == 0:
-        return "result"
+        return "result", out.getvalue()
     if code == 2 and len(lines) == 1 and lines[0].startswith("legrules: error: "):
-        return "clean error"
-    return f"crash: exit {code}: {err.getvalue()[:200]}"
+        return "clean error", ""
+    return f"crash: exit {code}: {err.getvalue()[:200]}", ""
+
+
+def streaming_inputs() -> Iterator[Input]:
+    """Inputs made for the streamed reader: large Bundles broken in the ways it meets."""
+    entries = []
+    for p in range(300):
+        entries.append(
+            {"fullUrl": f"urn:uuid:p{p}", "resource": {"resourceType": "Patient", "id": f"p{p}"}}
+        )
+        for o in range(3):
+            entries.append(
+                {
+                    "resource": {
+                        "resourceType": "Observation",
+                        "id": f"o{p}-{o}",
+                        "status": "final",
+                        "code": {
+                            "coding": [{"system": "http://snomed.info/sct", "code": "10601006"}]
+                        },
+                        "subject": {"reference": f"urn:uuid:p{p}"},
+                        "effectiveDateTime": "2026-11-20T09:00:00Z",
+                        "valueBoolean": True,
+                    }
+                }
+            )
+    bundle = {"resourceType": "Bundle", "type": "collection", "entry": entries}
+    data = json.dumps(bundle).encode()
+    for cut in range(1, len(data), len(data) // 97):
+        yield f"stream: large Bundle cut at {cut}", data[:cut]
+    yield (
+        "stream: resourceType last",
+        data.replace(b'"resourceType": "Bundle", ', b"", 1)[:-1] + b', "resourceType": "Bundle"}',
+    )
+    yield "stream: entry twice", data[:-1] + b', "entry": []}'
+    yield "stream: entry not a list", b'{"resourceType": "Bundle", "entry": {"resource": {}}}'
+    huge = {"resourceType": "Observation", "id": "big", "note": [{"text": "x" * 20_000_000}]}
+    yield (
+        "stream: huge entry",
+        json.dumps(
+            {"resourceType": "Bundle", "entry": [{"resource": huge}, *entries[:8]]}
+        ).encode(),
+    )
+    for depth in (100, 1000, 1030, 5000):
+        deep = b'{"a":' * depth + b"1" + b"}" * depth
+        yield (
+            f"stream: entry nested {depth} deep",
+            b'{"resourceType":"Bundle","entry":[{"resource":{"resourceType":"Patient","x":'
+            + deep
+            + b"}}]}",
+        )
+    yield "stream: Bundles nested 40 deep", _nest(bundle, 40)
+    for pad in (0, 1, 3, 5, 65530, 65533, 65535):
+        filler = b" " * pad
+        for escape in (b"\\ud800", b"\\ud83d\\ude00", b"\\udc00", b"\\ud800\\u0041"):
+            yield (
+                f"stream: surrogate {escape.decode()} after {pad} bytes",
+                b'{"resourceType":"Bundle",'
+                + filler
+                + b'"entry":[{"resource":{"resourceType":"Patient","id":"p","x":"'
+                + escape
+                + b'"}}]}',
+            )
 
 
 def _at() -> Any:
@@ -336,24 +439,44 @@ def campaign(step: int, seconds: int) -> Counter[str]:
             counts["api: crash"] += 1
             print(f"  crash: {name}: {type(error).__name__}: {error}")
     index = 0
-    for seed_name, seed in seeds():
-        for label, data in mutations(seed_name, seed, rng):
-            index += 1
-            if index % step:
-                continue
-            counts["inputs tried"] += 1
-            oracle = Oracle(data)
-            api, wrong = run_api(data, oracle, seconds)
-            cli = run_cli(data, seconds)
-            for entry, outcome in (("api", api), ("cli", cli)):
-                kind = outcome.split(":")[0]
-                counts[f"{entry}: {kind}"] += 1
-                if kind in ("crash", "hang"):
-                    print(f"  {entry} {outcome}: {label}")
-            if wrong:
-                counts["wrong answers"] += 1
-                print(f"  wrong answer: {label}: {wrong[:3]}")
+    made = [(label, data) for name, seed in seeds() for label, data in mutations(name, seed, rng)]
+    for label, data in [*made, *streaming_inputs()]:
+        index += 1
+        if index % step:
+            continue
+        counts["inputs tried"] += 1
+        one_input(label, data, seconds, counts)
     return counts
+
+
+def one_input(label: str, data: bytes, seconds: int, counts: Counter[str]) -> None:
+    """Every entry point on *data*: counted, and the streamed reader compared."""
+    oracle = Oracle(data)
+    api, wrong, read = run_api(data, oracle, seconds)
+    cli, printed = run_cli(data, seconds)
+    outcomes = [("api", api), ("cli", cli)]
+    if is_document(data):
+        counts["documents streamed"] += 1
+        s_api, s_wrong, s_read = run_api(data, oracle, seconds, stream=True)
+        s_cli, s_printed = run_cli(data, seconds, stream=True)
+        outcomes += [("stream api", s_api), ("stream cli", s_cli)]
+        wrong += s_wrong
+        if (s_api, s_read) != (api, read) or (s_cli, s_printed) != (cli, printed):
+            if (s_api, s_cli) == ("clean error", "clean error") and "result" in (api, cli):
+                # refused where a whole parse reads (an entry list given twice): safe
+                counts["stream refusals"] += 1
+                print(f"  stream refusal: {label}")
+            else:
+                counts["stream disagreements"] += 1
+                print(f"  stream disagreement: {label}: {api}/{s_api}, {cli}/{s_cli}")
+    for entry, outcome in outcomes:
+        kind = outcome.split(":")[0]
+        counts[f"{entry}: {kind}"] += 1
+        if kind in ("crash", "hang"):
+            print(f"  {entry} {outcome}: {label}")
+    if wrong:
+        counts["wrong answers"] += 1
+        print(f"  wrong answer: {label}: {wrong[:3]}")
 
 
 def main_() -> None:
@@ -362,20 +485,18 @@ def main_() -> None:
     parser.add_argument("--bound", type=int, default=60, help="seconds before a call is a hang")
     args = parser.parse_args()
     counts = campaign(10 if args.quick else 1, args.bound)
-    for key in (
-        "inputs tried",
-        "api: result",
-        "api: clean error",
-        "cli: result",
-        "cli: clean error",
-    ):
-        print(f"  {key:<20} {counts[key]:>7,}")
-    for key in ("api: crash", "cli: crash", "api: hang", "cli: hang", "wrong answers"):
-        print(f"  {key:<20} {counts[key]:>7,}")
-    bad = sum(
-        counts[k] for k in ("api: crash", "cli: crash", "api: hang", "cli: hang", "wrong answers")
-    )
-    sys.exit(1 if bad else 0)
+    entries = ("api", "cli", "stream api", "stream cli")
+    for key in ("inputs tried", "documents streamed", "stream refusals"):
+        print(f"  {key:<24} {counts[key]:>7,}")
+    for entry in entries:
+        for kind in ("result", "clean error"):
+            print(f"  {entry + ': ' + kind:<24} {counts[entry + ': ' + kind]:>7,}")
+    bad_keys = [f"{e}: {k}" for k in ("crash", "hang") for e in entries]
+    bad_keys += ["wrong answers", "stream disagreements"]
+    for key in bad_keys:
+        print(f"  {key:<24} {counts[key]:>7,}")
+    print(f"  load average {os.getloadavg()}")
+    sys.exit(1 if sum(counts[k] for k in bad_keys) else 0)
 
 
 if __name__ == "__main__":

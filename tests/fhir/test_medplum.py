@@ -6,7 +6,10 @@ validator, pinned in ``tests/medplum/package-lock.json`` and installed by
 started once for this module.  Every shipped example is assessed and its transaction
 Bundle posted twice: the first post creates every resource, the replay creates nothing,
 every reference of what was stored resolves on the server.  The same holds for a
-shuffled re-export of the FHIR example (reproducer of issue 10, item 2).
+shuffled re-export of the FHIR example (reproducer of issue 10, item 2), and for the
+shipped population export (``examples/data/population.ndjson``, laid out type by type
+as a bulk export is; four of its 48 patients, to keep the engine's searches short)
+written back by ``legrules assess --format fhir``, then shuffled and written back again.
 
 The stock server refuses transactions with conditional creates above 8 entries (it
 runs them in strict isolation), which every legrules Bundle has.  Two engines run: one
@@ -19,6 +22,7 @@ resolves as the Medplum server does.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import random
@@ -33,7 +37,13 @@ from typing import Any
 import pytest
 
 from legrules import assess, load_presentation
-from legrules.fhir import read_presentation, split_transaction, transaction_bundle
+from legrules.cli import main
+from legrules.fhir import (
+    read_presentation,
+    read_presentations,
+    split_transaction,
+    transaction_bundle,
+)
 from tests.support import AS_OF
 
 ROOT = Path(__file__).parents[2]
@@ -41,6 +51,9 @@ SERVER = ROOT / "tests" / "medplum" / "server.js"
 MODULES = ROOT / "tests" / "medplum" / "node_modules" / "@medplum" / "fhir-router"
 FHIR_EXAMPLE = ROOT / "examples" / "fhir" / "suspected-dvt-searchset.json"
 PRESENTATIONS = sorted((ROOT / "examples" / "presentations").glob("*.json"))
+POPULATION = ROOT / "examples" / "data" / "population.ndjson"
+#: The population's patients that go to the server (every twelfth).
+SAMPLE = ("Patient/pop-001", "Patient/pop-013", "Patient/pop-025", "Patient/pop-037")
 STARTUP_SECONDS = 120
 #: The most entries a stock Medplum server allows a transaction with conditional creates.
 STOCK_LIMIT = 8
@@ -213,3 +226,126 @@ def test_a_stock_server_takes_the_write_back_split_into_parts_of_eight(stock_med
     # re-export (the same resources) nothing more
     unique = {e["fullUrl"] for _, b in bundles() for e in b["entry"]}
     assert created == len(unique)
+
+
+def sample() -> list[bytes]:
+    """The lines of the population export about the :data:`SAMPLE` patients, in order."""
+    lines = POPULATION.read_bytes().splitlines(keepends=True)
+    kept = []
+    for line in lines:
+        resource = json.loads(line)
+        about = resource.get("subject", {}).get("reference")
+        if about in SAMPLE or f"Patient/{resource['id']}" in SAMPLE:
+            kept.append(line)
+    return kept
+
+
+def seed_population(base: str) -> None:
+    """Store the population export's own records, which its write-backs point at."""
+    for line in sample():
+        resource = json.loads(line)
+        status, reply = call(base, "PUT", f"{resource['resourceType']}/{resource['id']}", resource)
+        assert status in (200, 201), reply
+
+
+def population_write_back(tmp_path: Path, *extra: str, seed: int | None = None) -> list[Any]:
+    """``legrules assess --format fhir`` on the population sample (shuffled by *seed*)."""
+    lines = sample()
+    if seed is not None:
+        random.Random(seed).shuffle(lines)
+    path = tmp_path / f"population-{seed}.ndjson"
+    path.write_bytes(b"".join(lines))
+    out, err = io.StringIO(), io.StringIO()
+    argv = ["assess", str(path), "--format", "fhir", "--as-of", AS_OF.isoformat(), *extra]
+    assert main(argv, stdout=out, stderr=err) == 0, err.getvalue()
+    return [json.loads(line) for line in out.getvalue().splitlines()]
+
+
+def every_stored(base: str, types: set[str]) -> set[str]:
+    """Like :func:`stored`, page by page (a type may hold more than a page)."""
+    found: set[str] = set()
+    for rtype in sorted(types):
+        offset = 0
+        while True:
+            status, reply = call(base, "GET", f"{rtype}?_count=1000&_offset={offset}")
+            assert status == 200, reply
+            page = {f"{rtype}/{e['resource']['id']}" for e in reply.get("entry", [])}
+            found |= page
+            if len(page) < 1000:
+                break
+            offset += 1000
+    return found
+
+
+def check_population(base: str, patients: list[list[dict[str, Any]]]) -> set[str]:
+    """Each patient's parts posted in order, twice: created once, references resolve.
+
+    A patient's entries are stored apart from one another; the Device that made the
+    assessment is one for all.  Returns where everything was stored.
+    """
+    types = {e["resource"]["resourceType"] for parts in patients for p in parts for e in p["entry"]}
+    before = every_stored(base, types)
+    first = []
+    for parts in patients:
+        locations = post_in_order(base, parts)
+        assert len(set(locations)) == sum(len(p["entry"]) for p in parts), "entries stored as one"
+        first.append(locations)
+    after = every_stored(base, types)
+    new = {location for locations in first for location in locations}
+    assert after == before | new, "resources lost or extra"
+    assert [post_in_order(base, parts) for parts in patients] == first, "the replay moved"
+    assert every_stored(base, types) == after, "the replay created resources"
+    resolved: set[str] = set()
+    for location in sorted(new - before):
+        status, resource = call(base, "GET", location)
+        assert status == 200, f"{location} was not stored"
+        for reference in set(references(resource)) - resolved:
+            if reference.startswith("#"):
+                continue
+            assert "?" not in reference, f"{reference} left unresolved"
+            assert not reference.startswith("urn:"), f"{reference} left unresolved"
+            status, _ = call(base, "GET", reference)
+            assert status == 200, f"{location} -> {reference} does not resolve"
+            resolved.add(reference)
+    return after
+
+
+def by_patient(parts: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """The CLI's lines grouped per patient, checked against the API's split of each."""
+    results = read_presentations(b"".join(sample()), as_of=AS_OF)
+    grouped = [
+        split_transaction(transaction_bundle(assess(r.presentation)), max_entries=STOCK_LIMIT)
+        for r in results
+    ]
+    assert [p for group in grouped for p in group] == parts
+    return grouped
+
+
+def test_the_population_export_round_trips_on_a_server(medplum: str, tmp_path: Path) -> None:
+    """Bulk write-backs: created once, replays and a shuffled re-export create nothing."""
+    seed_population(medplum)
+    bundles = population_write_back(tmp_path)
+    shuffled = population_write_back(tmp_path, seed=10)
+    assert len(bundles) == len(SAMPLE)
+    assert sorted(map(json.dumps, shuffled)) == sorted(map(json.dumps, bundles))
+    after = check_population(medplum, [[b] for b in bundles])
+    post_in_order(medplum, shuffled)
+    types = {e["resource"]["resourceType"] for b in bundles for e in b["entry"]}
+    assert every_stored(medplum, types) == after, "the shuffled re-export created resources"
+
+
+def test_a_stock_server_takes_the_population_with_max_entries(
+    stock_medplum: str, tmp_path: Path
+) -> None:
+    """``--max-entries 8``: each patient's parts in order; a shuffled re-export adds nothing."""
+    seed_population(stock_medplum)
+    parts = population_write_back(tmp_path, "--max-entries", str(STOCK_LIMIT))
+    shuffled = population_write_back(tmp_path, "--max-entries", str(STOCK_LIMIT), seed=10)
+    assert all(len(p["entry"]) <= STOCK_LIMIT for p in parts)
+    assert sorted(map(json.dumps, shuffled)) == sorted(map(json.dumps, parts))
+    patients = by_patient(parts)
+    assert len(patients) == len(SAMPLE)
+    after = check_population(stock_medplum, patients)
+    post_in_order(stock_medplum, shuffled)
+    types = {e["resource"]["resourceType"] for p in parts for e in p["entry"]}
+    assert every_stored(stock_medplum, types) == after, "the shuffled re-export created resources"

@@ -18,6 +18,7 @@ import attrs
 from legrules._cli.progress import CountingReader, Progress
 from legrules.errors import DocumentError, InputError
 from legrules.fhir import read_presentations
+from legrules.fhir.read.streamed import worth_streaming
 from legrules.model import Policy, Presentation
 from legrules.model.documents import load_presentation, parse_json
 
@@ -127,19 +128,27 @@ def read_input(
     peek = getattr(handle, "peek", None)
     if peek is not None:
         _check_text(peek(_PEEK)[:_PEEK], source.name)
+        # A large FHIR document goes to the reader unparsed, to be streamed entry by entry.
+        if b'"resourceType"' in peek(_PEEK)[:_PEEK] and worth_streaming(handle):
+            return _fhir(handle, source.ndjson, as_of, policy, strict)
     first = _next_line(handle)
     if first is None:
         raise DocumentError("the input is empty", "$")
     if peek is None:
         _check_text(first[:_PEEK], source.name)
+    first = first.removeprefix(
+        b"\xef\xbb\xbf"
+    )  # a byte-order mark is allowed, as the reader allows it
     try:
         head: Any = parse_json(first)
     except DocumentError:  # the first line is not a whole JSON value: one document
-        document = parse_json(first + handle.read())
+        text = first + handle.read()
+        document = parse_json(text)
         progress.advance(source.size or 0)
         if _is_presentation(document):
             return Detected(iter([load_presentation(document)]), several=False)
-        return _fhir(document, False, as_of, policy, strict)
+        # the text, not the parsed document: the reader looks for duplicate keys in it
+        return _fhir(text, False, as_of, policy, strict)
     if _is_presentation(head):
         if _next_line(handle) is not None:
             raise DocumentError("a presentation document must be one JSON object", "$")

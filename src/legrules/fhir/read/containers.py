@@ -4,8 +4,10 @@ Accepted: a path (``str`` or :class:`os.PathLike`), a binary or text file object
 ``bytes``, an already parsed ``dict`` (a resource or a Bundle) or ``list`` of them.
 The content decides the shape: a JSON array of resources, one JSON document (a
 resource or a Bundle of any type), or bulk-data NDJSON (one resource a line).  NDJSON
-is read line by line, so a file of any size is streamed; JSON documents are parsed
-whole (orjson needs the full text).
+is read line by line, so a file of any size is streamed; a JSON document is parsed
+whole (orjson needs the full text) unless it is a file or ``bytes`` larger than
+:func:`~legrules.fhir.read.streamed.stream_bytes`, which is streamed entry by entry
+(``legrules.fhir.read.streamed``).
 
 Bundles are walked with an explicit stack, never recursion: a Bundle nested deeper
 than ``max_depth`` is skipped with a warning, so hostile nesting cannot exhaust the
@@ -19,7 +21,7 @@ import io
 import os
 from collections.abc import Iterable, Iterator
 from itertools import chain
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import orjson
 
@@ -28,7 +30,10 @@ from legrules.fhir.read.elements import JSON
 from legrules.fhir.read.json_text import Marks, loads, marks
 from legrules.model.documents import check_json, json_type
 
-__all__ = ["DEFAULT_MAX_DEPTH", "Item", "Items", "Location", "Source", "label"]
+if TYPE_CHECKING:
+    from legrules.fhir.read.subjects import Subjects
+
+__all__ = ["DEFAULT_MAX_DEPTH", "Item", "Items", "Location", "Source", "expand", "label", "parse"]
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -67,6 +72,9 @@ class Items:
     Iterate once.  ``ndjson`` tells, once the first item has been read, whether the
     source turned out to be NDJSON (and so may be too large to hold in memory).
     Setting ``keep_raw`` then makes the NDJSON items that follow carry their line.
+    ``streamed`` tells the same way whether a large document is being streamed; its
+    Patients were then learnt beforehand, into ``subjects``, for the grouping to
+    resolve references to entries further on.
     """
 
     def __init__(
@@ -83,6 +91,8 @@ class Items:
         self.skip = skip
         self.ndjson = False
         self.keep_raw = False
+        self.streamed = False
+        self.subjects: Subjects | None = None
 
     def __iter__(self) -> Iterator[Item]:
         # A plain method handing back the innermost iterator: each generator layer
@@ -92,7 +102,7 @@ class Items:
             check_source(source)
             found = marks(source, "$", strict=self.strict, skip=self.skip)
             if isinstance(source, dict):
-                return _expand(source, found, "$", depth)
+                return expand(source, found, "$", depth)
             return _document(source, found, depth)
         if isinstance(source, bytes | bytearray | memoryview):
             return _stream(io.BytesIO(bytes(source)), self)
@@ -160,9 +170,10 @@ class _TextAsBytes(io.RawIOBase):
         return b"".join(self)
 
 
-def _parse(data: bytes, label: str, owner: Items) -> tuple[Any, Marks]:
+def parse(data: bytes, label: str, owner: Items, within: Any = None) -> tuple[Any, Marks]:
+    """*data* parsed and checked (``legrules.fhir.read.json_text``), or a clean error."""
     try:
-        return loads(data, label, strict=owner.strict, skip=owner.skip)
+        return loads(data, label, strict=owner.strict, skip=owner.skip, within=within)
     except orjson.JSONDecodeError as error:
         raise DocumentError(f"not valid JSON: {error}", label) from None
     except InputError:
@@ -175,6 +186,10 @@ def _parse(data: bytes, label: str, owner: Items) -> tuple[Any, Marks]:
 
 def _stream(handle: IO[bytes], owner: Items) -> Iterator[Item]:
     """Decide between one JSON document and NDJSON from the first lines; then read on."""
+    from legrules.fhir.read.streamed import streamed, worth_streaming
+
+    if worth_streaming(handle):
+        return streamed(handle, owner)
     lines = iter(handle)
     first, number = _next_line(lines, 0)
     depth = owner.max_depth
@@ -183,19 +198,19 @@ def _stream(handle: IO[bytes], owner: Items) -> Iterator[Item]:
     if first.startswith(_BOM):  # a byte-order mark, as some Windows tools write: allowed
         first = first[len(_BOM) :]
     if not first.lstrip().startswith(b"{"):
-        return _document(*_parse(first + handle.read(), "$", owner), depth)
+        return _document(*parse(first + handle.read(), "$", owner), depth)
     try:
         orjson.loads(first)
     except orjson.JSONDecodeError:
-        return _document(*_parse(first + handle.read(), "$", owner), depth)
+        return _document(*parse(first + handle.read(), "$", owner), depth)
     second, second_number = _next_line(lines, number)
     if second is None:
-        return _expand(*_parse(first, "$", owner), "$", depth)
+        return expand(*parse(first, "$", owner), "$", depth)
     owner.ndjson = True
     label = f"line {second_number}"
     return chain(
-        _expand(*_parse(first, f"line {number}", owner), f"line {number}", depth),
-        _expand(*_parse(second, label, owner), label, depth),
+        expand(*parse(first, f"line {number}", owner), f"line {number}", depth),
+        expand(*parse(second, label, owner), label, depth),
         _ndjson(lines, second_number, owner),
     )
 
@@ -203,9 +218,9 @@ def _stream(handle: IO[bytes], owner: Items) -> Iterator[Item]:
 def _document(value: Any, marks: Marks, depth: int) -> Iterator[Item]:
     if isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _expand(item, marks, f"$[{index}]", depth)
+            yield from expand(item, marks, f"$[{index}]", depth)
     else:
-        yield from _expand(value, marks, "$", depth)
+        yield from expand(value, marks, "$", depth)
 
 
 def _next_line(lines: Iterator[bytes], number: int) -> tuple[bytes | None, int]:
@@ -223,23 +238,26 @@ def _ndjson(lines: Iterable[bytes], number: int, owner: Items) -> Iterator[Item]
         number += 1
         if not line or line.isspace():
             continue
-        value, found = _parse(line, f"line {number}", owner)
+        value, found = parse(line, f"line {number}", owner)
         if found is None and value.__class__ is dict:
             rtype = value.get("resourceType")
             if rtype.__class__ is str and rtype and rtype != "Bundle":
                 yield (value, number, None, line if owner.keep_raw else None)
                 continue
-        yield from _expand(value, found, f"line {number}", depth)
+        yield from expand(value, found, f"line {number}", depth)
 
 
-def _expand(value: Any, marks: Marks, label: str, max_depth: int) -> Iterator[Item]:
+def expand(value: Any, marks: Marks, label: str, max_depth: int, depth: int = 0) -> Iterator[Item]:
     """Yield the resources of one value, unpacking Bundles iteratively.
+
+    *depth*: how deeply *value* sits in Bundles already (1 for an entry of the
+    document's Bundle, when a streamed document hands its entries over one by one).
 
     A resource *marks* names is yielded as a skipped item that keeps its JSON (so that
     it is listed as ignored in the result of the patient it is about); the entries of a
     marked Bundle are still read.
     """
-    stack: list[tuple[Any, str, int]] = [(value, label, 0)]
+    stack: list[tuple[Any, str, int]] = [(value, label, depth)]
     while stack:
         current, where, depth = stack.pop()
         resource = _check(current, where)

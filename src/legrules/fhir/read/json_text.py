@@ -47,7 +47,7 @@ _TINY = re.compile(rb"[0-9][eE]-0*[1-9][0-9]{2}|\.0{100}")
 
 
 def loads(
-    data: bytes, where: str, *, strict: bool = False, skip: bool = False
+    data: bytes, where: str, *, strict: bool = False, skip: bool = False, within: Any = None
 ) -> tuple[Any, Marks]:
     """Parse *data* (raising :class:`orjson.JSONDecodeError`) and mark what it hides.
 
@@ -56,15 +56,20 @@ def loads(
     JSON allows ``null`` only inside arrays) raises
     :class:`~legrules.errors.FHIRInputError`, or marks the resource when *skip* is set.
     In *strict* mode each of these raises, a duplicate key repeating its value too.
+    *within*: *data* is one entry of that Bundle (read apart from it, as a streamed
+    Bundle is), which owns the problems of the entry outside its resource.
     """
     value = orjson.loads(data)
-    again = orjson.dumps(value)
+    try:
+        again = orjson.dumps(value)
+    except orjson.JSONEncodeError:  # orjson writes 255 levels, reads 1024; FHIR needs few
+        raise DocumentError("not valid JSON: nested more than 255 levels deep", where) from None
     seen = None if _same(data, again) else _suspect(data, again)
     if seen is None and b"null" not in again:
         return value, None
     if seen is not None:
         value = json.loads(data, object_pairs_hook=seen.pairs, parse_float=seen.number)
-    return value, marks(value, where, seen, strict=strict, skip=skip)
+    return value, marks(value, where, seen, strict=strict, skip=skip, within=within)
 
 
 def _same(data: bytes, again: bytes) -> bool:
@@ -87,11 +92,17 @@ def _suspect(data: bytes, again: bytes) -> _Seen | None:
 
 
 def marks(
-    value: Any, where: str, seen: _Seen | None = None, *, strict: bool = False, skip: bool = False
+    value: Any,
+    where: str,
+    seen: _Seen | None = None,
+    *,
+    strict: bool = False,
+    skip: bool = False,
+    within: Any = None,
 ) -> Marks:
     """The resources of *value* not to read (see :func:`loads`), or raise."""
     found: dict[int, str] = {}
-    for owner, path, problem, kind in _problems(value, where, seen):
+    for owner, path, problem, kind in _problems(value, where, seen, within):
         if strict or (kind == "null" and not skip):
             raise FHIRInputError(problem, path, resource_type=_type(owner))
         if kind == "same":
@@ -143,7 +154,9 @@ def _type(owner: Any) -> str | None:
     return None if owner is None else owner["resourceType"]
 
 
-def _problems(value: Any, where: str, seen: _Seen | None) -> list[tuple[Any, str, str, str]]:
+def _problems(
+    value: Any, where: str, seen: _Seen | None, within: Any = None
+) -> list[tuple[Any, str, str, str]]:
     """``(resource, path, message, kind)`` of each duplicate key, tiny number and null.
 
     The kind is ``"same"`` or ``"duplicate"`` (a duplicate key with the same or
@@ -156,7 +169,8 @@ def _problems(value: Any, where: str, seen: _Seen | None) -> list[tuple[Any, str
     found: list[tuple[Any, str, str, str]] = []
     duplicates = {} if seen is None else seen.duplicates
     # (node, path, the item it belongs to, its role: "item", "items", "entries", "entry")
-    stack: list[tuple[Any, str, Any, str]] = [(value, where, None, "items")]
+    start = "items" if within is None else "entry"
+    stack: list[tuple[Any, str, Any, str]] = [(value, where, within, start)]
     while stack:
         node, path, owner, role = stack.pop()
         if isinstance(node, dict):

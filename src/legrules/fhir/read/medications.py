@@ -143,6 +143,9 @@ def _codings(
         if found is None:
             out.ignore(res.label, f"medication reference {target!r} not found in the input")
             return None
+        conflict = getattr(medications, "conflicts", {}).get(target)
+        if conflict is not None:  # copies that disagree (legrules.fhir.read.grouping)
+            out.warn(f"{res.label}: {conflict}")
         codings += found
     return codings
 

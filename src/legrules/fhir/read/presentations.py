@@ -124,7 +124,7 @@ def read_presentation(
         version,
         {"strict": strict, "on_error": on_error, "base": base, "max_depth": max_depth},
     )
-    medications: Medications = {}
+    medications = Medications()
     items = Items(source, max_depth, strict=strict, skip=on_error == "skip")
     groups = list(attach_loose(in_memory(items, medications, strict=strict)))
     reader = ItemReader(options, medications)
@@ -154,7 +154,8 @@ def read_presentations(
     Takes the options of :func:`read_presentation`.  ``grouping`` chooses how
     resources are gathered per patient (``legrules.fhir.read.grouping``): by default in
     memory for JSON documents and via a temporary file (``"spill"``) for NDJSON, which
-    keeps memory bounded for inputs of any size and order; ``"contiguous"`` streams
+    keeps memory bounded for inputs of any size and order (and the same for a document
+    large enough to be streamed, ``legrules.fhir.read.streamed``); ``"contiguous"`` streams
     without disk when each patient's resources are adjacent.  Subjects are resolved
     as a FHIR server would (``legrules.fhir.read.subjects``).  In a one-patient input,
     resources with no subject are read as the patient's and those whose subject names
@@ -173,9 +174,9 @@ def read_presentations(
     items = Items(source, max_depth, strict=strict, skip=on_error == "skip")
     stream = iter(items)
     first = next(stream, None)
-    how: Grouping = grouping or ("spill" if items.ndjson else "memory")
+    how: Grouping = grouping or ("spill" if items.ndjson or items.streamed else "memory")
     items.keep_raw = how == "spill"  # lines kept for the resources spilled as they were read
-    medications: Medications = {}
+    medications = Medications()
     reader = ItemReader(options, medications)
     everything: Iterable[Item] = chain([] if first is None else [first], stream)
     if how == "memory":
@@ -183,7 +184,12 @@ def read_presentations(
             yield _read_group(key, members, options, reader, loose)
         return
     streamed = runs(
-        everything, medications, reader, contiguous=how == "contiguous", limit=_RUN_BYTES
+        everything,
+        medications,
+        reader,
+        contiguous=how == "contiguous",
+        limit=_RUN_BYTES,
+        subjects=items.subjects,
     )
     grouped = spilled(streamed) if how == "spill" else streamed
     for key, parts, loose in attach_loose(grouped):

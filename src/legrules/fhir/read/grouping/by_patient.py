@@ -27,8 +27,10 @@ Both streaming strategies key and read the resources in runs (``legrules.fhir.re
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, MutableMapping
+from collections.abc import Iterable, Iterator
 from typing import Literal, TypeVar
+
+import orjson
 
 from legrules.errors import FHIRInputError
 from legrules.fhir.read.containers import Item, Location, label
@@ -39,6 +41,7 @@ from legrules.fhir.read.subjects import Subjects, Unresolved
 __all__ = [
     "Group",
     "Grouping",
+    "Medications",
     "attach_loose",
     "in_memory",
     "key_alone",
@@ -50,8 +53,53 @@ __all__ = [
 
 Grouping = Literal["memory", "spill", "contiguous"]
 Group = tuple[str | None, list[Item]]
-Medications = MutableMapping[str, list[Coding]]
 T = TypeVar("T")
+
+
+class Medications(dict[str, list[Coding]]):
+    """The codings of the input's Medication resources, by reference (``Medication/x``, fullUrl).
+
+    Copies of one Medication that disagree are settled by their content, whatever their
+    order: the copy with the latest ``meta.lastUpdated`` is read (on a tie, the last in
+    the order of their JSON with sorted keys).  ``conflicts`` holds a note for each such
+    reference, which the reader adds to the result of every patient whose medication
+    record names it.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ranks: dict[str, tuple[str, bytes]] = {}
+        self.conflicts: dict[str, str] = {}
+
+    def keep(
+        self, key: str, resource: JSON, codings: list[Coding], where: str, *, strict: bool
+    ) -> None:
+        """Keep *resource*'s *codings* under *key*, unless a copy that ranks higher is kept."""
+        meta = resource.get("meta")
+        updated = meta.get("lastUpdated") if isinstance(meta, dict) else None
+        rank = (updated if isinstance(updated, str) else "", _canonical(resource))
+        kept = self.ranks.get(key)
+        if kept != rank and kept is not None:
+            if strict:
+                raise FHIRInputError(
+                    f"{key} appears more than once with different content",
+                    where,
+                    resource_type="Medication",
+                )
+            self.conflicts[key] = (
+                f"{key} appears more than once with different content; the copy read is "
+                "the one last updated (on a tie, the last in canonical JSON order)"
+            )
+        if kept is None or rank > kept:
+            self.ranks[key] = rank
+            self[key] = codings
+
+
+def _canonical(resource: JSON) -> bytes:
+    try:
+        return orjson.dumps(resource, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # a value JSON cannot hold, from a Python caller: its repr decides
+        return repr(sorted(resource.items(), key=repr)).encode()
 
 
 def patient_key(resource: JSON, location: Location) -> str:
@@ -126,8 +174,12 @@ def _label(resource: JSON, location: Location) -> str:
     return f"{resource['resourceType']}/{rid}" if isinstance(rid, str) and rid else label(location)
 
 
-def register(item: Item, medications: Medications) -> bool:
-    """Keep a Medication for references to it; ``True`` when *item* was one."""
+def register(item: Item, medications: Medications, *, strict: bool = False) -> bool:
+    """Keep a Medication for references to it; ``True`` when *item* was one.
+
+    Copies that disagree are settled by :meth:`Medications.keep`; in *strict* mode
+    they raise :class:`~legrules.errors.FHIRInputError` instead.
+    """
     resource, location, skipped, _ = item
     if skipped is not None or resource.get("resourceType") != "Medication":
         return False
@@ -135,8 +187,8 @@ def register(item: Item, medications: Medications) -> bool:
     codings = medication_codings(resource, where)
     rid = resource.get("id")
     if isinstance(rid, str) and rid:
-        medications[f"Medication/{rid}"] = codings
-    medications[where] = codings
+        medications.keep(f"Medication/{rid}", resource, codings, where, strict=strict)
+    medications.keep(where, resource, codings, where, strict=strict)
     return True
 
 
@@ -157,7 +209,7 @@ def in_memory(
             )
     groups: dict[str | None, list[Item]] = {}
     for item in items:
-        if not register(item, medications):
+        if not register(item, medications, strict=strict):
             key, item = subject_key(item, subjects, strict=strict)
             groups.setdefault(key, []).append(item)
     yield from groups.items()

@@ -48,6 +48,7 @@ def runs(
     *,
     contiguous: bool,
     limit: int,
+    subjects: Subjects | None = None,
 ) -> Iterator[Run]:
     """Key *items* by patient and read them into runs: consecutive items of one patient.
 
@@ -57,7 +58,9 @@ def runs(
     of a patient's resources, which must be adjacent (a patient met again after its
     run ended is an input error, raised once the run before has been handed on).
     Otherwise a run also ends after *limit* bytes of input lines, so that memory holds
-    one bounded run.
+    one bounded run.  *subjects*: Patients learnt beforehand (a streamed document's,
+    whose resources may name Patients further on); by default they are learnt as the
+    items stream by.
     """
     closed: set[str | None] = set()
     most = math.inf if contiguous else limit
@@ -67,7 +70,9 @@ def runs(
     facts = Collected()
     size = -1  # no run yet
     seen_text, seen_key = "", ""  # the last subject reference and its key
-    subjects, strict = Subjects(), reader.options.strict
+    learn = subjects is None  # Patients learnt beforehand are not learnt again, in stream order
+    subjects = Subjects() if subjects is None else subjects
+    strict = reader.options.strict
     for item in items:
         data, location, skipped, raw = item
         this: str | None = None
@@ -75,14 +80,14 @@ def runs(
         if skipped is None:
             rtype = data["resourceType"]
             if rtype == "Medication":
-                register(item, medications)
+                register(item, medications, strict=strict)
                 continue
             ref = data.get("subject")
             text = ref.get("reference") if ref.__class__ is dict else None
             if text.__class__ is str and text == seen_text and rtype != "Patient":
                 this = seen_key
             else:
-                if rtype == "Patient" or location.__class__ is str:
+                if learn and (rtype == "Patient" or location.__class__ is str):
                     is_patient = rtype == "Patient"
                     subjects.learn(
                         data, location, patient_key(data, location) if is_patient else None
@@ -93,7 +98,7 @@ def runs(
                 elif text.__class__ is str and text[:1] != "#" and rtype != "Patient":
                     seen_text, seen_key = text, this  # type: ignore[assignment]
         elif data:  # a resource the reader will not read: listed with its patient
-            if data.get("resourceType") == "Patient":
+            if learn and data.get("resourceType") == "Patient":
                 subjects.learn(data, location, patient_key(data, location))
             this, item = subject_key(item, subjects, strict=strict)
         if this != key or size < 0 or size > most:
