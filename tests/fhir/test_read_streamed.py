@@ -7,6 +7,7 @@ the streamed path; each test compares it with the in-memory path on the same inp
 from __future__ import annotations
 
 import io
+import json
 import random
 import sys
 import tracemalloc
@@ -372,3 +373,17 @@ def test_the_cli_finds_duplicate_keys_in_a_pretty_printed_document(
     assert whole == streamed
     assert whole[0] == 0
     assert "duplicate key 'status' with different values" in whole[1]
+
+
+def test_an_integer_beyond_64_bits_does_not_hide_the_patients_after_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An integer over 64 bits (where yajl stops) hides none of the Patients after it."""
+    bundle = population(3)
+    bad = {"resourceType": "Observation", "id": "big", "status": "final", "subject": 10**30}
+    bundle["entry"].insert(0, {"fullUrl": "urn:uuid:big", "resource": bad})
+    path = tmp_path / "bundle.json"
+    path.write_bytes(json.dumps(bundle).encode())  # orjson writes no integer over 64 bits
+    whole, streamed = both(path, monkeypatch, "--format", "json")
+    assert whole == streamed
+    assert all(f'"p{n}"' in streamed[1] for n in range(3))

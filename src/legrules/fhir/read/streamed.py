@@ -26,6 +26,7 @@ which needs a seekable file or ``bytes``).
 
 from __future__ import annotations
 
+import contextlib
 import decimal
 import io
 import itertools
@@ -202,20 +203,37 @@ def _learn(handle: IO[bytes], owner: Items) -> Subjects:
     """
     import ijson
 
+    start = handle.tell()
     subjects = Subjects()
-    array = _first_byte(handle) == b"["
     try:
-        entries = ijson.items(handle, "item" if array else "entry.item", use_float=True)
-        for index, entry in enumerate(entries):
-            if array:
-                _learn_one(entry, f"$[{index}]", owner.max_depth, 0, subjects)
-            elif isinstance(entry, dict) and entry.get("resource") is not None:
-                full = entry.get("fullUrl")
-                label = full if isinstance(full, str) and full else f"$.entry[{index}].resource"
-                _learn_one(entry["resource"], label, owner.max_depth, 1, subjects)
-    except (ijson.JSONError, ValueError, OSError):
+        _learn_entries(ijson, handle, owner, subjects)
+    except ijson.JSONError as error:
+        if "integer overflow" not in str(error):
+            return subjects  # the second pass refuses the document
+        # yajl reads integers as 64-bit and stops at a larger one, which a whole parse
+        # (and the second pass, reading numbers as decimals) reads: learning stopped
+        # there would leave the Patients further on unknown.  ijson's Python backend
+        # reads integers of any size.
+        handle.seek(start)
+        subjects = Subjects()
+        with contextlib.suppress(ijson.JSONError, ValueError, OSError):
+            _learn_entries(ijson.get_backend("python"), handle, owner, subjects)
+    except (ValueError, OSError):
         pass
     return subjects
+
+
+def _learn_entries(backend: Any, handle: IO[bytes], owner: Items, subjects: Subjects) -> None:
+    """Learn the Patients of every entry (or array element) *backend* reads from *handle*."""
+    array = _first_byte(handle) == b"["
+    entries = backend.items(handle, "item" if array else "entry.item", use_float=True)
+    for index, entry in enumerate(entries):
+        if array:
+            _learn_one(entry, f"$[{index}]", owner.max_depth, 0, subjects)
+        elif isinstance(entry, dict) and entry.get("resource") is not None:
+            full = entry.get("fullUrl")
+            label = full if isinstance(full, str) and full else f"$.entry[{index}].resource"
+            _learn_one(entry["resource"], label, owner.max_depth, 1, subjects)
 
 
 def _learn_one(value: Any, label: str, max_depth: int, depth: int, subjects: Subjects) -> None:
