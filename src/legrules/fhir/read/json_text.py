@@ -35,7 +35,7 @@ import orjson
 from legrules.errors import DocumentError, FHIRInputError
 from legrules.model.documents import path_step
 
-__all__ = ["Marks", "loads"]
+__all__ = ["Marks", "first_hidden", "loads"]
 
 #: Resources (by ``id()``) that are not read, with the reason; ``None``: none.
 Marks = dict[int, str] | None
@@ -70,6 +70,24 @@ def loads(
     if seen is not None:
         value = json.loads(data, object_pairs_hook=seen.pairs, parse_float=seen.number)
     return value, marks(value, where, seen, strict=strict, skip=skip, within=within)
+
+
+def first_hidden(data: bytes, value: Any) -> tuple[str, str] | None:
+    """The message and path of the first thing orjson hid when it parsed *data* as *value*.
+
+    A duplicate key whose values disagree, or a number that underflows; ``None`` when
+    there is neither (a key repeated with the same value, or ``null``, is not looked for).
+    For JSON that is not a FHIR document, such as a CDS Hooks call's body.
+    """
+    again = orjson.dumps(value)
+    seen = None if _same(data, again) else _suspect(data, again)
+    if seen is None:
+        return None
+    careful = json.loads(data, object_pairs_hook=seen.pairs, parse_float=seen.number)
+    for _, path, message, kind in _problems(careful, "$", seen):
+        if kind in ("duplicate", "tiny"):
+            return message, path
+    return None
 
 
 def _same(data: bytes, again: bytes) -> bool:
