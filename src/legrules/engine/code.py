@@ -18,7 +18,7 @@ import types
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-__all__ = ["context_reads", "dependencies", "reads_argument", "stable_repr"]
+__all__ = ["context_reads", "dependencies", "stable_repr"]
 
 #: The package of the clinical content: every function in it counts as rule logic.
 _RULE_PACKAGE = "legrules.rules."
@@ -107,35 +107,8 @@ def dependencies(function: Callable[..., object] | None) -> tuple[tuple[str, str
     return tuple(out)
 
 
-_LOCAL_OPS = frozenset(
-    {"LOAD_FAST", "LOAD_FAST_CHECK", "LOAD_DEREF", "LOAD_CLOSURE", "STORE_FAST", "DELETE_FAST"}
-)
 #: Builtins through which a function can reach its arguments without naming them.
 _INTROSPECTION = frozenset({"locals", "vars", "eval", "exec", "globals"})
-
-
-def reads_argument(function: Callable[..., object], index: int) -> bool:
-    """Whether *function* may use its positional argument number *index* at all.
-
-    Read off the bytecode: the argument's name is never loaded, stored or captured by
-    a nested function.  Anything that cannot be checked counts as a use.  A deciding
-    function that never uses its context depends on its criteria outcomes alone, so
-    its answers may be kept and reused.
-
-    >>> reads_argument(lambda ctx, o: o["x"], 0)
-    False
-    >>> reads_argument(lambda ctx, o: ctx.policy, 0)
-    True
-    """
-    if not isinstance(function, types.FunctionType):
-        return True
-    code = function.__code__
-    if index >= code.co_argcount or _INTROSPECTION & set(code.co_names):
-        return True
-    name = code.co_varnames[index]
-    if name in code.co_cellvars:
-        return True
-    return any(i.opname in _LOCAL_OPS and i.argval == name for i in dis.get_instructions(code))
 
 
 #: The opcodes that load a local variable (by Python version).

@@ -29,54 +29,40 @@ Truth = Callable[[Context], Tri]
 _MET, _NOT_MET, _UNKNOWN = Tri.MET, Tri.NOT_MET, Tri.UNKNOWN
 
 
-def _all(items: tuple[Truth, ...]) -> Truth:
-    def conjunction(ctx: Context) -> Tri:
-        result = _MET
-        for item in items:
-            tri = item(ctx)
-            if tri is _NOT_MET:
-                return _NOT_MET
-            if tri is _UNKNOWN:
-                result = _UNKNOWN
-        return result
+def _fold(start: Tri, stop: Tri, weaker: Tri) -> Callable[[tuple[Truth, ...]], Truth]:
+    """A Kleene fold: *stop* settles it at once, *weaker* lowers *start* to itself.
 
-    return conjunction
+    ``and``: met, stops at not met, unknown lowers; ``or``: not met, stops at met,
+    unknown lowers; ``same``: unknown, stops at met, not met lowers (one known statement
+    that is not met settles it as not met unless another is met).
+    """
 
+    def group(items: tuple[Truth, ...]) -> Truth:
+        def fold(ctx: Context) -> Tri:
+            result = start
+            for item in items:
+                tri = item(ctx)
+                if tri is stop:
+                    return stop
+                if tri is weaker:
+                    result = weaker
+            return result
 
-def _any(items: tuple[Truth, ...]) -> Truth:
-    def disjunction(ctx: Context) -> Tri:
-        result = _NOT_MET
-        for item in items:
-            tri = item(ctx)
-            if tri is _MET:
-                return _MET
-            if tri is _UNKNOWN:
-                result = _UNKNOWN
-        return result
+        return fold
 
-    return disjunction
+    return group
 
 
-def _same(items: tuple[Truth, ...]) -> Truth:
-    def same(ctx: Context) -> Tri:
-        # Met when a statement is met; not met when one is known and none is met.
-        result = _UNKNOWN
-        for item in items:
-            tri = item(ctx)
-            if tri is _MET:
-                return _MET
-            if tri is _NOT_MET:
-                result = _NOT_MET
-        return result
+_all = _fold(_MET, _NOT_MET, _UNKNOWN)
+_any = _fold(_NOT_MET, _MET, _UNKNOWN)
+_same = _fold(_UNKNOWN, _MET, _NOT_MET)
 
-    return same
-
-
-_NEGATED = {id(_MET): _NOT_MET, id(_NOT_MET): _MET, id(_UNKNOWN): _UNKNOWN}
+#: Enum members hash by identity (``legrules.model._enums.ValueEnum``).
+_NEGATED = {_MET: _NOT_MET, _NOT_MET: _MET, _UNKNOWN: _UNKNOWN}
 
 
 def _not(item: Truth) -> Truth:
-    return lambda ctx: _NEGATED[id(item(ctx))]
+    return lambda ctx: _NEGATED[item(ctx)]
 
 
 def _proven(item: Truth) -> Truth:
