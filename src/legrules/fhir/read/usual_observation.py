@@ -133,15 +133,10 @@ class UsualReader:
         found: _Quick | None = None
         mapped = False
         for coding in codings:
-            if coding.__class__ is not dict:
-                return None
-            system, value = coding.get("system"), coding.get("code")
-            if (system is not None and system.__class__ is not str) or (
-                value is not None and value.__class__ is not str
-            ):
+            key = _system_code(coding)
+            if key is None:
                 return None
             if not mapped:
-                key = (system, value)
                 found = self._quick.get(key)
                 if found is not None or key in self._quick:
                     mapped = True
@@ -202,17 +197,25 @@ def _coded(
         return None
     found: set[Presence] = set()
     for coding in codings:
-        if coding.__class__ is not dict:
+        pair = _system_code(coding)
+        if pair is None:
             return None
-        system, code = coding.get("system"), coding.get("code")
-        if (system is not None and system.__class__ is not str) or (
-            code is not None and code.__class__ is not str
-        ):
-            return None
-        state = states(system, code)
+        state = states(*pair)
         if state is not None:
             found.add(state)
     return found.pop().value if len(found) == 1 else None
+
+
+def _system_code(coding: object) -> tuple[str | None, str | None] | None:
+    """A well-formed coding's ``(system, code)``; ``None`` for one the general reader explains."""
+    if coding.__class__ is not dict:
+        return None
+    system, code = coding.get("system"), coding.get("code")
+    if (system is not None and system.__class__ is not str) or (
+        code is not None and code.__class__ is not str
+    ):
+        return None
+    return system, code
 
 
 # The plausible range of each quantity by unit, per concept (from the model's table).
