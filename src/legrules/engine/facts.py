@@ -137,6 +137,9 @@ class Context:
         self.outcomes: dict[str, dict[str, Outcome]] = {}
         # For a "what if" copy: the context it was made from and the finding ids added.
         self.derived_from: tuple[Context, frozenset[str]] | None = None
+        # The rules whose results the compiled run took as they are on no data, reading
+        # nothing stated (see :meth:`legrules.engine.compiled.CompiledRuleSet.run`).
+        self.pristine: frozenset[str] = frozenset()
 
     def adding(self, findings: Sequence[Finding]) -> Context:
         """This context with *findings* stated too (for "what if" questions).
@@ -162,6 +165,7 @@ class Context:
         copy.memo = {}  # compiled answers may depend on the findings added
         copy.outcomes = {}
         copy.derived_from = (self, frozenset(ids))
+        copy.pristine = frozenset()
         return copy
 
     # -- findings ---------------------------------------------------------------------
