@@ -43,7 +43,7 @@ from legrules.engine.predicates import Proven
 if typing.TYPE_CHECKING:
     from legrules.engine.compiler import ExprCompiler
 
-__all__ = ["Analysis", "generate"]
+__all__ = ["GENERATED", "Analysis", "Source", "children", "generate"]
 
 Compiled = Callable[[Context], Outcome]
 
@@ -57,7 +57,8 @@ _SINGLES: dict[type[Expr], Callable[[Outcome], Outcome]] = {Not: negate, Proven:
 GENERATED = frozenset((*_GROUPS, *_SINGLES))
 
 
-def _children(expr: Expr) -> tuple[Expr, ...]:
+def children(expr: Expr) -> tuple[Expr, ...]:
+    """The items of a generated node (of a type in :data:`GENERATED`)."""
     if type(expr) in _SINGLES:
         return (expr.item,)  # type: ignore[attr-defined]
     return expr.items  # type: ignore[attr-defined, no-any-return]
@@ -100,7 +101,7 @@ class Analysis:
             return None if picked is None else self.default(picked)
         if kind not in GENERATED:
             return None
-        defaults = [self.default(child) for child in _children(expr)]
+        defaults = [self.default(child) for child in children(expr)]
         if any(d is None for d in defaults):
             return None
         known = typing.cast(list[Outcome], defaults)
@@ -126,7 +127,7 @@ class Analysis:
         if kind not in GENERATED:
             return None
         found: set[str] = set()
-        for child in _children(expr):
+        for child in children(expr):
             inputs = self.inputs(child)
             if inputs is None:
                 return None
@@ -142,7 +143,7 @@ def _unhashable(expr: Expr) -> bool:
     return False
 
 
-class _Source:
+class Source:
     """The source of one generated function and the objects it refers to."""
 
     def __init__(self, compiler: ExprCompiler) -> None:
@@ -153,16 +154,41 @@ class _Source:
         self.count = 0
 
     def const(self, value: object) -> str:
+        """A name under which the generated code refers to *value*."""
         name = f"_k{len(self.names)}"
         self.names[name] = value
         return name
 
     def var(self) -> str:
+        """A new local variable."""
         self.count += 1
         return f"o{self.count}"
 
     def line(self, depth: int, text: str) -> None:
+        """Add a statement at indentation *depth*."""
         self.lines.append("    " * depth + text)
+
+    def function(self, result: str, label: str) -> typing.Any:
+        """The function ``run(ctx)`` whose body is the lines so far, returning *result*."""
+        body = "\n".join(self.lines)
+        text = (
+            f"def run(ctx):\n    S = ctx.stated\n    A = ctx.answers\n{body}\n    return {result}\n"
+        )
+        namespace: dict[str, typing.Any] = dict(self.names)
+        exec(compile(text, label, "exec"), namespace)
+        return namespace["run"]
+
+    def read(self, expr: Present | Measured) -> str:
+        """The expression reading *expr*'s outcome from a stated finding or measurement."""
+        cid, side = self.const(expr.cid), self.const(expr.side)
+        if isinstance(expr, Present):
+            key = self.const((expr.cid, expr.side))
+            return f"(A.get({key}) or ctx.finding({cid}, {side}))"
+        threshold = expr.threshold
+        if isinstance(threshold, PolicyValue):
+            threshold = getattr(self.compiler.policy, threshold.key)
+        check = self.const(test(expr.op, threshold))
+        return f"ctx.compare({cid}, {check}, {side})"
 
     def emit(self, expr: Expr, depth: int, top: bool = False) -> tuple[str, Outcome | None]:
         """Statements computing *expr* into a new variable: its name and *expr*'s default."""
@@ -182,21 +208,14 @@ class _Source:
         return name, self.analysis.default(expr) if kind in GENERATED else None
 
     def leaf(self, expr: Present | Measured, depth: int) -> str:
-        name, cid, side = self.var(), self.const(expr.cid), self.const(expr.side)
+        """A finding or measurement: its prebuilt unknown unless the context states it."""
+        name, cid = self.var(), self.const(expr.cid)
         unknown = self.const(self.analysis.unknown(expr.cid))
-        if isinstance(expr, Present):
-            key = self.const((expr.cid, expr.side))
-            read = f"(A.get({key}) or ctx.finding({cid}, {side}))"
-        else:
-            threshold = expr.threshold
-            if isinstance(threshold, PolicyValue):
-                threshold = getattr(self.compiler.policy, threshold.key)
-            check = self.const(test(expr.op, threshold))
-            read = f"ctx.compare({cid}, {check}, {side})"
-        self.line(depth, f"{name} = {unknown} if {cid} not in S else {read}")
+        self.line(depth, f"{name} = {unknown} if {cid} not in S else {self.read(expr)}")
         return name
 
     def group(self, expr: Expr, depth: int) -> tuple[str, Outcome | None]:
+        """An and/or/same/not/proven node, its default when its children give theirs."""
         name, default = self.var(), self.analysis.default(expr)
         inputs = self.analysis.inputs(expr)
         inner = depth
@@ -205,7 +224,7 @@ class _Source:
             self.line(depth + 1, f"{name} = {self.const(default)}")
             self.line(depth, "else:")
             inner = depth + 1
-        items = [self.emit(child, inner) for child in _children(expr)]
+        items = [self.emit(child, inner) for child in children(expr)]
         names = ", ".join(n for n, _ in items)
         single = _SINGLES.get(type(expr))
         how = self.const(single if single is not None else _GROUPS[type(expr)])
@@ -223,11 +242,7 @@ class _Source:
 
 def generate(expr: Expr, compiler: ExprCompiler) -> Compiled:
     """*expr* (an and/or/same/not/proven node) as one generated function."""
-    source = _Source(compiler)
+    source = Source(compiler)
     result, _ = source.emit(expr, 1, top=True)
-    body = "\n".join(source.lines)
-    text = f"def run(ctx):\n    S = ctx.stated\n    A = ctx.answers\n{body}\n    return {result}\n"
-    namespace: dict[str, typing.Any] = dict(source.names)
-    exec(compile(text, f"<legrules {type(expr).__name__}>", "exec"), namespace)
-    run: Compiled = namespace["run"]
+    run: Compiled = source.function(result, f"<legrules {type(expr).__name__}>")
     return run

@@ -97,6 +97,11 @@ def _join(*notes: str | None) -> str | None:
     return "; ".join(kept) if kept else None
 
 
+def _one_unsided(records: Sequence[Finding | Measurement]) -> bool:
+    """Whether *records* is one statement without a side (it covers either leg)."""
+    return len(records) == 1 and records[0].laterality is None
+
+
 def _covers(fact_side: Laterality | None, side: Laterality | None) -> bool:
     return side is None or fact_side is None or fact_side.covers(side)
 
@@ -183,10 +188,11 @@ class Context:
         return answer
 
     def _finding(self, cid: str, side: Laterality | None) -> Outcome:
-        spec = concept(cid)
-        if spec.lateral and side is None:
+        stated = self._findings.get(cid, ())
+        if side is None and concept(cid).lateral and not _one_unsided(stated):
             return _any_side(self.finding(cid, s) for s in SIDES)
-        records = [f for f in self._findings.get(cid, ()) if _covers(f.laterality, side)]
+        # (One statement without a side answers for both legs alike: either leg's answer.)
+        records = [f for f in stated if _covers(f.laterality, side)]
         if len(records) == 1:
             # One statement (the common case): it is the current one.
             state = records[0].state
@@ -285,7 +291,8 @@ class Context:
         With several readings at the same time, any reading that passes makes it met:
         the conservative choice for criteria that raise concern.
         """
-        if concept(cid).lateral and side is None:
+        stated = self._measurements.get(cid, ())
+        if side is None and concept(cid).lateral and not _one_unsided(stated):
             return _any_side(self.compare(cid, test, s) for s in SIDES)
         readings = self.readings(cid, side)
         if not readings:
