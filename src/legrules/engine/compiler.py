@@ -26,9 +26,11 @@ from collections.abc import Callable
 from legrules.engine.codegen import Analysis, generate
 from legrules.engine.combine import Last, combine_all, combine_any
 from legrules.engine.compiled_results import (
+    age_is,
     differential_is,
     differential_level_is,
     red_flag_is,
+    score_class_is,
     score_is,
 )
 from legrules.engine.facts import Context, Outcome, test
@@ -129,12 +131,14 @@ def _score_versus_policy(expr: ScoreVersusPolicy, compiler: ExprCompiler) -> Com
 
 
 _COMPILERS: dict[type[Expr], Callable[[typing.Any, ExprCompiler], Compiled]] = {
+    AgeIs: age_is,
     All: generate,
     Any: generate,
     ByPolicy: _by_policy,
     DifferentialIs: differential_is,
     DifferentialLevelIs: differential_level_is,
     RedFlagIs: red_flag_is,
+    ScoreClassIs: score_class_is,
     ScoreIs: score_is,
     Measured: _measured,
     Not: generate,

@@ -16,13 +16,25 @@ expression gives: the tests compare whole documents with the interpreter's.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 
 from legrules.engine.codegen import GENERATED, Source, children
 from legrules.engine.compiler import ExprCompiler
 from legrules.engine.facts import Context
-from legrules.engine.logic import All, Any, ByPolicy, Expr, Measured, Not, Present, Same
-from legrules.model import Tri
+from legrules.engine.logic import (
+    All,
+    Any,
+    ByPolicy,
+    DifferentialIs,
+    Expr,
+    Measured,
+    Not,
+    Present,
+    RedFlagIs,
+    Same,
+)
+from legrules.engine.predicates import DifferentialLevelIs
+from legrules.model import DifferentialResult, Likelihood, Status, Tri
 
 __all__ = ["Truth", "truth_of"]
 
@@ -30,6 +42,8 @@ __all__ = ["Truth", "truth_of"]
 Truth = Callable[[Context], Tri]
 
 _MET, _NOT_MET, _UNKNOWN = Tri.MET, Tri.NOT_MET, Tri.UNKNOWN
+#: The results that settle nothing: a node reading them is unknown unless it wants them.
+_OPEN = (Status.INDETERMINATE, Likelihood.INDETERMINATE)
 
 #: A Kleene fold: ``(start, stop, weaker)``.  *stop* settles it at once, *weaker* lowers
 #: *start* to itself.  ``and``: met, stops at not met, unknown lowers; ``or``: not met,
@@ -63,9 +77,36 @@ class _Truths(Source):
             )
         elif kind in GENERATED:
             self.combined(expr, name, depth)
+        elif kind is RedFlagIs or kind is DifferentialIs:
+            assert isinstance(expr, RedFlagIs | DifferentialIs)
+            self.result(expr, name, depth)
+        elif kind is DifferentialLevelIs:
+            assert isinstance(expr, DifferentialLevelIs)
+            levels = self.const(frozenset(id(level) for level in expr.levels))
+            self.line(depth, f"{name} = {self.const(_level_is)}(ctx.differentials, {levels})")
         else:
             self.line(depth, f"{name} = {self.const(self.compiler.compile(expr))}(ctx)[0]")
         return name
+
+    def result(self, expr: RedFlagIs | DifferentialIs, name: str, depth: int) -> None:
+        """The truth of an earlier rule's result, looked up by the result's member."""
+        if isinstance(expr, RedFlagIs):
+            wanted: frozenset[object] = frozenset(expr.statuses)
+            members: Iterable[Status | Likelihood] = Status
+            read, attribute = f"ctx.red_flags.get({self.const(expr.red_flag)})", "status"
+        else:
+            wanted, members = frozenset(expr.likelihoods), Likelihood
+            read, attribute = f"ctx.differential({self.const(expr.differential)})", "likelihood"
+        # As the compiled nodes answer: wanted is met, an open result unknown, else not met.
+        table = self.const(
+            {id(m): _MET if m in wanted else _UNKNOWN if m in _OPEN else _NOT_MET for m in members}
+        )
+        self.line(depth, f"{name} = {read}")
+        self.line(
+            depth,
+            f"{name} = {self.const(_UNKNOWN)} if {name} is None else "
+            f"{table}[id({name}.{attribute})]",
+        )
 
     def combined(self, expr: Expr, name: str, depth: int) -> None:
         """An and/or/same/not/proven node's truth into *name*."""
@@ -95,6 +136,14 @@ class _Truths(Source):
             depth += 1
             self.line(depth, f"if {item} is {weaker}:")
             self.line(depth + 1, f"{name} = {weaker}")
+
+
+def _level_is(differentials: Mapping[str, DifferentialResult], levels: frozenset[int]) -> Tri:
+    """:class:`DifferentialLevelIs`: met when an earlier differential sets one of *levels*."""
+    for result in differentials.values():
+        if id(result.level) in levels:
+            return _MET
+    return _NOT_MET
 
 
 def truth_of(expr: Expr, compiler: ExprCompiler) -> Truth:
