@@ -58,7 +58,7 @@ from legrules.engine.predicates import (
     ScoreClassIs,
     ScoreVersusPolicy,
 )
-from legrules.model import Policy
+from legrules.model import Laterality, Policy, Tri
 
 __all__ = [
     "Compiled",
@@ -109,6 +109,42 @@ def _measured(expr: Measured, compiler: ExprCompiler) -> Compiled:
     return measured
 
 
+def _one_sided(expr: OneSidedWith, _: ExprCompiler) -> Compiled:
+    """:class:`OneSidedWith` over the answer table, its answer on no data built once."""
+    primary, companions = expr.primary, expr.companions
+    inputs = frozenset((primary, *companions))
+    unsided = Outcome.unknown(primary)  # present, but on which leg is not known
+    alone = Outcome(Tri.MET)
+    nothing: list[Outcome] = []  # the answer when none of the findings is stated
+
+    def on(ctx: Context, side: Laterality, other: Laterality) -> Outcome:
+        here = ctx.finding(primary, side)
+        if here.tri is Tri.MET and not any(e.laterality is side for e in here.evidence):
+            here = unsided
+        there = ctx.finding(primary, other)
+        if there.tri is not Tri.MET:
+            only_here = alone
+        elif any(e.laterality is other or e.laterality is _BOTH for e in there.evidence):
+            only_here = Outcome(Tri.NOT_MET, there.evidence)
+        else:
+            only_here = unsided
+        matched = combine_any([ctx.finding(c, side) for c in companions])
+        return combine_all([here, only_here, matched])
+
+    def one_sided(ctx: Context) -> Outcome:
+        if nothing and ctx.stated.isdisjoint(inputs):
+            return nothing[0]
+        found = combine_any([on(ctx, _LEFT, _RIGHT), on(ctx, _RIGHT, _LEFT)])
+        if not nothing and ctx.stated.isdisjoint(inputs):
+            nothing.append(found)
+        return found
+
+    return one_sided
+
+
+_LEFT, _RIGHT, _BOTH = Laterality.LEFT, Laterality.RIGHT, Laterality.BOTH
+
+
 def chosen(expr: ByPolicy, policy: Policy) -> Expr | None:
     """The expression *expr* chooses under *policy* (``None`` when no choice matches)."""
     value = getattr(policy, expr.key)
@@ -142,6 +178,7 @@ _COMPILERS: dict[type[Expr], Callable[[typing.Any, ExprCompiler], Compiled]] = {
     ScoreIs: score_is,
     Measured: _measured,
     Not: generate,
+    OneSidedWith: _one_sided,
     Present: _present,
     Proven: generate,
     Same: generate,
