@@ -233,6 +233,17 @@ class CompiledRuleSet:
     _plans: dict[int | None, tuple[tuple[Default, Step], ...]] = attrs.field(
         factory=dict, init=False, repr=False, eq=False
     )
+    #: Whether every rule reads only the results of rules before it.
+    backward: bool = attrs.field(init=False)
+
+    @backward.default
+    def _backward(self) -> bool:
+        position = {rule.id: index for index, rule in enumerate(self.ruleset.rules)}
+        return all(
+            position.get(name, -1) < index
+            for index, rule in enumerate(self.ruleset.rules)
+            for name in rule.reads()
+        )
 
     @classmethod
     def of(cls, ruleset: RuleSet, policy: Policy) -> CompiledRuleSet:
@@ -279,7 +290,9 @@ class CompiledRuleSet:
             # with no reading): the rules reading it need not be evaluated.
             if inputs is not None or not default.holds(ctx):
                 changed.add(default.rule_id)
-        ctx.pristine = frozenset(pristine)
+        # A rule reading a later rule's result would see it in open questions' contexts,
+        # after it was settled: no shipped rule set does, and none then keeps answers.
+        ctx.pristine = frozenset(pristine) if self.backward else frozenset()
         return sink
 
 
