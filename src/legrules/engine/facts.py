@@ -189,9 +189,12 @@ class Context:
 
     def _finding(self, cid: str, side: Laterality | None) -> Outcome:
         stated = self._findings.get(cid, ())
-        if side is None and concept(cid).lateral and not _one_unsided(stated):
+        if _one_unsided(stated):
+            # One statement without a side answers for either leg and for both alike.
+            if side is not None:
+                return self.finding(cid, None)
+        elif side is None and concept(cid).lateral:
             return _any_side(self.finding(cid, s) for s in SIDES)
-        # (One statement without a side answers for both legs alike: either leg's answer.)
         records = [f for f in stated if _covers(f.laterality, side)]
         if len(records) == 1:
             # One statement (the common case): it is the current one.
@@ -243,7 +246,10 @@ class Context:
         return found
 
     def _read(self, cid: str, side: Laterality | None) -> tuple[Reading, ...]:
-        records = [m for m in self._measurements.get(cid, ()) if _covers(m.laterality, side)]
+        stated = self._measurements.get(cid, ())
+        if side is not None and _one_unsided(stated):
+            return self.readings(cid, None)  # the same reading for either leg
+        records = [m for m in stated if _covers(m.laterality, side)]
         if not records:
             derived = self._derived_reading(cid)
             return (derived,) if derived is not None else ()
