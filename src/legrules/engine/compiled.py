@@ -258,7 +258,9 @@ class CompiledRuleSet:
         found = self._plans.get(age)
         if found is None:
             # Two threads may both build it: the same value, and either may be kept.
-            made = defaults(self.ruleset, self.policy, self.steps, age)
+            # Rules the age cannot change keep their defaults for an unknown age.
+            known = () if age is None else tuple(d for d, _ in self.plan(None))
+            made = defaults(self.ruleset, self.policy, self.steps, age, known)
             found = self._plans[age] = tuple(zip(made, self.steps, strict=True))
         return found
 

@@ -213,18 +213,41 @@ class Default:
 
 
 def defaults(
-    ruleset: RuleSet, policy: Policy, steps: Sequence[Step], age: int | None = None
+    ruleset: RuleSet,
+    policy: Policy,
+    steps: Sequence[Step],
+    age: int | None = None,
+    known: Sequence[Default] = (),
 ) -> tuple[Default, ...]:
-    """Each rule's default: *steps* (the compiled rules) run on the patient's *age* alone."""
+    """Each rule's default: *steps* (the compiled rules) run on the patient's *age* alone.
+
+    *known* holds the defaults for an unknown age, if built: a rule that reads neither
+    the age nor (through earlier rules) anything that does keeps its default from there.
+    """
     ctx = Context(Presentation(Patient(age=age)), _EPOCH, policy)
     sink = Sink()
-    made: list[Callable[[RuleTrace], Default]] = []
-    for rule, step in zip(ruleset.rules, steps, strict=True):
+    ids = {rule.id for rule in ruleset.rules}
+    same: set[str] = set()  # rules whose result is the one they give for an unknown age
+    made: list[Callable[[RuleTrace], Default] | Default] = []
+    for index, (rule, step) in enumerate(zip(ruleset.rules, steps, strict=True)):
+        before = known[index] if known else None
+        inputs = None if before is None else before.inputs
+        if inputs is not None and "age" not in inputs and same.issuperset(inputs & ids):
+            assert before is not None
+            before.apply(ctx, sink)
+            made.append(before)
+            same.add(rule.id)
+            continue
         sizes = (len(sink.scores), len(sink.recommendations), len(sink.withheld))
         step(ctx, sink)
         made.append(_capture(ruleset, rule, policy, ctx, sink, sizes))
+        if before is not None and before.holds(ctx):
+            same.add(rule.id)
     # Traces are built once every rule has run, as an assessment's are.
-    return tuple(make(trace) for make, trace in zip(made, sink.trace(), strict=True))
+    return tuple(
+        make if isinstance(make, Default) else make(trace)
+        for make, trace in zip(made, sink.trace(), strict=True)
+    )
 
 
 def _capture(
