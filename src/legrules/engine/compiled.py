@@ -1,10 +1,12 @@
 """Rule sets compiled into evaluators, and the interpreter they must agree with.
 
 :func:`compiled` turns a rule set into a :class:`CompiledRuleSet` once per rule set and
-policy (and caches it): every criterion becomes a closure (see
+policy (and caches it): every criterion becomes a closure or a generated function (see
 :mod:`legrules.engine.compiler`) and every static text a trace shows (a criterion's
 plain-language description) is built once.  A compiled rule keeps the outcomes of its
-criteria and builds its trace only when the assessment's trace is first read.
+criteria and builds its trace only when the assessment's trace is first read.  A rule
+that reads nothing the presentation states takes its result on no data, built once per
+age (:mod:`legrules.engine.defaults`).
 
 :func:`interpret_rule` is the reference evaluator, the rules' own ``evaluate`` methods;
 a rule of a class the compiler does not know is run by it, so new rule classes keep
