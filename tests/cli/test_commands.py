@@ -137,6 +137,17 @@ def test_version_flag(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out.strip() == f"legrules {__version__}"
 
 
+def test_python_dash_m_legrules_is_the_same_command_line() -> None:
+    """``python -m legrules`` runs the command line the ``legrules`` script runs."""
+    result = subprocess.run(
+        [sys.executable, "-m", "legrules", "assess", EXAMPLE, "--format", "json"],
+        capture_output=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert orjson.loads(result.stdout)["ruleset"] == {"id": "legrules", "version": LATEST}
+
+
 def test_console_script_runs_without_traceback_on_bad_input() -> None:
     """The installed command exits 2 with no traceback on malformed input."""
     result = subprocess.run(
