@@ -26,8 +26,9 @@ p50 ratio (target: within 2x of bare, 0 errors).  The bare endpoint's p50 is mos
 the load generator's own cost (one Python client in this process), so the p50 ratio
 is smaller than the CPU ratio; the load generator's own CPU per call is reported too.
 After the load, ``service_stages.py`` times the stages of a call in this process
-(token, request, prefetch, read, assess, cards, record, answer) and what the server's
-CPU per call leaves beyond them (HTTP, Starlette, the worker thread).  Numbers are
+(token, request, prefetch, read, assess, cards, record, answer), then the whole app
+through its ASGI interface (the stages plus Starlette, the worker thread, the endpoint),
+and what the server's CPU per call leaves beyond the app (uvicorn's HTTP).  Numbers are
 reported, never asserted.  The
 fake EHR of the test suite signs the tokens and serves its key set.
 

@@ -14,10 +14,14 @@ in this process with the functions the service's endpoint calls, in its order:
 
 Each stage is timed with the process's CPU clock (``time.process_time``), which the
 machine's other load inflates less than wall time; the figure is the median over the
-calls.  What a call costs the server beyond their sum (HTTP parsing, Starlette's
-routing, the hand-over to the worker thread) is roughly the service's CPU per call
-under load, from ``benchmarks/service.py``, minus this sum: roughly, because the two
-are timed at different moments and the machine's load moves both.
+calls.  Then the whole app (:func:`legrules.cdshooks.create_app`) takes the same calls
+through its ASGI interface, one after another, with no HTTP server: its CPU time per
+call (a mean, so the collector's passes, which medians leave out, are in it) is the
+stages plus what Starlette, the worker thread and the endpoint's own code add.  What a
+call costs the server beyond that (uvicorn's HTTP parsing and writing) is roughly the
+service's CPU per call under load, from ``benchmarks/service.py``, minus the app's:
+roughly, because the two are timed at different moments and the machine's load moves
+both.
 
 Run: ``python benchmarks/service_stages.py [CALLS]`` (default 300).
 """
@@ -26,11 +30,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -45,8 +50,9 @@ from tests.cdshooks.conftest import SERVICE, full_prefetch, hook_request  # noqa
 from tests.cdshooks.ehr import FakeEHR, LoopbackServer, example_resources  # noqa: E402
 
 from legrules import assess, get_ruleset  # noqa: E402
-from legrules.cdshooks import Issuer, ServiceConfig, Store  # noqa: E402
+from legrules.cdshooks import Issuer, ServiceConfig, Store, create_app  # noqa: E402
 from legrules.cdshooks.cards import cards_for  # noqa: E402
+from legrules.cdshooks.cli import _YOUNG_THRESHOLD  # noqa: E402
 from legrules.cdshooks.models import CdsResponse, HookRequest, PatientViewContext  # noqa: E402
 from legrules.cdshooks.prefetch import gather  # noqa: E402
 from legrules.cdshooks.security import TokenVerifier  # noqa: E402
@@ -112,27 +118,123 @@ async def _calls(ehr: FakeEHR, calls: int, work: Path, warm_up: int) -> dict[str
     return clock.spent
 
 
+async def _asgi_call(app: Any, body: bytes, token: str) -> int:
+    """One call through the app's ASGI interface, as uvicorn makes it; its status."""
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": SERVICE,
+        "raw_path": SERVICE.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "headers": [
+            (b"host", b"127.0.0.1:8000"),
+            (b"authorization", token.encode()),
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+        ],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+        "state": {},
+    }
+    messages = [{"type": "http.request", "body": body, "more_body": False}]
+    status: list[int] = []
+
+    async def receive() -> dict[str, Any]:
+        if messages:
+            return messages.pop()
+        await asyncio.Event().wait()  # the client never disconnects
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            status.append(message["status"])
+
+    await app(scope, receive, send)
+    return status[0]
+
+
+async def _app_calls(ehr: FakeEHR, calls: int, work: Path, warm_up: int) -> float:
+    """CPU seconds per call of the whole app, its lifespan started, over *calls* calls."""
+    config = ServiceConfig(
+        public_url=PUBLIC_URL,
+        issuers=(Issuer(ehr.iss, (ehr.jku,)),),
+        database=work / "app.sqlite3",
+    )
+    app = create_app(config)
+    body = orjson.dumps(hook_request(ehr, prefetch=full_prefetch(ehr), fhir=False))
+    tokens = [f"Bearer {ehr.token(PUBLIC_URL + SERVICE)}" for _ in range(calls + warm_up)]
+    spent: list[float] = []
+    started = asyncio.Event()
+
+    async def run_calls() -> None:
+        await started.wait()
+        for token in tokens[:warm_up]:
+            await _asgi_call(app, body, token)
+        before = time.process_time()
+        for token in tokens[warm_up:]:
+            if await _asgi_call(app, body, token) != 200:
+                raise RuntimeError("the app refused a call")
+        spent.append((time.process_time() - before) / calls)
+
+    running = asyncio.ensure_future(run_calls())
+
+    async def receive() -> dict[str, Any]:  # the lifespan: start, then stop after the calls
+        if not started.is_set():
+            return {"type": "lifespan.startup"}
+        await running
+        return {"type": "lifespan.shutdown"}
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        if message["type"] == "lifespan.startup.complete":
+            started.set()
+
+    try:
+        await app({"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}, receive, send)
+        await running
+    finally:
+        running.cancel()
+    return spent[0]
+
+
 def stages(ehr: FakeEHR, calls: int = 300, warm_up: int = 20) -> dict[str, float]:
     """The median CPU milliseconds of each stage over *calls* calls (after *warm_up*).
 
-    *ehr* must be served already (its key set is fetched over HTTP).
+    Under ``"app"``: the whole app's mean CPU milliseconds per call, in-process.  The
+    collector runs with the threshold ``legrules serve`` sets in its workers.  *ehr*
+    must be served already (its key set is fetched over HTTP).
     """
-    with tempfile.TemporaryDirectory(prefix="legrules-stages-") as work:
-        spent = asyncio.run(_calls(ehr, calls, Path(work), warm_up))
-    return {name: statistics.median(seconds) * 1e3 for name, seconds in spent.items()}
+    threshold = gc.get_threshold()
+    gc.set_threshold(_YOUNG_THRESHOLD, *threshold[1:])
+    try:
+        with tempfile.TemporaryDirectory(prefix="legrules-stages-") as work:
+            spent = asyncio.run(_calls(ehr, calls, Path(work), warm_up))
+            app = asyncio.run(_app_calls(ehr, calls, Path(work), warm_up))
+    finally:
+        gc.set_threshold(*threshold)
+    medians = {name: statistics.median(seconds) * 1e3 for name, seconds in spent.items()}
+    return {**medians, "app": app * 1e3}
 
 
-def report(medians: dict[str, float], total: float | None = None) -> None:
-    """Print the stages; with *total* (server CPU per call) also what the sum leaves."""
-    summed = sum(medians.values())
+def report(measured: dict[str, float], total: float | None = None) -> None:
+    """Print the stages and the app; with *total* (server CPU per call) what is left."""
+    medians = {name: ms for name, ms in measured.items() if name in STAGES}
+    summed, app = sum(medians.values()), measured["app"]
     parts = "  ".join(f"{name} {ms:.2f}" for name, ms in medians.items())
     print(f"service stages, CPU ms per call (median, in-process): {parts}  sum {summed:.2f}")
+    print(
+        f"whole app in-process (ASGI, no HTTP server), CPU ms per call (mean): {app:.2f} "
+        f"({app - summed:.2f} beyond the stages' medians)"
+    )
     if total is not None:
-        # Rough: the load and the stages run at different moments, and a shared
+        # Rough: the load and the app run at different moments, and a shared
         # machine's load moves both (the figure can even come out below zero).
         print(
-            f"server CPU per call beyond the stages (HTTP, Starlette, worker thread; "
-            f"rough, timed apart): {total - summed:.2f} ms"
+            f"server CPU per call beyond the app (uvicorn's HTTP; rough, timed apart): "
+            f"{total - app:.2f} ms"
         )
 
 

@@ -43,8 +43,9 @@ def test_service_benchmark_runs_a_small_load(capsys: pytest.CaptureFixture[str])
     results = module["main"](20, 4, single=4, stage_calls=5)
     assert results["loaded"]["service"]["errors"] == 0
     assert results["single"]["service"]["errors"] == 0
-    assert set(results["stages"]) >= {"token", "read", "assess", "cards", "answer"}
+    assert set(results["stages"]) >= {"token", "read", "assess", "cards", "answer", "app"}
     out = capsys.readouterr().out
     assert "p50 ratio service/bare" in out
     assert "one call at a time, service" in out
     assert "service stages, CPU ms per call" in out
+    assert "whole app in-process" in out

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import attrs
 import httpx
 import orjson
 import pytest
@@ -13,7 +14,8 @@ from fhir.resources.R4B.flag import Flag
 from fhir.resources.R4B.servicerequest import ServiceRequest
 from jsonschema import Draft202012Validator
 
-from legrules import get_ruleset
+from legrules import Presentation, assess, get_ruleset
+from legrules.cdshooks.cards import _MEANING, _summary_text, label, shorten
 from tests.cdshooks.conftest import PATIENT, call, full_prefetch, hook_request
 from tests.cdshooks.ehr import FakeEHR
 
@@ -288,3 +290,22 @@ def test_cards_agree_with_assess_for_the_shipped_examples(
         assert f"could be {worst.value}" in cards[-1]["summary"]
         for question in result.ask_next:
             assert f"could mean **{question.could_reach.value}**" in cards[-1]["detail"]
+
+
+@pytest.mark.parametrize("asks", [0, 1, 3, 40])
+def test_summary_names_what_to_ask_until_it_is_cut(asks: int) -> None:
+    """The summary is the whole sentence cut at a word, however many findings are open."""
+    assessment = assess(
+        Presentation.of(present=["leg-pain", "leg-swelling"]),
+        as_of=datetime(2026, 12, 1, tzinfo=UTC),
+        ruleset=get_ruleset(None),
+    )
+    open_questions = assessment.ask_next[:asks]
+    assessment = attrs.evolve(assessment, ask_next=open_questions)
+    worst = assessment.worst_case_disposition
+    expected = f"Leg pain: {_MEANING[assessment.disposition]}"
+    if worst.rank < assessment.disposition.rank:
+        expected += f"; could be {worst.value}"
+        if open_questions:
+            expected += "; ask: " + ", ".join(label(q.finding).lower() for q in open_questions)
+    assert _summary_text(assessment) == shorten(expected)

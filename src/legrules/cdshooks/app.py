@@ -127,11 +127,14 @@ class _Service:
     limiter: anyio.CapacityLimiter = attrs.field(factory=lambda: anyio.CapacityLimiter(1))
 
     async def authenticate(self, request: Request) -> bool:
-        audience = self.config.endpoint(request.url.path)
+        # The routed path as it came (what request.url.path gives, without building
+        # the whole URL from the scope's headers for each call).
+        path = request.scope["path"]
+        audience = self.config.endpoint(path)
         try:
             await self.verifier.verify(request.headers.get("authorization"), audience)
         except UnauthorizedError as error:
-            log.warning("401 for %s: %s", request.url.path, error)  # never the token
+            log.warning("401 for %s: %s", path, error)  # never the token
             return False
         return True
 

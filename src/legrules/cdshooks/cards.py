@@ -243,7 +243,13 @@ def _summary_text(assessment: Assessment) -> str:
     if worst.rank < assessment.disposition.rank:
         text += f"; could be {worst.value}"
         if asks:
-            text += "; ask: " + ", ".join(label(f).lower() for f, _, _ in asks)
+            # Dozens of findings may be open; the summary shows the first few before
+            # it is cut, so labels stop once the text is past the limit (a longer
+            # text would be cut at the same place).
+            for index, (finding, _, _) in enumerate(asks):
+                text += ("; ask: " if index == 0 else ", ") + label(finding).lower()
+                if len(text) > _MAX_SUMMARY:
+                    break
     return shorten(text)
 
 

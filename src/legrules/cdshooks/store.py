@@ -9,9 +9,11 @@ feedback as its outcome, the accepted suggestion ids and the override reason's c
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import attrs
@@ -36,6 +38,17 @@ CREATE TABLE IF NOT EXISTS feedback (
     outcome_timestamp TEXT NOT NULL
 );
 """
+
+
+# Expired token ids are purged at most this often (seconds) by each process.
+_PURGE_SECONDS = 60
+
+
+@functools.lru_cache(maxsize=64)
+def _insert_cards(count: int) -> str:
+    """One INSERT of *count* card rows (one statement, so one autocommit transaction)."""
+    rows = ", ".join(["(?, ?, ?, ?)"] * count)
+    return f"INSERT OR IGNORE INTO card (uuid, rule, version, issued) VALUES {rows}"
 
 
 @attrs.frozen
@@ -77,19 +90,36 @@ class Store:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self._db: sqlite3.Connection | None = None
+        self._next_purge = 0.0  # time.monotonic() of the next purge of expired token ids
 
     @property
     def db(self) -> sqlite3.Connection:
         """The connection, opened (and the schema created) on first use."""
         if self._db is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            # One connection per process; the event loop is its only user.
-            db = sqlite3.connect(self.path, timeout=10, check_same_thread=False)
+            # One connection per process; the event loop is its only user.  Autocommit
+            # (isolation_level None): a call's one INSERT is its own transaction, without
+            # the BEGIN and COMMIT statements the module's implicit transactions add.
+            db = sqlite3.connect(
+                self.path, timeout=10, check_same_thread=False, isolation_level=None
+            )
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             db.executescript(_SCHEMA)
             self._db = db
         return self._db
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """The connection inside one transaction: committed, or rolled back on error."""
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
 
     def close(self) -> None:
         """Close the connection (reopened on next use)."""
@@ -98,23 +128,28 @@ class Store:
             self._db = None
 
     def first_use_of_token(self, iss: str, jti: str, exp: int) -> bool:
-        """Record the token id; ``False`` when it was already recorded (a replay)."""
-        with self.db as db:
-            db.execute("DELETE FROM seen_token WHERE exp < ?", (int(time.time()) - 3600,))
-            cursor = db.execute(
-                "INSERT OR IGNORE INTO seen_token (iss, jti, exp) VALUES (?, ?, ?)",
-                (iss, jti, exp),
-            )
-            return cursor.rowcount == 1
+        """Record the token id; ``False`` when it was already recorded (a replay).
+
+        One ``INSERT OR IGNORE`` on the ``(iss, jti)`` primary key, a transaction of its
+        own: of two workers inserting the same id, SQLite lets exactly one add the row.
+        Ids expired for an hour are purged at most once a minute per process (an expired
+        token is refused before its id is looked at, so a purged id cannot come back).
+        """
+        now = time.monotonic()
+        if now >= self._next_purge:
+            self._next_purge = now + _PURGE_SECONDS
+            self.db.execute("DELETE FROM seen_token WHERE exp < ?", (int(time.time()) - 3600,))
+        cursor = self.db.execute(
+            "INSERT OR IGNORE INTO seen_token (iss, jti, exp) VALUES (?, ?, ?)", (iss, jti, exp)
+        )
+        return cursor.rowcount == 1
 
     def record_cards(self, cards: Iterable[tuple[str, str, str]]) -> None:
-        """Record issued cards as ``(uuid, rule id, rule version)``."""
+        """Record issued cards as ``(uuid, rule id, rule version)``, in one statement."""
         now = int(time.time())
-        with self.db as db:
-            db.executemany(
-                "INSERT OR IGNORE INTO card (uuid, rule, version, issued) VALUES (?, ?, ?, ?)",
-                [(uuid, rule, version, now) for uuid, rule, version in cards],
-            )
+        rows = [(uuid, rule, version, now) for uuid, rule, version in cards]
+        if rows:
+            self.db.execute(_insert_cards(len(rows)), [v for row in rows for v in row])
 
     def record_feedback(self, records: Iterable[FeedbackRecord]) -> None:
         """Store feedback idempotently: one row per card, the latest action winning.
@@ -122,7 +157,7 @@ class Store:
         Posting the same feedback again changes nothing; a later action on the same card
         (by ``outcome_timestamp``) replaces an earlier one.
         """
-        with self.db as db:
+        with self._transaction() as db:
             db.executemany(
                 """INSERT INTO feedback VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (card) DO UPDATE SET outcome = excluded.outcome,

@@ -1,10 +1,12 @@
 """Rule sets compiled into evaluators, and the interpreter they must agree with.
 
 :func:`compiled` turns a rule set into a :class:`CompiledRuleSet` once per rule set and
-policy (and caches it): every criterion becomes a closure (see
+policy (and caches it): every criterion becomes a closure or a generated function (see
 :mod:`legrules.engine.compiler`) and every static text a trace shows (a criterion's
 plain-language description) is built once.  A compiled rule keeps the outcomes of its
-criteria and builds its trace only when the assessment's trace is first read.
+criteria and builds its trace only when the assessment's trace is first read.  A rule
+that reads nothing the presentation states takes its result on no data, built once per
+age (:mod:`legrules.engine.defaults`).
 
 :func:`interpret_rule` is the reference evaluator, the rules' own ``evaluate`` methods;
 a rule of a class the compiler does not know is run by it, so new rule classes keep
@@ -13,8 +15,7 @@ working.
 
 from __future__ import annotations
 
-import typing
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 
 import attrs
 
@@ -27,48 +28,30 @@ from legrules.engine.base import (
     because_of,
     score_conclusion,
 )
+from legrules.engine.compiled_evaluator import CompiledEvaluator
 from legrules.engine.compiled_results import STATUS_OF
-from legrules.engine.compiler import Compiled, ExprCompiler, Last, combine_all, combine_any
+from legrules.engine.compiler import ExprCompiler, Last, combine_all, combine_any
+from legrules.engine.criteria import Criteria
+from legrules.engine.defaults import Default, defaults
 from legrules.engine.facts import Context, Outcome
 from legrules.engine.logic import Expr
-from legrules.engine.memo import Memo, remembering, scores_key
 from legrules.engine.open_questions import differential_result
 from legrules.engine.ruleset import RuleSet
+from legrules.engine.sink import Sink, Step
 from legrules.engine.truth import truth_of
-from legrules.engine.what_if import Evaluated, Evaluator
+from legrules.engine.what_if import Evaluator
 from legrules.model import (
     CriterionTrace,
-    Disposition,
     Policy,
     Recommendation,
     RedFlagResult,
     RuleTrace,
-    ScoreResult,
     Status,
     Tri,
     Withheld,
 )
 
 __all__ = ["CompiledRuleSet", "Sink", "compiled", "interpret_rule"]
-
-
-@attrs.define
-class Sink:
-    """What the rules of one assessment produce besides the context's own results."""
-
-    scores: list[ScoreResult] = attrs.Factory(list)
-    recommendations: list[Recommendation] = attrs.Factory(list)
-    withheld: list[Withheld] = attrs.Factory(list)
-    #: Each rule's trace, or what builds it: compiled rules build traces on demand.
-    traces: list[RuleTrace | Callable[[], RuleTrace]] = attrs.Factory(list)
-
-    def trace(self) -> tuple[RuleTrace, ...]:
-        """Every rule's trace, built now."""
-        return tuple(t if isinstance(t, RuleTrace) else t() for t in self.traces)
-
-
-#: One compiled rule: evaluates into the context and the sink.
-Step = Callable[[Context, Sink], None]
 
 
 def interpret_rule(ruleset: RuleSet, rule: Rule, ctx: Context, sink: Sink) -> None:
@@ -93,61 +76,7 @@ def interpret_rule(ruleset: RuleSet, rule: Rule, ctx: Context, sink: Sink) -> No
     sink.traces.append(trace)
 
 
-@attrs.frozen
-class _Criteria:
-    """A rule's criteria compiled: ids, closures and descriptions, in order.
-
-    ``stable`` says whether every criterion's answer is final once the rule runs (none
-    reads how far evaluation has gone), so that open questions may reuse the outcomes.
-    ``conclude`` is a score's computation or a differential's deciding function, which
-    keeps its answers when it reads from the context no more than some scores' results
-    (see :mod:`legrules.engine.memo`); ``scores`` names those scores, ``None`` when it
-    may read more (its answers are then not kept).
-    """
-
-    ids: tuple[str, ...]
-    run: tuple[Compiled, ...]
-    descriptions: tuple[str, ...]
-    stable: bool
-    conclude: Callable[..., typing.Any] | None
-    scores: tuple[str, ...] | None
-
-    @classmethod
-    def of(cls, rule: Rule, compiler: ExprCompiler) -> _Criteria:
-        conclude: Callable[..., typing.Any] | None = None
-        scores: tuple[str, ...] | None = None
-        if isinstance(rule, ScoreRule):
-            conclude, scores = remembering(rule.compute, 1)
-        elif isinstance(rule, DifferentialRule):
-            conclude, scores = remembering(rule.decide, 0)
-        return cls(
-            tuple(c.id for c in rule.criteria),
-            tuple(compiler.compile(c.expr) for c in rule.criteria),
-            tuple(c.describe() for c in rule.criteria),
-            all(compiler.stable(c.expr) for c in rule.criteria),
-            conclude,
-            scores,
-        )
-
-    def outcomes(self, ctx: Context) -> dict[str, Outcome]:
-        return dict(zip(self.ids, [run(ctx) for run in self.run], strict=True))
-
-    def kept(self, rule: Rule, ctx: Context) -> dict[str, Outcome]:
-        """The outcomes, kept in *ctx* for open questions when they are final."""
-        outcomes = self.outcomes(ctx)
-        if self.stable:
-            ctx.outcomes[rule.id] = outcomes
-        return outcomes
-
-    def traces(self, outcomes: Mapping[str, Outcome]) -> tuple[CriterionTrace, ...]:
-        return tuple(
-            CriterionTrace(cid, text, o.tri, o.evidence, o.missing)
-            for cid, text in zip(self.ids, self.descriptions, strict=True)
-            if (o := outcomes.get(cid)) is not None
-        )
-
-
-def _red_flag(_: RuleSet, rule: RedFlagRule, criteria: _Criteria, __: ExprCompiler) -> Step:
+def _red_flag(_: RuleSet, rule: RedFlagRule, criteria: Criteria, __: ExprCompiler) -> Step:
     combine = combine_all if rule.combine == "all" else combine_any
 
     def result(outcomes: list[Outcome]) -> RedFlagResult:
@@ -171,7 +100,7 @@ def _red_flag(_: RuleSet, rule: RedFlagRule, criteria: _Criteria, __: ExprCompil
     return red_flag
 
 
-def _score(_: RuleSet, rule: ScoreRule, criteria: _Criteria, __: ExprCompiler) -> Step:
+def _score(_: RuleSet, rule: ScoreRule, criteria: Criteria, __: ExprCompiler) -> Step:
     compute = criteria.conclude or rule.compute
 
     def score(ctx: Context, sink: Sink) -> None:
@@ -188,7 +117,7 @@ def _score(_: RuleSet, rule: ScoreRule, criteria: _Criteria, __: ExprCompiler) -
 
 
 def _differential(
-    ruleset: RuleSet, rule: DifferentialRule, criteria: _Criteria, _: ExprCompiler
+    ruleset: RuleSet, rule: DifferentialRule, criteria: Criteria, _: ExprCompiler
 ) -> Step:
     decide = criteria.conclude or rule.decide
 
@@ -211,7 +140,7 @@ def _differential(
 
 
 def _recommendation(
-    _: RuleSet, rule: RecommendationRule, criteria: _Criteria, compiler: ExprCompiler
+    _: RuleSet, rule: RecommendationRule, criteria: Criteria, compiler: ExprCompiler
 ) -> Step:
     trigger = compiler.compile(rule.trigger)
     triggered = truth_of(rule.trigger, compiler)
@@ -264,7 +193,7 @@ def _recommendation(
     return recommendation
 
 
-_RULE_COMPILERS: dict[type, Callable[[RuleSet, object, _Criteria, ExprCompiler], Step]] = {
+_RULE_COMPILERS: dict[type, Callable[[RuleSet, object, Criteria, ExprCompiler], Step]] = {
     DifferentialRule: _differential,  # type: ignore[dict-item]
     RecommendationRule: _recommendation,  # type: ignore[dict-item]
     RedFlagRule: _red_flag,  # type: ignore[dict-item]
@@ -273,12 +202,12 @@ _RULE_COMPILERS: dict[type, Callable[[RuleSet, object, _Criteria, ExprCompiler],
 
 
 def _compile_rule(
-    ruleset: RuleSet, rule: Rule, compiler: ExprCompiler, criteria: dict[str, _Criteria]
+    ruleset: RuleSet, rule: Rule, compiler: ExprCompiler, criteria: dict[str, Criteria]
 ) -> Step:
     make = _RULE_COMPILERS.get(type(rule))
     if make is None:
         return lambda ctx, sink: interpret_rule(ruleset, rule, ctx, sink)
-    compiled_criteria = criteria[rule.id] = _Criteria.of(rule, compiler)
+    compiled_criteria = criteria[rule.id] = Criteria.of(rule, compiler)
     return make(ruleset, rule, compiled_criteria, compiler)
 
 
@@ -291,115 +220,84 @@ def _expressions(rule: Rule) -> list[Expr]:
 
 @attrs.frozen
 class CompiledRuleSet:
-    """A rule set compiled for one policy: its rules as steps, in evaluation order."""
+    """A rule set compiled for one policy: its rules as steps, in evaluation order.
+
+    Each step comes with its rule's default for the patient's age (see
+    :mod:`legrules.engine.defaults`), taken instead of the step when the context states
+    none of the rule's inputs.  Defaults are built for each age when first needed.
+    """
 
     ruleset: RuleSet
     policy: Policy
     steps: tuple[Step, ...]
     #: Evaluates criteria again for open questions, reusing what the run computed.
     evaluator: Evaluator
+    _plans: dict[int | None, tuple[tuple[Default, Step], ...]] = attrs.field(
+        factory=dict, init=False, repr=False, eq=False
+    )
+    #: Whether every rule reads only the results of rules before it.
+    backward: bool = attrs.field(init=False)
+
+    @backward.default
+    def _backward(self) -> bool:
+        position = {rule.id: index for index, rule in enumerate(self.ruleset.rules)}
+        return all(
+            position.get(name, -1) < index
+            for index, rule in enumerate(self.ruleset.rules)
+            for name in rule.reads()
+        )
 
     @classmethod
     def of(cls, ruleset: RuleSet, policy: Policy) -> CompiledRuleSet:
         """Compile every rule of *ruleset* for *policy*."""
         compiler = ExprCompiler(policy, (e for r in ruleset.rules for e in _expressions(r)))
-        criteria: dict[str, _Criteria] = {}
+        criteria: dict[str, Criteria] = {}
         steps = tuple(_compile_rule(ruleset, r, compiler, criteria) for r in ruleset.rules)
-        return cls(ruleset, policy, steps, _CompiledEvaluator(ruleset, criteria))
+        return cls(ruleset, policy, steps, CompiledEvaluator(ruleset, criteria))
+
+    def plan(self, age: int | None) -> tuple[tuple[Default, Step], ...]:
+        """Each rule's default for a patient of *age*, with its step (built once per age)."""
+        found = self._plans.get(age)
+        if found is None:
+            # Two threads may both build it: the same value, and either may be kept.
+            # Rules the age cannot change keep their defaults for an unknown age.
+            known = () if age is None else tuple(d for d, _ in self.plan(None))
+            made = defaults(self.ruleset, self.policy, self.steps, age, known)
+            found = self._plans[age] = tuple(zip(made, self.steps, strict=True))
+        return found
 
     def run(self, ctx: Context) -> Sink:
-        """Evaluate every rule against *ctx*; results of earlier rules land in *ctx*."""
+        """Evaluate every rule against *ctx*; results of earlier rules land in *ctx*.
+
+        A rule none of whose inputs is *changed* (stated, or an earlier rule's result
+        other than its default) takes its default.  Rules that took it while none of
+        their inputs was *touched* (stated, or evaluated at all) are *pristine*: open
+        questions may reuse what they found for the same rule and age before
+        (``ctx.pristine``).
+        """
         sink = Sink()
-        for step in self.steps:
+        changed = set(ctx.stated)
+        touched = set(changed)
+        pristine: list[str] = []
+        for default, step in self.plan(ctx.age):
+            inputs = default.inputs
+            if inputs is not None and changed.isdisjoint(inputs):
+                default.apply(ctx, sink)
+                if touched.isdisjoint(inputs):
+                    pristine.append(default.rule_id)
+                else:
+                    touched.add(default.rule_id)
+                continue
             step(ctx, sink)
+            touched.add(default.rule_id)
+            # A rule that is always evaluated often still gives its default (a D-dimer
+            # with no reading): the rules reading it need not be evaluated.
+            if inputs is not None or not default.holds(ctx):
+                changed.add(default.rule_id)
+        # A rule reading a later rule's result would see it in open questions' contexts,
+        # after it was settled: no shipped rule set does, and none then keeps answers.
+        ctx.pristine = frozenset(pristine) if self.backward else frozenset()
         return sink
-
-
-class _CompiledEvaluator(Evaluator):
-    """Open questions' evaluator over compiled criteria.
-
-    In the assessment's own context it reuses the outcomes the run kept.  In a "what
-    if" context (one finding assumed present, see :class:`legrules.engine.what_if.Assuming`)
-    it evaluates again only the criteria that read that finding, or a score that reads
-    it (the only scores such a context computes again); every other criterion reads
-    what it read before and keeps its outcome.
-    """
-
-    def __init__(self, ruleset: RuleSet, criteria: Mapping[str, _Criteria]) -> None:
-        self._criteria = criteria
-        self._rules = {r.id: r for r in ruleset.rules}
-        self._reading: dict[tuple[str, frozenset[str]], tuple[int, ...]] = {}
-        self._levels: Memo[tuple[object, ...], tuple[Disposition, ...]] = Memo()
-
-    def outcomes(self, rule: Evaluated, ctx: Context) -> Mapping[str, Outcome]:
-        found = ctx.outcomes.get(rule.id)
-        if found is not None:
-            return found
-        criteria = self._criteria.get(rule.id)
-        if criteria is None:
-            return super().outcomes(rule, ctx)
-        derived = ctx.derived_from
-        before = None if derived is None else derived[0].outcomes.get(rule.id)
-        if derived is None or before is None:
-            found = criteria.outcomes(ctx)
-        else:
-            found = dict(before)
-            for index in self._reading_any(rule, derived[1]):
-                found[criteria.ids[index]] = criteria.run[index](ctx)
-        # Kept in *ctx* too: every rule has run, so the outcomes are final.
-        ctx.outcomes[rule.id] = found
-        return found
-
-    def _reading_any(self, rule: Evaluated, ids: frozenset[str]) -> tuple[int, ...]:
-        """The criteria of *rule* that read one of *ids*, directly or through a score."""
-        key = (rule.id, ids)
-        found = self._reading.get(key)
-        if found is None:
-            found = self._reading[key] = tuple(
-                index for index, c in enumerate(rule.criteria) if self._reads(c.expr) & ids
-            )
-        return found
-
-    def _reads(self, expr: Expr) -> set[str]:
-        reads = set(expr.reads())
-        for name in expr.reads():
-            score = self._rules.get(name)
-            if isinstance(score, ScoreRule):
-                reads.update(score.reads())
-        return reads
-
-    def score(self, rule: ScoreRule, ctx: Context) -> tuple[ScoreResult, ...]:
-        criteria = self._criteria.get(rule.id)
-        if criteria is None or criteria.conclude is None:
-            return super().score(rule, ctx)
-        results: tuple[ScoreResult, ...] = criteria.conclude(rule, ctx, self.outcomes(rule, ctx))[0]
-        return results
-
-    def levels(
-        self,
-        rule: DifferentialRule,
-        ctx: Context,
-        outcomes: Mapping[str, Outcome],
-        reached: Callable[[], Iterator[Disposition]],
-    ) -> Iterable[Disposition]:
-        criteria = self._criteria.get(rule.id)
-        if criteria is None or criteria.scores is None:
-            return reached()
-        key = (
-            rule.id,
-            tuple(outcomes[cid] for cid in criteria.ids),
-            scores_key(ctx, criteria.scores),
-        )
-        found = self._levels.get(key)
-        if found is None:
-            found = self._levels.put(key, tuple(reached()))
-        return found
-
-    def red_flag(self, rule: RedFlagRule, ctx: Context) -> Status:
-        if rule.id not in self._criteria:
-            return super().red_flag(rule, ctx)
-        tris = [o.tri for o in self.outcomes(rule, ctx).values()]
-        return Status.of(Tri.all(tris) if rule.combine == "all" else Tri.any(tris))
 
 
 _CACHE: dict[tuple[int, Policy], CompiledRuleSet] = {}

@@ -15,11 +15,19 @@ from __future__ import annotations
 from collections.abc import Callable, Container, Iterable
 
 from legrules.engine.facts import Context, Outcome, combine_any, test
-from legrules.engine.logic import DifferentialIs, RedFlagIs, ScoreIs
-from legrules.engine.predicates import DifferentialLevelIs
-from legrules.model import Disposition, Evidence, Likelihood, Status, Tri
+from legrules.engine.logic import AgeIs, DifferentialIs, RedFlagIs, ScoreIs
+from legrules.engine.predicates import DifferentialLevelIs, ScoreClassIs
+from legrules.model import Disposition, Evidence, Likelihood, ScoreResult, Status, Tri
 
-__all__ = ["STATUS_OF", "differential_is", "differential_level_is", "red_flag_is", "score_is"]
+__all__ = [
+    "STATUS_OF",
+    "age_is",
+    "differential_is",
+    "differential_level_is",
+    "red_flag_is",
+    "score_class_is",
+    "score_is",
+]
 
 Compiled = Callable[[Context], Outcome]
 
@@ -99,14 +107,37 @@ def differential_level_is(expr: DifferentialLevelIs, _: object) -> Compiled:
     return level_is
 
 
+class _ByResults:
+    """The outcome last computed from a score's results, while they are the same object.
+
+    A score that took its default (:mod:`legrules.engine.defaults`) gives the same
+    results object to every assessment, so the outcome is computed once.  The entry
+    holds the results, so their id cannot be reused while it lives.
+    """
+
+    __slots__ = ("entry",)
+
+    def __init__(self) -> None:
+        self.entry: tuple[object, Outcome] | None = None
+
+    def get(self, results: object) -> Outcome | None:
+        entry = self.entry  # one read: another thread may replace it meanwhile
+        return entry[1] if entry is not None and entry[0] is results else None
+
+    def put(self, results: object, outcome: Outcome) -> Outcome:
+        self.entry = (results, outcome)
+        return outcome
+
+
 def score_is(expr: ScoreIs, _: object) -> Compiled:
     """:class:`ScoreIs` with its comparison built once."""
     name, check = expr.score, test(expr.op, expr.threshold)
     unknown = Outcome.unknown(name)
+    last = _ByResults()
 
-    def score(ctx: Context) -> Outcome:
+    def outcome_of(results: tuple[ScoreResult, ...]) -> Outcome:
         outcomes = []
-        for result in ctx.score(name):
+        for result in results:
             low, high = result.min, result.max
             if low is None or high is None:
                 outcomes.append(Outcome(Tri.UNKNOWN, (), result.missing or (name,)))
@@ -121,4 +152,35 @@ def score_is(expr: ScoreIs, _: object) -> Compiled:
                 outcomes.append(Outcome(Tri.UNKNOWN, evidence, result.missing))
         return combine_any(outcomes) if outcomes else unknown
 
+    def score(ctx: Context) -> Outcome:
+        results = ctx.score(name)
+        found = last.get(results)
+        return found if found is not None else last.put(results, outcome_of(results))
+
     return score
+
+
+def score_class_is(expr: ScoreClassIs, _: object) -> Compiled:
+    """:class:`ScoreClassIs`, computed once per score results object in a row."""
+    last = _ByResults()
+
+    def score_class(ctx: Context) -> Outcome:
+        results = ctx.score(expr.score)
+        found = last.get(results)
+        return found if found is not None else last.put(results, expr.evaluate(ctx))
+
+    return score_class
+
+
+def age_is(expr: AgeIs, _: object) -> Compiled:
+    """:class:`AgeIs`, its outcome built once per age (at most about 130 of them)."""
+    by_age: dict[int | None, Outcome] = {}
+
+    def age(ctx: Context) -> Outcome:
+        years = ctx.age
+        found = by_age.get(years)
+        if found is None:
+            found = by_age[years] = expr.evaluate(ctx)
+        return found
+
+    return age

@@ -9,7 +9,8 @@ is settled in advance:
 * policy thresholds and :class:`~legrules.engine.logic.ByPolicy` variants are resolved;
 * a finding or measurement the presentation does not speak to at all answers with one
   prebuilt *unknown* outcome, without reading the presentation;
-* Kleene conjunction and disjunction run over the children's closures directly.
+* and/or/same/not/proven nodes become the statements of one generated function per
+  expression (:mod:`legrules.engine.codegen`).
 
 Every compiled node gives exactly the outcome its interpreter method gives (the tests
 compare whole assessment documents byte for byte).  A node type without a compiler here
@@ -18,15 +19,18 @@ keeps working: it is evaluated by its own ``evaluate`` method.
 
 from __future__ import annotations
 
-import operator
 import typing
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
+from legrules.engine.codegen import Analysis, generate
+from legrules.engine.combine import Last, combine_all, combine_any
 from legrules.engine.compiled_results import (
+    age_is,
     differential_is,
     differential_level_is,
     red_flag_is,
+    score_class_is,
     score_is,
 )
 from legrules.engine.facts import Context, Outcome, test
@@ -54,7 +58,7 @@ from legrules.engine.predicates import (
     ScoreClassIs,
     ScoreVersusPolicy,
 )
-from legrules.model import Evidence, Policy, Tri
+from legrules.model import Laterality, Policy, Tri
 
 __all__ = [
     "Compiled",
@@ -68,44 +72,6 @@ __all__ = [
 
 #: A compiled expression: a context in, the same outcome the interpreter gives out.
 Compiled = Callable[[Context], Outcome]
-
-_MET, _NOT_MET, _UNKNOWN = Tri.MET, Tri.NOT_MET, Tri.UNKNOWN
-
-
-def _facts(outcomes: Sequence[Outcome]) -> tuple[Evidence, ...]:
-    evidence = [e for o in outcomes for e in o.evidence]
-    return tuple(evidence) if len(evidence) < 2 else tuple(dict.fromkeys(evidence))
-
-
-def _missing(outcomes: Sequence[Outcome]) -> tuple[str, ...]:
-    names = [m for o in outcomes if o.tri is _UNKNOWN for m in o.missing]
-    return tuple(names) if len(names) < 2 else tuple(dict.fromkeys(names))
-
-
-def combine_all(outcomes: Sequence[Outcome]) -> Outcome:
-    """Kleene conjunction, as :func:`legrules.engine.facts.combine_all` computes it."""
-    unknown = False
-    for outcome in outcomes:
-        if outcome.tri is _NOT_MET:
-            return Outcome(_NOT_MET, _facts([o for o in outcomes if o.tri is _NOT_MET]))
-        if outcome.tri is _UNKNOWN:
-            unknown = True
-    if not unknown:
-        return Outcome(_MET, _facts(outcomes))
-    return Outcome(_UNKNOWN, _facts([o for o in outcomes if o.tri is _MET]), _missing(outcomes))
-
-
-def combine_any(outcomes: Sequence[Outcome]) -> Outcome:
-    """Kleene disjunction, as :func:`legrules.engine.facts.combine_any` computes it."""
-    unknown = False
-    for outcome in outcomes:
-        if outcome.tri is _MET:
-            return Outcome(_MET, _facts([o for o in outcomes if o.tri is _MET]))
-        if outcome.tri is _UNKNOWN:
-            unknown = True
-    if not unknown:
-        return Outcome(_NOT_MET, _facts(outcomes))
-    return Outcome(_UNKNOWN, _facts([o for o in outcomes if o.tri is _NOT_MET]), _missing(outcomes))
 
 
 def _present(expr: Present, compiler: ExprCompiler) -> Compiled:
@@ -143,79 +109,40 @@ def _measured(expr: Measured, compiler: ExprCompiler) -> Compiled:
     return measured
 
 
-def _not(expr: Not, compiler: ExprCompiler) -> Compiled:
-    item = compiler.compile(expr.item)
+def _one_sided(expr: OneSidedWith, _: ExprCompiler) -> Compiled:
+    """:class:`OneSidedWith` over the answer table, its answer on no data built once."""
+    primary, companions = expr.primary, expr.companions
+    inputs = frozenset((primary, *companions))
+    unsided = Outcome.unknown(primary)  # present, but on which leg is not known
+    alone = Outcome(Tri.MET)
+    nothing: list[Outcome] = []  # the answer when none of the findings is stated
 
-    def negated(ctx: Context) -> Outcome:
-        outcome = item(ctx)
-        tri = outcome.tri
-        if tri is _UNKNOWN:
-            return outcome  # the negation of unknown is unknown: the same outcome
-        return Outcome(_NOT_MET if tri is _MET else _MET, outcome.evidence, outcome.missing)
+    def on(ctx: Context, side: Laterality, other: Laterality) -> Outcome:
+        here = ctx.finding(primary, side)
+        if here.tri is Tri.MET and not any(e.laterality is side for e in here.evidence):
+            here = unsided
+        there = ctx.finding(primary, other)
+        if there.tri is not Tri.MET:
+            only_here = alone
+        elif any(e.laterality is other or e.laterality is _BOTH for e in there.evidence):
+            only_here = Outcome(Tri.NOT_MET, there.evidence)
+        else:
+            only_here = unsided
+        matched = combine_any([ctx.finding(c, side) for c in companions])
+        return combine_all([here, only_here, matched])
 
-    return negated
+    def one_sided(ctx: Context) -> Outcome:
+        if nothing and ctx.stated.isdisjoint(inputs):
+            return nothing[0]
+        found = combine_any([on(ctx, _LEFT, _RIGHT), on(ctx, _RIGHT, _LEFT)])
+        if not nothing and ctx.stated.isdisjoint(inputs):
+            nothing.append(found)
+        return found
 
-
-R = typing.TypeVar("R")
-
-
-class Last(typing.Generic[R]):
-    """The last combination a node made: its children's outcomes and the result.
-
-    Outcomes are immutable, so when a node's children answer with the very same
-    objects as last time (an unstated finding's prebuilt unknown, a prebuilt result of
-    an earlier rule), the combination is the same too, whichever assessment asks.  The
-    entry holds the children, so their ids cannot be reused while it lives.
-    """
-
-    __slots__ = ("entry",)
-
-    def __init__(self) -> None:
-        self.entry: tuple[list[Outcome], R] | None = None
-
-    def combine(self, outcomes: list[Outcome], how: Callable[[list[Outcome]], R]) -> R:
-        """``how(outcomes)``, or the last result when *outcomes* are the last ones."""
-        entry = self.entry  # one read: another thread may replace it meanwhile
-        if entry is not None and all(map(operator.is_, entry[0], outcomes)):
-            return entry[1]
-        result = how(outcomes)
-        self.entry = (outcomes, result)
-        return result
+    return one_sided
 
 
-def _all(expr: All, compiler: ExprCompiler) -> Compiled:
-    items = tuple(compiler.compile(item) for item in expr.items)
-    last: Last[Outcome] = Last()
-    return lambda ctx: last.combine([item(ctx) for item in items], combine_all)
-
-
-def _any(expr: Any, compiler: ExprCompiler) -> Compiled:
-    items = tuple(compiler.compile(item) for item in expr.items)
-    last: Last[Outcome] = Last()
-    return lambda ctx: last.combine([item(ctx) for item in items], combine_any)
-
-
-def _same_of(outcomes: list[Outcome]) -> Outcome:
-    known = [o for o in outcomes if o.tri is not _UNKNOWN]
-    return combine_any(known if known else outcomes)
-
-
-def _same(expr: Same, compiler: ExprCompiler) -> Compiled:
-    items = tuple(compiler.compile(item) for item in expr.items)
-    last: Last[Outcome] = Last()
-    return lambda ctx: last.combine([item(ctx) for item in items], _same_of)
-
-
-def _proven(expr: Proven, compiler: ExprCompiler) -> Compiled:
-    item = compiler.compile(expr.item)
-
-    def proven(ctx: Context) -> Outcome:
-        outcome = item(ctx)
-        if outcome.tri is _MET:
-            return outcome
-        return Outcome(_NOT_MET, outcome.evidence)
-
-    return proven
+_LEFT, _RIGHT, _BOTH = Laterality.LEFT, Laterality.RIGHT, Laterality.BOTH
 
 
 def chosen(expr: ByPolicy, policy: Policy) -> Expr | None:
@@ -240,18 +167,21 @@ def _score_versus_policy(expr: ScoreVersusPolicy, compiler: ExprCompiler) -> Com
 
 
 _COMPILERS: dict[type[Expr], Callable[[typing.Any, ExprCompiler], Compiled]] = {
-    All: _all,
-    Any: _any,
+    AgeIs: age_is,
+    All: generate,
+    Any: generate,
     ByPolicy: _by_policy,
     DifferentialIs: differential_is,
     DifferentialLevelIs: differential_level_is,
     RedFlagIs: red_flag_is,
+    ScoreClassIs: score_class_is,
     ScoreIs: score_is,
     Measured: _measured,
-    Not: _not,
+    Not: generate,
+    OneSidedWith: _one_sided,
     Present: _present,
-    Proven: _proven,
-    Same: _same,
+    Proven: generate,
+    Same: generate,
     ScoreVersusPolicy: _score_versus_policy,
 }
 
@@ -300,6 +230,17 @@ class ExprCompiler:
         self._slots = 0
         for expr in expressions:
             self._count(expr)
+        #: Defaults and inputs of nodes, for generated code (:mod:`.codegen`).
+        self.analysis = Analysis(self.pick)
+
+    def pick(self, expr: ByPolicy) -> Expr | None:
+        """The expression *expr* chooses under this compiler's policy, if any."""
+        return chosen(expr, self.policy)
+
+    def shared(self, expr: Expr) -> bool:
+        """Whether *expr* occurs more than once in the rule set (compiled once, then)."""
+        key = _key(expr)
+        return key is not None and self._uses[key] > 1
 
     def _children(self, expr: Expr) -> tuple[Expr, ...]:
         if isinstance(expr, Not | Proven):

@@ -97,6 +97,11 @@ def _join(*notes: str | None) -> str | None:
     return "; ".join(kept) if kept else None
 
 
+def _one_unsided(records: Sequence[Finding | Measurement]) -> bool:
+    """Whether *records* is one statement without a side (it covers either leg)."""
+    return len(records) == 1 and records[0].laterality is None
+
+
 def _covers(fact_side: Laterality | None, side: Laterality | None) -> bool:
     return side is None or fact_side is None or fact_side.covers(side)
 
@@ -137,6 +142,9 @@ class Context:
         self.outcomes: dict[str, dict[str, Outcome]] = {}
         # For a "what if" copy: the context it was made from and the finding ids added.
         self.derived_from: tuple[Context, frozenset[str]] | None = None
+        # The rules whose results the compiled run took as they are on no data, reading
+        # nothing stated (see :meth:`legrules.engine.compiled.CompiledRuleSet.run`).
+        self.pristine: frozenset[str] = frozenset()
 
     def adding(self, findings: Sequence[Finding]) -> Context:
         """This context with *findings* stated too (for "what if" questions).
@@ -162,6 +170,7 @@ class Context:
         copy.memo = {}  # compiled answers may depend on the findings added
         copy.outcomes = {}
         copy.derived_from = (self, frozenset(ids))
+        copy.pristine = frozenset()
         return copy
 
     # -- findings ---------------------------------------------------------------------
@@ -179,10 +188,14 @@ class Context:
         return answer
 
     def _finding(self, cid: str, side: Laterality | None) -> Outcome:
-        spec = concept(cid)
-        if spec.lateral and side is None:
+        stated = self._findings.get(cid, ())
+        if _one_unsided(stated):
+            # One statement without a side answers for either leg and for both alike.
+            if side is not None:
+                return self.finding(cid, None)
+        elif side is None and concept(cid).lateral:
             return _any_side(self.finding(cid, s) for s in SIDES)
-        records = [f for f in self._findings.get(cid, ()) if _covers(f.laterality, side)]
+        records = [f for f in stated if _covers(f.laterality, side)]
         if len(records) == 1:
             # One statement (the common case): it is the current one.
             state = records[0].state
@@ -233,7 +246,10 @@ class Context:
         return found
 
     def _read(self, cid: str, side: Laterality | None) -> tuple[Reading, ...]:
-        records = [m for m in self._measurements.get(cid, ()) if _covers(m.laterality, side)]
+        stated = self._measurements.get(cid, ())
+        if side is not None and _one_unsided(stated):
+            return self.readings(cid, None)  # the same reading for either leg
+        records = [m for m in stated if _covers(m.laterality, side)]
         if not records:
             derived = self._derived_reading(cid)
             return (derived,) if derived is not None else ()
@@ -281,7 +297,8 @@ class Context:
         With several readings at the same time, any reading that passes makes it met:
         the conservative choice for criteria that raise concern.
         """
-        if concept(cid).lateral and side is None:
+        stated = self._measurements.get(cid, ())
+        if side is None and concept(cid).lateral and not _one_unsided(stated):
             return _any_side(self.compare(cid, test, s) for s in SIDES)
         readings = self.readings(cid, side)
         if not readings:

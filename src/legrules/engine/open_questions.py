@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
+from functools import partial
 
 import attrs
 
@@ -259,6 +260,28 @@ def _deciding_missing(
     return tuple(dict.fromkeys(deciding))
 
 
+def _differential_open(
+    evaluator: Evaluator,
+    ruleset: RuleSet,
+    rule: DifferentialRule,
+    ctx: Context,
+    top: Disposition,
+    disposition: Disposition,
+) -> tuple[Disposition, tuple[str, ...]] | None:
+    """The level above *disposition* *rule* could still set, and what decides it, if any."""
+    result = ctx.differentials[rule.id]
+    outcomes = evaluator.outcomes(rule, ctx)
+    if not _unknown(rule, outcomes) and result.likelihood is not Likelihood.INDETERMINATE:
+        return None  # settled for good: its level is already in the disposition
+    # Every completion's level, once: both the reach and what decides it read them.
+    levels = list(_levels_of(evaluator, ruleset, rule, ctx, outcomes))
+    level = _reach_of(levels, top)
+    if level is None or not level.above(disposition):
+        return None
+    deciding = _deciding_missing(rule, outcomes, levels, level)
+    return level, tuple(dict.fromkeys((*result.missing, *deciding)))
+
+
 def open_questions(
     ruleset: RuleSet,
     ctx: Context,
@@ -281,17 +304,14 @@ def open_questions(
         top = _levels(ruleset, rule).top
         if not top.above(disposition):
             continue  # nothing it could conclude would raise the level
-        result = ctx.differentials[rule.id]
-        outcomes = evaluator.outcomes(rule, ctx)
-        if not _unknown(rule, outcomes) and result.likelihood is not Likelihood.INDETERMINATE:
-            continue  # settled for good: its level is already in the disposition
-        # Every completion's level, once: both the reach and what decides it read them.
-        levels = list(_levels_of(evaluator, ruleset, rule, ctx, outcomes))
-        level = _reach_of(levels, top)
-        if level is not None and level.above(disposition):
-            reach[rule.id] = level
-            deciding = _deciding_missing(rule, outcomes, levels, level)
-            missing[rule.id] = tuple(dict.fromkeys((*result.missing, *deciding)))
+        found = evaluator.kept(
+            rule,
+            ctx,
+            ("open", id(disposition)),
+            partial(_differential_open, evaluator, ruleset, rule, ctx, top, disposition),
+        )
+        if found is not None:
+            reach[rule.id], missing[rule.id] = found
     worst = Disposition.most_urgent([disposition, *reach.values()])
     assert worst is not None
     return worst, _questions(Assuming(ruleset, ctx, evaluator), disposition, reach, missing)
@@ -312,14 +332,25 @@ def _questions(
     for rule_id, level in sorted(reach.items(), key=lambda item: item[1].rank):
         rule = rules[rule_id]
         assert isinstance(rule, RedFlagRule | DifferentialRule)
-        for cid in missing[rule_id]:
-            if cid.startswith(_RESULT_PREFIXES):
-                continue
+        cids = [cid for cid in missing[rule_id] if not cid.startswith(_RESULT_PREFIXES)]
+        for cid in cids:
             settles.setdefault(cid, []).append(rule_id)
+        if assuming.evaluator.keeps(rule, assuming.ctx):
+            # Every answer at once, kept for the next patient this rule reads nothing of.
+            answers = assuming.evaluator.kept(
+                rule,
+                assuming.ctx,
+                ("ask", id(level)),
+                lambda: tuple(_reach_if_present(assuming, rule, c, level) for c in cids),  # noqa: B023
+            )
+            found = dict(zip(cids, answers, strict=True))
+        else:
+            found = None
+        for cid in cids:
             known = could_reach.get(cid)
             if known is not None and not level.above(known):
-                continue
-            got = _reach_if_present(assuming, rule, cid, level)
+                continue  # it could not reach more with this rule
+            got = _reach_if_present(assuming, rule, cid, level) if found is None else found[cid]
             if got is not None and got.above(disposition):
                 could_reach[cid] = got if known is None or got.above(known) else known
     order = {rule_id: index for index, rule_id in enumerate(rules)}

@@ -16,6 +16,7 @@ Both must give the same answers: the tests compare whole assessment documents.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import TypeVar
 
 from legrules.engine.base import DifferentialRule, RedFlagRule, Rule, ScoreRule
 from legrules.engine.facts import SIDES, Context, Outcome
@@ -32,6 +33,8 @@ from legrules.model import (
 )
 
 __all__ = ["Assuming", "Evaluator", "positive_reads"]
+
+T = TypeVar("T")
 
 #: A rule whose criteria open questions evaluate.
 Evaluated = RedFlagRule | DifferentialRule | ScoreRule
@@ -51,6 +54,19 @@ class Evaluator:
     def red_flag(self, rule: RedFlagRule, ctx: Context) -> Status:
         """The status of red flag *rule* in *ctx*."""
         return rule.evaluate(ctx)[0].status
+
+    def keeps(self, rule: Rule, ctx: Context) -> bool:
+        """Whether :meth:`kept` keeps answers about *rule* in *ctx*."""
+        return False
+
+    def kept(self, rule: Rule, ctx: Context, key: tuple[object, ...], answer: Callable[[], T]) -> T:
+        """*answer()*, an answer about *rule* in *ctx* that *key* tells from others.
+
+        The compiled evaluator keeps it when the rule read nothing stated in *ctx*
+        (``ctx.pristine``): the answer then depends on the rule, *key* and the
+        patient's age alone, whoever the patient is.
+        """
+        return answer()
 
     def levels(
         self,
