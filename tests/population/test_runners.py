@@ -41,6 +41,13 @@ def test_embedded_runner_gives_what_each_patient_alone_gives(export: Path, clean
     assert len(patients) == len(set(patients)) == PATIENTS
 
 
+def test_a_small_export_gets_eight_buckets_a_worker(clean_run: Path) -> None:
+    """The last buckets run while other workers idle: a small run still has many, short."""
+    manifest = orjson.loads((clean_run / "run.json").read_bytes())
+    assert manifest["buckets"] == 16
+    assert len(list((clean_run / "patients").glob("*.parquet"))) == 16
+
+
 def test_resources_of_no_patient_are_counted_and_reported(clean_run: Path) -> None:
     """Orphan Observations, a Practitioner and the truncated line are reported, not lost."""
     summary = orjson.loads((clean_run / "summary.json").read_bytes())

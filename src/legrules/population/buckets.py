@@ -30,10 +30,18 @@ from legrules.population.keys import bucket_of
 from legrules.population.matching import IDENTIFIERS, MATCHED, PENDING, pending_entry
 from legrules.population.partition import UNREADABLE, identified
 
-__all__ = ["IGNORED", "Chunk", "chunks", "input_files", "partition_chunk", "read_bucket"]
+__all__ = [
+    "IGNORED",
+    "Chunk",
+    "bucket_sizes",
+    "chunks",
+    "input_files",
+    "partition_chunk",
+    "read_bucket",
+]
 
 #: About this many bytes of input per pass-1 task.
-CHUNK_BYTES = 32 << 20
+CHUNK_BYTES = 16 << 20
 _MEDICATIONS = "medications.ndjson"
 #: A chunk's resources whose subject names no patient, one JSON object a line.
 IGNORED = "ignored.ndjson"
@@ -119,16 +127,16 @@ def partition_chunk(
             (key, rtype, text, skipped), names = identified(line, where, strict=strict)
             if key is None:
                 if skipped is not None and names:  # matched to a Patient once all are known
-                    target = _open(stack, handles, -3, partial / PENDING)
+                    target = handles.get(-3) or _open(stack, handles, -3, partial / PENDING)
                     target.write(pending_entry(names[0], skipped.reference, where, rtype, text))
                 elif skipped is not None:
-                    target = _open(stack, handles, -2, partial / IGNORED)
+                    target = handles.get(-2) or _open(stack, handles, -2, partial / IGNORED)
                     entry = {"resource": skipped.reference, "at": where, "reason": skipped.reason}
                     target.write(orjson.dumps(entry) + b"\n")
                     ignored += 1
                     unassigned[rtype] += 1
                 elif rtype == "Medication":
-                    target = _open(stack, handles, -1, partial / _MEDICATIONS)
+                    target = handles.get(-1) or _open(stack, handles, -1, partial / _MEDICATIONS)
                     target.write(text + b"\n")
                 elif rtype == UNREADABLE:
                     unreadable.append(f"{chunk.path}:byte {position}")
@@ -138,10 +146,12 @@ def partition_chunk(
                 continue
             patients += rtype == "Patient"
             if names:
-                target = _open(stack, handles, -4, partial / IDENTIFIERS)
+                target = handles.get(-4) or _open(stack, handles, -4, partial / IDENTIFIERS)
                 target.writelines(orjson.dumps([name, key]) + b"\n" for name in names)
             bucket = bucket_of(key, buckets)
-            target = _open(stack, handles, bucket, partial / f"bucket-{bucket:04d}.keyed")
+            target = handles.get(bucket) or _open(
+                stack, handles, bucket, partial / f"bucket-{bucket:04d}.keyed"
+            )
             target.write(orjson.dumps(key) + b"\t" + text + b"\n")
     report: dict[str, object] = {
         "lines": lines,
@@ -156,11 +166,20 @@ def partition_chunk(
 
 
 def _open(stack: ExitStack, handles: dict[int, IO[bytes]], which: int, path: Path) -> IO[bytes]:
-    handle = handles.get(which)
-    if handle is None:
-        handle = open(path, "wb", buffering=1 << 16)  # noqa: SIM115 - closed by *stack*
-        handles[which] = stack.enter_context(handle)
+    """Open *path* for writing as handle *which* (callers look in *handles* first)."""
+    handle = open(path, "wb", buffering=1 << 16)  # noqa: SIM115 - closed by *stack*
+    handles[which] = stack.enter_context(handle)
     return handle
+
+
+def bucket_sizes(work: Path) -> dict[int, int]:
+    """Bytes of lines each bucket holds after pass 1 (buckets with none are left out)."""
+    sizes: dict[int, int] = {}
+    for folder in [*work.glob("chunk-?????"), work / MATCHED]:
+        for path in folder.glob("bucket-????.keyed"):
+            bucket = int(path.name[7:11])
+            sizes[bucket] = sizes.get(bucket, 0) + path.stat().st_size
+    return sizes
 
 
 def read_bucket(work: Path, bucket: int) -> tuple[dict[str, list[bytes]], list[bytes]]:

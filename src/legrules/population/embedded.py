@@ -14,7 +14,7 @@ pool and writes each one's Parquet rows and NDJSON documents atomically
 
 ``resume=True`` picks up an interrupted run where it stopped: finished chunks and
 buckets are kept, anything half-written is done again.  Memory per worker is one
-bucket's lines (buckets are sized from the input, about 16 MiB of lines each).
+bucket's lines (buckets are sized from the input, about 4 MiB of lines each).
 """
 
 from __future__ import annotations
@@ -38,7 +38,13 @@ from legrules._progress import counting_bar
 from legrules._version import __version__
 from legrules.errors import InvalidValueError
 from legrules.model import Policy
-from legrules.population.buckets import IGNORED, chunks, input_files, partition_chunk
+from legrules.population.buckets import (
+    IGNORED,
+    bucket_sizes,
+    chunks,
+    input_files,
+    partition_chunk,
+)
 from legrules.population.matching import match_pending
 from legrules.population.outputs import Tally, assess_bucket, done_marker, read_tally
 from legrules.population.partition import Job
@@ -48,7 +54,10 @@ from legrules.rules import get_ruleset
 __all__ = ["Summary", "Tally", "run"]
 
 #: A bucket holds about this many bytes of input lines (memory per worker follows).
-BUCKET_BYTES = 16 << 20
+BUCKET_BYTES = 4 << 20
+#: At least this many buckets per worker: the last buckets run while other workers
+#: have nothing left to do, so they must be short.
+BUCKETS_PER_WORKER = 8
 #: Never more buckets than this: pass 1 keeps one open file per bucket.
 MAX_BUCKETS = 512
 T = TypeVar("T")
@@ -89,7 +98,7 @@ def run(
 
     ``workers`` defaults to every core; ``as_of`` to now (recorded, so a resumed run
     uses the same instant).  *progress* (e.g. ``sys.stderr``) shows progress bars.
-    ``buckets`` (default: from the input size, about 16 MiB of lines each) sets how
+    ``buckets`` (default: from the input size, about 4 MiB of lines each) sets how
     many parts pass 2 works in.  A resource whose subject names no patient is listed
     with the reason under ``ignored/``, as :func:`~legrules.fhir.read_presentations`
     lists it, or with *strict* raises :class:`~legrules.errors.FHIRInputError`.
@@ -160,7 +169,9 @@ def _manifest(
     size = sum(f.stat().st_size for f in files)
     workers, chosen_buckets = sizes
     count = workers or os.cpu_count() or 1
-    buckets = chosen_buckets or min(MAX_BUCKETS, max(4 * count, math.ceil(size / BUCKET_BYTES)))
+    buckets = chosen_buckets or min(
+        MAX_BUCKETS, max(BUCKETS_PER_WORKER * count, math.ceil(size / BUCKET_BYTES))
+    )
     if not 1 <= buckets <= MAX_BUCKETS:
         raise InvalidValueError(f"buckets must be between 1 and {MAX_BUCKETS}", "--buckets")
     instant = as_of or datetime.now(UTC).replace(microsecond=0)
@@ -289,6 +300,8 @@ def _assess(
             tally += read_tally(marker)
         else:
             todo.append(bucket)
+    sizes = bucket_sizes(folder / "work")
+    todo.sort(key=lambda bucket: -sizes.get(bucket, 0))  # the longest first: a short tail
     total = max(report["patient_resources"], tally.patients)
     with _bar(progress, total, "assessing", "patients", initial=tally.patients) as advance:
         for _, done in _each(pool, assess_bucket, todo, folder, job, cols):

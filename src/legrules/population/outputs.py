@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import attrs
 import orjson
 
 from legrules.model import Disposition, Status
-from legrules.model.documents import dump_assessment
+from legrules.model.assessment_json import dumps_assessment
 from legrules.population.buckets import read_bucket
 from legrules.population.partition import Job, PatientResult, assess_grouped
 from legrules.population.rows import Columns, arrow_schema, row
@@ -37,17 +38,19 @@ class Tally:
     red_flags_met: dict[str, int] = attrs.field(factory=dict)
 
     @classmethod
-    def of(cls, results: list[PatientResult]) -> Tally:
+    def of(cls, results: Iterable[PatientResult]) -> Tally:
         """The tally of *results*."""
+        patients = errors = 0
         dispositions: Counter[str] = Counter()
         met: Counter[str] = Counter()
         for result in results:
+            patients += 1
             if result.assessment is None:
+                errors += 1
                 continue
             dispositions[result.assessment.disposition.value] += 1
             met.update(f.id for f in result.assessment.red_flags if f.status is Status.MET)
-        errors = sum(r.assessment is None for r in results)
-        return cls(len(results), errors, dict(dispositions), dict(met))
+        return cls(patients, errors, dict(dispositions), dict(met))
 
     def __add__(self, other: Tally) -> Tally:
         return Tally(
@@ -84,14 +87,10 @@ def assess_bucket(bucket: int, out: Path, job: Job, cols: Columns) -> Tally:
     target = out / "assessments" / f"{name}.ndjson"
     partial = target.with_name(f".{target.name}.partial")
     rows: list[dict[str, Any]] = []
-    tally = Tally()
     with open(partial, "wb") as documents:
-        for result in assess_grouped(patients, medications, job):
-            if result.assessment is not None:
-                document = dump_assessment(result.assessment)
-                documents.write(orjson.dumps(document, option=orjson.OPT_SORT_KEYS) + b"\n")
-            rows.append(row(result, cols))
-            tally += Tally.of([result])
+        tally = Tally.of(
+            _written(assess_grouped(patients, medications, job), documents, rows, cols)
+        )
         documents.flush()
         os.fsync(documents.fileno())
     os.replace(partial, target)
@@ -102,6 +101,20 @@ def assess_bucket(bucket: int, out: Path, job: Job, cols: Columns) -> Tally:
     os.replace(partial, parquet)
     _atomic(done_marker(out, bucket), orjson.dumps(attrs.asdict(tally)))
     return tally
+
+
+def _written(
+    results: Iterable[PatientResult],
+    documents: IO[bytes],
+    rows: list[dict[str, Any]],
+    cols: Columns,
+) -> Iterator[PatientResult]:
+    """*results*, each one's document written to *documents* and its row kept in *rows*."""
+    for result in results:
+        if result.assessment is not None:
+            documents.write(dumps_assessment(result.assessment) + b"\n")
+        rows.append(row(result, cols))
+        yield result
 
 
 def _atomic(target: Path, data: bytes) -> None:

@@ -27,7 +27,7 @@ import orjson
 from legrules.fhir.read.grouping import not_tied
 from legrules.fhir.read.subjects import Unresolved
 from legrules.model import Policy
-from legrules.model.documents import dump_assessment
+from legrules.model.assessment_json import dumps_assessment
 from legrules.population._extras import require
 from legrules.population.outputs import Tally
 from legrules.population.partition import UNREADABLE, Job, PatientResult, assess_runs, identified
@@ -211,8 +211,7 @@ def _row(result: PatientResult, cols: Columns, documents: bool) -> dict[str, Any
     if documents:
         document = None
         if result.assessment is not None:
-            data = orjson.dumps(dump_assessment(result.assessment), option=orjson.OPT_SORT_KEYS)
-            document = data.decode()
+            document = dumps_assessment(result.assessment).decode()
         out["document"] = document
     return out
 
