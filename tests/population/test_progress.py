@@ -11,6 +11,8 @@ import pytest
 
 from legrules._progress import counting_bar
 from legrules.cli import main
+from legrules.population.cli import summary_table
+from legrules.population.embedded import Summary, Tally
 from tests.population.conftest import AS_OF
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -77,3 +79,19 @@ def test_population_run_draws_its_bars_on_a_terminal_only(
     assert (err.getvalue() == "") is not terminal
     assert "\x1b" not in out.getvalue()
     assert "patients from" in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("resumed", "pace"),
+    [
+        (0, "(5.0 patients/s)"),
+        (4, "(3.0 patients/s for the 6 assessed now, 4 by the run resumed)"),
+        (10, "(every patient assessed by the run resumed)"),
+    ],
+)
+def test_the_summary_counts_only_this_runs_own_patients_in_its_pace(
+    resumed: int, pace: str
+) -> None:
+    """A resumed run's patients a second are those it assessed, not those it took over."""
+    summary = Summary("out", Tally(patients=10), 70, {}, (), 2.0, resumed=resumed)
+    assert f"10 patients from 70 lines in 2.0 s {pace}; results in out" in summary_table(summary)

@@ -136,12 +136,14 @@ def test_a_run_killed_midway_and_resumed_gives_the_clean_output(
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
     assert len(list(done.iterdir())) < 40
+    said = io.StringIO()
     status = main(
         ["population", "run", str(export), "--out", str(out), "--resume"],
-        stdout=io.StringIO(),
+        stdout=said,
         stderr=io.StringIO(),
     )
     assert status == 0
+    assert "by the run resumed" in said.getvalue()  # its pace is its own work's
     assert rows(out / "patients") == rows(clean_run / "patients")
     assert documents(out / "assessments") == documents(clean_run / "assessments")
     assert listed(out / "ignored") == listed(clean_run / "ignored")

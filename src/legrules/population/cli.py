@@ -120,13 +120,23 @@ def command(args: argparse.Namespace, out: IO[str], err: IO[str]) -> None:
     out.write(summary_table(summary))
 
 
+def _pace(summary: Summary) -> str:
+    """Patients a second of this run's own work; a resumed run names what it took over."""
+    now = summary.tally.patients - summary.resumed
+    rate = f"{now / summary.seconds:,.1f} patients/s" if summary.seconds else "-"
+    if not summary.resumed:
+        return rate
+    if not now:
+        return "every patient assessed by the run resumed"
+    return f"{rate} for the {now:,} assessed now, {summary.resumed:,} by the run resumed"
+
+
 def summary_table(summary: Summary) -> str:
     """The end-of-run table: dispositions, red flags met, undetermined share, leftovers."""
     tally = summary.tally
-    rate = tally.patients / summary.seconds if summary.seconds else 0.0
     lines = [
         f"{tally.patients:,} patients from {summary.lines:,} lines in {summary.seconds:.1f} s "
-        f"({rate:,.1f} patients/s); results in {summary.out}{os.sep}",
+        f"({_pace(summary)}); results in {summary.out}{os.sep}",
         "",
         f"{'disposition':<32}{'patients':>10}{'share':>9}",
     ]

@@ -70,6 +70,8 @@ class Summary:
 
     ``unassigned`` counts resources of no patient by type; ``ignored`` of them had a
     subject that names no patient, and are listed with the reason under ``ignored/``.
+    ``resumed`` counts the patients of the tally an earlier, interrupted run had
+    already assessed (``resume=True``): ``seconds`` covers this run's work only.
     """
 
     out: str
@@ -79,6 +81,7 @@ class Summary:
     unreadable: tuple[str, ...]
     seconds: float
     ignored: int = 0
+    resumed: int = 0
 
 
 def run(
@@ -114,7 +117,7 @@ def run(
     count = workers or os.cpu_count() or 1
     with _workers(count) as pool:
         report = _partition(folder, files, manifest, pool, progress)
-        tally = _assess(folder, job, manifest["buckets"], report, pool, progress)
+        tally, resumed = _assess(folder, job, manifest["buckets"], report, pool, progress)
     for leftover in [*(folder / "work").glob("chunk-*"), *(folder / "work").glob("matched*")]:
         shutil.rmtree(leftover)
     summary = Summary(
@@ -125,6 +128,7 @@ def run(
         tuple(report["unreadable"]),
         time.perf_counter() - started,
         report["ignored"],
+        resumed,
     )
     summary_path = folder / "summary.json"
     summary_path.write_bytes(orjson.dumps(attrs.asdict(summary), option=orjson.OPT_INDENT_2))
@@ -289,8 +293,12 @@ def _assess(
     report: dict[str, Any],
     pool: ProcessPoolExecutor | None,
     progress: IO[str] | None,
-) -> Tally:
-    """Pass 2: every bucket without a completion marker; the tally of all of them."""
+) -> tuple[Tally, int]:
+    """Pass 2: every bucket without a completion marker.
+
+    Returns the tally of all the buckets, and how many of its patients were assessed
+    by an earlier run (their buckets' markers were already there).
+    """
     cols = columns(job.ruleset)
     tally = Tally()
     todo = []
@@ -302,9 +310,10 @@ def _assess(
             todo.append(bucket)
     sizes = bucket_sizes(folder / "work")
     todo.sort(key=lambda bucket: -sizes.get(bucket, 0))  # the longest first: a short tail
-    total = max(report["patient_resources"], tally.patients)
-    with _bar(progress, total, "assessing", "patients", initial=tally.patients) as advance:
+    resumed = tally.patients
+    total = max(report["patient_resources"], resumed)
+    with _bar(progress, total, "assessing", "patients", initial=resumed) as advance:
         for _, done in _each(pool, assess_bucket, todo, folder, job, cols):
             tally += done
             advance(done.patients)
-    return tally
+    return tally, resumed
