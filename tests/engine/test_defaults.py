@@ -4,21 +4,18 @@ from __future__ import annotations
 
 import random
 
-import attrs
 import pytest
 
 from legrules import Presentation, dump_assessment
-from legrules.engine import Criterion, RedFlagRule, assess, interpret
+from legrules.engine import assess, interpret
 from legrules.engine.compiled import compiled
 from legrules.engine.defaults import rule_inputs
-from legrules.engine.logic import All, Present
-from legrules.model import Disposition, Policy
+from legrules.model import Policy
 from legrules.model.documents import dumps
 from legrules.rules import RULESETS
 from legrules.rules.registry import get_ruleset
 from tests.engine.corpus import AS_OF, policy, presentation
-from tests.engine.test_compiled import _Opposite
-from tests.properties.helpers import SHIPPED
+from tests.engine.test_compiled import _with_new_node
 
 
 def _documents(presentation: Presentation, version: str, settings: Policy) -> tuple[bytes, bytes]:
@@ -56,17 +53,8 @@ def test_a_rule_reading_nothing_stated_takes_its_result_on_no_data() -> None:
 
 def test_a_rule_with_a_node_the_engine_does_not_know_is_always_evaluated() -> None:
     """A rule whose reads cannot be read off its expressions has no inputs: no default."""
-    probe = RedFlagRule(
-        id="redflag.test-new-node",
-        version="1.0.0",
-        title="A rule written with a node the compiler does not know",
-        citations=SHIPPED.rules[0].citations,
-        criteria=(Criterion("c", All(Present("leg-pain"), _Opposite("fever"))),),
-        level=Disposition.URGENT,
-    )
-    order = ("score", "red-flag", "differential", "recommendation")
-    rules = sorted((*SHIPPED.rules, probe), key=lambda r: order.index(r.kind))
-    ruleset = attrs.evolve(SHIPPED, version="test-new-node", rules=tuple(rules))
+    ruleset = _with_new_node()
+    probe = next(r for r in ruleset.rules if r.id == "redflag.test-new-node")
     assert rule_inputs(ruleset, probe, Policy()) is None
     known = rule_inputs(ruleset, ruleset.rule("redflag.cauda-equina"), Policy())
     assert known is not None

@@ -113,13 +113,7 @@ def _expr_inputs(expr: Expr, policy: Policy, earlier: tuple[str, ...]) -> set[st
         children = (picked,)
     else:
         return None
-    found: set[str] = set()
-    for child in children:
-        inputs = _expr_inputs(child, policy, earlier)
-        if inputs is None:
-            return None
-        found |= inputs
-    return found
+    return _inputs_of(children, policy, earlier)
 
 
 def _inputs_of(exprs: Iterable[Expr], policy: Policy, earlier: tuple[str, ...]) -> set[str] | None:
