@@ -35,7 +35,8 @@ from legrules.engine.criteria import Criteria
 from legrules.engine.defaults import Default, defaults
 from legrules.engine.facts import Context, Outcome
 from legrules.engine.logic import Expr
-from legrules.engine.open_questions import differential_result
+from legrules.engine.memo import Memo
+from legrules.engine.open_questions import differential_result, open_questions
 from legrules.engine.rule_memo import RuleMemo, rule_memo
 from legrules.engine.ruleset import RuleSet
 from legrules.engine.sink import Sink, Step
@@ -43,6 +44,8 @@ from legrules.engine.truth import truth_of
 from legrules.engine.what_if import Evaluator
 from legrules.model import (
     CriterionTrace,
+    Disposition,
+    OpenQuestion,
     Policy,
     Recommendation,
     RedFlagResult,
@@ -240,6 +243,9 @@ class CompiledRuleSet:
     )
     #: Whether every rule reads only the results of rules before it.
     backward: bool = attrs.field(init=False)
+    _questions: Memo[tuple[object, ...], tuple[Disposition, tuple[OpenQuestion, ...]]] = (
+        attrs.field(factory=lambda: Memo(256), init=False, repr=False, eq=False)
+    )
 
     @backward.default
     def _backward(self) -> bool:
@@ -310,6 +316,30 @@ class CompiledRuleSet:
         # after it was settled: no shipped rule set does, and none then keeps answers.
         ctx.pristine = frozenset(pristine) if self.backward else frozenset()
         return sink
+
+    def open_questions(
+        self, ctx: Context, disposition: Disposition
+    ) -> tuple[Disposition, tuple[OpenQuestion, ...]]:
+        """The worst case and what to ask next, for *ctx* run by :meth:`run`.
+
+        When every rule's answer was one kept (a token in ``ctx.tokens``), the questions
+        follow from those answers and *disposition* alone (every "what if" reads what a
+        rule read, and the scores it reads), so they are kept under them too.
+        """
+        key: list[object] = [disposition]
+        tokens = ctx.tokens
+        for rule in self.ruleset.rules:
+            token = tokens.get(rule.id)
+            if token is None:
+                return open_questions(self.ruleset, ctx, disposition, self.evaluator)
+            key.append(token)
+        whole = tuple(key)
+        found = self._questions.get(whole)
+        if found is None:
+            found = self._questions.put(
+                whole, open_questions(self.ruleset, ctx, disposition, self.evaluator)
+            )
+        return found
 
 
 #: Marks the key of a rule that took its default (see :meth:`CompiledRuleSet.run`).

@@ -144,7 +144,10 @@ def _assess(
     red_flags = tuple(map(proofs.red_flag, ctx.red_flags.values()))
     differentials = tuple(map(proofs.differential, ctx.differentials.values()))
     disposition = disposition_of(red_flags, differentials)
-    worst, ask_next = open_questions(rules, ctx, disposition, evaluator)
+    if compiled_engine:
+        worst, ask_next = engine.open_questions(ctx, disposition)
+    else:
+        worst, ask_next = open_questions(rules, ctx, disposition, evaluator)
     return Assessment(
         ruleset=RuleSetRef(rules.id, rules.version),
         as_of=instant,
