@@ -35,13 +35,17 @@ from legrules.engine.criteria import Criteria
 from legrules.engine.defaults import Default, defaults
 from legrules.engine.facts import Context, Outcome
 from legrules.engine.logic import Expr
-from legrules.engine.open_questions import differential_result
+from legrules.engine.memo import Memo
+from legrules.engine.open_questions import differential_result, open_questions
+from legrules.engine.rule_memo import RuleMemo, rule_memo
 from legrules.engine.ruleset import RuleSet
 from legrules.engine.sink import Sink, Step
 from legrules.engine.truth import truth_of
 from legrules.engine.what_if import Evaluator
 from legrules.model import (
     CriterionTrace,
+    Disposition,
+    OpenQuestion,
     Policy,
     Recommendation,
     RedFlagResult,
@@ -232,11 +236,16 @@ class CompiledRuleSet:
     steps: tuple[Step, ...]
     #: Evaluates criteria again for open questions, reusing what the run computed.
     evaluator: Evaluator
+    #: Each rule's answers kept across assessments, ``None`` for a rule always evaluated.
+    memos: tuple[RuleMemo | None, ...]
     _plans: dict[int | None, tuple[tuple[Default, Step], ...]] = attrs.field(
         factory=dict, init=False, repr=False, eq=False
     )
     #: Whether every rule reads only the results of rules before it.
     backward: bool = attrs.field(init=False)
+    _questions: Memo[tuple[object, ...], tuple[Disposition, tuple[OpenQuestion, ...]]] = (
+        attrs.field(factory=lambda: Memo(256), init=False, repr=False, eq=False)
+    )
 
     @backward.default
     def _backward(self) -> bool:
@@ -253,7 +262,9 @@ class CompiledRuleSet:
         compiler = ExprCompiler(policy, (e for r in ruleset.rules for e in _expressions(r)))
         criteria: dict[str, Criteria] = {}
         steps = tuple(_compile_rule(ruleset, r, compiler, criteria) for r in ruleset.rules)
-        return cls(ruleset, policy, steps, CompiledEvaluator(ruleset, criteria))
+        memos = tuple(rule_memo(r, compiler) if r.id in criteria else None for r in ruleset.rules)
+        kept = {m.rule.id: m for m in memos if m is not None}
+        return cls(ruleset, policy, steps, CompiledEvaluator(ruleset, criteria, kept), memos)
 
     def plan(self, age: int | None) -> tuple[tuple[Default, Step], ...]:
         """Each rule's default for a patient of *age*, with its step (built once per age)."""
@@ -279,16 +290,23 @@ class CompiledRuleSet:
         changed = set(ctx.stated)
         touched = set(changed)
         pristine: list[str] = []
-        for default, step in self.plan(ctx.age):
+        for (default, step), memo in zip(self.plan(ctx.age), self.memos, strict=True):
             inputs = default.inputs
             if inputs is not None and changed.isdisjoint(inputs):
                 default.apply(ctx, sink)
+                ctx.tokens[default.rule_id] = default.token
+                if memo is not None:
+                    # What it read: nothing stated, nothing changed; the age may count.
+                    ctx.keys[default.rule_id] = (_DEFAULTED, ctx.age)
                 if touched.isdisjoint(inputs):
                     pristine.append(default.rule_id)
                 else:
                     touched.add(default.rule_id)
                 continue
-            step(ctx, sink)
+            if memo is None or not ctx.symbolic:
+                step(ctx, sink)
+            else:
+                memo.run(step, ctx, sink)
             touched.add(default.rule_id)
             # A rule that is always evaluated often still gives its default (a D-dimer
             # with no reading): the rules reading it need not be evaluated.
@@ -299,6 +317,33 @@ class CompiledRuleSet:
         ctx.pristine = frozenset(pristine) if self.backward else frozenset()
         return sink
 
+    def open_questions(
+        self, ctx: Context, disposition: Disposition
+    ) -> tuple[Disposition, tuple[OpenQuestion, ...]]:
+        """The worst case and what to ask next, for *ctx* run by :meth:`run`.
+
+        When every rule's answer was one kept (a token in ``ctx.tokens``), the questions
+        follow from those answers and *disposition* alone (every "what if" reads what a
+        rule read, and the scores it reads), so they are kept under them too.
+        """
+        key: list[object] = [disposition]
+        tokens = ctx.tokens
+        for rule in self.ruleset.rules:
+            token = tokens.get(rule.id)
+            if token is None:
+                return open_questions(self.ruleset, ctx, disposition, self.evaluator)
+            key.append(token)
+        whole = tuple(key)
+        found = self._questions.get(whole)
+        if found is None:
+            found = self._questions.put(
+                whole, open_questions(self.ruleset, ctx, disposition, self.evaluator)
+            )
+        return found
+
+
+#: Marks the key of a rule that took its default (see :meth:`CompiledRuleSet.run`).
+_DEFAULTED = object()
 
 _CACHE: dict[tuple[int, Policy], CompiledRuleSet] = {}
 _CACHE_SIZE = 64

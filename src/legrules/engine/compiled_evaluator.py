@@ -10,8 +10,9 @@ from legrules.engine.criteria import Criteria
 from legrules.engine.facts import Context, Outcome
 from legrules.engine.logic import Expr
 from legrules.engine.memo import Memo, scores_key
+from legrules.engine.rule_memo import RuleMemo
 from legrules.engine.ruleset import RuleSet
-from legrules.engine.what_if import Evaluated, Evaluator, T
+from legrules.engine.what_if import Assuming, Evaluated, Evaluator, T
 from legrules.model import Disposition, ScoreResult, Status, Tri
 
 __all__ = ["CompiledEvaluator"]
@@ -27,8 +28,14 @@ class CompiledEvaluator(Evaluator):
     what it read before and keeps its outcome.
     """
 
-    def __init__(self, ruleset: RuleSet, criteria: Mapping[str, Criteria]) -> None:
+    def __init__(
+        self,
+        ruleset: RuleSet,
+        criteria: Mapping[str, Criteria],
+        memos: Mapping[str, RuleMemo] | None = None,
+    ) -> None:
         self._criteria = criteria
+        self._memos = memos or {}
         self._rules = {r.id: r for r in ruleset.rules}
         self._reading: dict[tuple[str, frozenset[str]], tuple[int, ...]] = {}
         self._levels: Memo[tuple[object, ...], tuple[Disposition, ...]] = Memo()
@@ -48,6 +55,28 @@ class CompiledEvaluator(Evaluator):
         if found is None:
             found = self._kept.put(full, (answer(),))
         return cast(T, found[0])
+
+    def asked(  # noqa: D102
+        self,
+        rule: RedFlagRule | DifferentialRule,
+        assuming: Assuming,
+        cid: str,
+        level: Disposition,
+        answer: Callable[[], T],
+    ) -> T:
+        memo = self._memos.get(rule.id)
+        keys = assuming.ctx.keys
+        read = keys.get(rule.id)
+        if memo is None or read is None:
+            return answer()
+        key: list[object] = [cid, id(level), read]
+        for score, reads in assuming.scores_read(rule):
+            if cid in reads:
+                redone = keys.get(score.id)
+                if redone is None:
+                    return answer()
+                key.append(redone)
+        return memo.asked(tuple(key), answer)
 
     def outcomes(self, rule: Evaluated, ctx: Context) -> Mapping[str, Outcome]:  # noqa: D102
         found = ctx.outcomes.get(rule.id)

@@ -62,7 +62,7 @@ from legrules.model import (
     Withheld,
 )
 
-__all__ = ["Default", "defaults", "rule_inputs"]
+__all__ = ["TABLES", "Default", "defaults", "rule_inputs"]
 
 #: Leaves whose ``reads()`` names everything they read: findings, measurements, ``age``
 #: and results of earlier rules.
@@ -159,7 +159,7 @@ def rule_inputs(
 
 
 #: Where a rule of each class keeps its result in the context.
-_TABLES: dict[type, str] = {
+TABLES: dict[type, str] = {
     ScoreRule: "scores",
     RedFlagRule: "red_flags",
     DifferentialRule: "differentials",
@@ -182,7 +182,11 @@ class Default:
     scores: tuple[ScoreResult, ...]
     recommendations: tuple[Recommendation, ...]
     withheld: tuple[Withheld, ...]
-    trace: RuleTrace
+    #: The trace, or what builds it when it is first read.
+    trace: RuleTrace | Callable[[], RuleTrace]
+    #: Stands for this answer in the keys of later rules' memos (compared by identity;
+    #: a key holding it keeps it from being reused while the key lives).
+    token: object = attrs.field(factory=object, eq=False, repr=False)
 
     def apply(self, ctx: Context, sink: Sink) -> None:
         """Put the default into *ctx* and *sink*, as evaluating the rule would."""
@@ -253,7 +257,7 @@ def _capture(
     sizes: tuple[int, int, int],
 ) -> Callable[[RuleTrace], Default]:
     """What *rule* just put into *ctx* and *sink*, waiting for its trace."""
-    table = _TABLES.get(type(rule))
+    table = TABLES.get(type(rule))
     recommendations = tuple(sink.recommendations[sizes[1] :])
     withheld = tuple(sink.withheld[sizes[2] :])
     triggered = bool(recommendations or withheld)

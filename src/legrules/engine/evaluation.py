@@ -120,22 +120,34 @@ def _assess(
     settings = _policy(policy)
     rules = get_ruleset(ruleset)
     current, late = _split_by_time(presentation, instant)
-    ctx = Context(current, instant, settings)
+    # The compiled rules read the presentation's records as proofs (which let them reuse
+    # answers across assessments) and put them back as plain evidence at the end.
+    ctx = Context(current, instant, settings, symbolic=compiled_engine)
+    proofs = ctx.proofs
     evaluator = INTERPRETER
     if compiled_engine:
         engine = compiled(rules, settings)
         sink, evaluator = engine.run(ctx), engine.evaluator
+
+        def plain_trace() -> tuple[RuleTrace, ...]:
+            return tuple(map(proofs.trace, sink.trace()))
+
         # Unless asked for now: built when first read, compared, serialised or pickled.
-        trace = sink.trace() if include_trace else cast(tuple[RuleTrace, ...], Deferred(sink.trace))
+        trace = (
+            plain_trace() if include_trace else cast(tuple[RuleTrace, ...], Deferred(plain_trace))
+        )
     else:
         sink = Sink()
         for rule in rules.rules:
             interpret_rule(rules, rule, ctx, sink)
         trace = sink.trace()
-    red_flags = tuple(ctx.red_flags.values())
-    differentials = tuple(ctx.differentials.values())
+    red_flags = tuple(map(proofs.red_flag, ctx.red_flags.values()))
+    differentials = tuple(map(proofs.differential, ctx.differentials.values()))
     disposition = disposition_of(red_flags, differentials)
-    worst, ask_next = open_questions(rules, ctx, disposition, evaluator)
+    if compiled_engine:
+        worst, ask_next = engine.open_questions(ctx, disposition)
+    else:
+        worst, ask_next = open_questions(rules, ctx, disposition, evaluator)
     return Assessment(
         ruleset=RuleSetRef(rules.id, rules.version),
         as_of=instant,
@@ -144,7 +156,7 @@ def _assess(
         worst_case_disposition=worst,
         ask_next=ask_next,
         red_flags=red_flags,
-        scores=tuple(sink.scores),
+        scores=tuple(map(proofs.score, sink.scores)),
         differentials=differentials,
         recommendations=tuple(sink.recommendations),
         withheld=tuple(sink.withheld),

@@ -17,6 +17,7 @@ from typing import NamedTuple, TypeVar
 
 import attrs
 
+from legrules.engine.proofs import DERIVED, Proofs, distinct
 from legrules.errors import RulesetError
 from legrules.model import (
     DifferentialResult,
@@ -58,10 +59,19 @@ class Outcome(NamedTuple):
 
 @attrs.frozen
 class Reading:
-    """A measurement value in the concept's canonical unit, with its evidence."""
+    """A measurement value in the concept's canonical unit, with its evidence.
+
+    ``proof`` is what outcomes carry as its evidence: the evidence itself, or its proof
+    when the context reads symbolically (see :mod:`legrules.engine.proofs`).
+    """
 
     value: float
     evidence: Evidence
+    proof: Evidence = attrs.field(kw_only=True)
+
+    @proof.default
+    def _plain(self) -> Evidence:
+        return self.evidence
 
 
 #: The facts the context derives from the onset date when nothing states them.
@@ -102,6 +112,14 @@ def _one_unsided(records: Sequence[Finding | Measurement]) -> bool:
     return len(records) == 1 and records[0].laterality is None
 
 
+def _position(records: Sequence[object], record: object) -> int:
+    """Where *record* (that very object) stands among *records*."""
+    for index, candidate in enumerate(records):
+        if candidate is record:
+            return index
+    raise ValueError("not a record of this presentation")
+
+
 def _covers(fact_side: Laterality | None, side: Laterality | None) -> bool:
     return side is None or fact_side is None or fact_side.covers(side)
 
@@ -113,7 +131,9 @@ class Context:
     evaluated before this one.
     """
 
-    def __init__(self, presentation: Presentation, as_of: datetime, policy: Policy) -> None:
+    def __init__(
+        self, presentation: Presentation, as_of: datetime, policy: Policy, *, symbolic: bool = False
+    ) -> None:
         self.presentation = presentation
         self.as_of = as_of
         self.policy = policy
@@ -135,6 +155,15 @@ class Context:
         # answer most questions without reading anything.
         derivable = DERIVED_FROM_ONSET if presentation.onset is not None else ()
         self.stated = frozenset((*self._findings, *self._measurements, *derivable))
+        # Evidence of stated records as proofs (see :mod:`legrules.engine.proofs`).
+        self.symbolic = symbolic and distinct(
+            (*self._findings.values(), *self._measurements.values())
+        )
+        self.proofs = Proofs()
+        # What each rule kept across assessments read here (its memo's key), by rule id.
+        self.keys: dict[str, tuple[object, ...]] = {}
+        # The token of each rule's answer, when it is one kept (see ``rule_memo``).
+        self.tokens: dict[str, object] = {}
         # Answers of compiled expressions used by several rules, by slot.
         self.memo: dict[int, Outcome] = {}
         # Each evaluated rule's criterion outcomes, by rule id (the compiled evaluator
@@ -170,6 +199,8 @@ class Context:
         copy.memo = {}  # compiled answers may depend on the findings added
         copy.outcomes = {}
         copy.derived_from = (self, frozenset(ids))
+        # Evidence read from the findings assumed is plain: "what if" answers show none.
+        copy.symbolic, copy.proofs, copy.keys, copy.tokens = False, self.proofs, {}, {}
         copy.pristine = frozenset()
         return copy
 
@@ -218,9 +249,20 @@ class Context:
 
     def _evidence(self, fact: Finding, note: str | None) -> Evidence:
         reference, source_note = _source(fact)
-        return Evidence(
+        plain = Evidence(
             fact.id, fact.state.value, fact.laterality, reference, _join(source_note, note)
         )
+        if self.symbolic:
+            position = _position(self._findings[fact.id], fact)
+            variant = "conflict" if note else ""
+            return self.proofs.add(fact.id, fact.laterality, position, variant, plain)
+        return plain
+
+    def _derived(self, cid: str, value: str, note: str) -> Evidence:
+        plain = Evidence(cid, value, note=note)
+        if self.symbolic:
+            return self.proofs.add(cid, None, DERIVED, "", plain)
+        return plain
 
     def _derived_finding(self, cid: str) -> Outcome | None:
         onset = self.presentation.onset
@@ -229,7 +271,7 @@ class Context:
         days = (self.as_of - onset).total_seconds() / 86400.0
         tri = Tri.of(0.0 <= days <= 14.0)
         note = f"derived from the onset date {onset.isoformat()} ({days:.1f} days before as_of)"
-        return Outcome(tri, (Evidence(cid, "present" if tri is Tri.MET else "absent", note=note),))
+        return Outcome(tri, (self._derived(cid, "present" if tri is Tri.MET else "absent", note),))
 
     # -- measurements -----------------------------------------------------------------
 
@@ -265,14 +307,13 @@ class Context:
             shown += f" (= {aged:.4g} {spec.unit} at as_of)"
         elif measurement.unit != spec.unit:
             shown += f" (= {value:.4g} {spec.unit})"
-        evidence = Evidence(
-            measurement.id,
-            shown,
-            measurement.laterality,
-            reference,
-            _join(source_note, conversion_note, "aged to as_of" if aged != value else None),
-        )
-        return Reading(aged, evidence)
+        note = _join(source_note, conversion_note, "aged to as_of" if aged != value else None)
+        plain = Evidence(measurement.id, shown, measurement.laterality, reference, note)
+        if self.symbolic:
+            position = _position(self._measurements[measurement.id], measurement)
+            proof = self.proofs.add(measurement.id, measurement.laterality, position, "", plain)
+            return Reading(aged, plain, proof=proof)
+        return Reading(aged, plain)
 
     def _aged(self, measurement: Measurement, value: float) -> float:
         """An elapsed time recorded before as_of, grown by the time since it was recorded."""
@@ -289,7 +330,10 @@ class Context:
             return None
         days = (self.as_of - onset).total_seconds() / 86400.0
         note = f"derived from the onset date {onset.isoformat()}"
-        return Reading(days, Evidence(cid, f"{days:.1f} d", note=note))
+        plain = Evidence(cid, f"{days:.1f} d", note=note)
+        if self.symbolic:
+            return Reading(days, plain, proof=self.proofs.add(cid, None, DERIVED, "", plain))
+        return Reading(days, plain)
 
     def compare(self, cid: str, test: _Test, side: Laterality | None = None) -> Outcome:
         """Whether measurement *cid* passes *test* (on *side*, or on either leg).
@@ -305,8 +349,8 @@ class Context:
             return Outcome.unknown(cid)
         passing = [r for r in readings if test(r.value)]
         if passing:
-            return Outcome(Tri.MET, tuple(r.evidence for r in passing))
-        return Outcome(Tri.NOT_MET, tuple(r.evidence for r in readings))
+            return Outcome(Tri.MET, tuple(r.proof for r in passing))
+        return Outcome(Tri.NOT_MET, tuple(r.proof for r in readings))
 
     # -- patient ----------------------------------------------------------------------
 

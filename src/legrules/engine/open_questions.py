@@ -370,12 +370,21 @@ def _reach_if_present(
     spec = VOCABULARY.get(cid)
     if spec is None or spec.kind is not Kind.BOOLEAN:
         return level  # a measurement or the age: some value could reach it
+    if isinstance(rule, RedFlagRule) and cid in positive_reads(rule):
+        return level
+    return assuming.evaluator.asked(
+        rule, assuming, cid, level, partial(_reach_assumed, assuming, rule, cid, level)
+    )
+
+
+def _reach_assumed(
+    assuming: Assuming, rule: RedFlagRule | DifferentialRule, cid: str, level: Disposition
+) -> Disposition | None:
+    """:func:`_reach_if_present`, worked out in a context assuming *cid* present."""
     evaluator = assuming.evaluator
-    if isinstance(rule, RedFlagRule):
-        if cid in positive_reads(rule):
-            return level
-        status = evaluator.red_flag(rule, assuming.present(cid, rule))
-        return None if status is Status.NOT_MET else rule.level
     ctx = assuming.present(cid, rule)
+    if isinstance(rule, RedFlagRule):
+        status = evaluator.red_flag(rule, ctx)
+        return None if status is Status.NOT_MET else rule.level
     outcomes = evaluator.outcomes(rule, ctx)
     return _differential_reach(evaluator, assuming.ruleset, rule, ctx, level, outcomes)

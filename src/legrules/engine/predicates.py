@@ -98,7 +98,7 @@ class Recorded(Expr):
     def evaluate(self, ctx: Context) -> Outcome:  # noqa: D102
         readings = ctx.readings(self.cid)
         if readings:
-            return Outcome(Tri.MET, tuple(r.evidence for r in readings))
+            return Outcome(Tri.MET, tuple(r.proof for r in readings))
         return Outcome(Tri.NOT_MET, (Evidence(self.cid, "not recorded"),))
 
     def describe(self) -> str:  # noqa: D102

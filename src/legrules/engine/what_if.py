@@ -68,6 +68,21 @@ class Evaluator:
         """
         return answer()
 
+    def asked(
+        self,
+        rule: RedFlagRule | DifferentialRule,
+        assuming: Assuming,
+        cid: str,
+        level: Disposition,
+        answer: Callable[[], T],
+    ) -> T:
+        """*answer()*: how far *rule* could go at *level* once *cid* is present.
+
+        The compiled evaluator keeps it under what the rule (and every score it reads
+        that reads *cid*, since those are redone) read in the assessment.
+        """
+        return answer()
+
     def levels(
         self,
         rule: DifferentialRule,
@@ -110,13 +125,13 @@ class Assuming:
         if made is None:
             made = self._made[cid] = (self.ctx.adding(self._statements(cid)), set())
         ctx, redone = made
-        for score, reads in self._scores_read(rule):
+        for score, reads in self.scores_read(rule):
             if score.id not in redone and cid in reads:
                 ctx.scores[score.id] = self.evaluator.score(score, ctx)
                 redone.add(score.id)
         return ctx
 
-    def _scores_read(self, rule: RedFlagRule | DifferentialRule) -> _ScoresRead:
+    def scores_read(self, rule: RedFlagRule | DifferentialRule) -> _ScoresRead:
         """The scores *rule* reads, in order, each with what it reads (worked out once)."""
         key = (id(self.ruleset), id(rule))
         found = _SCORES_READ.get(key)

@@ -1,0 +1,301 @@
+"""Whole rules' answers, kept across assessments and keyed by what each rule read.
+
+A rule's criteria combine the answers of their *atoms* (findings, measurements, the
+age, results of earlier rules: every node that is not and/or/same/not/proven) with
+Kleene logic, and its conclusion is a pure function of those combinations (and, for
+some rules, of a few earlier results read directly: the scores a deciding function
+reads, the red flags a self-care recommendation waits for).  Read symbolically (see
+:mod:`legrules.engine.proofs`), atoms take a handful of values across a population, so
+a rule's whole answer (its result, criteria outcomes, recommendations and trace) is
+kept per rule under the tuple of those values and reused whenever a later assessment
+reads the same.  The answer holds proofs, put back as each assessment's own plain
+evidence when the assessment is built.
+
+A rule is kept this way only when everything it reads is known here: a rule class or a
+deciding function that may read more of the context is always evaluated.
+"""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+from legrules.engine.base import DifferentialRule, RecommendationRule, RedFlagRule, Rule, ScoreRule
+from legrules.engine.code import context_reads
+from legrules.engine.codegen import GENERATED, children
+from legrules.engine.compiler import Compiled, ExprCompiler
+from legrules.engine.defaults import TABLES, Default
+from legrules.engine.facts import Context
+from legrules.engine.logic import (
+    ByPolicy,
+    DifferentialIs,
+    Expr,
+    Measured,
+    Present,
+    RedFlagIs,
+    ScoreIs,
+)
+from legrules.engine.memo import Memo
+from legrules.engine.predicates import HasScore, ScoreClassIs, ScoreVersusPolicy
+from legrules.engine.sink import Sink, Step
+from legrules.engine.truth import Truth, truth_of
+from legrules.model import RuleTrace, Tri
+
+__all__ = ["RuleMemo", "rule_memo"]
+
+#: Answers kept per rule before its memo starts afresh.
+SIZE = 128
+#: Lookups over which a memo judges whether it pays, and the share of them that must
+#: find an answer; a memo that does not pays nothing for the next ``REST`` assessments.
+WINDOW, ENOUGH, REST = 128, 0.25, 1024
+
+_MET = Tri.MET
+
+#: Atoms that read the result of the one earlier rule they name, and nothing else.
+_RESULTS: frozenset[type[Expr]] = frozenset(
+    {DifferentialIs, HasScore, RedFlagIs, ScoreClassIs, ScoreIs, ScoreVersusPolicy}
+)
+
+T = TypeVar("T")
+
+
+def _atoms(expr: Expr, compiler: ExprCompiler) -> Iterator[Expr] | None:
+    """The atoms *expr* combines, or ``None`` when a policy choice matches nothing."""
+    found: list[Expr] = []
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind is ByPolicy:
+            assert isinstance(node, ByPolicy)
+            picked = compiler.pick(node)
+            if picked is None:
+                return None
+            stack.append(picked)
+        elif kind in GENERATED:
+            stack.extend(reversed(children(node)))
+        else:
+            found.append(node)
+    return iter(found)
+
+
+class _Atoms:
+    """The atoms of some expressions, compiled: a key's part is what they answer.
+
+    A finding or measurement the presentation does not state answers with its prebuilt
+    unknown whatever the presentation, so it adds nothing to a key: only the stated
+    ones are read, each after its position (which tells them apart).
+    """
+
+    __slots__ = ("_leaves", "_others", "_results")
+
+    def __init__(
+        self,
+        others: tuple[Compiled, ...],
+        results: tuple[tuple[str, Compiled], ...],
+        leaves: tuple[tuple[str, int, Compiled], ...],
+    ):
+        self._others = others
+        self._results = results
+        self._leaves = leaves
+
+    @classmethod
+    def of(cls, exprs: list[Expr], compiler: ExprCompiler) -> _Atoms | None:
+        """The atoms of *exprs*, or ``None`` when a policy choice matches nothing."""
+        seen: set[int] = set()
+        others: list[Compiled] = []
+        results: list[tuple[str, Compiled]] = []
+        leaves: list[tuple[str, int, Compiled]] = []
+        for expr in exprs:
+            found = _atoms(expr, compiler)
+            if found is None:
+                return None
+            for atom in found:
+                run = compiler.compile(atom)
+                if id(run) in seen:
+                    continue
+                seen.add(id(run))
+                if type(atom) is Present or type(atom) is Measured:
+                    assert isinstance(atom, Present | Measured)
+                    leaves.append((atom.cid, len(leaves), run))
+                elif type(atom) in _RESULTS:
+                    (name,) = atom.reads()
+                    results.append((name, run))
+                else:
+                    others.append(run)
+        return cls(tuple(others), tuple(results), tuple(leaves))
+
+    def read(self, ctx: Context, into: list[Any]) -> None:
+        """Append what the atoms answer in *ctx* to *into*."""
+        for run in self._others:
+            into.append(run(ctx))
+        # An earlier rule's answer, when kept, is told by its token: what the atom
+        # answers follows from it (and is only read when there is none).
+        tokens = ctx.tokens
+        for name, run in self._results:
+            token = tokens.get(name)
+            into.append(token if token is not None else run(ctx))
+        stated = ctx.stated
+        for cid, index, run in self._leaves:
+            if cid in stated:
+                into.append(index)
+                into.append(run(ctx))
+
+
+class _Once:
+    """A trace built the first time it is asked for, then kept."""
+
+    __slots__ = ("_built", "_make")
+
+    def __init__(self, make: Callable[[], RuleTrace]) -> None:
+        self._make: Callable[[], RuleTrace] | None = make
+        self._built: RuleTrace | None = None
+
+    def __call__(self) -> RuleTrace:
+        built = self._built
+        if built is None:
+            make = self._make
+            assert make is not None
+            built = self._built = make()
+            self._make = None
+        return built
+
+
+class RuleMemo:
+    """One rule's answers by the values of what it read."""
+
+    __slots__ = (
+        "_asked",
+        "_atoms",
+        "_hits",
+        "_lookups",
+        "_memo",
+        "_red_flags",
+        "_resting",
+        "_scores",
+        "_trigger",
+        "_trigger_atoms",
+        "rule",
+    )
+
+    def __init__(
+        self,
+        rule: Rule,
+        atoms: _Atoms,
+        scores: tuple[str, ...],
+        trigger: tuple[Truth, _Atoms] | None = None,
+        red_flags: bool = False,
+    ) -> None:
+        self.rule = rule
+        self._atoms = atoms
+        self._scores = scores
+        self._trigger = None if trigger is None else trigger[0]
+        self._trigger_atoms = None if trigger is None else trigger[1]
+        self._red_flags = red_flags
+        self._memo: Memo[tuple[Any, ...], Default] = Memo(SIZE)
+        self._asked: Memo[tuple[Any, ...], tuple[Any]] = Memo(SIZE)
+        # Counted without a lock: a lost count among threads changes nothing but timing.
+        self._lookups = self._hits = self._resting = 0
+
+    def key(self, ctx: Context) -> tuple[Any, ...]:
+        """What the rule reads in *ctx*: it concludes the same wherever this is equal."""
+        head: list[Any] = []
+        if self._trigger is not None:
+            assert self._trigger_atoms is not None
+            fired = self._trigger(ctx)
+            head.append(fired)
+            self._trigger_atoms.read(ctx, head)
+            if fired is not _MET:
+                return tuple(head)  # not triggered: the trigger is all it reads
+            head.append(None)  # where the trigger's atoms end
+        self._atoms.read(ctx, head)
+        if self._scores:
+            head += [ctx.score(name) for name in self._scores]
+        if self._red_flags:
+            tokens = ctx.tokens
+            head += [tokens.get(r.id) or r.status for r in ctx.red_flags.values()]
+        return tuple(head)
+
+    def run(self, step: Step, ctx: Context, sink: Sink) -> None:
+        """Put the rule's answer for *ctx* into *ctx* and *sink*: kept, or *step* run.
+
+        Where presentations seldom repeat what the rule reads (many findings stated at
+        random), looking answers up costs more than it saves: after a window of lookups
+        finding too few answers, the memo rests and the rule is simply evaluated.
+        """
+        if self._resting:
+            self._resting -= 1
+            step(ctx, sink)
+            return
+        key = ctx.keys[self.rule.id] = self.key(ctx)
+        found = self._memo.get(key)
+        self._lookups += 1
+        if found is not None:
+            self._hits += 1
+            found.apply(ctx, sink)
+        else:
+            sizes = (len(sink.scores), len(sink.recommendations), len(sink.withheld))
+            step(ctx, sink)
+            found = self._memo.put(key, self._capture(key, ctx, sink, sizes))
+        ctx.tokens[self.rule.id] = found.token
+        if self._lookups >= WINDOW:
+            if self._hits < ENOUGH * self._lookups:
+                self._resting = REST
+            self._lookups = self._hits = 0
+
+    def asked(self, key: tuple[Any, ...], answer: Callable[[], T]) -> T:
+        """*answer()*, an open question about the rule that *key* settles, kept under it.
+
+        *key* must hold the rule's own key (what it read in the assessment) and whatever
+        else the answer depends on.
+        """
+        found = self._asked.get(key)
+        if found is None:
+            found = self._asked.put(key, (answer(),))
+        return typing.cast(T, found[0])
+
+    def _capture(
+        self, key: tuple[Any, ...], ctx: Context, sink: Sink, sizes: tuple[int, int, int]
+    ) -> Default:
+        rule = self.rule
+        table = TABLES.get(type(rule))
+        trace = sink.traces[-1]
+        if self._trigger is not None and key[0] is not _MET and callable(trace):
+            # An untriggered recommendation's trace reads the context: build it now,
+            # so that the answer kept holds no assessment's context.
+            trace = trace()
+        return Default(
+            rule.id,
+            None,
+            table,
+            None if table is None else getattr(ctx, table)[rule.id],
+            ctx.outcomes.get(rule.id),
+            tuple(sink.scores[sizes[0] :]),
+            tuple(sink.recommendations[sizes[1] :]),
+            tuple(sink.withheld[sizes[2] :]),
+            trace if isinstance(trace, RuleTrace) else _Once(trace),
+        )
+
+
+def rule_memo(rule: Rule, compiler: ExprCompiler) -> RuleMemo | None:
+    """*rule*'s memo, or ``None`` when it may read more than its memo's key holds."""
+    kind = type(rule)
+    criteria = _Atoms.of([c.expr for c in rule.criteria], compiler)
+    if criteria is None:
+        return None
+    if kind is RedFlagRule:
+        return RuleMemo(rule, criteria, ())
+    if kind is ScoreRule or kind is DifferentialRule:
+        assert isinstance(rule, ScoreRule | DifferentialRule)
+        function = rule.compute if isinstance(rule, ScoreRule) else rule.decide
+        scores = context_reads(function, 1 if isinstance(rule, ScoreRule) else 0)
+        return None if scores is None else RuleMemo(rule, criteria, tuple(scores))
+    if kind is RecommendationRule:
+        assert isinstance(rule, RecommendationRule)
+        trigger = _Atoms.of([rule.trigger], compiler)
+        if trigger is None:
+            return None
+        truth = truth_of(rule.trigger, compiler)
+        return RuleMemo(rule, criteria, (), (truth, trigger), rule.self_care)
+    return None

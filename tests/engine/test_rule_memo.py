@@ -1,0 +1,156 @@
+"""Answers kept across assessments: each presentation still gets its own evidence."""
+
+from __future__ import annotations
+
+import random
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from legrules import Presentation
+from legrules.engine import rule_memo
+from legrules.engine.compiled import compiled
+from legrules.engine.facts import Context
+from legrules.engine.proofs import Proof
+from legrules.model import Finding, Measurement, Policy, Presence, Source
+from legrules.rules import RULESETS
+from legrules.rules.registry import get_ruleset
+from legrules.strategies import presentations
+from tests.engine.corpus import AS_OF, corpus, presentation
+from tests.engine.test_compiled import both
+
+
+@pytest.fixture
+def never_resting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Memos keep looking answers up however seldom they find one."""
+    monkeypatch.setattr(rule_memo, "ENOUGH", 0.0)
+
+
+def _renamed(source: Source | None) -> Source | None:
+    return None if source is None else attrs.evolve(source, reference=source.reference + "-twin")
+
+
+def twin(presentation: Presentation) -> Presentation:
+    """*presentation* with every source renamed: the same truth values, other evidence."""
+    findings = tuple(attrs.evolve(f, source=_renamed(f.source)) for f in presentation.findings)
+    measurements = tuple(
+        attrs.evolve(m, source=_renamed(m.source)) for m in presentation.measurements
+    )
+    return attrs.evolve(presentation, findings=findings, measurements=measurements)
+
+
+def test_a_kept_answer_shows_the_evidence_of_the_presentation_it_is_reused_for(
+    never_resting: None,
+) -> None:
+    """Two patients with the same truth values each see their own sources and values."""
+    fever = [
+        Presentation(
+            findings=(Finding("leg-pain", Presence.PRESENT, source=Source(f"Observation/{n}a")),),
+            measurements=(
+                Measurement("temperature", value, "Cel", source=Source(f"Observation/{n}b")),
+            ),
+        )
+        for n, value in ((1, 38.6), (2, 39.4))
+    ]
+    for patient in (*fever, *fever):
+        reference, fast = both(patient)
+        assert fast == reference
+    assert b"Observation/2b" in both(fever[1])[1]
+    assert b"39.4 Cel" in both(fever[1])[1]
+
+
+@pytest.mark.parametrize("version", sorted(RULESETS))
+def test_a_corpus_and_its_twins_match_the_interpreter_when_answers_are_reused(
+    version: str, never_resting: None
+) -> None:
+    """Every presentation, then its twin (which reuses its answers), gives the interpreter's."""
+    for presentation_, policy in corpus(120, seed=31):
+        for patient in (presentation_, twin(presentation_)):
+            reference, fast = both(patient, ruleset=version, policy=policy)
+            assert fast == reference
+
+
+def test_sparse_presentations_reuse_answers_and_match_the_interpreter(
+    never_resting: None,
+) -> None:
+    """Presentations stating a few findings, as most patients do, repeat rules' answers."""
+    rng = random.Random(5)
+    for _ in range(300):
+        reference, fast = both(presentation(rng, 0.03))
+        assert fast == reference
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(presentations())
+def test_generated_presentations_and_their_twins_match_the_interpreter(
+    presentation_: Presentation,
+) -> None:
+    """Any presentation the strategies make, then its twin, gives the interpreter's."""
+    rule_memo.ENOUGH, enough = 0.0, rule_memo.ENOUGH
+    try:
+        for patient in (presentation_, twin(presentation_)):
+            reference, fast = both(patient)
+            assert fast == reference
+    finally:
+        rule_memo.ENOUGH = enough
+
+
+def test_a_rule_whose_answers_seldom_repeat_stops_looking_them_up(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """After a window of lookups finding too few answers, the memo rests."""
+    monkeypatch.setattr(rule_memo, "WINDOW", 8)
+    engine = compiled(get_ruleset("2026.12"), Policy())
+    memo = next(
+        m for m in engine.memos if m is not None and m.rule.id == "redflag.acute-limb-ischemia"
+    )
+    memo._lookups = memo._hits = memo._resting = 0
+    rng = random.Random(1)
+    for _ in range(8):
+        both(_one_record_each(presentation(rng, 0.9)))  # every lookup a different key
+    assert memo._resting > 0
+    reference, fast = both(_one_record_each(presentation(rng, 0.9)))  # evaluated, resting
+    assert fast == reference
+
+
+def _one_record_each(presentation_: Presentation) -> Presentation:
+    """*presentation_* with only the first record of each finding (read symbolically)."""
+    firsts = {f.id: f for f in reversed(presentation_.findings)}
+    readings = {m.id: m for m in reversed(presentation_.measurements)}
+    return attrs.evolve(
+        presentation_, findings=tuple(firsts.values()), measurements=tuple(readings.values())
+    )
+
+
+def test_a_presentation_repeating_a_record_word_for_word_is_read_plainly() -> None:
+    """Two equal records would be two proofs of one evidence value: no proofs then."""
+    same = Finding("leg-pain", Presence.PRESENT, source=Source("Observation/1"))
+    repeated = Presentation(findings=(same, same))
+    ctx = Context(repeated, AS_OF, Policy(), symbolic=True)
+    assert not ctx.symbolic
+    assert not isinstance(ctx.finding("leg-pain").evidence[0], Proof)
+    reference, fast = both(repeated)
+    assert fast == reference
+
+
+def test_readings_that_look_alike_past_their_precision_are_read_plainly() -> None:
+    """38.50001 and 38.5 both show as 38.5 Cel: evidence values that are equal."""
+    readings = (
+        Measurement("temperature", 38.5, "Cel"),
+        Measurement("temperature", 38.50001, "Cel"),
+    )
+    ctx = Context(Presentation(measurements=readings), AS_OF, Policy(), symbolic=True)
+    assert not ctx.symbolic
+    reference, fast = both(Presentation(measurements=readings))
+    assert fast == reference
+
+
+def test_stated_records_are_read_as_proofs_and_the_assessment_shows_plain_evidence() -> None:
+    """Inside the engine a record is a proof; the assessment holds its plain evidence."""
+    stated = Presentation(findings=(Finding("leg-pain", Presence.PRESENT),))
+    ctx = Context(stated, AS_OF, Policy(), symbolic=True)
+    assert type(ctx.finding("leg-pain").evidence[0]) is Proof
+    reference, fast = both(stated)
+    assert fast == reference
+    assert b"Proof" not in fast
