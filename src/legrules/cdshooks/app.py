@@ -9,6 +9,7 @@ and an OperationOutcome naming what is wrong with the request.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -186,8 +187,14 @@ class _Service:
         return cards_for(result, read.presentation, self.ruleset, notes=notes)
 
 
+@functools.cache
+def _discovery_body() -> bytes:
+    """The discovery document as sent: it never changes, so it is encoded once."""
+    return orjson.dumps(discovery())
+
+
 async def _discover(request: Request) -> Response:
-    return _json(discovery())
+    return Response(_discovery_body(), media_type="application/json")
 
 
 async def _call(request: Request) -> Response:
