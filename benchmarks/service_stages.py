@@ -61,6 +61,7 @@ from legrules.cdshooks.models import CdsResponse, HookRequest, PatientViewContex
 from legrules.cdshooks.prefetch import gather  # noqa: E402
 from legrules.cdshooks.security import TokenVerifier  # noqa: E402
 from legrules.fhir import read_presentation  # noqa: E402
+from legrules.model import Policy  # noqa: E402
 
 STAGES = ("token", "request", "prefetch", "read", "assess", "cards", "record", "answer")
 PUBLIC_URL = "https://cds.example.org"
@@ -92,6 +93,7 @@ async def _calls(
         database=work / "stages.sqlite3",
     )
     store, ruleset = Store(config.database), get_ruleset(config.ruleset)
+    policy = Policy()  # built once, as the app does
     body = orjson.dumps(hook_request(ehr, prefetch=full_prefetch(ehr), fhir=False))
     aud = PUBLIC_URL + SERVICE
     tokens = [f"Bearer {ehr.token(aud, alg=alg)}" for _ in range(calls + warm_up)]
@@ -110,9 +112,10 @@ async def _calls(
             data = await gather(call.prefetch, call.context, None)
             clock.lap("prefetch")
             as_of = datetime.now(UTC)
-            read = read_presentation(orjson.dumps(data.resources), as_of=as_of, on_error="skip")
+            source = orjson.dumps(data.resources)
+            read = read_presentation(source, as_of=as_of, policy=policy, on_error="skip")
             clock.lap("read")
-            result = assess(read.presentation, as_of=as_of, ruleset=ruleset)
+            result = assess(read.presentation, as_of=as_of, ruleset=ruleset, policy=policy)
             clock.lap("assess")
             issued = cards_for(result, read.presentation, ruleset)
             clock.lap("cards")
