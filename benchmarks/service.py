@@ -5,8 +5,9 @@ Two uvicorn servers on 127.0.0.1 with the same number of worker processes (defau
 time, after 50 warm-up requests each) from an async httpx client in this process:
 
 * ``legrules serve``: a ``patient-view`` call with full prefetch (the shipped
-  suspected-DVT example), each with its own ES384 token, so every call verifies a
-  signature, records its ``jti`` and its cards in SQLite, reads, assesses and answers;
+  suspected-DVT example), each with its own ES384 token (``--alg RS384`` for
+  comparison), so every call verifies a signature, records its ``jti`` and its cards
+  in SQLite, reads, assesses and answers;
 * a bare Starlette endpoint doing the same JSON round trip: it parses the same request
   body with orjson and serialises, with orjson, the service's answer (the same bytes).
 
@@ -32,7 +33,8 @@ and what the server's CPU per call leaves beyond the app (uvicorn's HTTP).  Numb
 reported, never asserted.  The
 fake EHR of the test suite signs the tokens and serves its key set.
 
-Run: ``python benchmarks/service.py [REQUESTS] [CONCURRENCY] [--workers N] [--stage-calls N]``.
+Run: ``python benchmarks/service.py [REQUESTS] [CONCURRENCY] [--workers N] [--stage-calls N]
+[--alg ES384|RS384]``.
 """
 
 from __future__ import annotations
@@ -239,8 +241,9 @@ def _report(
     plural = "es" if setup["workers"] > 1 else ""
     print(
         f"{setup['requests']} requests, {setup['concurrency']} concurrent, over loopback, "
-        f"{setup['workers']} worker process{plural} each, {ROUNDS} alternating rounds "
-        f"(request {setup['sizes'][0]} bytes, answer {setup['sizes'][1]} bytes; "
+        f"{setup['workers']} worker process{plural} each, {ROUNDS} alternating rounds, "
+        f"{setup['alg']} tokens (request {setup['sizes'][0]} bytes, "
+        f"answer {setup['sizes'][1]} bytes; "
         f"load average {setup['load'][0]:.2f} before, {setup['load'][1]:.2f} after)"
     )
     for key, name in _NAMES.items():
@@ -300,6 +303,7 @@ def main(
     workers: int = 1,
     single: int = SINGLE,
     stage_calls: int = STAGE_CALLS,
+    alg: str = "ES384",
 ) -> dict[str, Any]:
     ehr = FakeEHR(example_resources())
     work = Path(tempfile.mkdtemp(prefix="legrules-bench-"))
@@ -310,7 +314,9 @@ def main(
         body = orjson.dumps(hook_request(ehr, prefetch=full_prefetch(ehr), fhir=False))
         now = int(time.time())
         aud = servers["service"][0] + SERVICE
-        tokens = [ehr.token(aud, iat=now, exp=now + TOKEN_LIFETIME) for _ in range(count + 1)]
+        tokens = [
+            ehr.token(aud, alg=alg, iat=now, exp=now + TOKEN_LIFETIME) for _ in range(count + 1)
+        ]
         headers = {"Authorization": f"Bearer {tokens.pop()}", "Content-Type": "application/json"}
         answer = httpx.post(aud, content=body, headers=headers).content
         (work / "answer.json").write_bytes(answer)  # before the bare endpoint's first call
@@ -328,11 +334,12 @@ def main(
             concurrency,
             ROUNDS,
         )
-        stages = STAGES["stages"](ehr, stage_calls) if stage_calls else None
+        stages = STAGES["stages"](ehr, stage_calls, alg=alg) if stage_calls else None
     setup = {
         "requests": requests,
         "concurrency": concurrency,
         "workers": workers,
+        "alg": alg,
         "sizes": (len(body), len(answer)),
         "load": (load, os.getloadavg()[0]),
     }
@@ -348,10 +355,12 @@ if __name__ == "__main__":
     parser.add_argument(
         "--stage-calls", type=int, default=STAGE_CALLS, help="calls timed by stage (0: none)"
     )
+    parser.add_argument("--alg", choices=STAGES["ALGORITHMS"], default="ES384", help="tokens")
     arguments = parser.parse_args()
     main(
         arguments.requests,
         arguments.concurrency,
         arguments.workers,
         stage_calls=arguments.stage_calls,
+        alg=arguments.alg,
     )

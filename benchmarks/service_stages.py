@@ -3,8 +3,10 @@
 The stages of a ``patient-view`` call with full prefetch, run one call after another
 in this process with the functions the service's endpoint calls, in its order:
 
-* ``token``: the JWT check (ES384 signature, claims, the ``jti`` recorded in SQLite);
-* ``request``: the body parsed (orjson) and validated (the pydantic edge models);
+* ``token``: the JWT check (ES384 signature unless ``--alg`` says otherwise, claims,
+  the ``jti`` recorded in SQLite);
+* ``request``: the body parsed (orjson, with the check for repeated keys and numbers
+  too small for a double) and validated (the pydantic edge models);
 * ``prefetch``: the prefetch keys gathered into one list of resources;
 * ``read``: the resources read into a presentation (legrules' FHIR reader);
 * ``assess``: :func:`legrules.assess`;
@@ -23,7 +25,8 @@ service's CPU per call under load, from ``benchmarks/service.py``, minus the app
 roughly, because the two are timed at different moments and the machine's load moves
 both.
 
-Run: ``python benchmarks/service_stages.py [CALLS]`` (default 300).
+Run: ``python benchmarks/service_stages.py [CALLS] [--alg ES384|RS384]`` (default 300
+calls, ES384: the algorithm CDS Hooks recommends first; RS384 for comparison).
 """
 
 from __future__ import annotations
@@ -51,15 +54,18 @@ from tests.cdshooks.ehr import FakeEHR, LoopbackServer, example_resources  # noq
 
 from legrules import assess, get_ruleset  # noqa: E402
 from legrules.cdshooks import Issuer, ServiceConfig, Store, create_app  # noqa: E402
+from legrules.cdshooks.body import parse_body  # noqa: E402
 from legrules.cdshooks.cards import cards_for  # noqa: E402
 from legrules.cdshooks.cli import _YOUNG_THRESHOLD  # noqa: E402
 from legrules.cdshooks.models import CdsResponse, HookRequest, PatientViewContext  # noqa: E402
 from legrules.cdshooks.prefetch import gather  # noqa: E402
 from legrules.cdshooks.security import TokenVerifier  # noqa: E402
 from legrules.fhir import read_presentation  # noqa: E402
+from legrules.model import Policy  # noqa: E402
 
 STAGES = ("token", "request", "prefetch", "read", "assess", "cards", "record", "answer")
 PUBLIC_URL = "https://cds.example.org"
+ALGORITHMS = ("ES384", "RS384")  # the two CDS Hooks 2.0 recommends (the fake EHR signs both)
 
 
 class _Clock:
@@ -78,16 +84,19 @@ class _Clock:
         self._last = time.process_time()
 
 
-async def _calls(ehr: FakeEHR, calls: int, work: Path, warm_up: int) -> dict[str, list[float]]:
+async def _calls(
+    ehr: FakeEHR, calls: int, work: Path, warm_up: int, alg: str
+) -> dict[str, list[float]]:
     config = ServiceConfig(
         public_url=PUBLIC_URL,
         issuers=(Issuer(ehr.iss, (ehr.jku,)),),
         database=work / "stages.sqlite3",
     )
     store, ruleset = Store(config.database), get_ruleset(config.ruleset)
+    policy = Policy()  # built once, as the app does
     body = orjson.dumps(hook_request(ehr, prefetch=full_prefetch(ehr), fhir=False))
     aud = PUBLIC_URL + SERVICE
-    tokens = [f"Bearer {ehr.token(aud)}" for _ in range(calls + warm_up)]
+    tokens = [f"Bearer {ehr.token(aud, alg=alg)}" for _ in range(calls + warm_up)]
     clock = _Clock()
     async with httpx.AsyncClient() as client:
         verifier = TokenVerifier(config, store, client)
@@ -97,15 +106,16 @@ async def _calls(ehr: FakeEHR, calls: int, work: Path, warm_up: int) -> dict[str
             clock.restart()
             await verifier.verify(token, aud)
             clock.lap("token")
-            call = HookRequest.model_validate(orjson.loads(body))
+            call = HookRequest.model_validate(parse_body(body))
             PatientViewContext.model_validate(call.context)
             clock.lap("request")
             data = await gather(call.prefetch, call.context, None)
             clock.lap("prefetch")
             as_of = datetime.now(UTC)
-            read = read_presentation(orjson.dumps(data.resources), as_of=as_of, on_error="skip")
+            source = orjson.dumps(data.resources)
+            read = read_presentation(source, as_of=as_of, policy=policy, on_error="skip")
             clock.lap("read")
-            result = assess(read.presentation, as_of=as_of, ruleset=ruleset)
+            result = assess(read.presentation, as_of=as_of, ruleset=ruleset, policy=policy)
             clock.lap("assess")
             issued = cards_for(result, read.presentation, ruleset)
             clock.lap("cards")
@@ -157,7 +167,7 @@ async def _asgi_call(app: Any, body: bytes, token: str) -> int:
     return status[0]
 
 
-async def _app_calls(ehr: FakeEHR, calls: int, work: Path, warm_up: int) -> float:
+async def _app_calls(ehr: FakeEHR, calls: int, work: Path, warm_up: int, alg: str) -> float:
     """CPU seconds per call of the whole app, its lifespan started, over *calls* calls."""
     config = ServiceConfig(
         public_url=PUBLIC_URL,
@@ -166,7 +176,8 @@ async def _app_calls(ehr: FakeEHR, calls: int, work: Path, warm_up: int) -> floa
     )
     app = create_app(config)
     body = orjson.dumps(hook_request(ehr, prefetch=full_prefetch(ehr), fhir=False))
-    tokens = [f"Bearer {ehr.token(PUBLIC_URL + SERVICE)}" for _ in range(calls + warm_up)]
+    aud = PUBLIC_URL + SERVICE
+    tokens = [f"Bearer {ehr.token(aud, alg=alg)}" for _ in range(calls + warm_up)]
     spent: list[float] = []
     started = asyncio.Event()
 
@@ -200,8 +211,12 @@ async def _app_calls(ehr: FakeEHR, calls: int, work: Path, warm_up: int) -> floa
     return spent[0]
 
 
-def stages(ehr: FakeEHR, calls: int = 300, warm_up: int = 20) -> dict[str, float]:
+def stages(
+    ehr: FakeEHR, calls: int = 300, warm_up: int = 20, alg: str = "ES384"
+) -> dict[str, float]:
     """The median CPU milliseconds of each stage over *calls* calls (after *warm_up*).
+
+    Every call carries its own token signed with *alg*.
 
     Under ``"app"``: the whole app's mean CPU milliseconds per call, in-process.  The
     collector runs with the threshold ``legrules serve`` sets in its workers.  *ehr*
@@ -211,8 +226,8 @@ def stages(ehr: FakeEHR, calls: int = 300, warm_up: int = 20) -> dict[str, float
     gc.set_threshold(_YOUNG_THRESHOLD, *threshold[1:])
     try:
         with tempfile.TemporaryDirectory(prefix="legrules-stages-") as work:
-            spent = asyncio.run(_calls(ehr, calls, Path(work), warm_up))
-            app = asyncio.run(_app_calls(ehr, calls, Path(work), warm_up))
+            spent = asyncio.run(_calls(ehr, calls, Path(work), warm_up, alg))
+            app = asyncio.run(_app_calls(ehr, calls, Path(work), warm_up, alg))
     finally:
         gc.set_threshold(*threshold)
     medians = {name: statistics.median(seconds) * 1e3 for name, seconds in spent.items()}
@@ -248,5 +263,7 @@ def _served(run: Callable[[FakeEHR], Any]) -> Any:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("calls", nargs="?", type=int, default=300)
+    parser.add_argument("--alg", choices=ALGORITHMS, default="ES384", help="token algorithm")
     arguments = parser.parse_args()
-    report(_served(lambda ehr: stages(ehr, arguments.calls)))
+    print(f"tokens signed with {arguments.alg}")
+    report(_served(lambda ehr: stages(ehr, arguments.calls, alg=arguments.alg)))

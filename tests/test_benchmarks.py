@@ -49,3 +49,17 @@ def test_service_benchmark_runs_a_small_load(capsys: pytest.CaptureFixture[str])
     assert "one call at a time, service" in out
     assert "service stages, CPU ms per call" in out
     assert "whole app in-process" in out
+
+
+@pytest.mark.slow
+def test_service_compare_loads_two_builds_side_by_side(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Two builds (here the same tree twice) are served and loaded in alternating rounds."""
+    module = runpy.run_path(str(BENCHMARKS / "service_compare.py"))
+    src = str(BENCHMARKS.parent / "src")
+    results = module["main"]([f"one={src}", f"two={src}", "--requests", "24", "--rounds", "2"])
+    assert set(results) == {"one", "two"}
+    assert all(r["cpu_ms"] > 0 for r in results.values())
+    out = capsys.readouterr().out
+    assert "discovery meanwhile p50" in out

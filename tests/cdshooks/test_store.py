@@ -50,6 +50,25 @@ def test_cards_are_recorded_once_each(tmp_path: Path) -> None:
     assert rows == [("c-1", "rf.a", "1.0"), ("c-2", "rf.b", "2.0")]
 
 
+def test_a_database_made_with_rowid_tables_still_serves(tmp_path: Path) -> None:
+    """A database made before the tables were clustered on their keys keeps working."""
+    path = tmp_path / "db.sqlite3"
+    with sqlite3.connect(path) as old:
+        old.executescript(
+            """CREATE TABLE seen_token (iss TEXT NOT NULL, jti TEXT NOT NULL,
+                exp INTEGER NOT NULL, PRIMARY KEY (iss, jti));
+            CREATE TABLE card (uuid TEXT PRIMARY KEY, rule TEXT NOT NULL,
+                version TEXT NOT NULL, issued INTEGER NOT NULL);"""
+        )
+    old.close()
+    store = Store(path)
+    exp = int(time.time()) + 300
+    assert store.first_use_of_token("https://ehr.example", "j-3", exp)
+    assert not store.first_use_of_token("https://ehr.example", "j-3", exp)
+    store.record_cards([("c-1", "rf.a", "1.0")])
+    assert store.db.execute("SELECT uuid FROM card").fetchall() == [("c-1",)]
+
+
 def test_a_feedback_batch_with_a_bad_record_stores_none_of_it(tmp_path: Path) -> None:
     """Feedback records are written in one transaction: all of them, or none."""
     store = Store(tmp_path / "db.sqlite3")

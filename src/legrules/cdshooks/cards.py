@@ -209,18 +209,21 @@ def _order_suggestions(assessment: Assessment) -> list[Suggestion]:
     return found
 
 
+@functools.lru_cache(maxsize=4096)
+def _ask_line(finding: str, level: Disposition, rules: tuple[str, ...]) -> str:
+    """The summary detail's line for one open question (a few dozen per call, cached)."""
+    return f"- {label(finding)}: could mean **{level.value}** ({', '.join(rules)})"
+
+
 def _summary_detail(assessment: Assessment, notes: Iterable[str]) -> str:
     worst = worst_case(assessment)
     lines = [f"**Disposition**: {assessment.disposition.value} (what is known proves this)."]
     if worst.rank < assessment.disposition.rank:
         lines.append(f"**Worst case**: {worst.value}, if the open questions below are positive.")
-    asks = ask_next(assessment)
+    asks = assessment.ask_next
     if asks:
         lines += ["", "**Ask or measure next**:"]
-        lines += [
-            f"- {label(f)}: could mean **{level.value}** ({', '.join(rules)})"
-            for f, level, rules in asks
-        ]
+        lines += [_ask_line(q.finding, q.could_reach, q.settles) for q in asks]
     shown = [d for d in assessment.differentials if d.likelihood in _SHOWN]
     if shown:
         lines += ["", "**Differentials**:"]

