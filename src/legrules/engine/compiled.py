@@ -32,7 +32,7 @@ from legrules.engine.compiled_evaluator import CompiledEvaluator
 from legrules.engine.compiled_results import STATUS_OF
 from legrules.engine.compiler import ExprCompiler, Last, combine_all, combine_any
 from legrules.engine.criteria import Criteria
-from legrules.engine.defaults import Default, defaults
+from legrules.engine.defaults import TABLES, Default, defaults
 from legrules.engine.facts import Context, Outcome
 from legrules.engine.logic import Expr
 from legrules.engine.memo import Memo
@@ -43,8 +43,10 @@ from legrules.engine.sink import Sink, Step
 from legrules.engine.truth import truth_of
 from legrules.engine.what_if import Evaluator
 from legrules.model import (
+    VOCABULARY,
     CriterionTrace,
     Disposition,
+    Kind,
     OpenQuestion,
     Policy,
     Recommendation,
@@ -246,6 +248,22 @@ class CompiledRuleSet:
     _questions: Memo[tuple[object, ...], tuple[Disposition, tuple[OpenQuestion, ...]]] = (
         attrs.field(factory=lambda: Memo(256), init=False, repr=False, eq=False)
     )
+    #: Rules evaluated without a memo whose result alone tells what open questions read
+    #: of them (they read no finding a "what if" could assume present), with the table
+    #: of the context their result is in.
+    _valued: dict[str, str] = attrs.field(init=False, repr=False, eq=False)
+
+    @_valued.default
+    def _find_valued(self) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for rule, memo in zip(self.ruleset.rules, self.memos, strict=True):
+            table = TABLES.get(type(rule))
+            booleans = [
+                c for c in rule.reads() if c in VOCABULARY and VOCABULARY[c].kind is Kind.BOOLEAN
+            ]
+            if memo is None and table is not None and not booleans:
+                found[rule.id] = table
+        return found
 
     @backward.default
     def _backward(self) -> bool:
@@ -322,16 +340,20 @@ class CompiledRuleSet:
     ) -> tuple[Disposition, tuple[OpenQuestion, ...]]:
         """The worst case and what to ask next, for *ctx* run by :meth:`run`.
 
-        When every rule's answer was one kept (a token in ``ctx.tokens``), the questions
-        follow from those answers and *disposition* alone (every "what if" reads what a
-        rule read, and the scores it reads), so they are kept under them too.
+        When every rule's answer was one kept (a token in ``ctx.tokens``), or a result that
+        no "what if" evaluates again (compared by value), the questions follow from those
+        answers and *disposition* alone (every "what if" reads what a rule read, and the
+        scores it reads), so they are kept under them too.
         """
         key: list[object] = [disposition]
         tokens = ctx.tokens
         for rule in self.ruleset.rules:
             token = tokens.get(rule.id)
             if token is None:
-                return open_questions(self.ruleset, ctx, disposition, self.evaluator)
+                table = self._valued.get(rule.id)
+                if table is None or not ctx.symbolic:
+                    return open_questions(self.ruleset, ctx, disposition, self.evaluator)
+                token = getattr(ctx, table)[rule.id]
             key.append(token)
         whole = tuple(key)
         found = self._questions.get(whole)

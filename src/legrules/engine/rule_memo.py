@@ -85,10 +85,11 @@ class _Atoms:
 
     A finding or measurement the presentation does not state answers with its prebuilt
     unknown whatever the presentation, so it adds nothing to a key: only the stated
-    ones are read, each after its position (which tells them apart).
+    ones are read (found by one set intersection), each after its position, which tells
+    them apart, in the order of their positions.
     """
 
-    __slots__ = ("_leaves", "_others", "_results")
+    __slots__ = ("_cids", "_leaves", "_others", "_results")
 
     def __init__(
         self,
@@ -98,7 +99,11 @@ class _Atoms:
     ):
         self._others = others
         self._results = results
-        self._leaves = leaves
+        # Each finding's leaves, in order; findings in the order of their first leaf.
+        self._leaves: dict[str, list[tuple[int, Compiled]]] = {}
+        for cid, index, run in leaves:
+            self._leaves.setdefault(cid, []).append((index, run))
+        self._cids = frozenset(self._leaves)
 
     @classmethod
     def of(cls, exprs: list[Expr], compiler: ExprCompiler) -> _Atoms | None:
@@ -136,9 +141,13 @@ class _Atoms:
         for name, run in self._results:
             token = tokens.get(name)
             into.append(token if token is not None else run(ctx))
-        stated = ctx.stated
-        for cid, index, run in self._leaves:
-            if cid in stated:
+        stated = ctx.stated & self._cids
+        if not stated:
+            return
+        leaves = self._leaves
+        ordered = stated if len(stated) == 1 else [c for c in leaves if c in stated]
+        for cid in ordered:
+            for index, run in leaves[cid]:
                 into.append(index)
                 into.append(run(ctx))
 
