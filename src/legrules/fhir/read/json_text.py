@@ -35,7 +35,7 @@ import orjson
 from legrules.errors import DocumentError, FHIRInputError
 from legrules.model.documents import path_step
 
-__all__ = ["Marks", "first_hidden", "loads"]
+__all__ = ["Marks", "first_hidden", "loads", "loads_plain_lines"]
 
 #: Resources (by ``id()``) that are not read, with the reason; ``None``: none.
 Marks = dict[int, str] | None
@@ -70,6 +70,33 @@ def loads(
     if seen is not None:
         value = json.loads(data, object_pairs_hook=seen.pairs, parse_float=seen.number)
     return value, marks(value, where, seen, strict=strict, skip=skip, within=within)
+
+
+def loads_plain_lines(lines: list[bytes]) -> list[Any] | None:
+    """The values of NDJSON *lines*, when writing them again together shows nothing hidden.
+
+    Each line is parsed alone (so each value comes from exactly one line), then all the
+    values are written again in one call, instead of one a line.  Where that writing is
+    the lines' own text, joined as an array and less its line breaks (raw line breaks
+    are whitespace in JSON: a string cannot hold one), each line is exactly the writing
+    of its value, since the same text splits into the same elements; so, as in
+    :func:`loads`, no key was dropped and no number underflowed, and with no ``null``
+    written there is nothing to mark.  ``None`` otherwise (a blank or broken line, a
+    line orjson writes otherwise, a ``null``): the caller then parses the lines one by
+    one, with their errors and marks.
+    """
+    parse = orjson.loads
+    try:
+        values = [parse(line) for line in lines]
+        again = orjson.dumps(values)
+    except (orjson.JSONDecodeError, orjson.JSONEncodeError):
+        return None
+    text = b"[" + b",".join(lines).replace(b"\n", b"") + b"]"
+    if b"\r" in text:
+        text = text.replace(b"\r", b"")
+    if again != text or b"null" in again:
+        return None
+    return values
 
 
 def first_hidden(data: bytes, value: Any) -> tuple[str, str] | None:

@@ -1,0 +1,131 @@
+"""The bulk reader's shortcuts give exactly what the careful way gives, on generated data.
+
+NDJSON lines are parsed and checked in blocks (``legrules.fhir.read.json_text``
+``loads_plain_lines``); a block that is not plain falls back to reading each line alone.
+Usual Observations are read by one quick function instead of the general reader.  Both
+are fed the shipped hypothesis strategies (``legrules.strategies``) and compared with
+the way they shortcut.
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import datetime, timedelta
+from typing import Any
+
+import orjson
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from legrules.errors import InputError, LegrulesError
+from legrules.fhir.read.containers import Items, _lines, _ndjson
+from legrules.fhir.read.context import Collected
+from legrules.fhir.read.elements import Resource
+from legrules.fhir.read.json_text import loads_plain_lines
+from legrules.fhir.read.observations import read_observation
+from legrules.fhir.read.presentations import _options
+from legrules.fhir.read.usual_observation import UsualReader
+from legrules.strategies import fhir_observations
+from tests.support import AS_OF
+
+OBSERVATIONS = st.sampled_from(["R4B", "R5"]).flatmap(
+    lambda version: st.booleans().flatmap(
+        lambda messy: fhir_observations(version, messy=messy, as_of=AS_OF)
+    )
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(OBSERVATIONS, st.sampled_from([AS_OF, AS_OF - timedelta(hours=2)]))
+def test_generated_observations_the_quick_reader_takes_read_the_same_in_general(
+    resource: dict[str, Any], as_of: datetime
+) -> None:
+    """Whatever generated Observation the quick reader takes, the general reader records alike."""
+    options = _options(as_of, None, None, {"max_depth": 16}).settings
+    quick, general = Collected(), Collected()
+    if not UsualReader(options).read(copy.deepcopy(resource), quick):
+        assert quick.empty()
+        return
+    try:
+        read_observation(Resource(resource, "line 1"), options, general)
+    except InputError as error:  # pragma: no cover - a failure of this test
+        pytest.fail(f"the quick reader took a resource the general reader refuses: {error}")
+    assert quick.state() == general.state()
+
+
+def test_most_generated_tidy_observations_take_the_quick_path() -> None:
+    """Tidy generated Observations mostly take the quick path (the bulk of an export)."""
+    options = _options(AS_OF, None, None, {"max_depth": 16}).settings
+    reader = UsualReader(options)
+    taken = []
+
+    @settings(max_examples=200, deadline=None, database=None)
+    @given(fhir_observations(as_of=AS_OF))
+    def count(resource: dict[str, Any]) -> None:
+        taken.append(reader.read(resource, Collected()))
+
+    count()
+    assert sum(taken) >= len(taken) // 2
+
+
+# Ways a line of an export can differ from orjson's own writing of it.
+def _changed(line: bytes, how: int) -> bytes:
+    if how == 1:  # a duplicate key that disagrees: the resource must be listed as ignored
+        return line.replace(b'"status":', b'"status":"entered-in-error","status":', 1)
+    if how == 2:  # the same key twice, with the same value
+        return line.replace(b'{"', b'{"x":1,"x":1,"', 1)
+    if how == 3:  # a null member: an error (or a mark when skipping)
+        return line.replace(b'{"', b'{"text":null,"', 1)
+    if how == 4:  # whitespace
+        return b"  " + line + b"  "
+    if how == 5:  # Windows line ends
+        return line + b"\r"
+    if how == 6:  # a blank line
+        return b"\n"
+    if how == 7:  # not JSON
+        return line[: len(line) // 2]
+    if how == 8:  # an escaped colon, and an underflowing number
+        return line.replace(b'{"', b'{"n":1e-400,"t":"a\\u003ab","', 1)
+    if how == 9:  # not a resource
+        return b"[1,2]"
+    return line
+
+
+def _read(reader: Any, lines: list[bytes], skip: bool) -> list[Any]:
+    """The items *reader* yields for *lines*, then the error it raises, if any."""
+    owner = Items(b"", skip=skip)
+    owner.keep_raw = True
+    found: list[Any] = []
+    try:
+        found.extend(reader(lines, 2, owner))
+    except LegrulesError as error:
+        found.append((type(error).__name__, str(error)))
+    return found
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(OBSERVATIONS, st.integers(0, 300)), max_size=150),
+    st.booleans(),
+)
+def test_lines_read_in_blocks_give_what_lines_read_one_by_one_give(
+    drawn: list[tuple[dict[str, Any], int]], skip: bool
+) -> None:
+    """Blocks of lines yield the same items, marks and errors as reading each line alone."""
+    lines = [_changed(orjson.dumps(resource), how) + b"\n" for resource, how in drawn]
+    assert _read(_ndjson, lines, skip) == _read(_lines, lines, skip)
+
+
+def test_a_block_with_a_hidden_duplicate_is_not_plain() -> None:
+    """A disagreeing duplicate key makes the block fall back to reading line by line."""
+    line = b'{"resourceType":"Observation","status":"final"}\n'
+    assert loads_plain_lines([line, line]) == [orjson.loads(line)] * 2
+    hidden = line.replace(b'"status":', b'"status":"entered-in-error","status":')
+    assert loads_plain_lines([line, hidden]) is None
+
+
+def test_lines_that_only_parse_together_are_not_plain() -> None:
+    """A value split over lines is never read as one: each line is parsed alone."""
+    lines = [b'{"a":[{"b":1}\n', b'{"c":2}]}\n', b'{"d":1},{"e":2}\n']
+    assert loads_plain_lines(lines) is None
