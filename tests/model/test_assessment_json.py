@@ -62,3 +62,9 @@ def test_generated_assessments_are_written_as_their_documents(
 ) -> None:
     """Any generated presentation's assessment is written as its document."""
     same_text(assess(presentation, as_of=AS_OF, ruleset=version, policy=policy))
+
+
+def test_rule_traces_shared_between_assessments_are_written_as_their_documents() -> None:
+    """Rule traces met again (written from the table of texts) keep the document's text."""
+    for presentation, policy in list(corpus(3, seed=11)) * 3:
+        same_text(assess(presentation, as_of=AS_OF, policy=policy))

@@ -29,7 +29,7 @@ from typing import Any, get_args, get_origin, get_type_hints
 import attrs
 import orjson
 
-from legrules.model.assessment import Assessment, CriterionTrace, ScoreResult
+from legrules.model.assessment import Assessment, CriterionTrace, RuleTrace, ScoreResult
 from legrules.model.policy import Policy
 
 __all__ = ["dumps_assessment"]
@@ -75,6 +75,8 @@ def _fields_of(cls: type, made: dict[type, _Fields]) -> _Fields:
     function: _Fields = namespace["fields"]
     if cls is CriterionTrace and made is _COMPACT:
         function = _cached_criterion(function)
+    if cls is RuleTrace and made is _COMPACT:
+        function = _shared(function)
     made[cls] = function
     return function
 
@@ -127,6 +129,40 @@ def _cached_criterion(fields: _Fields) -> _Fields:
         return found
 
     return criterion
+
+
+_SEEN = 1024
+
+
+def _shared(fields: _Fields) -> _Fields:
+    """*fields* for rule traces, answering the written text of one met before.
+
+    The engine hands every assessment the same trace object for a rule whose trace
+    cannot differ (about half of them in a bulk run).  Such an object is known by its
+    identity: once seen twice it is written once and its text handed out after that.
+    Both tables hold the objects they name, so an identity is never taken for that of
+    another object made later; both are bounded (cleared when full).
+    """
+    written: dict[int, tuple[Any, orjson.Fragment]] = {}
+    seen: dict[int, Any] = {}
+
+    def trace(value: Any) -> Any:
+        key = id(value)
+        found = written.get(key)
+        if found is not None and found[0] is value:
+            return found[1]
+        if seen.get(key) is not value:
+            if len(seen) >= _SEEN:
+                seen.clear()
+            seen[key] = value
+            return fields(value)
+        if len(written) >= _CRITERIA_KEPT:
+            written.clear()
+        text = orjson.Fragment(orjson.dumps(fields(value), option=orjson.OPT_SORT_KEYS))
+        written[key] = (value, text)
+        return text
+
+    return trace
 
 
 #: The last policy written and its dict (a run writes many assessments under one policy).
