@@ -19,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from legrules.errors import InputError, LegrulesError
+from legrules.fhir.read.assemble import _canonical, _finding_key, _measurement_key
 from legrules.fhir.read.containers import Items, _lines, _ndjson
 from legrules.fhir.read.context import Collected
 from legrules.fhir.read.elements import Resource
@@ -129,3 +130,26 @@ def test_lines_that_only_parse_together_are_not_plain() -> None:
     """A value split over lines is never read as one: each line is parsed alone."""
     lines = [b'{"a":[{"b":1}\n', b'{"c":2}]}\n', b'{"d":1},{"e":2}\n']
     assert loads_plain_lines(lines) is None
+
+
+# Values a row may hold, and some it should not (a key must still be exact for them).
+CELLS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.sampled_from(["", "~", "a", "b", "Observation/1", "2026-11-20T09:00:00Z", "True", "1"]),
+    st.text(max_size=4),
+    st.integers(-2, 2),
+    st.floats(allow_nan=False),
+)
+
+
+@given(st.lists(st.tuples(*[CELLS] * 6), max_size=12), st.lists(st.tuples(*[CELLS] * 7)))
+def test_the_quick_sort_keys_of_fact_rows_are_the_canonical_key(
+    findings: list[tuple[Any, ...]], measurements: list[tuple[Any, ...]]
+) -> None:
+    """Rows sort by the quick keys exactly as by the canonical key, whatever they hold."""
+    for row in findings:
+        assert _finding_key(row) == _canonical(row)
+    for row in measurements:
+        assert _measurement_key(row) == _canonical(row)
+    assert sorted(findings, key=_finding_key) == sorted(findings, key=_canonical)
