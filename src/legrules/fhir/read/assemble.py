@@ -78,7 +78,7 @@ def _canonical(row: tuple[Any, ...]) -> tuple[str, ...]:
 
 
 class _Texts(dict[Any, str]):
-    """The key texts of strings, made once each: a patient's rows repeat ids and times."""
+    """The key texts of strings, made once each: rows repeat ids, states, units, times."""
 
     def __missing__(self, value: Any) -> str:
         text = "" if value is None else f"~{value}"
@@ -90,8 +90,15 @@ class _Texts(dict[Any, str]):
         return text
 
 
-_TEXTS_KEPT = 8192
+_TEXTS_KEPT = 1024
 _TEXTS = _Texts({None: ""})
+
+
+def _once(value: Any) -> str:
+    """The key text of a value met once (a reference): not kept."""
+    if value.__class__ is str:
+        return "~" + value
+    return "" if value is None else f"~{value}"
 
 
 def _flag(value: Any) -> str:
@@ -106,7 +113,7 @@ def _finding_key(row: tuple[Any, ...]) -> tuple[str, ...]:
         texts[cid],
         texts[state],
         texts[side],
-        texts[reference],
+        _once(reference),
         _flag(preliminary),
         texts[text],
     )
@@ -121,7 +128,7 @@ def _measurement_key(row: tuple[Any, ...]) -> tuple[str, ...]:
         "" if value is None else f"~{value}",
         texts[unit],
         texts[side],
-        texts[reference],
+        _once(reference),
         _flag(preliminary),
         texts[text],
     )
