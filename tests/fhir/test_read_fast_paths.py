@@ -19,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from legrules.errors import InputError, LegrulesError
+from legrules.fhir import read_presentations
 from legrules.fhir.read.assemble import _canonical, _finding_key, _measurement_key
 from legrules.fhir.read.containers import Items, _lines, _ndjson
 from legrules.fhir.read.context import Collected
@@ -28,6 +29,7 @@ from legrules.fhir.read.observations import read_observation
 from legrules.fhir.read.presentations import _options
 from legrules.fhir.read.usual_observation import UsualReader
 from legrules.strategies import fhir_observations
+from tests.fhir.conftest import obs
 from tests.support import AS_OF
 
 OBSERVATIONS = st.sampled_from(["R4B", "R5"]).flatmap(
@@ -153,3 +155,25 @@ def test_the_quick_sort_keys_of_fact_rows_are_the_canonical_key(
     for row in measurements:
         assert _measurement_key(row) == _canonical(row)
     assert sorted(findings, key=_finding_key) == sorted(findings, key=_canonical)
+
+
+def _about(oid: str, reference: str) -> dict[str, Any]:
+    resource = obs(oid=oid)
+    resource["subject"] = {"reference": reference}
+    return resource
+
+
+def test_a_reference_remembered_from_a_line_is_resolved_again_once_a_server_is_learnt() -> None:
+    """A subject on another server than a Bundle line's entries stops resolving after it."""
+    other = "http://other.example/fhir/Patient/a"
+    entry = {
+        "fullUrl": "http://server.example/fhir/Observation/x",
+        "resource": _about("x", "Patient/c"),
+    }
+    bundle = {"resourceType": "Bundle", "type": "collection", "entry": [entry]}
+    lines = [_about("1", other), _about("2", "Patient/b"), bundle, _about("3", other)]
+    data = b"".join(orjson.dumps(line) + b"\n" for line in lines)
+    results = list(read_presentations(data, as_of=AS_OF, grouping="spill"))
+    assert [r.presentation.patient.id for r in results] == ["a", "b", "c", None]
+    assert [i.reference for i in results[-1].ignored] == ["Observation/3"]
+    assert "is on another server than the input" in results[-1].ignored[0].reason
