@@ -89,7 +89,7 @@ def loads_plain_lines(lines: list[bytes]) -> list[Any] | None:
     try:
         values = [parse(line) for line in lines]
         again = orjson.dumps(values)
-    except (orjson.JSONDecodeError, orjson.JSONEncodeError):
+    except (ValueError, TypeError):  # orjson's decode and encode errors, among others
         return None
     text = b"[" + b",".join(lines).replace(b"\n", b"") + b"]"
     if b"\r" in text:

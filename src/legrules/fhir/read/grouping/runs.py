@@ -39,8 +39,8 @@ ReadItem = Callable[[Item, Collected], None]
 
 #: Types read only when the patient's resources are all together (see the module).
 DEFERRED = frozenset({"Patient", "MedicationStatement", "MedicationRequest"})
-#: Subject references remembered with their keys (interleaved lines name many patients).
-_KNOWN = 4096
+#: Subject references remembered with their keys, for interleaved input (some 200 KB).
+_KNOWN = 1024
 
 
 def runs(
@@ -107,9 +107,10 @@ def runs(
                     rtype = None  # not tied to a patient: listed as ignored, not read
                 elif text.__class__ is str and text[:1] != "#" and rtype != "Patient":
                     seen_text, seen_key = text, this  # type: ignore[assignment]
-                    if len(known) >= _KNOWN:
-                        known.clear()
-                    known[text] = this
+                    if not contiguous:  # contiguous: a patient seen before cannot come again
+                        if len(known) >= _KNOWN:
+                            known.clear()
+                        known[text] = this
         elif data:  # a resource the reader will not read: listed with its patient
             if learn and data.get("resourceType") == "Patient":
                 subjects.learn(data, location, patient_key(data, location))

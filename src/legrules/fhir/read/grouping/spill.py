@@ -137,6 +137,9 @@ def _gather(mine: list[Part], parts: list[Part]) -> int:
             if mine and mine[-1].__class__ is Collected:
                 mine[-1].merge(part)
                 continue
+        else:  # an item kept as its line: a row per 256 bytes of it, so long lines count
+            raw = part[3]  # type: ignore[index]
+            count += len(raw) >> 8 if raw else 0
         count += 1
         mine.append(part)
     return count
