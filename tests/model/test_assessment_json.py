@@ -68,3 +68,14 @@ def test_rule_traces_shared_between_assessments_are_written_as_their_documents()
     """Rule traces met again (written from the table of texts) keep the document's text."""
     for presentation, policy in list(corpus(3, seed=11)) * 3:
         same_text(assess(presentation, as_of=AS_OF, policy=policy))
+
+
+def test_a_mapping_field_is_refused_when_the_writer_is_generated() -> None:
+    """A dict field would be written unsorted by the compact form: generating it fails."""
+    from typing import Any
+
+    from legrules.model.assessment_json import _expression
+
+    for kind in (dict[str, int], dict, Any):
+        with pytest.raises(TypeError, match="no writer for a mapping"):
+            _expression("value.extra", kind, {}, {})

@@ -6,7 +6,8 @@ dispatches on the type of every value it meets; for an assessment with its trace
 per attrs class, generated once from its fields and their types, builds the same dict
 with plain attribute reads: enums as their value, tuples of attrs objects as lists of
 dicts (by calling the function of the item class), date-times by ``isoformat()`` and the
-policy by :meth:`~legrules.model.Policy.as_dict`; orjson then writes it.
+policy by :meth:`~legrules.model.Policy.as_dict`; orjson then writes it.  Each dict is
+made with its keys in sorted order, so the compact form needs no sorting option.
 
 Most of a trace is criteria that cite no evidence (three in four, in a bulk run): their
 text depends on the criterion's id, description, state and missing inputs alone, and
@@ -48,7 +49,8 @@ def dumps_assessment(assessment: Assessment, *, indent: bool = False) -> bytes:
     if indent:
         document = _fields_of(Assessment, _INDENTED)(assessment)
         return orjson.dumps(document, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2)
-    return orjson.dumps(_fields_of(Assessment, _COMPACT)(assessment), option=orjson.OPT_SORT_KEYS)
+    # Every dict is made with its keys sorted (see _fields_of and _policy): no sort option.
+    return orjson.dumps(_fields_of(Assessment, _COMPACT)(assessment))
 
 
 #: The generated functions by class, for each form (fragments fit only the compact one).
@@ -64,13 +66,18 @@ def _fields_of(cls: type, made: dict[type, _Fields]) -> _Fields:
     renamed = _RENAMED.get(cls, {})
     hints = get_type_hints(cls)
     namespace: dict[str, Any] = {"_policy": _policy}
-    items = [
-        f"{renamed.get(field.name, field.name)!r}: "
-        f"{_expression('value.' + field.name, hints[field.name], namespace, made)}"
+    pairs = [
+        (
+            renamed.get(field.name, field.name),
+            _expression("value." + field.name, hints[field.name], namespace, made),
+        )
         for field in attrs.fields(cls)
     ]
     if cls is Assessment:
-        items.append("'cds_indicator': value.cds_indicator")
+        pairs.append(("cds_indicator", "value.cds_indicator"))
+    # Keys in sorted order, as orjson's OPT_SORT_KEYS would put them (code point order),
+    # so that the compact form is written without sorting every dict again.
+    items = [f"{key!r}: {expression}" for key, expression in sorted(pairs)]
     exec(f"def fields(value):\n    return {{{', '.join(items)}}}\n", namespace)
     function: _Fields = namespace["fields"]
     if cls is CriterionTrace and made is _COMPACT:
@@ -93,6 +100,9 @@ def _expression(read: str, kind: Any, namespace: dict[str, Any], made: dict[type
         return f"{read}.isoformat()"
     if kind is Policy:
         return f"_policy({read})"
+    if kind is Any or dict in (kind, get_origin(kind)):
+        # Its keys would be written in insertion order, not sorted (see dumps_assessment).
+        raise TypeError(f"cannot write {read} ({kind}): no writer for a mapping")
     if isinstance(kind, type) and attrs.has(kind):
         name = f"_{kind.__name__}"
         namespace[name] = _fields_of(kind, made)
@@ -175,6 +185,6 @@ def _policy(policy: Policy) -> dict[str, Any]:
     global _LAST_POLICY
     last, found = _LAST_POLICY
     if last is not policy:
-        found = policy.as_dict()
+        found = dict(sorted(policy.as_dict().items()))  # keys sorted, as the rest
         _LAST_POLICY = (policy, found)
     return found
