@@ -79,3 +79,12 @@ def test_a_mapping_field_is_refused_when_the_writer_is_generated() -> None:
     for kind in (dict[str, int], dict, Any):
         with pytest.raises(TypeError, match="no writer for a mapping"):
             _expression("value.extra", kind, {}, {})
+
+
+def test_a_document_asked_with_a_newline_is_the_same_text_and_a_line_break() -> None:
+    """``newline=True`` adds one line break to either form, and changes nothing else."""
+    presentation, policy = next(iter(corpus(1, seed=5)))
+    result = assess(presentation, as_of=AS_OF, policy=policy)
+    for indent in (False, True):
+        text = dumps_assessment(result, indent=indent)
+        assert dumps_assessment(result, indent=indent, newline=True) == text + b"\n"

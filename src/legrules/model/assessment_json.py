@@ -40,17 +40,21 @@ _RENAMED: dict[type, dict[str, str]] = {ScoreResult: {"class_": "class"}}
 _Fields = Callable[[Any], Any]
 
 
-def dumps_assessment(assessment: Assessment, *, indent: bool = False) -> bytes:
+def dumps_assessment(
+    assessment: Assessment, *, indent: bool = False, newline: bool = False
+) -> bytes:
     """The assessment document of *assessment* as JSON text, keys sorted.
 
     Compact (one line, as JSON Lines want it), or with two-space indents when *indent*
-    is set (what :func:`~legrules.model.documents.dumps` writes).
+    is set (what :func:`~legrules.model.documents.dumps` writes).  *newline* ends the
+    text with a line break (written by orjson: no copy of the text to add one).
     """
+    end = orjson.OPT_APPEND_NEWLINE if newline else 0
     if indent:
         document = _fields_of(Assessment, _INDENTED)(assessment)
-        return orjson.dumps(document, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2)
+        return orjson.dumps(document, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2 | end)
     # Every dict is made with its keys sorted (see _fields_of and _policy): no sort option.
-    return orjson.dumps(_fields_of(Assessment, _COMPACT)(assessment))
+    return orjson.dumps(_fields_of(Assessment, _COMPACT)(assessment), option=end)
 
 
 #: The generated functions by class, for each form (fragments fit only the compact one).
