@@ -234,19 +234,28 @@ def _next_line(lines: Iterator[bytes], number: int) -> tuple[bytes | None, int]:
 #: Lines parsed and checked together (:func:`~legrules.fhir.read.json_text.loads_plain_lines`):
 #: enough to save the per-line calls, few enough to stay in the processor's cache.
 _BLOCK = 64
+#: Blocks read line by line, without trying, after a block that was not plain: an export
+#: written otherwise than orjson writes (spaces after colons, ``98.60``) never is.
+_RETRY = 16
 
 
 def _ndjson(lines: Iterable[bytes], number: int, owner: Items) -> Iterator[Item]:
     """One item a line; a plain resource (the bulk of any export) skips the general path.
 
     Lines are taken in blocks, checked together; a block that is not plain (a blank or
-    broken line, a duplicate key, a ``null``) is read line by line, each with its own
-    errors and marks, exactly as every line was before blocks.
+    broken line, a duplicate key, a ``null``, text orjson would write otherwise) is read
+    line by line, each with its own errors and marks, exactly as every line was before
+    blocks, and so are the next :data:`_RETRY` blocks.
     """
     depth = owner.max_depth
     lines = iter(lines)
+    wait = 0
     while block := list(islice(lines, _BLOCK)):
-        values = loads_plain_lines(block)
+        values = None
+        if wait:
+            wait -= 1
+        elif (values := loads_plain_lines(block)) is None:
+            wait = _RETRY
         if values is None:
             yield from _lines(block, number, owner)
             number += len(block)
