@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import enum
 import types
+import weakref
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, get_args, get_origin, get_type_hints
@@ -154,26 +155,29 @@ def _shared(fields: _Fields) -> _Fields:
     The engine hands every assessment the same trace object for a rule whose trace
     cannot differ (about half of them in a bulk run).  Such an object is known by its
     identity: once seen twice it is written once and its text handed out after that.
-    Both tables hold the objects they name, so an identity is never taken for that of
-    another object made later; both are bounded (cleared when full).
+    Both tables hold weak references, checked on use, so an identity is never taken
+    for that of another object made later, and the traces of one assessment are freed
+    with it (holding them kept them alive into the collector's older generations);
+    both are bounded (cleared when full).
     """
-    written: dict[int, tuple[Any, orjson.Fragment]] = {}
-    seen: dict[int, Any] = {}
+    written: dict[int, tuple[weakref.ref[Any], orjson.Fragment]] = {}
+    seen: dict[int, weakref.ref[Any]] = {}
 
     def trace(value: Any) -> Any:
         key = id(value)
         found = written.get(key)
-        if found is not None and found[0] is value:
+        if found is not None and found[0]() is value:
             return found[1]
-        if seen.get(key) is not value:
+        met = seen.get(key)
+        if met is None or met() is not value:
             if len(seen) >= _SEEN:
                 seen.clear()
-            seen[key] = value
+            seen[key] = weakref.ref(value)
             return fields(value)
         if len(written) >= _CRITERIA_KEPT:
             written.clear()
         text = orjson.Fragment(orjson.dumps(fields(value), option=orjson.OPT_SORT_KEYS))
-        written[key] = (value, text)
+        written[key] = (met, text)
         return text
 
     return trace
