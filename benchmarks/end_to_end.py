@@ -20,6 +20,12 @@ findings as valueBoolean), and the same lines shuffled, and times, in the same r
   scaled to the whole file.  (``model_validate_json`` is the faster of the two ways
   pydantic offers; validating already parsed dicts costs about a fifth more.)
 
+* the stages, in this process over the same grouped file: reading (NDJSON lines to
+  presentations: parsing, grouping by patient, the spill, assembling), ``assess()``,
+  building the trace (materialised when written), and writing (the compact assessment
+  document); and the CLI's start-up (``import legrules.cli`` in a fresh interpreter).
+  Each is printed per patient and against the parse floor of the same lines.
+
 Each is run ``--repeat`` times; the minimum and the median are printed, as wall time
 and as CPU time (on a shared machine the CPU ratios move less with the load).
 Targets: the CLI >= 10x faster than fhir.resources validation and <= 8x the parse
@@ -37,6 +43,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -128,6 +135,42 @@ def parse_floor(path: Path) -> None:
             orjson.loads(line)
 
 
+def stages(path: Path) -> dict[str, float]:
+    """CPU seconds of each stage of ``legrules assess --format json`` over *path*."""
+    from legrules.engine import assess
+    from legrules.fhir import read_presentations
+    from legrules.model.assessment_json import dumps_assessment
+
+    as_of = datetime.fromisoformat(AS_OF)
+    clock = time.process_time
+    spent = dict.fromkeys(("read", "assess", "trace", "write"), 0.0)
+    results = iter(read_presentations(path, as_of=as_of))
+    while True:
+        start = clock()
+        read = next(results, None)
+        done = clock()
+        spent["read"] += done - start
+        if read is None:
+            return spent
+        result = assess(read.presentation, as_of=as_of)
+        assessed = clock()
+        len(result.trace)  # the trace, built when first read (the writer reads it)
+        traced = clock()
+        dumps_assessment(result)
+        spent["write"] += clock() - traced
+        spent["trace"] += traced - assessed
+        spent["assess"] += assessed - done
+
+
+def startup() -> tuple[float, float]:
+    """Wall and CPU seconds of a fresh interpreter importing the CLI."""
+    code = "import legrules.cli, resource; use = resource.getrusage(resource.RUSAGE_SELF)\n"
+    code += "print(use.ru_utime + use.ru_stime)"
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True)
+    return time.perf_counter() - start, float(done.stdout)
+
+
 def summary(values: list[float]) -> str:
     return f"{min(values):8.2f} / {statistics.median(values):8.2f}"
 
@@ -168,7 +211,11 @@ def measure(patients: int, per_patient: int, repeat: int, sample: int) -> None:
             note("floor", *timed(lambda: parse_floor(path)))
             wall, cpu = timed(validate)
             note("fhir", scale * wall, scale * cpu)
+            for stage, cpu in stages(path).items():
+                note("stage " + stage, cpu)
+            note("startup", *startup())
     report(runs, patients, len(data), size, (repeat, len(checked)))
+    report_stages(runs, patients)
 
 
 def report(runs: Runs, patients: int, count: int, size: float, how: tuple[int, int]) -> None:
@@ -200,6 +247,22 @@ def report(runs: Runs, patients: int, count: int, size: float, how: tuple[int, i
         wall = [a / b for a, b in zip(runs[top], runs[bottom], strict=True)]
         cpu = [a / b for a, b in zip(runs[top + " cpu"], runs[bottom + " cpu"], strict=True)]
         print(f"  {title}     {summary(wall)} x  cpu {summary(cpu)} x  (target {target})")
+
+
+def report_stages(runs: Runs, patients: int) -> None:
+    """Print where the CLI's time goes: each stage per patient, and against the floor."""
+    floor = runs["floor cpu"]
+    print("  stages, in process (CPU; per patient, then / parse floor of the same lines):")
+    for name, title in (
+        ("stage read", "reading (parse, group, spill, assemble)"),
+        ("stage assess", "assess()                               "),
+        ("stage trace", "trace (built when written)             "),
+        ("stage write", "writing (compact JSON document)        "),
+        ("startup cpu", "start-up (import legrules.cli)         "),
+    ):
+        each = [1e6 * value / patients for value in runs[name]]
+        ratio = [value / base for value, base in zip(runs[name], floor, strict=True)]
+        print(f"    {title}  {summary(each)} us  {summary(ratio)} x")
 
 
 def main(argv: list[str] | None = None) -> None:

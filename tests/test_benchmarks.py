@@ -35,6 +35,7 @@ def test_end_to_end_runs_the_cli_on_a_small_file(capsys: pytest.CaptureFixture[s
     out = capsys.readouterr().out
     assert "CLI / parse floor" in out
     assert "peak" in out
+    assert "reading (parse, group, spill, assemble)" in out
 
 
 @pytest.mark.slow

@@ -138,14 +138,21 @@ def summary(results: Any) -> list[tuple[str | None, list[str]]]:
     ]
 
 
+@pytest.mark.parametrize("held", [1, 5, 1 << 12])
 @pytest.mark.parametrize("run_bytes", [1, 1 << 20])
 def test_spilling_groups_an_interleaved_export_as_memory_does(
-    run_bytes: int, monkeypatch: pytest.MonkeyPatch
+    run_bytes: int, held: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Spilled runs read back patient by patient, in first-appearance and input order."""
+    """Spilled runs read back patient by patient, in first-appearance and input order.
+
+    However many rows are held (gathered by patient) before they are written.
+    """
     monkeypatch.setattr("legrules.fhir.read.presentations._RUN_BYTES", run_bytes)
     data, first_seen = interleaved()
-    spilled = summary(read_presentations(data, as_of=AS_OF, grouping="spill"))
+    whole = list(read_presentations(data, as_of=AS_OF, grouping="spill"))
+    monkeypatch.setattr("legrules.fhir.read.grouping.spill._HELD", held)
+    assert list(read_presentations(data, as_of=AS_OF, grouping="spill")) == whole
+    spilled = summary(whole)
     assert spilled == summary(read_presentations(data, as_of=AS_OF, grouping="memory"))
     assert [patient for patient, _ in spilled] == first_seen
     assert all(len(references) == 8 for _, references in spilled)

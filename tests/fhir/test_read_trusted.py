@@ -24,7 +24,7 @@ from legrules import LegrulesError
 from legrules.fhir import ReadResult, read_presentations
 from legrules.fhir.capture import presentation_resources
 from legrules.fhir.read.elements import parse_datetime
-from legrules.model import Finding, Measurement, Presentation, Source
+from legrules.model import Finding, IgnoredInput, Measurement, Presentation, Source
 from tests.fhir.conftest import EXAMPLES, bundle
 from tests.fhir.test_read_roundtrip import presentations
 from tests.support import AS_OF
@@ -63,6 +63,11 @@ def checked(results: Iterable[ReadResult]) -> int:
             count += 1
         for fact in presentation.measurements:
             assert type(fact.value) is float
+        for item in presentation.ignored:
+            attrs.validate(item)
+            assert item == IgnoredInput(item.reference, item.reason)
+            assert type(item.reference) is str
+            assert type(item.reason) is str
     return count
 
 

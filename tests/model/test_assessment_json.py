@@ -62,3 +62,29 @@ def test_generated_assessments_are_written_as_their_documents(
 ) -> None:
     """Any generated presentation's assessment is written as its document."""
     same_text(assess(presentation, as_of=AS_OF, ruleset=version, policy=policy))
+
+
+def test_rule_traces_shared_between_assessments_are_written_as_their_documents() -> None:
+    """Rule traces met again (written from the table of texts) keep the document's text."""
+    for presentation, policy in list(corpus(3, seed=11)) * 3:
+        same_text(assess(presentation, as_of=AS_OF, policy=policy))
+
+
+def test_a_mapping_field_is_refused_when_the_writer_is_generated() -> None:
+    """A dict field would be written unsorted by the compact form: generating it fails."""
+    from typing import Any
+
+    from legrules.model.assessment_json import _expression
+
+    for kind in (dict[str, int], dict, Any):
+        with pytest.raises(TypeError, match="no writer for a mapping"):
+            _expression("value.extra", kind, {}, {})
+
+
+def test_a_document_asked_with_a_newline_is_the_same_text_and_a_line_break() -> None:
+    """``newline=True`` adds one line break to either form, and changes nothing else."""
+    presentation, policy = next(iter(corpus(1, seed=5)))
+    result = assess(presentation, as_of=AS_OF, policy=policy)
+    for indent in (False, True):
+        text = dumps_assessment(result, indent=indent)
+        assert dumps_assessment(result, indent=indent, newline=True) == text + b"\n"

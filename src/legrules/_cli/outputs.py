@@ -79,13 +79,13 @@ class Output:
         if self._held is not None:
             held, self._held = self._held, None
             if self.fmt == "json":
-                self._write(dumps_assessment(held, indent=True) + b"\n")
+                self._write(dumps_assessment(held, indent=True, newline=True))
             else:
                 self.out.write(self.text(held))
 
     def _emit(self, result: Assessment, number: int) -> None:
         if self.fmt == "json":
-            self._write(dumps_assessment(result) + b"\n")
+            self._write(dumps_assessment(result, newline=True))
         elif self.fmt == "fhir":
             # Only --fhir-strict asks for validation with fhir.resources (slow).
             bundle = transaction_bundle(result, version=self.fhir_version, validate=self.validate)

@@ -36,7 +36,15 @@ from legrules.model.presentation import (
     Source,
 )
 
-__all__ = ["finding", "findings", "measurement", "measurements", "presentation", "source"]
+__all__ = [
+    "finding",
+    "findings",
+    "ignored",
+    "measurement",
+    "measurements",
+    "presentation",
+    "source",
+]
 
 #: A finding: id, state (its value), laterality (its value), source reference,
 #: preliminary, effective time (as text, looked up in the *times* given).
@@ -61,6 +69,7 @@ _SOURCE = _slots(Source)
 _FINDING = _slots(Finding)
 _MEASUREMENT = _slots(Measurement)
 _PRESENTATION = _slots(Presentation)
+_IGNORED = _slots(IgnoredInput)
 
 
 def source(reference: str, preliminary: bool) -> Source:
@@ -153,6 +162,18 @@ def measurements(
         put_source(fact, origin)
         put_effective(fact, None if text is None else times[text])
         built.append(fact)
+    return built
+
+
+def ignored(rows: Iterable[tuple[str, str]]) -> list[IgnoredInput]:
+    """``IgnoredInput(reference, reason)`` of each row, in order (one loop, no call each)."""
+    built: list[IgnoredInput] = []
+    put_reference, put_reason = _IGNORED
+    for reference, reason in rows:
+        item = _new(IgnoredInput)
+        put_reference(item, reference)
+        put_reason(item, reason)
+        built.append(item)
     return built
 
 

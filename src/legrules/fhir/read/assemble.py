@@ -56,22 +56,82 @@ def assemble(key: str | None, out: Collected, settings: Settings) -> ReadResult:
     except InputError as error:
         raise FHIRInputError(error.message, f"{out.birth_label}.birthDate") from None
     # Sorted only now: working out the age may leave a birthDate or an age Observation out.
-    ignored = tuple([IgnoredInput(ref, reason) for ref, reason in sorted(out.ignored)])
+    ignored = tuple(trusted.ignored(sorted(out.ignored)))
     times = settings.times
-    found = trusted.findings(sorted(out.findings, key=_canonical), times) if out.findings else []
+    found = trusted.findings(sorted(out.findings, key=_finding_key), times) if out.findings else []
     if found:
         _note_conflicts(found, out)
     # as_of was checked by the read's options; onsets are parsed, so time-zone aware.
-    measured = trusted.measurements(sorted(out.measurements, key=_canonical), times)
+    measured = trusted.measurements(sorted(out.measurements, key=_measurement_key), times)
     onset = _onset(out, settings) if out.onsets else None
     presentation = trusted.presentation(patient, found, measured, onset, settings.as_of, ignored)
     return ReadResult(presentation, ignored, tuple(sorted(out.warnings)))
 
 
 def _canonical(row: tuple[Any, ...]) -> tuple[str, ...]:
-    """A sort key for a fact row that depends on its content only (``None`` first)."""
-    # A list made and then turned into a tuple: a generator costs a resume per value.
+    """A sort key for a fact row that depends on its content only (``None`` first).
+
+    The definition; :func:`_finding_key` and :func:`_measurement_key` give the same key
+    faster (a test compares them).
+    """
     return tuple(["" if value is None else f"~{value}" for value in row])
+
+
+class _Texts(dict[Any, str]):
+    """The key texts of strings, made once each: rows repeat ids, states, units, times."""
+
+    def __missing__(self, value: Any) -> str:
+        text = "" if value is None else f"~{value}"
+        if value.__class__ is str:  # only strings: 1, 1.0 and True are one key to a dict
+            if len(self) >= _TEXTS_KEPT:
+                self.clear()
+                self[None] = ""
+            self[value] = text
+        return text
+
+
+_TEXTS_KEPT = 1024
+_TEXTS = _Texts({None: ""})
+
+
+def _once(value: Any) -> str:
+    """The key text of a value met once (a reference): not kept."""
+    if value.__class__ is str:
+        return "~" + value
+    return "" if value is None else f"~{value}"
+
+
+def _flag(value: Any) -> str:
+    return "~True" if value is True else "~False" if value is False else _TEXTS[value]
+
+
+def _finding_key(row: tuple[Any, ...]) -> tuple[str, ...]:
+    """``_canonical(row)`` for a finding row."""
+    cid, state, side, reference, preliminary, text = row
+    texts = _TEXTS
+    return (
+        texts[cid],
+        texts[state],
+        texts[side],
+        _once(reference),
+        _flag(preliminary),
+        texts[text],
+    )
+
+
+def _measurement_key(row: tuple[Any, ...]) -> tuple[str, ...]:
+    """``_canonical(row)`` for a measurement row."""
+    cid, value, unit, side, reference, preliminary, text = row
+    texts = _TEXTS
+    return (
+        texts[cid],
+        "" if value is None else f"~{value}",
+        texts[unit],
+        texts[side],
+        _once(reference),
+        _flag(preliminary),
+        texts[text],
+    )
 
 
 def _years(born: date, day: date) -> int:

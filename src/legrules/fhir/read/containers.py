@@ -20,14 +20,14 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Iterable, Iterator
-from itertools import chain
+from itertools import chain, islice
 from typing import IO, TYPE_CHECKING, Any
 
 import orjson
 
 from legrules.errors import DocumentError, FHIRInputError, InputError, InvalidValueError
 from legrules.fhir.read.elements import JSON
-from legrules.fhir.read.json_text import Marks, loads, marks
+from legrules.fhir.read.json_text import Marks, loads, loads_plain_lines, marks
 from legrules.model.documents import check_json, json_type
 
 if TYPE_CHECKING:
@@ -231,8 +231,48 @@ def _next_line(lines: Iterator[bytes], number: int) -> tuple[bytes | None, int]:
     return None, number
 
 
+#: Lines parsed and checked together (:func:`~legrules.fhir.read.json_text.loads_plain_lines`):
+#: enough to save the per-line calls, few enough to stay in the processor's cache.
+_BLOCK = 64
+#: Blocks read line by line, without trying, after a block that was not plain: an export
+#: written otherwise than orjson writes (spaces after colons, ``98.60``) never is.
+_RETRY = 16
+
+
 def _ndjson(lines: Iterable[bytes], number: int, owner: Items) -> Iterator[Item]:
-    """One item a line; a plain resource (the bulk of any export) skips the general path."""
+    """One item a line; a plain resource (the bulk of any export) skips the general path.
+
+    Lines are taken in blocks, checked together; a block that is not plain (a blank or
+    broken line, a duplicate key, a ``null``, text orjson would write otherwise) is read
+    line by line, each with its own errors and marks, exactly as every line was before
+    blocks, and so are the next :data:`_RETRY` blocks.
+    """
+    depth = owner.max_depth
+    lines = iter(lines)
+    wait = 0
+    while block := list(islice(lines, _BLOCK)):
+        values = None
+        if wait:
+            wait -= 1
+        elif (values := loads_plain_lines(block)) is None:
+            wait = _RETRY
+        if values is None:
+            yield from _lines(block, number, owner)
+            number += len(block)
+            continue
+        raw = owner.keep_raw
+        for line, value in zip(block, values, strict=True):
+            number += 1
+            if value.__class__ is dict:
+                rtype = value.get("resourceType")
+                if rtype.__class__ is str and rtype and rtype != "Bundle":
+                    yield (value, number, None, line if raw else None)
+                    continue
+            yield from expand(value, None, f"line {number}", depth)
+
+
+def _lines(lines: Iterable[bytes], number: int, owner: Items) -> Iterator[Item]:
+    """The items of *lines*, parsed one by one (the first is line *number* + 1)."""
     depth = owner.max_depth
     for line in lines:
         number += 1

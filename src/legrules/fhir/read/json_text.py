@@ -35,7 +35,7 @@ import orjson
 from legrules.errors import DocumentError, FHIRInputError
 from legrules.model.documents import path_step
 
-__all__ = ["Marks", "first_hidden", "loads"]
+__all__ = ["Marks", "first_hidden", "loads", "loads_plain_lines"]
 
 #: Resources (by ``id()``) that are not read, with the reason; ``None``: none.
 Marks = dict[int, str] | None
@@ -70,6 +70,40 @@ def loads(
     if seen is not None:
         value = json.loads(data, object_pairs_hook=seen.pairs, parse_float=seen.number)
     return value, marks(value, where, seen, strict=strict, skip=skip, within=within)
+
+
+def loads_plain_lines(lines: list[bytes]) -> list[Any] | None:
+    """The values of NDJSON *lines*, when the checks of :func:`loads` find nothing in any.
+
+    Each line is parsed alone (so each value comes from exactly one line), then all the
+    values are written again in one call, and the checks of :func:`loads` are made
+    once for the block instead of once a line.  When the writing is the lines' own
+    text (less line breaks, which a JSON string cannot hold), each line is its value's
+    writing, since the same text splits into the same elements: nothing was hidden.
+    Otherwise (an export written with spaces, say) the counts are taken over the
+    block: no line's writing holds more colons than the line (an escaped colon aside,
+    which sends the block back), so equal sums mean equal counts on every line and no
+    key was dropped; an underflowing number token shows in the block's text (no token
+    spans the commas that join the lines), as does a ``null`` in the writing.
+    ``None`` when any of these shows, or a line is blank or broken: the caller then
+    parses the lines one by one, with their errors and marks.
+    """
+    parse = orjson.loads
+    try:
+        values = [parse(line) for line in lines]
+        again = orjson.dumps(values)
+    except (ValueError, TypeError):  # orjson's decode and encode errors, among others
+        return None
+    if b"null" in again:
+        return None
+    text = b",".join(lines)
+    if again[1:-1] == text.replace(b"\n", b""):
+        return values  # the lines are orjson's own writing: nothing can hide (see _same)
+    if text.count(b":") != again.count(b":") or (b"\\" in text and b"\\u003" in text):
+        return None
+    if (b"e-" in text or b"E-" in text or _ZEROS in text) and _TINY.search(text):
+        return None
+    return values
 
 
 def first_hidden(data: bytes, value: Any) -> tuple[str, str] | None:

@@ -39,6 +39,8 @@ ReadItem = Callable[[Item, Collected], None]
 
 #: Types read only when the patient's resources are all together (see the module).
 DEFERRED = frozenset({"Patient", "MedicationStatement", "MedicationRequest"})
+#: Subject references remembered with their keys, for interleaved input (some 200 KB).
+_KNOWN = 1024
 
 
 def runs(
@@ -70,6 +72,10 @@ def runs(
     facts = Collected()
     size = -1  # no run yet
     seen_text, seen_key = "", ""  # the last subject reference and its key
+    # Subject references met on NDJSON lines, and their keys.  A reference's key can
+    # change only when a Patient's fullUrl or a server base is learnt (an entry of a
+    # Bundle, whose location is a text); a line's key also depends on nothing else.
+    known: dict[str, str | None] = {}
     learn = subjects is None  # Patients learnt beforehand are not learnt again, in stream order
     subjects = Subjects() if subjects is None else subjects
     strict = reader.options.strict
@@ -86,20 +92,30 @@ def runs(
             text = ref.get("reference") if ref.__class__ is dict else None
             if text.__class__ is str and text == seen_text and rtype != "Patient":
                 this = seen_key
+            elif location.__class__ is int and rtype != "Patient" and text in known:
+                this = known[text]
             else:
                 if learn and (rtype == "Patient" or location.__class__ is str):
                     is_patient = rtype == "Patient"
                     subjects.learn(
                         data, location, patient_key(data, location) if is_patient else None
                     )
+                    if location.__class__ is str:
+                        known.clear()
                 this, item = subject_key(item, subjects, strict=strict)
                 if item[2] is not None:
                     rtype = None  # not tied to a patient: listed as ignored, not read
                 elif text.__class__ is str and text[:1] != "#" and rtype != "Patient":
                     seen_text, seen_key = text, this  # type: ignore[assignment]
+                    if not contiguous:  # contiguous: a patient seen before cannot come again
+                        if len(known) >= _KNOWN:
+                            known.clear()
+                        known[text] = this
         elif data:  # a resource the reader will not read: listed with its patient
             if learn and data.get("resourceType") == "Patient":
                 subjects.learn(data, location, patient_key(data, location))
+                if location.__class__ is str:
+                    known.clear()
             this, item = subject_key(item, subjects, strict=strict)
         if this != key or size < 0 or size > most:
             if size >= 0:

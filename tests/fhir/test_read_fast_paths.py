@@ -1,0 +1,191 @@
+"""The bulk reader's shortcuts give exactly what the careful way gives, on generated data.
+
+NDJSON lines are parsed and checked in blocks (``legrules.fhir.read.json_text``
+``loads_plain_lines``); a block that is not plain falls back to reading each line alone.
+Usual Observations are read by one quick function instead of the general reader.  Both
+are fed the shipped hypothesis strategies (``legrules.strategies``) and compared with
+the way they shortcut.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import datetime, timedelta
+from typing import Any
+from unittest.mock import patch
+
+import orjson
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from legrules.errors import InputError, LegrulesError
+from legrules.fhir import read_presentations
+from legrules.fhir.read import containers
+from legrules.fhir.read.assemble import _canonical, _finding_key, _measurement_key
+from legrules.fhir.read.containers import Items, _lines, _ndjson
+from legrules.fhir.read.context import Collected
+from legrules.fhir.read.elements import Resource
+from legrules.fhir.read.json_text import loads_plain_lines
+from legrules.fhir.read.observations import read_observation
+from legrules.fhir.read.presentations import _options
+from legrules.fhir.read.usual_observation import UsualReader
+from legrules.strategies import fhir_observations
+from tests.fhir.conftest import obs
+from tests.support import AS_OF
+
+OBSERVATIONS = st.sampled_from(["R4B", "R5"]).flatmap(
+    lambda version: st.booleans().flatmap(
+        lambda messy: fhir_observations(version, messy=messy, as_of=AS_OF)
+    )
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(OBSERVATIONS, st.sampled_from([AS_OF, AS_OF - timedelta(hours=2)]))
+def test_generated_observations_the_quick_reader_takes_read_the_same_in_general(
+    resource: dict[str, Any], as_of: datetime
+) -> None:
+    """Whatever generated Observation the quick reader takes, the general reader records alike."""
+    options = _options(as_of, None, None, {"max_depth": 16}).settings
+    quick, general = Collected(), Collected()
+    if not UsualReader(options).read(copy.deepcopy(resource), quick):
+        assert quick.empty()
+        return
+    try:
+        read_observation(Resource(resource, "line 1"), options, general)
+    except InputError as error:  # pragma: no cover - a failure of this test
+        pytest.fail(f"the quick reader took a resource the general reader refuses: {error}")
+    assert quick.state() == general.state()
+
+
+def test_most_generated_tidy_observations_take_the_quick_path() -> None:
+    """Tidy generated Observations mostly take the quick path (the bulk of an export)."""
+    options = _options(AS_OF, None, None, {"max_depth": 16}).settings
+    reader = UsualReader(options)
+    taken = []
+
+    @settings(max_examples=200, deadline=None, database=None)
+    @given(fhir_observations(as_of=AS_OF))
+    def count(resource: dict[str, Any]) -> None:
+        taken.append(reader.read(resource, Collected()))
+
+    count()
+    assert sum(taken) >= len(taken) // 2
+
+
+# Ways a line of an export can differ from orjson's own writing of it.
+def _changed(line: bytes, how: int) -> bytes:
+    if how == 1:  # a duplicate key that disagrees: the resource must be listed as ignored
+        return line.replace(b'"status":', b'"status":"entered-in-error","status":', 1)
+    if how == 2:  # the same key twice, with the same value
+        return line.replace(b'{"', b'{"x":1,"x":1,"', 1)
+    if how == 3:  # a null member: an error (or a mark when skipping)
+        return line.replace(b'{"', b'{"text":null,"', 1)
+    if how == 4:  # whitespace
+        return b"  " + line + b"  "
+    if how == 5:  # Windows line ends
+        return line + b"\r"
+    if how == 6:  # a blank line
+        return b"\n"
+    if how == 7:  # not JSON
+        return line[: len(line) // 2]
+    if how == 8:  # an escaped colon
+        return line.replace(b'{"', b'{"t":"a\\u003ab","', 1)
+    if how == 11:  # an underflowing number, in a line written with spaces
+        return line.replace(b'{"', b'{"n": 1e-400, "', 1)
+    if how == 9:  # not a resource
+        return b"[1,2]"
+    if how == 10:  # written by another tool: spaces after colons and commas
+        return json.dumps(orjson.loads(line)).encode()
+    return line
+
+
+def _read(reader: Any, lines: list[bytes], skip: bool) -> list[Any]:
+    """The items *reader* yields for *lines*, then the error it raises, if any."""
+    owner = Items(b"", skip=skip)
+    owner.keep_raw = True
+    found: list[Any] = []
+    try:
+        found.extend(reader(lines, 2, owner))
+    except LegrulesError as error:
+        found.append((type(error).__name__, str(error)))
+    return found
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(OBSERVATIONS, st.integers(0, 300)), max_size=150),
+    st.booleans(),
+    st.sampled_from([0, 1, 16]),
+)
+def test_lines_read_in_blocks_give_what_lines_read_one_by_one_give(
+    drawn: list[tuple[dict[str, Any], int]], skip: bool, retry: int
+) -> None:
+    """Blocks of lines yield the same items, marks and errors as reading each line alone.
+
+    Whatever the number of blocks read line by line after one that was not plain.
+    """
+    lines = [_changed(orjson.dumps(resource), how) + b"\n" for resource, how in drawn]
+    with patch.object(containers, "_RETRY", retry):
+        assert _read(_ndjson, lines, skip) == _read(_lines, lines, skip)
+
+
+def test_a_block_with_a_hidden_duplicate_is_not_plain() -> None:
+    """A disagreeing duplicate key makes the block fall back to reading line by line."""
+    line = b'{"resourceType":"Observation","status":"final"}\n'
+    assert loads_plain_lines([line, line]) == [orjson.loads(line)] * 2
+    hidden = line.replace(b'"status":', b'"status":"entered-in-error","status":')
+    assert loads_plain_lines([line, hidden]) is None
+
+
+def test_lines_that_only_parse_together_are_not_plain() -> None:
+    """A value split over lines is never read as one: each line is parsed alone."""
+    lines = [b'{"a":[{"b":1}\n', b'{"c":2}]}\n', b'{"d":1},{"e":2}\n']
+    assert loads_plain_lines(lines) is None
+
+
+# Values a row may hold, and some it should not (a key must still be exact for them).
+CELLS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.sampled_from(["", "~", "a", "b", "Observation/1", "2026-11-20T09:00:00Z", "True", "1"]),
+    st.text(max_size=4),
+    st.integers(-2, 2),
+    st.floats(allow_nan=False),
+)
+
+
+@given(st.lists(st.tuples(*[CELLS] * 6), max_size=12), st.lists(st.tuples(*[CELLS] * 7)))
+def test_the_quick_sort_keys_of_fact_rows_are_the_canonical_key(
+    findings: list[tuple[Any, ...]], measurements: list[tuple[Any, ...]]
+) -> None:
+    """Rows sort by the quick keys exactly as by the canonical key, whatever they hold."""
+    for row in findings:
+        assert _finding_key(row) == _canonical(row)
+    for row in measurements:
+        assert _measurement_key(row) == _canonical(row)
+    assert sorted(findings, key=_finding_key) == sorted(findings, key=_canonical)
+
+
+def _about(oid: str, reference: str) -> dict[str, Any]:
+    resource = obs(oid=oid)
+    resource["subject"] = {"reference": reference}
+    return resource
+
+
+def test_a_reference_remembered_from_a_line_is_resolved_again_once_a_server_is_learnt() -> None:
+    """A subject on another server than a Bundle line's entries stops resolving after it."""
+    other = "http://other.example/fhir/Patient/a"
+    entry = {
+        "fullUrl": "http://server.example/fhir/Observation/x",
+        "resource": _about("x", "Patient/c"),
+    }
+    bundle = {"resourceType": "Bundle", "type": "collection", "entry": [entry]}
+    lines = [_about("1", other), _about("2", "Patient/b"), bundle, _about("3", other)]
+    data = b"".join(orjson.dumps(line) + b"\n" for line in lines)
+    results = list(read_presentations(data, as_of=AS_OF, grouping="spill"))
+    assert [r.presentation.patient.id for r in results] == ["a", "b", "c", None]
+    assert [i.reference for i in results[-1].ignored] == ["Observation/3"]
+    assert "is on another server than the input" in results[-1].ignored[0].reason
