@@ -19,6 +19,7 @@ indeterminate, never not met.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -122,11 +123,13 @@ def _assess(
     current, late = _split_by_time(presentation, instant)
     # The compiled rules read the presentation's records as proofs (which let them reuse
     # answers across assessments) and put them back as plain evidence at the end.
-    ctx = Context(current, instant, settings, symbolic=compiled_engine)
+    started = time.thread_time_ns()
+    engine = compiled(rules, settings) if compiled_engine else None
+    symbolic = engine is not None and engine.symbolic()
+    ctx = Context(current, instant, settings, symbolic=symbolic)
     proofs = ctx.proofs
     evaluator = INTERPRETER
-    if compiled_engine:
-        engine = compiled(rules, settings)
+    if engine is not None:
         sink, evaluator = engine.run(ctx), engine.evaluator
 
         def plain_trace() -> tuple[RuleTrace, ...]:
@@ -144,8 +147,9 @@ def _assess(
     red_flags = tuple(map(proofs.red_flag, ctx.red_flags.values()))
     differentials = tuple(map(proofs.differential, ctx.differentials.values()))
     disposition = disposition_of(red_flags, differentials)
-    if compiled_engine:
+    if engine is not None:
         worst, ask_next = engine.open_questions(ctx, disposition)
+        engine.spent(symbolic, time.thread_time_ns() - started)
     else:
         worst, ask_next = open_questions(rules, ctx, disposition, evaluator)
     return Assessment(
