@@ -10,9 +10,10 @@ from hypothesis import HealthCheck, given, settings
 
 from legrules import Presentation
 from legrules.engine import rule_memo
-from legrules.engine.compiled import _Reuse, compiled
+from legrules.engine.compiled import compiled
 from legrules.engine.facts import Context
 from legrules.engine.proofs import Proof
+from legrules.engine.rule_memo import Reuse
 from legrules.model import Finding, Measurement, Policy, Presence, Source
 from legrules.rules import RULESETS
 from legrules.rules.registry import get_ruleset
@@ -25,7 +26,7 @@ from tests.engine.test_compiled import both
 def never_resting(monkeypatch: pytest.MonkeyPatch) -> None:
     """Memos keep looking answers up however seldom they find one."""
     monkeypatch.setattr(rule_memo, "ENOUGH", 0.0)
-    monkeypatch.setattr(_Reuse, "worth", lambda self: True)
+    monkeypatch.setattr(Reuse, "worth", lambda self: True)
 
 
 def _renamed(source: Source | None) -> Source | None:
@@ -89,15 +90,15 @@ def test_generated_presentations_and_their_twins_match_the_interpreter(
 ) -> None:
     """Any presentation the strategies make, then its twin, gives the interpreter's."""
     rule_memo.ENOUGH, enough = 0.0, rule_memo.ENOUGH
-    worth = _Reuse.worth
-    _Reuse.worth = lambda self: True  # type: ignore[method-assign]
+    worth = Reuse.worth
+    Reuse.worth = lambda self: True  # type: ignore[method-assign]
     try:
         for patient in (presentation_, twin(presentation_)):
             reference, fast = both(patient)
             assert fast == reference
     finally:
         rule_memo.ENOUGH = enough
-        _Reuse.worth = worth  # type: ignore[method-assign]
+        Reuse.worth = worth  # type: ignore[method-assign]
 
 
 def test_a_rule_whose_answers_seldom_repeat_stops_looking_them_up(
@@ -105,7 +106,7 @@ def test_a_rule_whose_answers_seldom_repeat_stops_looking_them_up(
 ) -> None:
     """After a window of lookups finding too few answers, the memo rests."""
     monkeypatch.setattr(rule_memo, "WINDOW", 8)
-    monkeypatch.setattr(_Reuse, "worth", lambda self: True)
+    monkeypatch.setattr(Reuse, "worth", lambda self: True)
     engine = compiled(get_ruleset("2026.12"), Policy())
     memo = next(
         m for m in engine.memos if m is not None and m.rule.id == "redflag.acute-limb-ischemia"
@@ -163,19 +164,19 @@ def test_stated_records_are_read_as_proofs_and_the_assessment_shows_plain_eviden
 
 def test_records_are_read_the_cheaper_way_after_both_are_timed() -> None:
     """After a symbolic and a plain window, the way that cost less CPU is kept."""
-    reuse = _Reuse()
+    reuse = Reuse()
     for symbolic, cost in ((True, 900), (False, 500)):
-        for _ in range(_Reuse.WINDOW):
+        for _ in range(Reuse.WINDOW):
             assert reuse.worth() is symbolic
             reuse.spent(symbolic, cost)
-    assert [reuse.worth() for _ in range(_Reuse.SETTLED)] == [False] * _Reuse.SETTLED
+    assert [reuse.worth() for _ in range(Reuse.SETTLED)] == [False] * Reuse.SETTLED
     assert reuse.worth()  # tried again
 
 
 def test_records_stay_read_as_proofs_when_that_costs_less() -> None:
     """Answers found often make the symbolic window the cheaper one: it is kept."""
-    reuse = _Reuse()
+    reuse = Reuse()
     for cost in (300, 500):  # the symbolic window, then the plain one
-        for _ in range(_Reuse.WINDOW):
+        for _ in range(Reuse.WINDOW):
             reuse.spent(reuse.worth(), cost)
     assert all(reuse.worth() for _ in range(100))

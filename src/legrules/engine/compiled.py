@@ -37,7 +37,7 @@ from legrules.engine.facts import Context, Outcome
 from legrules.engine.logic import Expr
 from legrules.engine.memo import Memo
 from legrules.engine.open_questions import differential_result, open_questions
-from legrules.engine.rule_memo import RuleMemo, rule_memo
+from legrules.engine.rule_memo import Reuse, RuleMemo, rule_memo
 from legrules.engine.ruleset import RuleSet
 from legrules.engine.sink import Sink, Step
 from legrules.engine.truth import truth_of
@@ -248,7 +248,7 @@ class CompiledRuleSet:
     _questions: Memo[tuple[object, ...], tuple[Disposition, tuple[OpenQuestion, ...]]] = (
         attrs.field(factory=lambda: Memo(256), init=False, repr=False, eq=False)
     )
-    _reuse: _Reuse = attrs.field(factory=lambda: _Reuse(), init=False, repr=False, eq=False)
+    _reuse: Reuse = attrs.field(factory=Reuse, init=False, repr=False, eq=False)
     #: Rules evaluated without a memo whose result alone tells what open questions read
     #: of them (they read no finding a "what if" could assume present), with the table
     #: of the context their result is in.
@@ -337,11 +337,11 @@ class CompiledRuleSet:
         return sink
 
     def symbolic(self) -> bool:
-        """Whether the next assessment should read its records as proofs (see :class:`_Reuse`)."""
+        """Whether the next assessment should read its records as proofs (see :class:`Reuse`)."""
         return self._reuse.worth()
 
     def spent(self, symbolic: bool, nanoseconds: int) -> None:
-        """Count the CPU time of an assessment read symbolically or not (see :class:`_Reuse`)."""
+        """Count the CPU time of an assessment read symbolically or not (see :class:`Reuse`)."""
         self._reuse.spent(symbolic, nanoseconds)
 
     def open_questions(
@@ -371,49 +371,6 @@ class CompiledRuleSet:
                 whole, open_questions(self.ruleset, ctx, disposition, self.evaluator)
             )
         return found
-
-
-class _Reuse:
-    """Whether reading records as proofs, to reuse rules' answers, pays here.
-
-    Proofs and keys cost a little on every assessment; they pay when rules find their
-    answers kept, which depends on the population (a few findings each: nearly always;
-    many findings drawn at random: seldom).  So the two ways are timed against each
-    other: a window of assessments read symbolically, one read plainly (every rule
-    evaluated, as before answers were kept), then the cheaper way (CPU time per
-    assessment) for the next :data:`SETTLED` assessments, then both are tried again.
-    Counted without a lock: a count lost between threads changes only timing.
-    """
-
-    __slots__ = ("_left", "_spent", "_symbolic", "_trial")
-
-    #: Assessments per trial window, and between trials.
-    WINDOW, SETTLED = 64, 2048
-
-    def __init__(self) -> None:
-        self._trial = 0  # assessments into the trial: symbolic, then plain, then settled
-        self._spent = [0, 0]  # CPU nanoseconds of the trial's plain and symbolic windows
-        self._symbolic = True
-        self._left = 0  # assessments left before the next trial
-
-    def worth(self) -> bool:
-        """Whether to read the next assessment symbolically."""
-        if self._left:
-            self._left -= 1
-            return self._symbolic
-        return self._trial < self.WINDOW
-
-    def spent(self, symbolic: bool, nanoseconds: int) -> None:
-        """Count one assessment's CPU time; settle the way once both windows are timed."""
-        if self._left:
-            return
-        self._spent[symbolic] += nanoseconds
-        self._trial += 1
-        if self._trial >= 2 * self.WINDOW:
-            plain, proofs = self._spent
-            self._symbolic = proofs <= plain
-            self._left = self.SETTLED
-            self._trial, self._spent = 0, [0, 0]
 
 
 #: Marks the key of a rule that took its default (see :meth:`CompiledRuleSet.run`).

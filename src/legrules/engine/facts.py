@@ -62,7 +62,7 @@ class Reading:
     """A measurement value in the concept's canonical unit, with its evidence.
 
     ``proof`` is what outcomes carry as its evidence: the evidence itself, or its proof
-    when the context reads symbolically (see :mod:`legrules.engine.proofs`).
+    when the context reads symbolically (see ``legrules.engine.proofs``).
     """
 
     value: float

@@ -42,7 +42,7 @@ from legrules.engine.sink import Sink, Step
 from legrules.engine.truth import Truth, truth_of
 from legrules.model import RuleTrace, Tri
 
-__all__ = ["RuleMemo", "rule_memo"]
+__all__ = ["Reuse", "RuleMemo", "rule_memo"]
 
 #: Answers kept per rule before its memo starts afresh.
 SIZE = 128
@@ -285,6 +285,49 @@ class RuleMemo:
             tuple(sink.withheld[sizes[2] :]),
             trace if isinstance(trace, RuleTrace) else _Once(trace),
         )
+
+
+class Reuse:
+    """Whether reading records as proofs, to reuse rules' answers, pays here.
+
+    Proofs and keys cost a little on every assessment; they pay when rules find their
+    answers kept, which depends on the population (a few findings each: nearly always;
+    many findings drawn at random: seldom).  So the two ways are timed against each
+    other: a window of assessments read symbolically, one read plainly (every rule
+    evaluated, as before answers were kept), then the cheaper way (CPU time per
+    assessment) for the next :data:`SETTLED` assessments, then both are tried again.
+    Counted without a lock: a count lost between threads changes only timing.
+    """
+
+    __slots__ = ("_left", "_spent", "_symbolic", "_trial")
+
+    #: Assessments per trial window, and between trials.
+    WINDOW, SETTLED = 64, 2048
+
+    def __init__(self) -> None:
+        self._trial = 0  # assessments into the trial: symbolic, then plain, then settled
+        self._spent = [0, 0]  # CPU nanoseconds of the trial's plain and symbolic windows
+        self._symbolic = True
+        self._left = 0  # assessments left before the next trial
+
+    def worth(self) -> bool:
+        """Whether to read the next assessment symbolically."""
+        if self._left:
+            self._left -= 1
+            return self._symbolic
+        return self._trial < self.WINDOW
+
+    def spent(self, symbolic: bool, nanoseconds: int) -> None:
+        """Count one assessment's CPU time; settle the way once both windows are timed."""
+        if self._left:
+            return
+        self._spent[symbolic] += nanoseconds
+        self._trial += 1
+        if self._trial >= 2 * self.WINDOW:
+            plain, proofs = self._spent
+            self._symbolic = proofs <= plain
+            self._left = self.SETTLED
+            self._trial, self._spent = 0, [0, 0]
 
 
 def rule_memo(rule: Rule, compiler: ExprCompiler) -> RuleMemo | None:
