@@ -48,7 +48,7 @@ __all__ = ["Reuse", "RuleMemo", "rule_memo"]
 SIZE = 128
 #: Lookups over which a memo judges whether it pays, and the share of them that must
 #: find an answer; a memo that does not pays nothing for the next ``REST`` assessments.
-WINDOW, ENOUGH, REST = 128, 0.25, 1024
+WINDOW, ENOUGH, REST = 128, 0.5, 8192
 
 _MET = Tri.MET
 
@@ -293,41 +293,49 @@ class Reuse:
     Proofs and keys cost a little on every assessment; they pay when rules find their
     answers kept, which depends on the population (a few findings each: nearly always;
     many findings drawn at random: seldom).  So the two ways are timed against each
-    other: a window of assessments read symbolically, one read plainly (every rule
-    evaluated, as before answers were kept), then the cheaper way (CPU time per
-    assessment) for the next :data:`SETTLED` assessments, then both are tried again.
-    Counted without a lock: a count lost between threads changes only timing.
+    other, in cycles: :data:`WARM` assessments read symbolically to fill the memos,
+    then a window of :data:`WINDOW` read symbolically and one read plainly (every rule
+    evaluated, as before answers were kept) are timed (CPU time), and the way that
+    costs less is kept for the :data:`SETTLED` assessments that end the cycle; proofs
+    are given the benefit of the doubt within :data:`MARGIN`, since the memos they fill
+    keep paying after the window (a population run's memos were still filling at the
+    first window).  Counted without a lock: a count lost between threads changes only
+    timing.
     """
 
-    __slots__ = ("_left", "_spent", "_symbolic", "_trial")
+    __slots__ = ("_spent", "_step", "_symbolic")
 
-    #: Assessments per trial window, and between trials.
-    WINDOW, SETTLED = 64, 2048
+    #: Assessments that fill the memos, per timed window, and settled, in each cycle.
+    WARM, WINDOW, SETTLED = 512, 64, 2048
+    #: How much more the symbolic window may cost and still be kept.
+    MARGIN = 1.0
 
     def __init__(self) -> None:
-        self._trial = 0  # assessments into the trial: symbolic, then plain, then settled
-        self._spent = [0, 0]  # CPU nanoseconds of the trial's plain and symbolic windows
+        self._step = 0  # the next assessment's place in the cycle
+        self._spent = [0, 0]  # CPU nanoseconds of the timed plain and symbolic windows
         self._symbolic = True
-        self._left = 0  # assessments left before the next trial
 
     def worth(self) -> bool:
         """Whether to read the next assessment symbolically."""
-        if self._left:
-            self._left -= 1
-            return self._symbolic
-        return self._trial < self.WINDOW
+        step = self._step
+        if step < self.WARM + self.WINDOW:
+            return True
+        if step < self.WARM + 2 * self.WINDOW:
+            return False
+        return self._symbolic
 
     def spent(self, symbolic: bool, nanoseconds: int) -> None:
-        """Count one assessment's CPU time; settle the way once both windows are timed."""
-        if self._left:
-            return
-        self._spent[symbolic] += nanoseconds
-        self._trial += 1
-        if self._trial >= 2 * self.WINDOW:
+        """Count one assessment's CPU time; choose the way once both windows are timed."""
+        step = self._step
+        timed = self.WARM + 2 * self.WINDOW
+        if self.WARM <= step < timed:
+            self._spent[symbolic] += nanoseconds
+        step += 1
+        if step == timed:
             plain, proofs = self._spent
-            self._symbolic = proofs <= plain
-            self._left = self.SETTLED
-            self._trial, self._spent = 0, [0, 0]
+            self._symbolic = proofs <= plain * self.MARGIN
+            self._spent = [0, 0]
+        self._step = step % (timed + self.SETTLED)
 
 
 def rule_memo(rule: Rule, compiler: ExprCompiler) -> RuleMemo | None:
