@@ -190,3 +190,15 @@ def test_records_stay_read_as_proofs_when_that_costs_less() -> None:
     for _ in range(Reuse.SETTLED):
         assert reuse.worth()
         reuse.spent(True, 300)
+
+
+def test_records_differing_only_in_what_evidence_leaves_out_are_read_plainly() -> None:
+    """Two sources differing only in their display text give equal evidence."""
+    shown = [
+        Finding("ultrasound-dvt", Presence.PRESENT, source=Source("Observation/1", display=d))
+        for d in (None, "duplex scan")
+    ]
+    ctx = Context(Presentation(findings=tuple(shown)), AS_OF, Policy(), symbolic=True)
+    assert not ctx.symbolic
+    reference, fast = both(Presentation(findings=tuple(shown)))
+    assert fast == reference

@@ -101,10 +101,13 @@ def distinct(groups: Iterable[Sequence[Finding | Measurement]]) -> bool:
 
 
 def _said(record: Finding | Measurement) -> tuple[object, ...]:
+    """What *record*'s evidence shows (of its source: the reference, whether preliminary)."""
+    source = record.source
+    cited = None if source is None else (source.reference, source.preliminary)
     if isinstance(record, Finding):
-        return (record.state, record.laterality, record.source)
+        return (record.state, record.laterality, cited)
     # As the evidence shows the value: readings that differ past its precision look alike.
-    return (f"{record.value:g}", record.unit, record.laterality, record.source)
+    return (f"{record.value:g}", record.unit, record.laterality, cited)
 
 
 class Proofs:
