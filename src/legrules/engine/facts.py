@@ -252,17 +252,24 @@ class Context:
         plain = Evidence(
             fact.id, fact.state.value, fact.laterality, reference, _join(source_note, note)
         )
-        if self.symbolic:
-            position = _position(self._findings[fact.id], fact)
-            variant = "conflict" if note else ""
-            return self.proofs.add(fact.id, fact.laterality, position, variant, plain)
-        return plain
+        return self._proved(plain, self._findings, fact, "conflict" if note else "")
 
-    def _derived(self, cid: str, value: str, note: str) -> Evidence:
-        plain = Evidence(cid, value, note=note)
-        if self.symbolic:
-            return self.proofs.add(cid, None, DERIVED, "", plain)
-        return plain
+    def _proved(
+        self,
+        plain: Evidence,
+        stated: dict[str, list[F]] | None = None,
+        record: F | None = None,
+        variant: str = "",
+    ) -> Evidence:
+        """*plain*, or its proof when reading symbolically.
+
+        *record* is the statement among *stated* it came from; none for a fact derived
+        from the onset date.
+        """
+        if not self.symbolic:
+            return plain
+        position = DERIVED if stated is None else _position(stated[plain.finding], record)
+        return self.proofs.add(position, variant, plain)
 
     def _derived_finding(self, cid: str) -> Outcome | None:
         onset = self.presentation.onset
@@ -271,7 +278,8 @@ class Context:
         days = (self.as_of - onset).total_seconds() / 86400.0
         tri = Tri.of(0.0 <= days <= 14.0)
         note = f"derived from the onset date {onset.isoformat()} ({days:.1f} days before as_of)"
-        return Outcome(tri, (self._derived(cid, "present" if tri is Tri.MET else "absent", note),))
+        plain = Evidence(cid, "present" if tri is Tri.MET else "absent", note=note)
+        return Outcome(tri, (self._proved(plain),))
 
     # -- measurements -----------------------------------------------------------------
 
@@ -309,11 +317,7 @@ class Context:
             shown += f" (= {value:.4g} {spec.unit})"
         note = _join(source_note, conversion_note, "aged to as_of" if aged != value else None)
         plain = Evidence(measurement.id, shown, measurement.laterality, reference, note)
-        if self.symbolic:
-            position = _position(self._measurements[measurement.id], measurement)
-            proof = self.proofs.add(measurement.id, measurement.laterality, position, "", plain)
-            return Reading(aged, plain, proof=proof)
-        return Reading(aged, plain)
+        return Reading(aged, plain, proof=self._proved(plain, self._measurements, measurement))
 
     def _aged(self, measurement: Measurement, value: float) -> float:
         """An elapsed time recorded before as_of, grown by the time since it was recorded."""
@@ -331,9 +335,7 @@ class Context:
         days = (self.as_of - onset).total_seconds() / 86400.0
         note = f"derived from the onset date {onset.isoformat()}"
         plain = Evidence(cid, f"{days:.1f} d", note=note)
-        if self.symbolic:
-            return Reading(days, plain, proof=self.proofs.add(cid, None, DERIVED, "", plain))
-        return Reading(days, plain)
+        return Reading(days, plain, proof=self._proved(plain))
 
     def compare(self, cid: str, test: _Test, side: Laterality | None = None) -> Outcome:
         """Whether measurement *cid* passes *test* (on *side*, or on either leg).

@@ -118,16 +118,9 @@ class Proofs:
     def __init__(self) -> None:
         self._plain: dict[Evidence, Evidence] = {}
 
-    def add(
-        self,
-        finding: str,
-        laterality: Laterality | None,
-        record: int,
-        variant: str,
-        plain: Evidence,
-    ) -> Proof:
-        """The proof standing for *plain*, record *record* of *finding* (read as *variant*)."""
-        found = proof(finding, laterality, record, variant)
+    def add(self, record: int, variant: str, plain: Evidence) -> Proof:
+        """The proof for *plain*, from record *record* of its finding, read as *variant*."""
+        found = proof(plain.finding, plain.laterality, record, variant)
         self._plain[found] = plain
         return found
 
