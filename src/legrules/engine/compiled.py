@@ -283,7 +283,9 @@ class CompiledRuleSet:
         steps = tuple(_compile_rule(ruleset, r, compiler, criteria) for r in ruleset.rules)
         memos = tuple(rule_memo(r, compiler) if r.id in criteria else None for r in ruleset.rules)
         kept = {m.rule.id: m for m in memos if m is not None}
-        return cls(ruleset, policy, steps, CompiledEvaluator(ruleset, criteria, kept), memos)
+        return cls(
+            ruleset, policy, steps, CompiledEvaluator(ruleset, criteria, kept, compiler), memos
+        )
 
     def plan(self, age: int | None) -> tuple[tuple[Default, Step], ...]:
         """Each rule's default for a patient of *age*, with its step (built once per age)."""

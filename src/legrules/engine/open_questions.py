@@ -355,12 +355,35 @@ def _questions(
                 could_reach[cid] = got if known is None or got.above(known) else known
     order = {rule_id: index for index, rule_id in enumerate(rules)}
     questions = [
-        OpenQuestion(cid, level, tuple(sorted(settles[cid], key=order.__getitem__)))
+        _question(
+            cid,
+            level,
+            tuple(
+                named if len(named := settles[cid]) < 2 else sorted(named, key=order.__getitem__)
+            ),
+        )
         for cid, level in could_reach.items()
     ]
     # Stable: ties keep the order in which the most urgent rules name their findings.
     questions.sort(key=lambda q: (q.could_reach.rank, -len(q.settles)))
     return tuple(questions)
+
+
+#: Open questions already built, shared by the assessments that ask them (a population's
+#: patients ask mostly the same ones): an immutable value, built once.
+_ASKED: dict[tuple[str, Disposition, tuple[str, ...]], OpenQuestion] = {}
+_MOST_ASKED = 4096
+
+
+def _question(cid: str, level: Disposition, settles: tuple[str, ...]) -> OpenQuestion:
+    """The open question asking for *cid*, which could reach *level* and settles *settles*."""
+    key = (cid, level, settles)
+    found = _ASKED.get(key)
+    if found is None:
+        if len(_ASKED) >= _MOST_ASKED:
+            _ASKED.clear()
+        found = _ASKED[key] = OpenQuestion(cid, level, settles)
+    return found
 
 
 def _reach_if_present(
