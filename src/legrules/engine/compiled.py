@@ -52,7 +52,6 @@ from legrules.model import (
     Recommendation,
     RedFlagResult,
     RuleTrace,
-    Status,
     Tri,
     Withheld,
 )
@@ -168,15 +167,11 @@ def _recommendation(
         outcomes = criteria.outcomes(ctx)
         reasons = []
         if rule.self_care:
-            blocking = [
-                f"{r.id} {r.status.value}"
-                for r in ctx.red_flags.values()
-                if r.status is not Status.NOT_MET
-            ]
+            blocking = sink.blocking_red_flags(ctx)
             if blocking:
                 reasons.append(
                     "self-care advice is withheld while red flags are met or unresolved: "
-                    + ", ".join(blocking)
+                    + blocking
                 )
         met = [described[cid] for cid, o in outcomes.items() if o.tri is Tri.MET]
         if met:
