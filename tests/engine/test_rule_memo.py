@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 
 from legrules import Presentation
 from legrules.engine import rule_memo
-from legrules.engine.compiled import compiled
+from legrules.engine.compiled import CompiledRuleSet, compiled
 from legrules.engine.facts import Context
 from legrules.engine.proofs import Proof
 from legrules.engine.rule_memo import Reuse
@@ -215,7 +215,7 @@ def test_a_rule_reads_an_earlier_red_flag_by_its_status_not_by_its_evidence(
     reader: str, red_flag: str, never_resting: None
 ) -> None:
     """Patients whose red flag is met by different findings share what later rules read of it."""
-    engine = compiled(get_ruleset("2026.12"), Policy())
+    engine = CompiledRuleSet.of(get_ruleset("2026.12"), Policy())  # memos of its own
     keys = []
     for sign in ("dyspnea", "chest-pain"):
         patient = Presentation(

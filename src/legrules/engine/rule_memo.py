@@ -133,14 +133,23 @@ class _Atoms:
         # those are the key (hashed in C), not the outcome (its evidence hashes in Python).
         for run in self._others:
             into.append(run(ctx))
+        # A settled result misses nothing: its status alone (a member, hashed by identity).
         if self._red_flags:
-            found = ctx.red_flags
+            flags = ctx.red_flags.get
             for name in self._red_flags:
-                flag = found.get(name)
-                into.append(None if flag is None else (flag.status, flag.missing))
-        for name in self._differentials:
-            result = ctx.differential(name)
-            into.append((result.likelihood, result.missing))
+                flag = flags(name)
+                if flag is None:
+                    into.append(None)
+                else:
+                    into.append((flag.status, flag.missing) if flag.missing else flag.status)
+        if self._differentials:
+            results = ctx.differentials.get
+            for name in self._differentials:
+                # Always there: a rule reads only differentials evaluated before it.
+                result = results(name) or ctx.differential(name)
+                into.append(
+                    (result.likelihood, result.missing) if result.missing else result.likelihood
+                )
         stated = ctx.stated & self._cids
         if not stated:
             return
