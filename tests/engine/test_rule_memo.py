@@ -10,11 +10,11 @@ from hypothesis import HealthCheck, given, settings
 
 from legrules import Presentation
 from legrules.engine import rule_memo
-from legrules.engine.compiled import compiled
+from legrules.engine.compiled import CompiledRuleSet, compiled
 from legrules.engine.facts import Context
 from legrules.engine.proofs import Proof
 from legrules.engine.rule_memo import Reuse
-from legrules.model import Finding, Measurement, Policy, Presence, Source
+from legrules.model import Finding, Measurement, Policy, Presence, Source, Status
 from legrules.rules import RULESETS
 from legrules.rules.registry import get_ruleset
 from legrules.strategies import presentations
@@ -202,3 +202,31 @@ def test_records_differing_only_in_what_evidence_leaves_out_are_read_plainly() -
     assert not ctx.symbolic
     reference, fast = both(Presentation(findings=tuple(shown)))
     assert fast == reference
+
+
+@pytest.mark.parametrize(
+    ("reader", "red_flag"),
+    [
+        ("rec.call-emergency", "redflag.possible-pe"),  # its trigger: the flag is met
+        ("rec.symptom-log", "redflag.possible-pe"),  # self-care: withheld by the flag
+    ],
+)
+def test_a_rule_reads_an_earlier_red_flag_by_its_status_not_by_its_evidence(
+    reader: str, red_flag: str, never_resting: None
+) -> None:
+    """Patients whose red flag is met by different findings share what later rules read of it."""
+    engine = CompiledRuleSet.of(get_ruleset("2026.12"), Policy())  # memos of its own
+    keys = []
+    for sign in ("dyspnea", "chest-pain"):
+        patient = Presentation(
+            findings=(Finding("leg-pain", Presence.PRESENT), Finding(sign, Presence.PRESENT))
+        )
+        ctx = Context(patient, AS_OF, Policy(), symbolic=True)
+        engine.run(ctx)
+        assert ctx.red_flags[red_flag].status is Status.MET
+        assert ctx.red_flags[red_flag].evidence[-1].finding == sign
+        keys.append(ctx.keys[reader])
+        reference, fast = both(patient)
+        assert fast == reference
+        assert reader.encode() in fast
+    assert keys[0] == keys[1]

@@ -220,13 +220,35 @@ CODES = st.sampled_from(
         [],
     ]
 )
-EXTRA: st.SearchStrategy[dict[str, Any]] = st.sampled_from(
-    [{}, {"bodySite": coded(SNOMED, "7771000")}, {"dataAbsentReason": None}, {"valueInteger": 3}]
+# SNOMED CT left, right, right and left, as terminology.json lists them for laterality.
+LEFT, RIGHT, BOTH = (coded(SNOMED, c) for c in ("7771000", "24028007", "51440002"))
+# Body sites: naming a side, naming none, and shaped in ways the general reader explains.
+SITE_LIST: list[Any] = [
+    LEFT,
+    RIGHT,
+    BOTH,
+    {"coding": [{"system": "x", "code": "y"}, LEFT["coding"][0]]},
+    {"coding": [LEFT["coding"][0], RIGHT["coding"][0]], "text": "left"},
+    {"coding": [LEFT["coding"][0], {"system": SNOMED, "code": 7771000}]},
+    {"coding": [LEFT["coding"][0], "7771000"]},
+    {"coding": [{"code": "7771000"}]},
+    {"coding": LEFT["coding"][0]},
+    {"coding": []},
+    {"text": "left calf"},
+    coded(SNOMED, "53120007"),  # Upper limb: a site, but no side legrules reads
+    "left",
+    None,
+]
+SITES = st.sampled_from(SITE_LIST)
+EXTRA: st.SearchStrategy[dict[str, Any]] = st.one_of(
+    st.sampled_from([{}, {"dataAbsentReason": None}, {"valueInteger": 3}]),
+    SITES.map(lambda site: {"bodySite": site}),
 )
 
 
 # Usual Observations: (code, unit, value) that the quick reader takes as they are.
 USUAL = [
+    ("abi", "1", 0.8),  # takes a side (legrules' own code)
     ("8867-4", "/min", 72.0),
     ("8310-5", "[degF]", 98.6),
     ("59408-5", "%", 97),
@@ -243,6 +265,9 @@ FINDING_VALUES: st.SearchStrategy[dict[str, Any]] = st.sampled_from(
     [
         {"valueBoolean": True},
         {"valueBoolean": False},
+        {},  # no value at all: present
+        {"valueBoolean": None},
+        {"valueCodeableConcept": None},
         {"valueCodeableConcept": {"coding": [YES]}},
         {"valueCodeableConcept": {"coding": [NO], "text": "no"}},
         {"valueCodeableConcept": {"coding": [{"system": "x", "code": "y"}, YES]}},
@@ -259,7 +284,7 @@ FINDING_VALUES: st.SearchStrategy[dict[str, Any]] = st.sampled_from(
     ]
 )
 # Yes/no findings the quick reader takes (with a look-back, and without one).
-FINDINGS = ["leg-pain", "dyspnea", "fever", "previous-dvt"]
+FINDINGS = ["leg-pain", "leg-swelling", "dyspnea", "fever", "previous-dvt"]
 OLD = ["2026-11-18T09:00:00Z", "2026-10-01T09:00:00Z", "1990-01-01T00:00:00Z"]
 SECOND_VALUES: st.SearchStrategy[dict[str, Any]] = st.sampled_from(
     [
@@ -277,7 +302,7 @@ SECOND_VALUES: st.SearchStrategy[dict[str, Any]] = st.sampled_from(
 def observations(draw: st.DrawFn) -> dict[str, Any]:
     """A usual Observation (a quantity or a yes/no finding), then up to three changes."""
     code, unit, value = draw(st.sampled_from(USUAL))
-    resource = obs(code, LOINC, valueQuantity=quantity(value, unit))
+    resource = obs(code, OWN if code == "abi" else LOINC, valueQuantity=quantity(value, unit))
     measured = resource["valueQuantity"]  # changed in place, even once no longer in resource
     if draw(st.booleans()):
         finding = draw(st.sampled_from(FINDINGS))
@@ -294,7 +319,11 @@ def observations(draw: st.DrawFn) -> dict[str, Any]:
         elif change == 4:
             resource["effectiveDateTime"] = draw(TEXTS | st.sampled_from(["2026-11-20T09", 5]))
         elif change == 5:
-            resource["status"] = draw(st.sampled_from(["preliminary", "amended", "cancelled", 5]))
+            resource["status"] = draw(
+                st.sampled_from(
+                    ["preliminary", "amended", "cancelled", "entered-in-error", "unknown", 5]
+                )
+            )
         elif change == 6:
             resource["id"] = draw(st.sampled_from(["", 7, None]))
         elif change == 7:
@@ -361,14 +390,77 @@ def test_the_quick_reader_records_what_the_general_reader_records_or_nothing(
     resource: dict[str, Any], as_of: datetime
 ) -> None:
     """Whenever the quick reader takes an Observation, the general reader agrees exactly."""
+    read_both_ways(resource, as_of)
+
+
+def read_both_ways(resource: dict[str, Any], as_of: datetime = AS_OF) -> bool:
+    """Whether the quick reader takes *resource*; if it does, the general one agrees."""
     settings_ = _options(as_of, None, None, {"max_depth": 16}).settings
     quick, general = Collected(), Collected()
     taken = UsualReader(settings_).read(copy.deepcopy(resource), quick)
     if not taken:
         assert quick.empty()
-        return
+        return False
     try:
         read_observation(Resource(resource, "line 1"), settings_, general)
     except InputError as error:  # pragma: no cover - a failure of this test
         pytest.fail(f"the quick reader took a resource the general reader refuses: {error}")
     assert quick.state() == general.state()
+    return True
+
+
+SITED = [
+    heart_rate(),
+    obs("abi", OWN, valueQuantity=quantity(0.8, "1")),
+    obs("leg-pain", OWN, valueBoolean=True),
+    obs("leg-swelling", OWN),
+    obs("dyspnea", OWN, valueCodeableConcept={"coding": [NO]}),
+    obs("leg-pain", OWN, valueBoolean=True, effectiveDateTime=OLD[1]),  # too old
+]
+
+
+@pytest.mark.parametrize("site", SITE_LIST)
+@pytest.mark.parametrize("resource", SITED, ids=lambda r: r["code"]["coding"][0]["code"])
+def test_a_body_site_is_read_alike_by_both_readers(resource: dict[str, Any], site: object) -> None:
+    """Whatever the bodySite, the quick reader records what the general one does, or nothing."""
+    read_both_ways({**resource, "bodySite": site})
+
+
+def test_a_side_from_the_body_site_takes_the_quick_path() -> None:
+    """A bodySite coded left, right or both gives the side, on findings and quantities."""
+    out = Collected()
+    reader = UsualReader(_options(AS_OF, None, None, {"max_depth": 16}).settings)
+    assert reader.read(obs("leg-pain", OWN, oid="p", valueBoolean=True, bodySite=LEFT), out)
+    assert reader.read(obs("leg-swelling", OWN, oid="s", bodySite=BOTH), out)  # no value
+    abi = obs("abi", OWN, oid="a", valueQuantity=quantity(0.8, "1"), bodySite=RIGHT)
+    assert reader.read(abi, out)
+    assert out.findings == [
+        ("leg-pain", "present", "left", "Observation/p", False, WHEN),
+        ("leg-swelling", "present", "both", "Observation/s", False, WHEN),
+    ]
+    assert out.measurements == [("abi", 0.8, "1", "right", "Observation/a", False, WHEN)]
+
+
+def test_a_body_site_naming_no_side_is_left_to_the_general_reader() -> None:
+    """A site legrules reads no side from: the quick reader records nothing."""
+    out = Collected()
+    reader = UsualReader(_options(AS_OF, None, None, {"max_depth": 16}).settings)
+    assert not reader.read(obs("leg-pain", OWN, bodySite={"text": "left calf"}), out)
+    assert not reader.read(obs("leg-pain", OWN, bodySite=coded(SNOMED, "53120007")), out)
+    assert out.empty()
+
+
+def test_an_observation_that_does_not_count_is_ignored_on_the_quick_path() -> None:
+    """Entered in error: the quick reader lists it as ignored with the general reason."""
+    out = Collected()
+    reader = UsualReader(_options(AS_OF, None, None, {"max_depth": 16}).settings)
+    assert reader.read(heart_rate(status="entered-in-error", valueQuantity=None), out)
+    assert out.ignored == [("Observation/hr", "status entered-in-error")]
+    assert out.measurements == []
+
+
+def test_both_readers_ignore_the_same_statuses() -> None:
+    """The statuses the quick reader ignores are those the general reader ignores."""
+    from legrules.fhir.read import observations, usual_observation
+
+    assert usual_observation._IGNORED == observations._IGNORED

@@ -52,7 +52,6 @@ from legrules.model import (
     Recommendation,
     RedFlagResult,
     RuleTrace,
-    Status,
     Tri,
     Withheld,
 )
@@ -168,15 +167,11 @@ def _recommendation(
         outcomes = criteria.outcomes(ctx)
         reasons = []
         if rule.self_care:
-            blocking = [
-                f"{r.id} {r.status.value}"
-                for r in ctx.red_flags.values()
-                if r.status is not Status.NOT_MET
-            ]
+            blocking = sink.blocking_red_flags(ctx)
             if blocking:
                 reasons.append(
                     "self-care advice is withheld while red flags are met or unresolved: "
-                    + ", ".join(blocking)
+                    + blocking
                 )
         met = [described[cid] for cid, o in outcomes.items() if o.tri is Tri.MET]
         if met:
@@ -283,7 +278,9 @@ class CompiledRuleSet:
         steps = tuple(_compile_rule(ruleset, r, compiler, criteria) for r in ruleset.rules)
         memos = tuple(rule_memo(r, compiler) if r.id in criteria else None for r in ruleset.rules)
         kept = {m.rule.id: m for m in memos if m is not None}
-        return cls(ruleset, policy, steps, CompiledEvaluator(ruleset, criteria, kept), memos)
+        return cls(
+            ruleset, policy, steps, CompiledEvaluator(ruleset, criteria, kept, compiler), memos
+        )
 
     def plan(self, age: int | None) -> tuple[tuple[Default, Step], ...]:
         """Each rule's default for a patient of *age*, with its step (built once per age)."""

@@ -6,12 +6,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import cast
 
 from legrules.engine.base import DifferentialRule, RedFlagRule, Rule, ScoreRule
+from legrules.engine.compiler import ExprCompiler
 from legrules.engine.criteria import Criteria
 from legrules.engine.facts import Context, Outcome
 from legrules.engine.logic import Expr
 from legrules.engine.memo import Memo, scores_key
 from legrules.engine.rule_memo import RuleMemo
 from legrules.engine.ruleset import RuleSet
+from legrules.engine.truth import Truth, truth_of
 from legrules.engine.what_if import Assuming, Evaluated, Evaluator, T
 from legrules.model import Disposition, ScoreResult, Status, Tri
 
@@ -25,7 +27,9 @@ class CompiledEvaluator(Evaluator):
     if" context (one finding assumed present, see :class:`legrules.engine.what_if.Assuming`)
     it evaluates again only the criteria that read that finding, or a score that reads
     it (the only scores such a context computes again); every other criterion reads
-    what it read before and keeps its outcome.
+    what it read before and keeps its outcome.  A red flag's status there is its
+    criteria's truth alone: those criteria are evaluated as truths
+    (:mod:`legrules.engine.truth`), building no evidence nobody reads.
     """
 
     def __init__(
@@ -33,8 +37,12 @@ class CompiledEvaluator(Evaluator):
         ruleset: RuleSet,
         criteria: Mapping[str, Criteria],
         memos: Mapping[str, RuleMemo] | None = None,
+        compiler: ExprCompiler | None = None,
     ) -> None:
         self._criteria = criteria
+        self._compiler = compiler
+        # Each red flag's criteria as truths, generated when first asked for.
+        self._truths: dict[str, tuple[Truth, ...]] = {}
         self._memos = memos or {}
         self._rules = {r.id: r for r in ruleset.rules}
         self._reading: dict[tuple[str, frozenset[str]], tuple[int, ...]] = {}
@@ -145,5 +153,25 @@ class CompiledEvaluator(Evaluator):
     def red_flag(self, rule: RedFlagRule, ctx: Context) -> Status:  # noqa: D102
         if rule.id not in self._criteria:
             return super().red_flag(rule, ctx)
-        tris = [o.tri for o in self.outcomes(rule, ctx).values()]
+        found = ctx.outcomes.get(rule.id)
+        derived = ctx.derived_from
+        if found is not None or self._compiler is None:
+            tris = [o.tri for o in self.outcomes(rule, ctx).values()]
+        else:
+            truths = self._truths_of(rule)
+            before = None if derived is None else derived[0].outcomes.get(rule.id)
+            if derived is None or before is None:
+                tris = [truth(ctx) for truth in truths]
+            else:
+                tris = [o.tri for o in before.values()]
+                for index in self._reading_any(rule, derived[1]):
+                    tris[index] = truths[index](ctx)
         return Status.of(Tri.all(tris) if rule.combine == "all" else Tri.any(tris))
+
+    def _truths_of(self, rule: RedFlagRule) -> tuple[Truth, ...]:
+        found = self._truths.get(rule.id)
+        if found is None:
+            compiler = self._compiler
+            assert compiler is not None
+            found = self._truths[rule.id] = tuple(truth_of(c.expr, compiler) for c in rule.criteria)
+        return found

@@ -327,9 +327,11 @@ def _questions(
     rules = {r.id: r for r in assuming.ruleset.rules if r.id in reach}
     settles: dict[str, list[str]] = {}
     could_reach: dict[str, Disposition] = {}
+    rank = _RANK  # ``a.above(b)`` is ``rank[a] < rank[b]``, looked up in C
+    floor = rank[disposition]
     # Most urgent rules first, so that a finding is checked against a less urgent rule
     # only while nothing more urgent is known to be reachable with it.
-    for rule_id, level in sorted(reach.items(), key=lambda item: item[1].rank):
+    for rule_id, level in sorted(reach.items(), key=lambda item: rank[item[1]]):
         rule = rules[rule_id]
         assert isinstance(rule, RedFlagRule | DifferentialRule)
         cids = [cid for cid in missing[rule_id] if not cid.startswith(_RESULT_PREFIXES)]
@@ -346,21 +348,49 @@ def _questions(
             found = dict(zip(cids, answers, strict=True))
         else:
             found = None
+        asked = rank[level]
         for cid in cids:
             known = could_reach.get(cid)
-            if known is not None and not level.above(known):
+            if known is not None and asked >= rank[known]:
                 continue  # it could not reach more with this rule
             got = _reach_if_present(assuming, rule, cid, level) if found is None else found[cid]
-            if got is not None and got.above(disposition):
-                could_reach[cid] = got if known is None or got.above(known) else known
+            if got is not None and rank[got] < floor:
+                could_reach[cid] = got if known is None or rank[got] < rank[known] else known
     order = {rule_id: index for index, rule_id in enumerate(rules)}
     questions = [
-        OpenQuestion(cid, level, tuple(sorted(settles[cid], key=order.__getitem__)))
+        _question(
+            cid,
+            level,
+            tuple(
+                named if len(named := settles[cid]) < 2 else sorted(named, key=order.__getitem__)
+            ),
+        )
         for cid, level in could_reach.items()
     ]
     # Stable: ties keep the order in which the most urgent rules name their findings.
-    questions.sort(key=lambda q: (q.could_reach.rank, -len(q.settles)))
+    questions.sort(key=lambda q: (rank[q.could_reach], -len(q.settles)))
     return tuple(questions)
+
+
+#: Each level's urgency rank (:attr:`Disposition.rank`), by member.
+_RANK: dict[Disposition, int] = {level: level.rank for level in Disposition}
+
+
+#: Open questions already built, shared by the assessments that ask them (a population's
+#: patients ask mostly the same ones): an immutable value, built once.
+_ASKED: dict[tuple[str, Disposition, tuple[str, ...]], OpenQuestion] = {}
+_MOST_ASKED = 4096
+
+
+def _question(cid: str, level: Disposition, settles: tuple[str, ...]) -> OpenQuestion:
+    """The open question asking for *cid*, which could reach *level* and settles *settles*."""
+    key = (cid, level, settles)
+    found = _ASKED.get(key)
+    if found is None:
+        if len(_ASKED) >= _MOST_ASKED:
+            _ASKED.clear()
+        found = _ASKED[key] = OpenQuestion(cid, level, settles)
+    return found
 
 
 def _reach_if_present(

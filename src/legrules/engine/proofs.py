@@ -26,6 +26,7 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 from legrules.model import (
+    CriterionTrace,
     DifferentialResult,
     Evidence,
     Finding,
@@ -159,10 +160,24 @@ class Proofs:
 
     def trace(self, trace: RuleTrace) -> RuleTrace:
         """*trace* with plain evidence in every criterion."""
+        if _PROOF_FREE.get(id(trace)) is trace:
+            return trace  # a kept trace already seen to hold no proof
+        plain = self.plain
         criteria = tuple(
-            c if (e := self.plain(c.evidence)) is c.evidence else attrs.evolve(c, evidence=e)
+            c
+            if (e := plain(c.evidence)) is c.evidence
+            else CriterionTrace(c.id, c.description, c.status, e, c.missing)
             for c in trace.criteria
         )
         if all(map(operator.is_, criteria, trace.criteria)):
+            if len(_PROOF_FREE) >= _MOST_PROOF_FREE:
+                _PROOF_FREE.clear()
+            _PROOF_FREE[id(trace)] = trace
             return trace
-        return attrs.evolve(trace, criteria=criteria)
+        return RuleTrace(trace.rule, trace.version, trace.conclusion, criteria, trace.notes)
+
+
+#: Traces seen to hold no proof, by id (holding each, so that its id stays its own): the
+#: traces rules keep across assessments are shared, and most hold none.
+_PROOF_FREE: dict[int, RuleTrace] = {}
+_MOST_PROOF_FREE = 4096

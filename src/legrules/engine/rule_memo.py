@@ -27,17 +27,8 @@ from legrules.engine.codegen import GENERATED, children
 from legrules.engine.compiler import Compiled, ExprCompiler
 from legrules.engine.defaults import TABLES, Default
 from legrules.engine.facts import Context
-from legrules.engine.logic import (
-    ByPolicy,
-    DifferentialIs,
-    Expr,
-    Measured,
-    Present,
-    RedFlagIs,
-    ScoreIs,
-)
+from legrules.engine.logic import ByPolicy, DifferentialIs, Expr, Measured, Present, RedFlagIs
 from legrules.engine.memo import Memo
-from legrules.engine.predicates import HasScore, ScoreClassIs, ScoreVersusPolicy
 from legrules.engine.sink import Sink, Step
 from legrules.engine.truth import Truth, truth_of
 from legrules.model import RuleTrace, Tri
@@ -51,11 +42,6 @@ SIZE = 128
 WINDOW, ENOUGH, REST = 128, 0.5, 8192
 
 _MET = Tri.MET
-
-#: Atoms that read the result of the one earlier rule they name, and nothing else.
-_RESULTS: frozenset[type[Expr]] = frozenset(
-    {DifferentialIs, HasScore, RedFlagIs, ScoreClassIs, ScoreIs, ScoreVersusPolicy}
-)
 
 T = TypeVar("T")
 
@@ -89,16 +75,18 @@ class _Atoms:
     them apart, in the order of their positions.
     """
 
-    __slots__ = ("_cids", "_leaves", "_others", "_results")
+    __slots__ = ("_cids", "_differentials", "_leaves", "_others", "_red_flags")
 
     def __init__(
         self,
         others: tuple[Compiled, ...],
-        results: tuple[tuple[str, Compiled], ...],
         leaves: tuple[tuple[str, int, Compiled], ...],
+        red_flags: tuple[str, ...] = (),
+        differentials: tuple[str, ...] = (),
     ):
         self._others = others
-        self._results = results
+        self._red_flags = red_flags
+        self._differentials = differentials
         # Each finding's leaves, in order; findings in the order of their first leaf.
         self._leaves: dict[str, list[tuple[int, Compiled]]] = {}
         for cid, index, run in leaves:
@@ -110,7 +98,8 @@ class _Atoms:
         """The atoms of *exprs*, or ``None`` when a policy choice matches nothing."""
         seen: set[int] = set()
         others: list[Compiled] = []
-        results: list[tuple[str, Compiled]] = []
+        red_flags: dict[str, None] = {}
+        differentials: dict[str, None] = {}
         leaves: list[tuple[str, int, Compiled]] = []
         for expr in exprs:
             found = _atoms(expr, compiler)
@@ -121,26 +110,46 @@ class _Atoms:
                 if id(run) in seen:
                     continue
                 seen.add(id(run))
-                if type(atom) is Present or type(atom) is Measured:
+                kind = type(atom)
+                if kind is Present or kind is Measured:
                     assert isinstance(atom, Present | Measured)
                     leaves.append((atom.cid, len(leaves), run))
-                elif type(atom) in _RESULTS:
-                    (name,) = atom.reads()
-                    results.append((name, run))
+                elif kind is RedFlagIs:
+                    assert isinstance(atom, RedFlagIs)
+                    red_flags[atom.red_flag] = None
+                elif kind is DifferentialIs:
+                    assert isinstance(atom, DifferentialIs)
+                    differentials[atom.differential] = None
                 else:
                     others.append(run)
-        return cls(tuple(others), tuple(results), tuple(leaves))
+        return cls(tuple(others), tuple(leaves), tuple(red_flags), tuple(differentials))
 
     def read(self, ctx: Context, into: list[Any]) -> None:
         """Append what the atoms answer in *ctx* to *into*."""
+        # An earlier rule's result is read by what its atom answers, not by that rule's
+        # whole answer: patients whose red flags differ in their evidence still read the
+        # same "not met" of them.  A red flag's or differential's atom answers from the
+        # result's status or likelihood and, while it is open, the inputs it misses:
+        # those are the key (hashed in C), not the outcome (its evidence hashes in Python).
         for run in self._others:
             into.append(run(ctx))
-        # An earlier rule's answer, when kept, is told by its token: what the atom
-        # answers follows from it (and is only read when there is none).
-        tokens = ctx.tokens
-        for name, run in self._results:
-            token = tokens.get(name)
-            into.append(token if token is not None else run(ctx))
+        # A settled result misses nothing: its status alone (a member, hashed by identity).
+        if self._red_flags:
+            flags = ctx.red_flags.get
+            for name in self._red_flags:
+                flag = flags(name)
+                if flag is None:
+                    into.append(None)
+                else:
+                    into.append((flag.status, flag.missing) if flag.missing else flag.status)
+        if self._differentials:
+            results = ctx.differentials.get
+            for name in self._differentials:
+                # Always there: a rule reads only differentials evaluated before it.
+                result = results(name) or ctx.differential(name)
+                into.append(
+                    (result.likelihood, result.missing) if result.missing else result.likelihood
+                )
         stated = ctx.stated & self._cids
         if not stated:
             return
@@ -222,8 +231,8 @@ class RuleMemo:
         if self._scores:
             head += [ctx.score(name) for name in self._scores]
         if self._red_flags:
-            tokens = ctx.tokens
-            head += [tokens.get(r.id) or r.status for r in ctx.red_flags.values()]
+            # Self-care advice reads each red flag's status alone (see _recommendation).
+            head += [r.status for r in ctx.red_flags.values()]
         return tuple(head)
 
     def run(self, step: Step, ctx: Context, sink: Sink) -> None:

@@ -7,9 +7,11 @@ from collections.abc import Callable
 import attrs
 
 from legrules.engine.facts import Context
-from legrules.model import Recommendation, RuleTrace, ScoreResult, Withheld
+from legrules.model import Recommendation, RuleTrace, ScoreResult, Status, Withheld
 
 __all__ = ["Sink", "Step"]
+
+_NOT_MET = Status.NOT_MET
 
 
 @attrs.define
@@ -21,6 +23,23 @@ class Sink:
     withheld: list[Withheld] = attrs.Factory(list)
     #: Each rule's trace, or what builds it: compiled rules build traces on demand.
     traces: list[RuleTrace | Callable[[], RuleTrace]] = attrs.Factory(list)
+    #: The red flags that withhold self-care advice (``"<id> <status>"``, joined), with
+    #: the number of red-flag results it was built from (results are only ever added).
+    blocking: tuple[int, str] | None = None
+
+    def blocking_red_flags(self, ctx: Context) -> str:
+        """The red flags in *ctx* that are met or indeterminate, as self-care reasons name them.
+
+        Built once per run: every self-care recommendation names the same ones.
+        """
+        found = self.blocking
+        results = ctx.red_flags
+        if found is None or found[0] != len(results):
+            text = ", ".join(
+                f"{r.id} {r.status.value}" for r in results.values() if r.status is not _NOT_MET
+            )
+            found = self.blocking = (len(results), text)
+        return found[1]
 
     def trace(self) -> tuple[RuleTrace, ...]:
         """Every rule's trace, built now."""

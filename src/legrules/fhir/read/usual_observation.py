@@ -2,10 +2,14 @@
 
 A final (or amended, corrected, preliminary) Observation with an ``effectiveDateTime``,
 a ``code`` whose codings name a quantity concept, and a UCUM ``valueQuantity``, or name
-a yes/no finding, and a ``valueBoolean`` or a ``valueCodeableConcept`` whose codings
-state one of Present, Yes, Absent or No; with no ``bodySite``, ``component``,
+a yes/no finding, and a ``valueBoolean``, a ``valueCodeableConcept`` whose codings
+state one of Present, Yes, Absent or No, or no value at all (the finding is present);
+perhaps with a ``bodySite`` whose codings name the side (SNOMED CT left, right, right
+and left: the side of a concept that takes one); with no ``component``,
 ``valueInteger`` or ``dataAbsentReason``.  One older than its concept's look-back is
-ignored with the general reader's reason whatever its value.  For such a resource
+ignored with the general reader's reason whatever its value; so is one whose status
+says it does not count (``entered-in-error``, ``cancelled``, ...), whatever else it
+holds, as the general reader ignores it before reading anything else.  For such a resource
 :meth:`UsualReader.read` records exactly the row (or the reason) that
 :func:`~legrules.fhir.read.observations.read_observation` would, with the same checks (the
 plausible range from :data:`legrules.model.checks.RANGES`), at a fraction of the cost:
@@ -18,14 +22,15 @@ and compares.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+from typing import Any
 
-from legrules.fhir.codes import UCUM
+from legrules.fhir.codes import UCUM, Terminology
 from legrules.fhir.read.context import Collected, Settings
 from legrules.fhir.read.elements import JSON
 from legrules.fhir.read.observations import too_old
-from legrules.model import Kind, Presence
+from legrules.model import Kind, Laterality, Policy, Presence, concept
 from legrules.model.checks import RANGES
 
 __all__ = ["UsualReader"]
@@ -37,14 +42,32 @@ _PRELIMINARY: dict[object, bool] = {
     "corrected": False,
     "preliminary": True,
 }
+# The statuses of an Observation that does not count: the general reader lists it as
+# ignored (``status <status>``) before it reads anything else (``_IGNORED`` there; a
+# test checks that the two sets agree).
+_IGNORED = frozenset({"registered", "cancelled", "entered-in-error", "unknown"})
 # Elements that make an Observation other than usual (a null dataAbsentReason too:
 # the general reader decides what that means).
-_ODD = frozenset({"component", "bodySite", "valueInteger", "dataAbsentReason"})
+_ODD = frozenset({"component", "valueInteger", "dataAbsentReason"})
 # What a code says, for the quick path: the concept's id, the earliest effective time
 # still counted, the unit annotation the code implies (D-dimer FEU or DDU), the
-# plausible range of each unit a quantity accepts (``None`` for a yes/no finding), and
-# the reason an observation older than the look-back is ignored.
-_Quick = tuple[str, datetime | None, str | None, dict[str, tuple[float, float, str]] | None, str]
+# plausible range of each unit a quantity accepts (``None`` for a yes/no finding), the
+# reason an observation older than the look-back is ignored, and whether the concept
+# takes a side (a bodySite's side is dropped for one that does not).
+_Quick = tuple[
+    str, datetime | None, str | None, dict[str, tuple[float, float, str]] | None, str, bool
+]
+# What a code says whatever the instant: _Quick with the look-back's length (``None``:
+# no limit) in place of its earliest time.
+_Meaning = tuple[
+    str, timedelta | None, str | None, dict[str, tuple[float, float, str]] | None, str, bool
+]
+# The meanings, shared by the read calls of one terminology and policy: a service reads
+# a small prefetch per call, and looking its codes up anew each time was a tenth of the
+# reading.  Keyed by the terminology's id (it holds dicts, so it has no hash) and kept
+# with it, so that the id cannot be another's; cleared when many have been seen.
+_SHARED: dict[tuple[int, Policy], tuple[Terminology, dict[Any, _Meaning | None]]] = {}
+_SHARED_MAX = 16
 # A unit not in a quantity's table: no value is in range.
 _NO_UNIT = (1.0, 0.0, "")
 _TIMES = 4096
@@ -53,7 +76,17 @@ _TIMES = 4096
 class UsualReader:
     """Reads usual Observations for one read call (its caches live as long as the call)."""
 
-    __slots__ = ("_as_of", "_codes", "_quick", "_settings", "_states", "_times", "_when")
+    __slots__ = (
+        "_as_of",
+        "_codes",
+        "_meanings",
+        "_quick",
+        "_settings",
+        "_sides",
+        "_states",
+        "_times",
+        "_when",
+    )
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
@@ -62,8 +95,10 @@ class UsualReader:
         self._when: dict[str, tuple[datetime, str]] = {}
         self._codes = settings.terms.codes
         self._states = settings.terms.value_state
+        self._sides = settings.terms.sides
         # By (system, code), only for codes the terminology maps, so it stays small.
         self._quick: dict[tuple[str | None, str | None], _Quick | None] = {}
+        self._meanings = _shared(settings.terms, settings.policy)
 
     def read(self, data: JSON, out: Collected) -> bool:
         """Record the measurement of *data*, if it has the usual shape (see the module).
@@ -73,8 +108,11 @@ class UsualReader:
         code that is an object or array (not hashable).  One function, for speed.
         """
         try:
-            text, preliminary = data["effectiveDateTime"], _PRELIMINARY.get(data["status"])
-            if preliminary is None or text.__class__ is not str or not _ODD.isdisjoint(data):
+            status = data["status"]
+            if (preliminary := _PRELIMINARY.get(status)) is None:
+                return _not_counted(data, status, out)
+            text = data["effectiveDateTime"]
+            if text.__class__ is not str or not _ODD.isdisjoint(data):
                 return False
             known = self._when.get(text)
             if known is None and (known := self._time(text)) is None:
@@ -89,13 +127,19 @@ class UsualReader:
                 quick = self._quick.get((coding["system"], coding["code"]))
             if (quick is None and (quick := self._meaning(codings)) is None) or not rid:
                 return False
-            cid, earliest, annotation, bounds, old = quick
+            cid, earliest, annotation, bounds, old, lateral = quick
+            side = None
+            # The side is read before the look-back, as the general reader reads it: a
+            # bodySite it refuses makes even an old observation an error there.
+            if "bodySite" in data and (side := _side(data["bodySite"], self._sides)) is None:
+                return False
             if earliest is not None and when < earliest:
                 out.ignore("Observation/" + rid, old)  # its value is not even read
                 return True
+            side_value = side.value if lateral and side is not None else None
             if bounds is None:
                 source = ("Observation/" + rid, preliminary, text)
-                return _finding(data, cid, source, self._states, out)
+                return _finding(data, (cid, side_value), source, self._states, out)
             quantity = data["valueQuantity"]
             value, unit = quantity["value"], quantity["code"]
             if value.__class__ is bool or quantity["system"] != UCUM:
@@ -109,7 +153,7 @@ class UsualReader:
                 return False
         except (KeyError, TypeError):  # a missing element, or one of another JSON type
             return False
-        row = (cid, float(value), unit, None, "Observation/" + rid, preliminary, text)
+        row = (cid, float(value), unit, side_value, "Observation/" + rid, preliminary, text)
         out.measurements.append(row)
         return True
 
@@ -146,39 +190,107 @@ class UsualReader:
         return found
 
     def _lookup(self, key: tuple[str | None, str | None]) -> _Quick | None:
+        """What a mapped code says at this read's ``as_of`` (its shared meaning, dated)."""
+        meanings = self._meanings
+        meaning = (
+            meanings[key] if key in meanings else meanings.setdefault(key, self._meaning_of(key))
+        )
+        if meaning is None:
+            return None
+        cid, window, annotation, bounds, old, lateral = meaning
+        try:  # as Settings.lookback dates a look-back
+            earliest = None if window is None else self._as_of - window
+        except OverflowError:  # as_of within the window of year 1: nothing is older
+            earliest = None
+        return cid, earliest, annotation, bounds, old, lateral
+
+    def _meaning_of(self, key: tuple[str | None, str | None]) -> _Meaning | None:
         mapping = self._codes[key]  # type: ignore[index]
-        spec, earliest = self._settings.lookback(mapping.finding)
-        old = "" if earliest is None else too_old(spec, self._settings)
+        spec = concept(mapping.finding)
+        window = self._settings.window(spec)
+        old = "" if window is None else too_old(spec, self._settings)
         if spec.kind is Kind.QUANTITY:
-            return spec.id, earliest, mapping.unit_annotation, _BOUNDS[spec.id], old
+            bounds = _BOUNDS[spec.id]
+            return spec.id, window, mapping.unit_annotation, bounds, old, spec.lateral
         if mapping.asserts is Presence.PRESENT:  # a code asserting otherwise: general path
-            return spec.id, earliest, None, None, old
+            return spec.id, window, None, None, old, spec.lateral
         return None
+
+
+def _shared(terms: Terminology, policy: Policy) -> dict[Any, _Meaning | None]:
+    """The code meanings shared by the read calls with this terminology and policy."""
+    key = (id(terms), policy)
+    found = _SHARED.get(key)
+    if found is None or found[0] is not terms:
+        if len(_SHARED) >= _SHARED_MAX:
+            _SHARED.clear()
+        found = _SHARED[key] = (terms, {})
+    return found[1]
+
+
+def _not_counted(data: JSON, status: object, out: Collected) -> bool:
+    """List *data* as ignored if its *status* does not count (the general reader's reason)."""
+    rid = data.get("id")
+    if status.__class__ is not str or status not in _IGNORED or rid.__class__ is not str:
+        return False
+    if not rid:
+        return False
+    out.ignore("Observation/" + rid, "status " + status)
+    return True
+
+
+def _side(site: object, sides: Mapping[tuple[str, str], Laterality]) -> Laterality | None:
+    """The side a ``bodySite`` names: its first coding that names one, all well formed.
+
+    ``None`` (the general reader takes the resource) for a site that names no side or
+    that the general reader would refuse or explain.
+    """
+    if site.__class__ is not dict:
+        return None
+    codings = site.get("coding")
+    if codings.__class__ is not list:
+        return None
+    found = None
+    for coding in codings:
+        pair = _system_code(coding)
+        if pair is None:
+            return None  # the general reader checks every coding, then picks the side
+        if found is None:
+            system, code = pair
+            found = sides.get((system or "", code or ""))
+    return found
 
 
 def _finding(
     data: JSON,
-    cid: str,
+    fact: tuple[str, str | None],
     source: tuple[str, bool, str],
     states: Callable[[str | None, str | None], Presence | None],
     out: Collected,
 ) -> bool:
-    """Record the yes/no finding *data* states in one ``valueBoolean`` or coded value."""
+    """Record the yes/no finding *data* states, if it states it the usual way.
+
+    In one ``valueBoolean`` or coded value, or with no value at all (present, as the
+    general reader reads it).  *fact* is the concept's id and the side recorded with it.
+    """
     flag = data.get("valueBoolean")
     if flag.__class__ is bool:
         state, kept = "present" if flag else "absent", "valueBoolean"
-    elif "valueBoolean" not in data:
-        found = _coded(data.get("valueCodeableConcept"), states)
+    elif flag is not None:
+        return False
+    elif (concept := data.get("valueCodeableConcept")) is not None:
+        found = _coded(concept, states)
         if found is None:
             return False
         state, kept = found, "valueCodeableConcept"
-    else:
-        return False
+    else:  # no value of these two; the loop below makes sure there is none at all
+        state, kept = "present", ""
     for key, value in data.items():
         if key.startswith("value") and key != kept and value is not None:
-            return False  # several values: the general reader says why it skips them
+            return False  # several values, or another: the general reader reads them
     reference, preliminary, text = source
-    out.findings.append((cid, state, None, reference, preliminary, text))
+    cid, side = fact
+    out.findings.append((cid, state, side, reference, preliminary, text))
     return True
 
 
