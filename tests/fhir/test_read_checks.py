@@ -138,19 +138,18 @@ def summary(results: Any) -> list[tuple[str | None, list[str]]]:
     ]
 
 
-@pytest.mark.parametrize("held", [1, 5, 1 << 12])
-@pytest.mark.parametrize("run_bytes", [1, 1 << 20])
+@pytest.mark.parametrize("window", [1, 600, 3000, 1 << 24])
 def test_spilling_groups_an_interleaved_export_as_memory_does(
-    run_bytes: int, held: int, monkeypatch: pytest.MonkeyPatch
+    window: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Spilled runs read back patient by patient, in first-appearance and input order.
 
-    However many rows are held (gathered by patient) before they are written.
+    However wide the window over which rows are gathered by patient before they are
+    written: a line at a time, a few patients, or the whole input.
     """
-    monkeypatch.setattr("legrules.fhir.read.presentations._RUN_BYTES", run_bytes)
     data, first_seen = interleaved()
     whole = list(read_presentations(data, as_of=AS_OF, grouping="spill"))
-    monkeypatch.setattr("legrules.fhir.read.grouping.spill._HELD", held)
+    monkeypatch.setattr("legrules.fhir.read.presentations._WINDOW_BYTES", window)
     assert list(read_presentations(data, as_of=AS_OF, grouping="spill")) == whole
     spilled = summary(whole)
     assert spilled == summary(read_presentations(data, as_of=AS_OF, grouping="memory"))

@@ -11,18 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypeVar, get_args, get_origin
+from functools import cache
+from typing import TYPE_CHECKING, Any, TypeVar, get_args, get_origin
 
 import attrs
-import cattrs
 import orjson
-from cattrs.cols import homogenous_tuple_structure_factory
-from cattrs.errors import (
-    ClassValidationError,
-    ForbiddenExtraKeysError,
-    IterableValidationError,
-)
-from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from legrules.errors import DocumentError, InputError, InvalidValueError
 from legrules.model.assessment import Assessment, Evidence, RuleTrace, ScoreResult
@@ -125,6 +118,8 @@ def _is_array(kind: Any) -> bool:
 
 def _array_hook(kind: Any, conv: cattrs.BaseConverter) -> Callable[[Any, Any], Any]:
     """Structure ``tuple[X, ...]`` from a JSON array only (cattrs would iterate a string)."""
+    from cattrs.cols import homogenous_tuple_structure_factory
+
     items = homogenous_tuple_structure_factory(kind, conv)
 
     def structure(value: Any, target: Any) -> Any:
@@ -180,7 +175,17 @@ def _rule_trace(t: RuleTrace) -> dict[str, Any]:
     }
 
 
-def _make_converter() -> cattrs.Converter:
+@cache
+def _converter() -> cattrs.Converter:
+    """The converter behind every legrules JSON document, made when first needed.
+
+    Made lazily, with cattrs imported then: writing JSON Lines (``legrules assess`` over
+    NDJSON) and reading FHIR never need it, and the import and set-up cost some 30 ms
+    of every start.
+    """
+    import cattrs
+    from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
     conv = cattrs.Converter(detailed_validation=True, forbid_extra_keys=True)
     conv.register_structure_hook_factory(_is_array, _array_hook)
     conv.register_structure_hook_factory(attrs.has, _object_hook)
@@ -216,12 +221,28 @@ def _make_converter() -> cattrs.Converter:
     return conv
 
 
-#: The converter behind every legrules JSON document.
-converter: cattrs.Converter = _make_converter()
+if TYPE_CHECKING:
+    import cattrs
+
+    #: The converter behind every legrules JSON document (made when first used).
+    converter: cattrs.Converter
+
+
+def __getattr__(name: str) -> Any:
+    """``converter``, made when first asked for (see :func:`_converter`)."""
+    if name == "converter":
+        return _converter()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _first_error(error: BaseException, path: str) -> InputError:
     """Find the first leaf error in a cattrs exception tree and give it its JSON path."""
+    from cattrs.errors import (
+        ClassValidationError,
+        ForbiddenExtraKeysError,
+        IterableValidationError,
+    )
+
     if isinstance(error, ForbiddenExtraKeysError):
         keys = ", ".join(orjson.dumps(k).decode() for k in sorted(error.extra_fields))
         return InvalidValueError(f"unknown key(s): {keys}", path)
@@ -253,7 +274,7 @@ def structure(data: Any, cls: type[T]) -> T:
     if attrs.has(cls) and not isinstance(data, dict):
         raise DocumentError(f"expected a JSON object, got {json_type(data)}", "$")
     try:
-        return converter.structure(data, cls)
+        return _converter().structure(data, cls)
     except InputError as error:
         raise error.at("$") from None
     except Exception as error:
@@ -336,7 +357,7 @@ def _refuse_null(document: Any, root: str) -> None:
 
 def dump_presentation(presentation: Presentation) -> dict[str, Any]:
     """Unstructure a presentation into its JSON document form."""
-    result: dict[str, Any] = converter.unstructure(presentation)
+    result: dict[str, Any] = _converter().unstructure(presentation)
     return result
 
 
@@ -359,6 +380,6 @@ def load_assessment(data: bytes | str | dict[str, Any]) -> Assessment:
 
 def dump_assessment(assessment: Assessment) -> dict[str, Any]:
     """Unstructure an assessment into its JSON document form (``assessment.schema.json``)."""
-    result: dict[str, Any] = converter.unstructure(assessment)
+    result: dict[str, Any] = _converter().unstructure(assessment)
     result["cds_indicator"] = assessment.cds_indicator
     return result

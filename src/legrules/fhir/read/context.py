@@ -147,14 +147,16 @@ class Collected:
         self.sex: Sex | None = None
         self.birth_date: str | None = None
         self.birth_label = "Patient"
-        self.disputed: set[str] = set()  # Patient elements its copies disagree on
+        # Patient elements its copies disagree on; the shared empty frozenset until one
+        # does (the spill holds a collection per patient of its window: sets are big)
+        self.disputed: frozenset[str] = frozenset()
         self.ages: list[tuple[str | None, int, str]] = []  # (effective, years, label)
         self.onsets: list[tuple[str | None, str]] = []  # (effective, onset)
         self.findings: list[FindingRow] = []
         self.measurements: list[MeasurementRow] = []
         self.ignored: list[tuple[str, str]] = []
         self.warnings: list[str] = []
-        self._warned: set[str] = set()
+        self._warned: set[str] | None = None  # made at the first warning, as disputed
 
     def ignore(self, reference: str, reason: str) -> None:
         """List *reference* as deliberately not used, with the reason."""
@@ -162,9 +164,13 @@ class Collected:
 
     def warn(self, message: str) -> None:
         """Record a warning for the caller (once)."""
-        if message not in self._warned:  # a set: a list scan per warning is quadratic
-            self._warned.add(message)
-            self.warnings.append(message)
+        warned = self._warned  # a set: a list scan per warning is quadratic
+        if warned is None:
+            warned = self._warned = set()
+        elif message in warned:
+            return
+        warned.add(message)
+        self.warnings.append(message)
 
     def empty(self) -> bool:
         """Whether nothing has been recorded (the patient's details aside)."""
@@ -191,7 +197,8 @@ class Collected:
     def undo(self, mark: tuple[int, int, int, int, int, int]) -> None:
         """Take back everything recorded since :meth:`mark` gave *mark*."""
         findings, measurements, ignored, warnings, ages, onsets = mark
-        self._warned.difference_update(self.warnings[warnings:])  # all new since the mark
+        if self._warned:
+            self._warned.difference_update(self.warnings[warnings:])  # all new since the mark
         del self.findings[findings:], self.measurements[measurements:]
         del self.ignored[ignored:], self.warnings[warnings:]
         del self.ages[ages:], self.onsets[onsets:]
@@ -202,12 +209,17 @@ class Collected:
         Only the facts, reasons, warnings, ages and onsets: the patient's own details come
         from Patient resources, which are always read into the patient's collection.
         """
-        self.findings += part.findings
-        self.measurements += part.measurements
-        self.ignored += part.ignored
-        self.ages += part.ages
-        self.onsets += part.onsets
-        for message in part.warnings:
+        self.absorb(part.state())
+
+    def absorb(self, state: State) -> None:
+        """Add what a later collection's :meth:`state` holds, as :meth:`merge` does."""
+        findings, measurements, ignored, warnings, ages, onsets = state
+        self.findings += findings
+        self.measurements += measurements
+        self.ignored += ignored
+        self.ages += ages
+        self.onsets += onsets
+        for message in warnings:
             self.warn(message)
 
     def state(self) -> State:
@@ -228,5 +240,6 @@ class Collected:
         part.findings, part.measurements, part.ignored, part.warnings, part.ages, part.onsets = (
             state
         )
-        part._warned.update(part.warnings)
+        if part.warnings:
+            part._warned = set(part.warnings)
         return part

@@ -51,7 +51,7 @@ def _agrees(res: Resource, out: Collected, element: str, held: object, new: obje
         return False
     if held is None or held == new:
         return True
-    out.disputed.add(element)
+    out.disputed |= {element}
     reason = f"copies of this Patient disagree on {element}; left unknown"
     out.ignore(res.label, reason)
     out.warn(f"{res.label}: {reason}")

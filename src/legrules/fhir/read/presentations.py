@@ -41,9 +41,12 @@ from legrules.model import Policy
 
 __all__ = ["ReadResult", "read_presentation", "read_presentations"]
 
-# A spilled run ends after this many bytes of input lines, so that memory holds one
-# bounded run however many resources a patient has.
-_RUN_BYTES = 1 << 20
+# The spill gathers rows by patient over a window of this many bytes of input lines
+# before writing them (``legrules.fhir.read.grouping.runs``).  Rows take about as much
+# memory as their lines; the wider the window, the fewer records an interleaved export
+# is written as and read back from (12 MiB: about 1.3x the time of sorted input at
+# 10,000 patients, and some 50 MB peak at 30,000 in the CLI).
+_WINDOW_BYTES = 12 << 20
 
 
 def _options(
@@ -188,7 +191,7 @@ def read_presentations(
         medications,
         reader,
         contiguous=how == "contiguous",
-        limit=_RUN_BYTES,
+        limit=_WINDOW_BYTES,
         subjects=items.subjects,
     )
     grouped = spilled(streamed) if how == "spill" else streamed

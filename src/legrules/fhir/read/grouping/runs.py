@@ -39,8 +39,12 @@ ReadItem = Callable[[Item, Collected], None]
 
 #: Types read only when the patient's resources are all together (see the module).
 DEFERRED = frozenset({"Patient", "MedicationStatement", "MedicationRequest"})
-#: Subject references remembered with their keys, for interleaved input (some 200 KB).
-_KNOWN = 1024
+#: What a patient's place in a window counts for, in bytes of input: its collection and
+#: lists take about as much memory as the rows of three or four lines.
+_PLACE = 1000
+#: Subject references remembered with their keys, for interleaved input (some 2 MB):
+#: keying a reference again costs more than reading the usual Observation.
+_KNOWN = 1 << 14
 
 
 def runs(
@@ -59,17 +63,22 @@ def runs(
     layer of generators costs every resource a resume.)  ``contiguous``: a run is all
     of a patient's resources, which must be adjacent (a patient met again after its
     run ended is an input error, raised once the run before has been handed on).
-    Otherwise a run also ends after *limit* bytes of input lines, so that memory holds
-    one bounded run.  *subjects*: Patients learnt beforehand (a streamed document's,
+    Otherwise the runs are gathered by patient over a window of about *limit* bytes of
+    input lines (a patient's place in it counts :data:`_PLACE`): each patient of the
+    window is one run, handed on, patients in order of first appearance in the
+    window, when the window is full.  So memory holds one bounded window, and an
+    interleaved export is a run per patient per window rather than a run per line.
+    *subjects*: Patients learnt beforehand (a streamed document's,
     whose resources may name Patients further on); by default they are learnt as the
     items stream by.
     """
-    closed: set[str | None] = set()
+    closed: set[str | None] = set()  # contiguous: the patients whose run has ended
+    held: dict[str | None, list[Part]] = {}  # otherwise: each patient's run in the window
     most = math.inf if contiguous else limit
     usual = reader.usual
     key: str | None = None
-    parts: list[Part] = []
     facts = Collected()
+    parts: list[Part] = [facts]  # a run's parts end with the collection read into now
     size = -1  # no run yet
     seen_text, seen_key = "", ""  # the last subject reference and its key
     # Subject references met on NDJSON lines, and their keys.  A reference's key can
@@ -110,7 +119,7 @@ def runs(
                     if not contiguous:  # contiguous: a patient seen before cannot come again
                         if len(known) >= _KNOWN:
                             known.clear()
-                        known[text] = this
+                        known[text] = text if this == text else this  # one string
         elif data:  # a resource the reader will not read: listed with its patient
             if learn and data.get("resourceType") == "Patient":
                 subjects.learn(data, location, patient_key(data, location))
@@ -118,19 +127,34 @@ def runs(
                     known.clear()
             this, item = subject_key(item, subjects, strict=strict)
         if this != key or size < 0 or size > most:
-            if size >= 0:
-                yield key, _closed(parts, facts)
-                if contiguous:
+            if contiguous:
+                if size >= 0:
+                    yield key, _closed(parts)
                     closed.add(key)
-            if contiguous and this in closed:
-                raise _again(this, label(item[1]))
-            key, parts, facts, size = this, [], Collected(), 0
+                if this in closed:
+                    raise _again(this, label(item[1]))
+                facts = Collected()
+                key, parts, size = this, [facts], 0
+            else:
+                if size > most:
+                    yield from _window(held)
+                    held = {}
+                key, size = this, 0 if size < 0 or size > most else size
+                mine = held.get(this)
+                if mine is None:
+                    facts = Collected()
+                    parts = held[this] = [facts]
+                    size += _PLACE
+                else:
+                    parts, facts = mine, mine[-1]  # type: ignore[assignment]
         size += 1000 if raw is None else len(raw)
         if rtype == "Observation" and usual(data, facts):
             continue
         facts = _general(item, rtype, reader, parts, facts)
-    if size >= 0:
-        yield key, _closed(parts, facts)
+    if size >= 0 and contiguous:
+        yield key, _closed(parts)
+    elif size >= 0:
+        yield from _window(held)
 
 
 def _general(
@@ -138,24 +162,39 @@ def _general(
 ) -> Collected:
     """Read *item* the general way; the collection to read the next item into."""
     if rtype in DEFERRED:
-        parts += _closed([], facts)
-        parts.append(item)
-        return Collected()
+        return _kept(item, parts, facts)
     mark = facts.mark()
     try:
         reader.general(item, facts)
     except Exception:  # not swallowed: replay reads the item again, and it raises there
         facts.undo(mark)
-        parts += _closed([], facts)
-        parts.append(item)
-        return Collected()
+        return _kept(item, parts, facts)
     return facts
 
 
-def _closed(parts: list[Part], facts: Collected) -> list[Part]:
-    """*parts* and then *facts*, unless nothing was read into it."""
-    if not facts.empty():
-        parts.append(facts)
+def _kept(item: Item, parts: list[Part], facts: Collected) -> Collected:
+    """Keep *item* to read when its patient's parts are together; the next collection.
+
+    *facts*, the last of *parts*, stays before it unless nothing was read into it.
+    """
+    if facts.empty():
+        parts.pop()
+    parts.append(item)
+    facts = Collected()
+    parts.append(facts)
+    return facts
+
+
+def _window(held: dict[str | None, list[Part]]) -> Iterator[Run]:
+    """A window's runs, one per patient, patients in order of first appearance in it."""
+    for key, parts in held.items():
+        yield key, _closed(parts)
+
+
+def _closed(parts: list[Part]) -> list[Part]:
+    """*parts* without the collection they end with when nothing was read into it."""
+    if parts[-1].empty():  # type: ignore[union-attr]
+        parts.pop()
     return parts
 
 

@@ -1,17 +1,17 @@
 """The spill: runs of read resources on disk, read back patient by patient.
 
 ``grouping="spill"`` (the default for NDJSON) reads each resource once, as it streams
-by (``legrules.fhir.read.grouping.runs``), and writes what it yielded to a temporary file,
-gathered by patient a window of rows at a time, with :mod:`marshal`: the rows are
-builtins (``legrules.fhir.read.context``) and load many times faster than the JSON they
-came from; the few resources kept for later (Patients, medication records, a resource
-that raised) are stored as their input lines.  A small SQLite table indexes the runs by
-patient.  Input grouped by patient is one run per patient, read back in file order;
-an interleaved export is many short runs, gathered into a few records per patient
-and read back patient by patient (patients in order of first appearance) with
-positional reads, so that the read-back costs about the same whatever the order.
-Python holds a bounded window of rows while writing (:data:`_HELD`) and one patient's
-parts while reading; SQLite's own cache is capped too.
+by (``legrules.fhir.read.grouping.runs``), gathered by patient a window of input at a
+time, and writes what each patient's resources of the window yielded to a temporary
+file as one record, with :mod:`marshal`: the rows are builtins
+(``legrules.fhir.read.context``) and load many times faster than the JSON they came
+from; the few resources kept for later (Patients, medication records, a resource that
+raised) are stored as their input lines.  A small SQLite table indexes the records by
+patient.  Input grouped by patient is about one record per patient, read back in file
+order; an interleaved export is a record per patient per window, read back patient by
+patient (patients in order of first appearance) with positional reads, so that the
+read-back costs about the same whatever the order.  Python holds one window while
+writing and one patient's parts while reading; SQLite's own cache is capped too.
 
 The file is private to this read (a fresh temporary directory, readable by its owner
 only) and deleted when the read ends; nothing else ever loads it (``marshal``, like
@@ -52,8 +52,6 @@ _IN_ORDER = "SELECT key, start, size FROM run ORDER BY rowid"
 _GROUPED = "SELECT NOT EXISTS (SELECT 1 FROM run GROUP BY key HAVING COUNT(*) > 1)"
 _BUFFER = 1 << 20  # for writing: the runs are read back with positional reads
 _BATCH = 500
-#: Rows held in memory, gathered by patient, before they are written (some 2 MB).
-_HELD = 1 << 12
 
 
 def spilled(runs: Iterable[Run]) -> Iterator[Run]:
@@ -86,74 +84,34 @@ def _dump(parts: list[Part]) -> bytes:
     return marshal.dumps(plain)
 
 
-def _load(data: bytes) -> list[Part]:
-    parts: list[Part] = []
+def _load(data: bytes, parts: list[Part]) -> None:
+    """Add a record's parts to *parts*, one patient's parts read back so far.
+
+    Rows next to rows already read back are added to that collection, as
+    :func:`~legrules.fhir.read.grouping.runs.replay` would merge them, rather than made
+    a collection of their own: an interleaved export is many records per patient.
+    """
     for plain in marshal.loads(data):  # our own private file, written by _fill just before
         if len(plain) == 3:
             stored, location, skipped = plain
             resource: JSON = orjson.loads(stored) if stored.__class__ is bytes else stored
             parts.append((resource, location, skipped, None))
+        elif parts and parts[-1].__class__ is Collected:
+            parts[-1].absorb(plain)
         else:
             parts.append(Collected.restore(plain))
-    return parts
 
 
 def _fill(db: sqlite3.Connection, handle: IO[bytes], runs: Iterable[Run]) -> None:
-    """Write the runs, gathered by patient a window at a time, and list them in SQLite.
+    """Write each run as one record and list it in SQLite.
 
-    Interleaved input is many short runs (a line each, in a shuffled export): written
-    one by one they cost a record, an index row and a read each.  So runs are held per
-    patient until about :data:`_HELD` rows are held, then written, one record per
-    patient, patients in order of first appearance in the window: the read-back
-    (patients in order of first appearance, each one's records in order) is unchanged.
+    The runs come gathered by patient a window at a time
+    (``legrules.fhir.read.grouping.runs``), so an interleaved export is a record per
+    patient per window, not a record per line.
     """
     rows: list[tuple[str, int, int]] = []
     offset = 0
-    held: dict[str | None, list[Part]] = {}
-    count = 0
     for key, parts in runs:
-        mine = held.get(key)
-        if mine is None:
-            mine = held[key] = []
-        count += _gather(mine, parts)
-        if count >= _HELD:
-            offset = _write(db, handle, held, rows, offset)
-            held, count = {}, 0
-    _write(db, handle, held, rows, offset)
-    db.executemany("INSERT INTO run VALUES (?, ?, ?)", rows)
-    db.execute("CREATE INDEX run_key ON run (key)")
-    handle.flush()
-
-
-def _gather(mine: list[Part], parts: list[Part]) -> int:
-    """Add a run's *parts* to a patient's held parts; about how many rows they hold.
-
-    Collections next to each other are merged, as the read-back would merge them.
-    """
-    count = 0
-    for part in parts:
-        if part.__class__ is Collected:
-            count += len(part.findings) + len(part.measurements) + len(part.ignored)
-            if mine and mine[-1].__class__ is Collected:
-                mine[-1].merge(part)
-                continue
-        else:  # an item kept as its line: a row per 256 bytes of it, so long lines count
-            raw = part[3]  # type: ignore[index]
-            count += len(raw) >> 8 if raw else 0
-        count += 1
-        mine.append(part)
-    return count
-
-
-def _write(
-    db: sqlite3.Connection,
-    handle: IO[bytes],
-    held: dict[str | None, list[Part]],
-    rows: list[tuple[str, int, int]],
-    offset: int,
-) -> int:
-    """Write each patient's held parts as one record; the offset after them."""
-    for key, parts in held.items():
         data = _dump(parts)
         handle.write(data)
         rows.append((key or "", offset, len(data)))
@@ -161,7 +119,9 @@ def _write(
         if len(rows) >= _BATCH:
             db.executemany("INSERT INTO run VALUES (?, ?, ?)", rows)
             rows.clear()
-    return offset
+    db.executemany("INSERT INTO run VALUES (?, ?, ?)", rows)
+    db.execute("CREATE INDEX run_key ON run (key)")
+    handle.flush()
 
 
 def _read_back(db: sqlite3.Connection, handle: IO[bytes]) -> Iterator[Run]:
@@ -182,7 +142,7 @@ def _read_back(db: sqlite3.Connection, handle: IO[bytes]) -> Iterator[Run]:
             yield key, current
             current = []
         key = this
-        current += _load(read(size, start))
+        _load(read(size, start), current)
     if current:
         yield key, current
 
