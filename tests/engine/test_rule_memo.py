@@ -230,3 +230,15 @@ def test_a_rule_reads_an_earlier_red_flag_by_its_status_not_by_its_evidence(
         assert fast == reference
         assert reader.encode() in fast
     assert keys[0] == keys[1]
+
+
+def test_only_the_assessments_of_the_timed_windows_read_the_cpu_clock() -> None:
+    """Reading a thread's CPU clock is a system call: the warm-up and settled runs skip it."""
+    reuse = Reuse()
+    cycle = Reuse.WARM + 2 * Reuse.WINDOW + Reuse.SETTLED
+    timed = []
+    for _ in range(cycle + Reuse.WARM + 1):
+        timed.append(reuse.timed())
+        reuse.spent(reuse.worth(), 1000 if reuse.timed() else 0)
+    windows = range(Reuse.WARM, Reuse.WARM + 2 * Reuse.WINDOW)
+    assert [s for s, t in enumerate(timed) if t] == [*windows, cycle + Reuse.WARM]

@@ -337,6 +337,10 @@ class CompiledRuleSet:
         """Whether the next assessment should read its records as proofs (see :class:`Reuse`)."""
         return self._reuse.worth()
 
+    def timed(self) -> bool:
+        """Whether the next assessment's CPU time counts (see :meth:`Reuse.timed`)."""
+        return self._reuse.timed()
+
     def spent(self, symbolic: bool, nanoseconds: int) -> None:
         """Count the CPU time of an assessment read symbolically or not (see :class:`Reuse`)."""
         self._reuse.spent(symbolic, nanoseconds)

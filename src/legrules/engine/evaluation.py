@@ -123,9 +123,10 @@ def _assess(
     current, late = _split_by_time(presentation, instant)
     # The compiled rules read the presentation's records as proofs (which let them reuse
     # answers across assessments) and put them back as plain evidence at the end.
-    started = time.thread_time_ns()
     engine = compiled(rules, settings) if compiled_engine else None
     symbolic = engine is not None and engine.symbolic()
+    # Timed only when the engine weighs the two ways of reading (a few in a thousand).
+    started = time.thread_time_ns() if engine is not None and engine.timed() else None
     ctx = Context(current, instant, settings, symbolic=symbolic)
     proofs = ctx.proofs
     evaluator = INTERPRETER
@@ -149,7 +150,7 @@ def _assess(
     disposition = disposition_of(red_flags, differentials)
     if engine is not None:
         worst, ask_next = engine.open_questions(ctx, disposition)
-        engine.spent(symbolic, time.thread_time_ns() - started)
+        engine.spent(symbolic, 0 if started is None else time.thread_time_ns() - started)
     else:
         worst, ask_next = open_questions(rules, ctx, disposition, evaluator)
     return Assessment(

@@ -333,8 +333,19 @@ class Reuse:
             return False
         return self._symbolic
 
+    def timed(self) -> bool:
+        """Whether the next assessment's CPU time counts (it falls in a timed window).
+
+        Only those are timed: reading a thread's CPU clock is a system call, which costs
+        more than a memo lookup where system calls are slow (a sandboxed machine).
+        """
+        return self.WARM <= self._step < self.WARM + 2 * self.WINDOW
+
     def spent(self, symbolic: bool, nanoseconds: int) -> None:
-        """Count one assessment's CPU time; choose the way once both windows are timed."""
+        """Count one assessment's CPU time; choose the way once both windows are timed.
+
+        Called after every assessment (its time only counts when :meth:`timed`).
+        """
         step = self._step
         timed = self.WARM + 2 * self.WINDOW
         if self.WARM <= step < timed:
