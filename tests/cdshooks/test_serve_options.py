@@ -63,7 +63,8 @@ def test_serve_refuses_a_worker_count_below_one(workers: str, runs: list[dict[st
 def test_discovery_answers_while_an_assessment_runs(
     config: ServiceConfig, ehr: FakeEHR, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Reading, assessing and card building run off the event loop: other calls go on."""
+    """A large prefetch is read and assessed off the event loop: other calls go on."""
+    monkeypatch.setattr("legrules.cdshooks.app.INLINE_RESOURCES", 0)  # this one counts large
     started, release = threading.Event(), threading.Event()
 
     def slow_assess(*args: Any, **kwargs: Any) -> Any:
@@ -93,3 +94,24 @@ def test_discovery_answers_while_an_assessment_runs(
             caller.join(timeout=60)
     assert answers[0].status_code == 200
     assert answers[0].json()["cards"]
+
+
+def test_a_usual_prefetch_is_assessed_on_the_event_loop(
+    config: ServiceConfig, ehr: FakeEHR, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A prefetch of a few dozen resources skips the hop to the worker thread."""
+    threads: list[str] = []
+
+    def recording_assess(*args: Any, **kwargs: Any) -> Any:
+        threads.append(threading.current_thread().name)
+        return assess(*args, **kwargs)
+
+    monkeypatch.setattr("legrules.cdshooks.app.assess", recording_assess)
+    body = hook_request(ehr, prefetch=full_prefetch(ehr), fhir=False)
+    headers = {"Authorization": f"Bearer {ehr.token(PUBLIC_URL + SERVICE)}"}
+    with LoopbackServer(create_app(config), lifespan="on") as server:
+        answer = httpx.post(server.url + SERVICE, json=body, headers=headers, timeout=60)
+    assert answer.status_code == 200
+    assert answer.json()["cards"]
+    assert len(threads) == 1
+    assert not threads[0].startswith("legrules-cds")  # the worker thread's name

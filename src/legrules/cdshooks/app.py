@@ -123,8 +123,8 @@ class _Service:
     # The default policy, built once: read_presentation and assess build it anew from
     # ``None`` on every call (16 and 25 us of a call, measured).
     policy: Policy = attrs.field(factory=Policy)
-    # Reading, assessing and card building hold the GIL for milliseconds: they run in
-    # this one worker thread, one call at a time, so the event loop keeps accepting
+    # Reading, assessing and card building of a large prefetch hold the GIL for long:
+    # they run in this one worker thread, one call at a time, so the event loop keeps accepting
     # calls and answering the light ones (discovery, feedback, a 401) instead of waiting
     # behind every queued assessment; one at a time keeps the heavy work first come,
     # first served (threads taking turns on the GIL would only delay every call alike).
@@ -132,10 +132,8 @@ class _Service:
     # it one call at a time: with calls queued in the executor, they ran back to back
     # and a discovery call made under load waited 4 times longer (p50 about 42 ms
     # instead of 10); handed one at a time, the event loop gets its turn between them.
-    # Doing a usual call's work on the event loop instead (one at a time, yielding once
-    # before it) was tried: 0.2-0.4 ms less server CPU per call, but on a machine whose
-    # cores are shared with other work its calls waited longer under load (p50 143-162
-    # ms against 105-108 for this hop, side by side, load average 2-3).
+    # A usual call (see INLINE_RESOURCES) does not hop: its few milliseconds are spent
+    # on the event loop, see _call.
     worker: ThreadPoolExecutor = attrs.field(
         factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="legrules-cds")
     )
@@ -193,6 +191,13 @@ class _Service:
         return cards_for(result, read.presentation, self.ruleset, notes=notes)
 
 
+#: The most resources a prefetch may hold to be read and assessed on the event loop;
+#: a larger one (whose assessment may take long) goes to the worker thread, so that
+#: discovery, feedback and refusals are answered meanwhile.  A patient-view prefetch is
+#: usually a few dozen resources: about 1.5 ms of work.
+INLINE_RESOURCES = 100
+
+
 @functools.cache
 def _discovery_body() -> bytes:
     """The discovery document as sent: it never changes, so it is encoded once."""
@@ -224,10 +229,24 @@ async def _call(request: Request) -> Response:
     except PrefetchError as error:
         return _outcome(412, "incomplete", str(error))
     try:
-        async with service.turn:
-            issued = await asyncio.get_running_loop().run_in_executor(
-                service.worker, service.cards, call, context, data
-            )
+        async with service.turn:  # one call at a time: the loop gets its turn between
+            if len(data.resources) <= INLINE_RESOURCES:
+                # A usual prefetch is read, assessed and answered on the event loop
+                # (about 1.5 ms), after yielding once so that the loop answers what came
+                # in meanwhile: the hop to the worker thread and the two threads' turns
+                # on the GIL cost more than that.  Side by side on a quiet machine, 16
+                # calls at a time (benchmarks/service_compare.py): server CPU per call
+                # 2.96-3.32 ms against 3.24-3.40 with the hop, p50 46-51 ms against
+                # 54-57, discovery meanwhile p50 4.7-5.5 ms against 4.3-4.5.  (On a
+                # machine whose cores were shared with other work, load average 2-3, the
+                # hop's p50 came out better.)  Without the lock the queued calls ran back
+                # to back once woken: discovery waited 23-32 ms at p50.
+                await asyncio.sleep(0)
+                issued = service.cards(call, context, data)
+            else:
+                issued = await asyncio.get_running_loop().run_in_executor(
+                    service.worker, service.cards, call, context, data
+                )
     except LegrulesError as error:
         return _outcome(400, "invalid", str(error))
     service.store.record_cards((c.card.uuid, c.rule, c.version) for c in issued)
