@@ -21,6 +21,7 @@ own presentation: the documents are the ones the interpreter writes.
 from __future__ import annotations
 
 import operator
+import weakref
 from collections.abc import Iterable, Sequence
 
 import attrs
@@ -160,7 +161,8 @@ class Proofs:
 
     def trace(self, trace: RuleTrace) -> RuleTrace:
         """*trace* with plain evidence in every criterion."""
-        if _PROOF_FREE.get(id(trace)) is trace:
+        seen = _PROOF_FREE.get(id(trace))
+        if seen is not None and seen() is trace:
             return trace  # a kept trace already seen to hold no proof
         plain = self.plain
         criteria = tuple(
@@ -172,12 +174,14 @@ class Proofs:
         if all(map(operator.is_, criteria, trace.criteria)):
             if len(_PROOF_FREE) >= _MOST_PROOF_FREE:
                 _PROOF_FREE.clear()
-            _PROOF_FREE[id(trace)] = trace
+            _PROOF_FREE[id(trace)] = weakref.ref(trace)
             return trace
         return RuleTrace(trace.rule, trace.version, trace.conclusion, criteria, trace.notes)
 
 
-#: Traces seen to hold no proof, by id (holding each, so that its id stays its own): the
-#: traces rules keep across assessments are shared, and most hold none.
-_PROOF_FREE: dict[int, RuleTrace] = {}
+#: Traces seen to hold no proof, by id: the traces rules keep across assessments are
+#: shared, and most hold none.  Weak references, checked on use (as the document
+#: writer's table of shared traces, ``legrules.model.assessment_json``): an id is never
+#: taken for another trace's, and one assessment's traces are freed with it.
+_PROOF_FREE: dict[int, weakref.ref[RuleTrace]] = {}
 _MOST_PROOF_FREE = 4096
