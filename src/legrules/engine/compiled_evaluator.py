@@ -36,14 +36,14 @@ class CompiledEvaluator(Evaluator):
         self,
         ruleset: RuleSet,
         criteria: Mapping[str, Criteria],
-        memos: Mapping[str, RuleMemo] | None = None,
-        compiler: ExprCompiler | None = None,
+        memos: Mapping[str, RuleMemo],
+        compiler: ExprCompiler,
     ) -> None:
         self._criteria = criteria
         self._compiler = compiler
         # Each red flag's criteria as truths, generated when first asked for.
         self._truths: dict[str, tuple[Truth, ...]] = {}
-        self._memos = memos or {}
+        self._memos = memos
         self._rules = {r.id: r for r in ruleset.rules}
         self._reading: dict[tuple[str, frozenset[str]], tuple[int, ...]] = {}
         self._levels: Memo[tuple[object, ...], tuple[Disposition, ...]] = Memo()
@@ -155,23 +155,23 @@ class CompiledEvaluator(Evaluator):
             return super().red_flag(rule, ctx)
         found = ctx.outcomes.get(rule.id)
         derived = ctx.derived_from
-        if found is not None or self._compiler is None:
-            tris = [o.tri for o in self.outcomes(rule, ctx).values()]
-        else:
+        before = None if derived is None else derived[0].outcomes.get(rule.id)
+        if found is not None:
+            tris = [o.tri for o in found.values()]
+        elif derived is not None and before is not None:
+            # What the assessment's own context answered, but the criteria reading the
+            # findings assumed present.
             truths = self._truths_of(rule)
-            before = None if derived is None else derived[0].outcomes.get(rule.id)
-            if derived is None or before is None:
-                tris = [truth(ctx) for truth in truths]
-            else:
-                tris = [o.tri for o in before.values()]
-                for index in self._reading_any(rule, derived[1]):
-                    tris[index] = truths[index](ctx)
+            tris = [o.tri for o in before.values()]
+            for index in self._reading_any(rule, derived[1]):
+                tris[index] = truths[index](ctx)
+        else:
+            tris = [truth(ctx) for truth in self._truths_of(rule)]
         return Status.of(Tri.all(tris) if rule.combine == "all" else Tri.any(tris))
 
     def _truths_of(self, rule: RedFlagRule) -> tuple[Truth, ...]:
         found = self._truths.get(rule.id)
         if found is None:
-            compiler = self._compiler
-            assert compiler is not None
-            found = self._truths[rule.id] = tuple(truth_of(c.expr, compiler) for c in rule.criteria)
+            made = tuple(truth_of(c.expr, self._compiler) for c in rule.criteria)
+            found = self._truths[rule.id] = made
         return found

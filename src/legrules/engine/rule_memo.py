@@ -81,8 +81,8 @@ class _Atoms:
         self,
         others: tuple[Compiled, ...],
         leaves: tuple[tuple[str, int, Compiled], ...],
-        red_flags: tuple[str, ...] = (),
-        differentials: tuple[str, ...] = (),
+        red_flags: tuple[str, ...],
+        differentials: tuple[str, ...],
     ):
         self._others = others
         self._red_flags = red_flags
@@ -189,9 +189,9 @@ class RuleMemo:
         "_hits",
         "_lookups",
         "_memo",
-        "_red_flags",
         "_resting",
         "_scores",
+        "_self_care",
         "_trigger",
         "_trigger_atoms",
         "rule",
@@ -203,14 +203,14 @@ class RuleMemo:
         atoms: _Atoms,
         scores: tuple[str, ...],
         trigger: tuple[Truth, _Atoms] | None = None,
-        red_flags: bool = False,
+        self_care: bool = False,
     ) -> None:
         self.rule = rule
         self._atoms = atoms
         self._scores = scores
         self._trigger = None if trigger is None else trigger[0]
         self._trigger_atoms = None if trigger is None else trigger[1]
-        self._red_flags = red_flags
+        self._self_care = self_care
         self._memo: Memo[tuple[Any, ...], Default] = Memo(SIZE)
         self._asked: Memo[tuple[Any, ...], tuple[Any]] = Memo(SIZE)
         # Counted without a lock: a lost count among threads changes nothing but timing.
@@ -230,7 +230,7 @@ class RuleMemo:
         self._atoms.read(ctx, head)
         if self._scores:
             head += [ctx.score(name) for name in self._scores]
-        if self._red_flags:
+        if self._self_care:
             # Self-care advice reads each red flag's status alone (see _recommendation).
             head += [r.status for r in ctx.red_flags.values()]
         return tuple(head)
