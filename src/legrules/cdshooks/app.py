@@ -123,17 +123,14 @@ class _Service:
     # The default policy, built once: read_presentation and assess build it anew from
     # ``None`` on every call (16 and 25 us of a call, measured).
     policy: Policy = attrs.field(factory=Policy)
-    # Reading, assessing and card building of a large prefetch hold the GIL for long:
-    # they run in this one worker thread, one call at a time, so the event loop keeps accepting
-    # calls and answering the light ones (discovery, feedback, a 401) instead of waiting
-    # behind every queued assessment; one at a time keeps the heavy work first come,
-    # first served (threads taking turns on the GIL would only delay every call alike).
-    # A plain executor costs less per hop than anyio's worker threads.  The lock hands
-    # it one call at a time: with calls queued in the executor, they ran back to back
-    # and a discovery call made under load waited 4 times longer (p50 about 42 ms
-    # instead of 10); handed one at a time, the event loop gets its turn between them.
-    # A usual call (see INLINE_RESOURCES) does not hop: its few milliseconds are spent
-    # on the event loop, see _call.
+    # Reading, assessing and card building of a large prefetch (see INLINE_RESOURCES;
+    # a usual one stays on the event loop, see _call) hold the GIL for long: they run
+    # in this one worker thread, so the event loop keeps accepting calls and answering
+    # the light ones (discovery, feedback, a 401) meanwhile.  A plain executor costs
+    # less per hop than anyio's worker threads.  The lock hands the heavy work out one
+    # call at a time, first come, first served, wherever it runs: with calls queued
+    # back to back, a discovery call made under load waited 4 times longer (p50 about
+    # 42 ms instead of 10); one at a time, the event loop gets its turn between them.
     worker: ThreadPoolExecutor = attrs.field(
         factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="legrules-cds")
     )
