@@ -257,9 +257,11 @@ def _report(
         print(f"one call at a time, {key:<7} p50 {r['p50']:7.2f} ms  p99 {r['p99']:7.2f} ms")
     service_cpu, bare_cpu = results["service"]["cpu_ms"], results["bare"]["cpu_ms"]
     if not math.isnan(service_cpu + bare_cpu):
+        # The kernel counts CPU in clock ticks (10 ms): a short load may leave bare at 0.
+        times = f"{service_cpu / bare_cpu:.2f}x" if bare_cpu else "bare under one clock tick"
         print(
             f"server CPU per call under load: service {service_cpu:.2f} ms, "
-            f"bare {bare_cpu:.2f} ms ({service_cpu / bare_cpu:.2f}x)"
+            f"bare {bare_cpu:.2f} ms ({times})"
         )
     print(
         "load generator CPU per call (this process, httpx): "
