@@ -409,6 +409,47 @@ def read_both_ways(resource: dict[str, Any], as_of: datetime = AS_OF) -> bool:
     return True
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(observations(), min_size=2, max_size=12))
+def test_one_quick_reader_agrees_with_the_general_reader_resource_after_resource(
+    resources: list[dict[str, Any]],
+) -> None:
+    """What the quick reader remembers from one resource never changes how it reads the next."""
+    settings_ = _options(AS_OF, None, None, {"max_depth": 16}).settings
+    reader = UsualReader(settings_)
+    for resource in [*resources, *resources]:  # each met again, with everything remembered
+        quick = Collected()
+        if not reader.read(copy.deepcopy(resource), quick):
+            assert quick.empty()
+            read_both_ways(resource)  # a fresh reader may take it; then the general agrees
+            continue
+        general = Collected()
+        read_observation(Resource(resource, "line 1"), settings_, general)
+        assert quick.state() == general.state()
+
+
+def test_a_code_remembered_under_one_system_is_not_read_under_another() -> None:
+    """The same code in another code system is not the concept it named before."""
+    reader = UsualReader(_options(AS_OF, None, None, {"max_depth": 16}).settings)
+    out = Collected()
+    assert reader.read(obs("8867-4", LOINC, oid="a", valueQuantity=quantity(72, "/min")), out)
+    other = obs("8867-4", OWN, oid="b", valueQuantity=quantity(72, "/min"))
+    assert not reader.read(other, out)
+    assert [row[4] for row in out.measurements] == ["Observation/a"]
+
+
+def test_a_second_value_beside_a_boolean_is_left_to_the_general_reader_every_time() -> None:
+    """A valueBoolean with another value is never read quickly, however often it is met."""
+    reader = UsualReader(_options(AS_OF, None, None, {"max_depth": 16}).settings)
+    out = Collected()
+    assert reader.read(obs("dyspnea", OWN, oid="a", valueBoolean=True), out)
+    twice = obs("dyspnea", OWN, oid="b", valueBoolean=True, valueString="yes")
+    assert not reader.read(twice, out)
+    assert not reader.read(twice, out)
+    assert reader.read(obs("dyspnea", OWN, oid="c", valueBoolean=False), out)
+    assert [row[3] for row in out.findings] == ["Observation/a", "Observation/c"]
+
+
 SITED = [
     heart_rate(),
     obs("abi", OWN, valueQuantity=quantity(0.8, "1")),

@@ -46,9 +46,10 @@ _PRELIMINARY: dict[object, bool] = {
 # ignored (``status <status>``) before it reads anything else (``_IGNORED`` there; a
 # test checks that the two sets agree).
 _IGNORED = frozenset({"registered", "cancelled", "entered-in-error", "unknown"})
-# Elements that make an Observation other than usual (a null dataAbsentReason too:
-# the general reader decides what that means).
-_ODD = frozenset({"component", "valueInteger", "dataAbsentReason"})
+# Elements that make an Observation other than usual, ``component``, ``valueInteger``
+# and ``dataAbsentReason`` (a null one too: the general reader decides what that
+# means), are looked up one by one in UsualReader.read: three look-ups cost less than
+# a set's test of every element name.
 # What a code says, for the quick path: the concept's id, the earliest effective time
 # still counted, the unit annotation the code implies (D-dimer FEU or DDU), the
 # plausible range of each unit a quantity accepts (``None`` for a yes/no finding), the
@@ -71,6 +72,9 @@ _SHARED_MAX = 16
 # A unit not in a quantity's table: no value is in range.
 _NO_UNIT = (1.0, 0.0, "")
 _TIMES = 4096
+# Tuples of element names remembered, with whether valueBoolean is the one element
+# named value... (any other is a value the general reader reads).
+_SHAPES = 256
 
 
 class UsualReader:
@@ -78,10 +82,12 @@ class UsualReader:
 
     __slots__ = (
         "_as_of",
+        "_by_code",
         "_codes",
         "_meanings",
         "_quick",
         "_settings",
+        "_shapes",
         "_sides",
         "_states",
         "_times",
@@ -98,6 +104,10 @@ class UsualReader:
         self._sides = settings.terms.sides
         # By (system, code), only for codes the terminology maps, so it stays small.
         self._quick: dict[tuple[str | None, str | None], _Quick | None] = {}
+        # The same by code alone, with its system, for the one coding most codes have:
+        # one short string hashed rather than a tuple of two.
+        self._by_code: dict[object, tuple[object, _Quick]] = {}
+        self._shapes: dict[tuple[str, ...], bool] = {}
         self._meanings = _shared(settings.terms, settings.policy)
 
     def read(self, data: JSON, out: Collected) -> bool:
@@ -112,7 +122,9 @@ class UsualReader:
             if (preliminary := _PRELIMINARY.get(status)) is None:
                 return _not_counted(data, status, out)
             text = data["effectiveDateTime"]
-            if text.__class__ is not str or not _ODD.isdisjoint(data):
+            if text.__class__ is not str or "component" in data or "valueInteger" in data:
+                return False
+            if "dataAbsentReason" in data:
                 return False
             known = self._when.get(text)
             if known is None and (known := self._time(text)) is None:
@@ -124,7 +136,12 @@ class UsualReader:
             quick = None
             if len(codings) == 1:  # the usual case; _meaning takes any other
                 coding = codings[0]
-                quick = self._quick.get((coding["system"], coding["code"]))
+                code = coding["code"]
+                seen = self._by_code.get(code)
+                if seen is not None and seen[0] == coding["system"]:
+                    quick = seen[1]
+                else:
+                    quick = self._single(coding["system"], code)
             if (quick is None and (quick := self._meaning(codings)) is None) or not rid:
                 return False
             cid, earliest, annotation, bounds, old, lateral = quick
@@ -134,10 +151,16 @@ class UsualReader:
             if "bodySite" in data and (side := _side(data["bodySite"], self._sides)) is None:
                 return False
             if earliest is not None and when < earliest:
-                out.ignore("Observation/" + rid, old)  # its value is not even read
+                out.ignored.append(("Observation/" + rid, old))  # its value is not even read
                 return True
             side_value = side.value if lateral and side is not None else None
             if bounds is None:
+                flag = data.get("valueBoolean")
+                if flag.__class__ is bool and self._boolean_only(data):
+                    state = "present" if flag else "absent"
+                    row = (cid, state, side_value, "Observation/" + rid, preliminary, text)
+                    out.findings.append(row)
+                    return True
                 source = ("Observation/" + rid, preliminary, text)
                 return _finding(data, (cid, side_value), source, self._states, out)
             quantity = data["valueQuantity"]
@@ -153,9 +176,30 @@ class UsualReader:
                 return False
         except (KeyError, TypeError):  # a missing element, or one of another JSON type
             return False
-        row = (cid, float(value), unit, side_value, "Observation/" + rid, preliminary, text)
-        out.measurements.append(row)
+        measured = (cid, float(value), unit, side_value, "Observation/" + rid, preliminary, text)
+        out.measurements.append(measured)
         return True
+
+    def _boolean_only(self, data: JSON) -> bool:
+        """Whether ``valueBoolean`` is the one element of *data* named ``value...``.
+
+        Remembered per tuple of element names: an export writes each kind of resource
+        with the same few, and a look-up costs less than testing each name.
+        """
+        found = self._shapes.get(keys := tuple(data))
+        if found is None:
+            if len(self._shapes) >= _SHAPES:
+                self._shapes.clear()
+            values = [key for key in keys if key.startswith("value")]
+            found = self._shapes[keys] = values == ["valueBoolean"]
+        return found
+
+    def _single(self, system: object, code: object) -> _Quick | None:
+        """What the one coding *system* and *code* says, remembered by its code."""
+        quick = self._quick.get((system, code))  # type: ignore[arg-type]
+        if quick is not None:
+            self._by_code[code] = (system, quick)
+        return quick
 
     def _time(self, text: str) -> tuple[datetime, str] | None:
         """The date-time *text* means, and the text itself, to share with later rows.
