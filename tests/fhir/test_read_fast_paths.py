@@ -23,7 +23,13 @@ from hypothesis import strategies as st
 from legrules.errors import InputError, LegrulesError
 from legrules.fhir import read_presentations
 from legrules.fhir.read import containers
-from legrules.fhir.read.assemble import _canonical, _finding_key, _measurement_key
+from legrules.fhir.read.assemble import (
+    _canonical,
+    _finding_key,
+    _measurement_key,
+    _sorted_findings,
+    _sorted_measurements,
+)
 from legrules.fhir.read.containers import Items, _lines, _ndjson
 from legrules.fhir.read.context import Collected
 from legrules.fhir.read.elements import Resource
@@ -167,6 +173,27 @@ def test_the_quick_sort_keys_of_fact_rows_are_the_canonical_key(
     for row in measurements:
         assert _measurement_key(row) == _canonical(row)
     assert sorted(findings, key=_finding_key) == sorted(findings, key=_canonical)
+
+
+# Cells of the columns a reader writes: a few of each so that rows often tie.
+NAMES = st.sampled_from(["a", "b", "ab", "~", "heart-rate"])
+MAYBE = st.one_of(st.none(), st.sampled_from(["", "left", "right", "~", "2026-11-20T09:00:00Z"]))
+FINDING_ROWS = st.tuples(NAMES, NAMES, MAYBE, NAMES, st.booleans(), MAYBE)
+NUMBERS = st.one_of(st.sampled_from([0.0, -0.0, 1.0, 10.0, 9.5, 100.0]), st.floats(allow_nan=False))
+MEASUREMENT_ROWS = st.tuples(NAMES, NUMBERS, NAMES, MAYBE, NAMES, st.booleans(), MAYBE)
+
+
+@settings(max_examples=300)
+@given(st.lists(FINDING_ROWS, max_size=30), st.lists(MEASUREMENT_ROWS, max_size=30))
+def test_fact_rows_sorted_as_they_are_come_in_the_canonical_order(
+    findings: list[tuple[Any, ...]], measurements: list[tuple[Any, ...]]
+) -> None:
+    """Rows sorted by their own comparison, or by the key when None meets a value, as canonical."""
+    assert _sorted_findings(list(findings)) == sorted(findings, key=_canonical)
+    # As texts: 0.0 and -0.0 are equal numbers, but not the same row.
+    assert repr(_sorted_measurements(list(measurements))) == repr(
+        sorted(measurements, key=_canonical)
+    )
 
 
 def _about(oid: str, reference: str) -> dict[str, Any]:

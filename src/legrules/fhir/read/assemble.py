@@ -58,11 +58,11 @@ def assemble(key: str | None, out: Collected, settings: Settings) -> ReadResult:
     # Sorted only now: working out the age may leave a birthDate or an age Observation out.
     ignored = tuple(trusted.ignored(sorted(out.ignored)))
     times = settings.times
-    found = trusted.findings(sorted(out.findings, key=_finding_key), times) if out.findings else []
+    found = trusted.findings(_sorted_findings(out.findings), times) if out.findings else []
     if found:
         _note_conflicts(found, out)
     # as_of was checked by the read's options; onsets are parsed, so time-zone aware.
-    measured = trusted.measurements(sorted(out.measurements, key=_measurement_key), times)
+    measured = trusted.measurements(_sorted_measurements(out.measurements), times)
     onset = _onset(out, settings) if out.onsets else None
     presentation = trusted.presentation(patient, found, measured, onset, settings.as_of, ignored)
     return ReadResult(presentation, ignored, tuple(sorted(out.warnings)))
@@ -132,6 +132,45 @@ def _measurement_key(row: tuple[Any, ...]) -> tuple[str, ...]:
         _flag(preliminary),
         texts[text],
     )
+
+
+def _sorted_findings(rows: list[Any]) -> list[Any]:
+    """A patient's own finding rows, sorted in place in the canonical order (:func:`_canonical`).
+
+    Sorted as they are first, by the C comparison of tuples: rows hold strings,
+    booleans and ``None`` in fixed columns, and two strings (or two booleans) compare
+    as their key texts do, ``"~" + text``, equal or not.  So wherever that sort
+    compares a column it decides as the canonical key would, except where it meets
+    ``None`` beside a value: that raises, and the rows are sorted by the key instead
+    (rows left half sorted do not matter: rows with equal keys are equal).
+    """
+    try:
+        rows.sort()
+    except TypeError:  # None beside a value: the key texts put None first
+        rows.sort(key=_finding_key)
+    return rows
+
+
+def _sorted_measurements(rows: list[Any]) -> list[Any]:
+    """A patient's own measurement rows, sorted in place in the canonical order.
+
+    As :func:`_sorted_findings`, with the value, a number, compared as its key text.
+    """
+    try:
+        rows.sort(key=_measurement_order)
+    except TypeError:
+        rows.sort(key=_measurement_key)
+    return rows
+
+
+def _measurement_order(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A sort key that orders measurement rows as :func:`_canonical` does, or raises.
+
+    The value as its key text, the other columns as they are (see
+    :func:`_sorted_findings`): comparing ``None`` with a value raises.
+    """
+    cid, value, unit, side, reference, preliminary, text = row
+    return (cid, "" if value is None else f"~{value}", unit, side, reference, preliminary, text)
 
 
 def _years(born: date, day: date) -> int:

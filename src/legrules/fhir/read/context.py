@@ -125,38 +125,28 @@ class Collected:
     the attrs ``__init__`` for these twelve fields cost twice as much.
     """
 
-    __slots__ = (
-        "_warned",
-        "ages",
-        "birth_date",
-        "birth_label",
-        "disputed",
-        "findings",
-        "ignored",
-        "measurements",
-        "onsets",
-        "patient_id",
-        "saw_patient",
-        "sex",
-        "warnings",
-    )
+    # The patient's details and the set of warnings given are class defaults until a
+    # collection sets its own (in its ``__dict__``, made only then): only collections
+    # that read a Patient or warn do, and an interleaved export makes a collection per
+    # patient per window, mostly for one or two rows.
+    __slots__ = ("__dict__", "ages", "findings", "ignored", "measurements", "onsets", "warnings")
+
+    patient_id: str | None = None
+    saw_patient: bool = False
+    sex: Sex | None = None
+    birth_date: str | None = None
+    birth_label: str = "Patient"
+    #: Patient elements its copies disagree on.
+    disputed: frozenset[str] = frozenset()
+    _warned: set[str] | None = None  # a set: a list scan per warning is quadratic
 
     def __init__(self) -> None:
-        self.patient_id: str | None = None
-        self.saw_patient = False
-        self.sex: Sex | None = None
-        self.birth_date: str | None = None
-        self.birth_label = "Patient"
-        # Patient elements its copies disagree on; the shared empty frozenset until one
-        # does (the spill holds a collection per patient of its window: sets are big)
-        self.disputed: frozenset[str] = frozenset()
         self.ages: list[tuple[str | None, int, str]] = []  # (effective, years, label)
         self.onsets: list[tuple[str | None, str]] = []  # (effective, onset)
         self.findings: list[FindingRow] = []
         self.measurements: list[MeasurementRow] = []
         self.ignored: list[tuple[str, str]] = []
         self.warnings: list[str] = []
-        self._warned: set[str] | None = None  # made at the first warning, as disputed
 
     def ignore(self, reference: str, reason: str) -> None:
         """List *reference* as deliberately not used, with the reason."""
@@ -164,7 +154,7 @@ class Collected:
 
     def warn(self, message: str) -> None:
         """Record a warning for the caller (once)."""
-        warned = self._warned  # a set: a list scan per warning is quadratic
+        warned = self._warned
         if warned is None:
             warned = self._warned = set()
         elif message in warned:

@@ -42,9 +42,11 @@ DEFERRED = frozenset({"Patient", "MedicationStatement", "MedicationRequest"})
 #: What a patient's place in a window counts for, in bytes of input: its collection and
 #: lists take about as much memory as the rows of three or four lines.
 _PLACE = 1000
-#: Subject references remembered with their keys, for interleaved input (some 2 MB):
-#: keying a reference again costs more than reading the usual Observation.
-_KNOWN = 1 << 14
+#: Subject references remembered with their keys, for interleaved input (some 100 bytes
+#: each, 6 MB when full): keying a reference again costs more than reading the usual
+#: Observation, and an export of more patients than this keys most of its lines again
+#: (at 16,384, 30,000 shuffled patients spent a ninth of their reading doing that).
+_KNOWN = 1 << 16
 
 
 def runs(

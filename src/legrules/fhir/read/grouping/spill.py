@@ -6,12 +6,17 @@ time, and writes what each patient's resources of the window yielded to a tempor
 file as one record, with :mod:`marshal`: the rows are builtins
 (``legrules.fhir.read.context``) and load many times faster than the JSON they came
 from; the few resources kept for later (Patients, medication records, a resource that
-raised) are stored as their input lines.  A small SQLite table indexes the records by
-patient.  Input grouped by patient is about one record per patient, read back in file
-order; an interleaved export is a record per patient per window, read back patient by
-patient (patients in order of first appearance) with positional reads, so that the
-read-back costs about the same whatever the order.  Python holds one window while
-writing and one patient's parts while reading; SQLite's own cache is capped too.
+raised) are stored as their input lines.  Each record starts with the place of the
+same patient's record before it, so a patient's records form a chain on disk, and
+memory holds only where each patient's chain ends, patients in order of first
+appearance: a key and a number each, some 120 bytes a patient (as much as contiguous
+grouping keeps to refuse unsorted input).  Input grouped by patient is about one
+record per patient; an interleaved export is a record per patient per window, read
+back patient by patient (patients in order of first appearance) with positional
+reads, so that the read-back costs about the same per record whatever the order.
+(An SQLite index of the records did this before: at 30,000 shuffled patients, sorting
+its 2.5 million rows cost more than reading the records.)  Python holds one window
+while writing and one patient's records while reading.
 
 The file is private to this read (a fresh temporary directory, readable by its owner
 only) and deleted when the read ends; nothing else ever loads it (``marshal``, like
@@ -22,7 +27,7 @@ from __future__ import annotations
 
 import marshal
 import os
-import sqlite3
+import struct
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -36,35 +41,28 @@ from legrules.fhir.read.grouping.runs import Part, Run
 
 __all__ = ["spilled"]
 
-_SCHEMA = (
-    "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-4096;"
-    "PRAGMA temp_store=FILE;"
-    "CREATE TABLE run (key TEXT, start INTEGER, size INTEGER);"
-)
-# Runs patient by patient, patients in order of first appearance; when no patient has
-# two runs (input grouped by patient) that is simply the order they were written in.
-_ORDER = (
-    "SELECT run.key, start, size FROM run JOIN "
-    "(SELECT key, MIN(rowid) AS first FROM run GROUP BY key) AS f ON f.key = run.key "
-    "ORDER BY f.first, run.rowid"
-)
-_IN_ORDER = "SELECT key, start, size FROM run ORDER BY rowid"
-_GROUPED = "SELECT NOT EXISTS (SELECT 1 FROM run GROUP BY key HAVING COUNT(*) > 1)"
-_BUFFER = 1 << 20  # for writing: the runs are read back with positional reads
-_BATCH = 500
+# A record's header: where the patient's record before it starts and its size (-1 and
+# 0 for its first), then the record's own marshal data.
+_HEADER = struct.Struct("<qQ")
+_FIRST = (-1, 0)
+_BUFFER = 1 << 20  # for writing: the records are read back with positional reads
+# A record's place and size kept as one number, place << 64 | size: one int per
+# patient costs less memory than a tuple of two.
+_SIZE_BITS = 64
+_SIZE_MASK = (1 << _SIZE_BITS) - 1
+#: Where each patient's chain of records ends: its last record's place and size.
+Ends = dict[str | None, int]
 
 
 def spilled(runs: Iterable[Run]) -> Iterator[Run]:
     """All of *runs* written to disk, then one run per patient with all its parts."""
-    with tempfile.TemporaryDirectory(prefix="legrules-") as folder:
-        db = sqlite3.connect(Path(folder) / "runs.sqlite3")
-        try:
-            db.executescript(_SCHEMA)
-            with open(Path(folder) / "runs.bin", "w+b", buffering=_BUFFER) as handle:
-                _fill(db, handle, runs)
-                yield from _read_back(db, handle)
-        finally:
-            db.close()
+    with (
+        tempfile.TemporaryDirectory(prefix="legrules-") as folder,
+        open(Path(folder) / "runs.bin", "w+b", buffering=_BUFFER) as handle,
+    ):
+        ends = _fill(handle, runs)
+        handle.flush()
+        yield from _read_back(ends, _positional(handle))
 
 
 def _dump(parts: list[Part]) -> bytes:
@@ -84,7 +82,7 @@ def _dump(parts: list[Part]) -> bytes:
     return marshal.dumps(plain)
 
 
-def _load(data: bytes, parts: list[Part]) -> None:
+def _load(data: bytes | memoryview, parts: list[Part]) -> None:
     """Add a record's parts to *parts*, one patient's parts read back so far.
 
     Rows next to rows already read back are added to that collection, as
@@ -102,49 +100,46 @@ def _load(data: bytes, parts: list[Part]) -> None:
             parts.append(Collected.restore(plain))
 
 
-def _fill(db: sqlite3.Connection, handle: IO[bytes], runs: Iterable[Run]) -> None:
-    """Write each run as one record and list it in SQLite.
+def _fill(handle: IO[bytes], runs: Iterable[Run]) -> Ends:
+    """Write each run as one record chained to its patient's record before; the chain ends.
 
     The runs come gathered by patient a window at a time
     (``legrules.fhir.read.grouping.runs``), so an interleaved export is a record per
     patient per window, not a record per line.
     """
-    rows: list[tuple[str, int, int]] = []
+    ends: Ends = {}
     offset = 0
+    pack, write = _HEADER.pack, handle.write
     for key, parts in runs:
         data = _dump(parts)
-        handle.write(data)
-        rows.append((key or "", offset, len(data)))
-        offset += len(data)
-        if len(rows) >= _BATCH:
-            db.executemany("INSERT INTO run VALUES (?, ?, ?)", rows)
-            rows.clear()
-    db.executemany("INSERT INTO run VALUES (?, ?, ?)", rows)
-    db.execute("CREATE INDEX run_key ON run (key)")
-    handle.flush()
+        size = _HEADER.size + len(data)
+        end = ends.get(key)
+        write(pack(*(_FIRST if end is None else (end >> _SIZE_BITS, end & _SIZE_MASK))))
+        write(data)
+        ends[key] = offset << _SIZE_BITS | size
+        offset += size
+    return ends
 
 
-def _read_back(db: sqlite3.Connection, handle: IO[bytes]) -> Iterator[Run]:
-    """Each patient's runs, read with positional reads.
+def _read_back(ends: Ends, read: Callable[[int, int], bytes]) -> Iterator[Run]:
+    """Each patient's records, patients in order of first appearance.
 
-    A positional read (``os.pread``) takes just the run's bytes and leaves no buffer to
-    throw away: seeking a buffered file instead dropped a whole read buffer at every run
-    of interleaved input, which made reading back an unsorted export superlinear.
+    A patient's chain is read from its end with positional reads (``os.pread``): a
+    read takes just the record's bytes and leaves no buffer to throw away, where
+    seeking a buffered file dropped a whole read buffer at every record.
     """
-    key: str | None = None
-    current: list[Part] = []
-    (grouped,) = db.execute(_GROUPED).fetchone()
-    handle.flush()
-    read = _positional(handle)
-    for stored_key, start, size in db.execute(_IN_ORDER if grouped else _ORDER):
-        this = stored_key or None
-        if current and this != key:
-            yield key, current
-            current = []
-        key = this
-        _load(read(size, start), current)
-    if current:
-        yield key, current
+    unpack, skip = _HEADER.unpack_from, _HEADER.size
+    for key, end in ends.items():
+        chain: list[bytes] = []
+        offset, size = end >> _SIZE_BITS, end & _SIZE_MASK
+        while offset >= 0:
+            data = read(size, offset)
+            chain.append(data)
+            offset, size = unpack(data)
+        parts: list[Part] = []
+        for data in reversed(chain):
+            _load(memoryview(data)[skip:], parts)
+        yield key, parts
 
 
 def _positional(handle: IO[bytes]) -> Callable[[int, int], bytes]:
