@@ -216,3 +216,30 @@ def test_a_reference_remembered_from_a_line_is_resolved_again_once_a_server_is_l
     assert [r.presentation.patient.id for r in results] == ["a", "b", "c", None]
     assert [i.reference for i in results[-1].ignored] == ["Observation/3"]
     assert "is on another server than the input" in results[-1].ignored[0].reason
+
+
+def test_a_collection_records_and_takes_back_ages_onsets_and_warnings() -> None:
+    """Ages, onsets and warnings, kept only once recorded, survive spilling and undo alike."""
+    out = Collected()
+    assert out.empty()
+    mark = out.mark()
+    out.add_age(("2026-11-20T09:00:00Z", 40, "Observation/a"))
+    out.add_onset((None, "2026-11-19T08:00:00Z"))
+    out.warn("w")
+    out.warn("w")
+    recorded = out.state()
+    assert [list(lists) for lists in recorded[3:]] == [
+        ["w"],
+        [("2026-11-20T09:00:00Z", 40, "Observation/a")],
+        [(None, "2026-11-19T08:00:00Z")],
+    ]
+    restored = Collected.restore(recorded)
+    restored.warn("w")  # already given: not repeated
+    assert restored.state() == recorded
+    later = Collected()
+    later.absorb(recorded)
+    assert later.state() == recorded
+    out.undo(mark)
+    assert out.empty()
+    out.warn("w")  # taken back with the rest, so it is recorded again
+    assert list(out.warnings) == ["w"]

@@ -10,6 +10,7 @@ checked.  A row holds an effective time as its ISO 8601 text, which
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,8 +24,13 @@ from legrules.model.trusted import FindingRow, MeasurementRow
 
 __all__ = ["Collected", "FindingRow", "MeasurementRow", "Settings", "Times", "stamp"]
 
-#: Everything a part of a patient's resources produced, as builtins (see ``state``).
-State = tuple[list[Any], list[Any], list[Any], list[str], list[Any], list[Any]]
+#: Everything a part of a patient's resources produced, as builtins (see ``state``):
+#: lists, or empty tuples for what a collection never recorded.
+State = tuple[list[Any], list[Any], list[Any], Sequence[str], Sequence[Any], Sequence[Any]]
+#: An age Observation: (effective time as text, years, label).
+AgeRow = tuple[str | None, int, str]
+#: An onset Observation: (effective time as text, onset as text).
+OnsetRow = tuple[str | None, str]
 
 # Distinct effective times remembered per read: bulk data repeats them (a panel's
 # readings, a day's vital signs), and parsing costs more than a look-up.
@@ -122,14 +128,16 @@ class Collected:
     values that have passed the checks of :mod:`legrules.model.checks`; ``ignored``
     holds (reference, reason) pairs; times are texts (see the module).  A plain class
     rather than attrs: the streaming reader makes one or two per run of resources, and
-    the attrs ``__init__`` for these twelve fields cost twice as much.
+    an attrs ``__init__`` setting every field cost several times as much.  Ages and
+    onsets are added with :meth:`add_age` and :meth:`add_onset`.
     """
 
-    # The patient's details and the set of warnings given are class defaults until a
-    # collection sets its own (in its ``__dict__``, made only then): only collections
-    # that read a Patient or warn do, and an interleaved export makes a collection per
-    # patient per window, mostly for one or two rows.
-    __slots__ = ("__dict__", "ages", "findings", "ignored", "measurements", "onsets", "warnings")
+    # The patient's details, warnings, ages and onsets are class defaults (the lists an
+    # empty tuple) until a collection sets its own, in its ``__dict__``, made only then:
+    # few collections read a Patient, warn or read an age, and an interleaved export
+    # makes a collection per patient per window, mostly for one or two rows (fewer
+    # objects for the garbage collector to walk while the window is held).
+    __slots__ = ("__dict__", "findings", "ignored", "measurements")
 
     patient_id: str | None = None
     saw_patient: bool = False
@@ -139,14 +147,14 @@ class Collected:
     #: Patient elements its copies disagree on.
     disputed: frozenset[str] = frozenset()
     _warned: set[str] | None = None  # a set: a list scan per warning is quadratic
+    warnings: list[str] | tuple[()] = ()
+    ages: list[AgeRow] | tuple[()] = ()  # add with add_age
+    onsets: list[OnsetRow] | tuple[()] = ()  # add with add_onset
 
     def __init__(self) -> None:
-        self.ages: list[tuple[str | None, int, str]] = []  # (effective, years, label)
-        self.onsets: list[tuple[str | None, str]] = []  # (effective, onset)
         self.findings: list[FindingRow] = []
         self.measurements: list[MeasurementRow] = []
         self.ignored: list[tuple[str, str]] = []
-        self.warnings: list[str] = []
 
     def ignore(self, reference: str, reason: str) -> None:
         """List *reference* as deliberately not used, with the reason."""
@@ -160,7 +168,24 @@ class Collected:
         elif message in warned:
             return
         warned.add(message)
-        self.warnings.append(message)
+        if isinstance(self.warnings, list):
+            self.warnings.append(message)
+        else:
+            self.warnings = [message]
+
+    def add_age(self, row: AgeRow) -> None:
+        """Record an age Observation's (effective, years, label)."""
+        if isinstance(self.ages, list):
+            self.ages.append(row)
+        else:
+            self.ages = [row]
+
+    def add_onset(self, row: OnsetRow) -> None:
+        """Record an onset Observation's (effective, onset)."""
+        if isinstance(self.onsets, list):
+            self.onsets.append(row)
+        else:
+            self.onsets = [row]
 
     def empty(self) -> bool:
         """Whether nothing has been recorded (the patient's details aside)."""
@@ -189,9 +214,17 @@ class Collected:
         findings, measurements, ignored, warnings, ages, onsets = mark
         if self._warned:
             self._warned.difference_update(self.warnings[warnings:])  # all new since the mark
-        del self.findings[findings:], self.measurements[measurements:]
-        del self.ignored[ignored:], self.warnings[warnings:]
-        del self.ages[ages:], self.onsets[onsets:]
+        del self.findings[findings:], self.measurements[measurements:], self.ignored[ignored:]
+        self.cut(warnings, ages, onsets)
+
+    def cut(self, warnings: int, ages: int, onsets: int) -> None:
+        """Keep only the first *warnings* warnings, *ages* ages and *onsets* onsets."""
+        if isinstance(self.warnings, list):
+            del self.warnings[warnings:]
+        if isinstance(self.ages, list):
+            del self.ages[ages:]
+        if isinstance(self.onsets, list):
+            del self.onsets[onsets:]
 
     def merge(self, part: Collected) -> None:
         """Add what *part* (read from this patient's later resources) collected.
@@ -207,8 +240,10 @@ class Collected:
         self.findings += findings
         self.measurements += measurements
         self.ignored += ignored
-        self.ages += ages
-        self.onsets += onsets
+        if ages:
+            self.ages = [*self.ages, *ages]
+        if onsets:
+            self.onsets = [*self.onsets, *onsets]
         for message in warnings:
             self.warn(message)
 
@@ -227,9 +262,13 @@ class Collected:
     def restore(cls, state: State) -> Collected:
         """The collection :meth:`state` described."""
         part = cls()
-        part.findings, part.measurements, part.ignored, part.warnings, part.ages, part.onsets = (
-            state
-        )
-        if part.warnings:
-            part._warned = set(part.warnings)
+        findings, measurements, ignored, warnings, ages, onsets = state
+        part.findings, part.measurements, part.ignored = findings, measurements, ignored
+        if warnings:  # the others stay the class's empty defaults
+            part.warnings = list(warnings)
+            part._warned = set(warnings)
+        if ages:
+            part.ages = list(ages)
+        if onsets:
+            part.onsets = list(onsets)
         return part

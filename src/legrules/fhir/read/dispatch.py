@@ -116,6 +116,6 @@ class ItemReader:
             self._dispatch(res, out)
         except FHIRInputError as error:
             del out.findings[sizes[0] :], out.measurements[sizes[1] :], out.ignored[sizes[2] :]
-            del out.ages[sizes[3] :], out.onsets[sizes[4] :]
+            out.cut(len(out.warnings), sizes[3], sizes[4])
             out.ignore(res.label, f"invalid: {error}")
             out.warn(f"{error}; resource skipped")

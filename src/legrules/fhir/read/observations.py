@@ -108,7 +108,7 @@ def _special(
     """Read an age or symptom-onset Observation; ``True`` when it was one."""
     text = times[1]
     if any((s, c) in AGE_CODES for s, c in codings):
-        out.ages.append((text, _age(res), res.label))
+        out.add_age((text, _age(res), res.label))
         return True
     if any(s in settings.terms.own_systems and c == "onset" for s, c in codings):
         onset = res.when(res.data, "valueDateTime")
@@ -117,7 +117,7 @@ def _special(
         if onset > settings.as_of:
             out.ignore(res.label, "symptom onset after as_of")
             return True
-        out.onsets.append((text, onset.isoformat()))
+        out.add_onset((text, onset.isoformat()))
         return True
     return False
 

@@ -238,4 +238,4 @@ def _age(
     if years is None or not years.is_integer() or not 0 <= years <= 130:
         raise res.error("expected a whole number of years from 0 to 130", f"{where}.valueInteger")
     text, reference = stamped
-    out.ages.append((text, int(years), reference))
+    out.add_age((text, int(years), reference))
