@@ -12,7 +12,7 @@ from legrules._cli.outputs import Output
 from legrules._cli.progress import Progress
 from legrules.engine import assess
 from legrules.errors import DocumentError, InvalidValueError
-from legrules.fhir.write.transaction import FHIR_VERSIONS
+from legrules.fhir.write import FHIR_VERSIONS
 from legrules.model import Assessment, Policy
 from legrules.rules import LATEST, RULESETS, get_ruleset
 

@@ -43,6 +43,7 @@ import orjson
 
 from legrules.errors import InvalidValueError
 from legrules.fhir.canonical import DEFAULT_BASE
+from legrules.fhir.write import FHIR_VERSIONS
 from legrules.fhir.write.conclusions import flags, risk_assessments, score_observations
 from legrules.fhir.write.guidance import guidance_response, requests
 from legrules.fhir.write.idempotency import digest, resource_uuid
@@ -61,8 +62,6 @@ __all__ = [
     "validate_bundle",
 ]
 
-#: The FHIR versions :func:`transaction_bundle` writes.
-FHIR_VERSIONS: tuple[FHIRVersion, ...] = ("R4B", "R5")
 
 #: The subject of an assessment whose patient has no id.
 ANONYMOUS_SUBJECT = {"display": "patient not identified"}
