@@ -186,3 +186,16 @@ def test_any_presentation_writes_the_same_bytes_twice(presentation: Any) -> None
     assert dumps_bundle(first) == dumps_bundle(second)
     urls = [e["fullUrl"] for e in first["entry"]]
     assert len(urls) == len(set(urls))
+
+
+def test_the_whole_assessment_is_hashed_as_its_document() -> None:
+    """The hash keying a write-back is that of the assessment document, from any trace."""
+    from legrules.fhir.write.idempotency import digest
+    from legrules.fhir.write.transaction import _whole_digest
+    from legrules.model.documents import dump_assessment
+    from tests.engine.corpus import AS_OF as CORPUS_AS_OF
+    from tests.engine.corpus import corpus
+
+    for presentation, policy in corpus(40, seed=13):
+        result = run(presentation, as_of=CORPUS_AS_OF, policy=policy)
+        assert _whole_digest(result) == digest(dump_assessment(result))
