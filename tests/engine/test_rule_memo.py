@@ -18,7 +18,7 @@ from legrules.model import Finding, Measurement, Policy, Presence, Source, Statu
 from legrules.rules import RULESETS
 from legrules.rules.registry import get_ruleset
 from legrules.strategies import presentations
-from tests.engine.corpus import AS_OF, corpus, presentation
+from tests.engine.corpus import AS_OF, corpus, one_record_each, presentation
 from tests.engine.test_compiled import both
 
 
@@ -114,19 +114,10 @@ def test_a_rule_whose_answers_seldom_repeat_stops_looking_them_up(
     memo._lookups = memo._hits = memo._resting = 0
     rng = random.Random(1)
     for _ in range(8):
-        both(_one_record_each(presentation(rng, 0.9)))  # every lookup a different key
+        both(one_record_each(presentation(rng, 0.9)))  # every lookup a different key
     assert memo._resting > 0
-    reference, fast = both(_one_record_each(presentation(rng, 0.9)))  # evaluated, resting
+    reference, fast = both(one_record_each(presentation(rng, 0.9)))  # evaluated, resting
     assert fast == reference
-
-
-def _one_record_each(presentation_: Presentation) -> Presentation:
-    """*presentation_* with only the first record of each finding (read symbolically)."""
-    firsts = {f.id: f for f in reversed(presentation_.findings)}
-    readings = {m.id: m for m in reversed(presentation_.measurements)}
-    return attrs.evolve(
-        presentation_, findings=tuple(firsts.values()), measurements=tuple(readings.values())
-    )
 
 
 def test_a_presentation_repeating_a_record_word_for_word_is_read_plainly() -> None:

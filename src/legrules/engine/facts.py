@@ -401,6 +401,21 @@ class Context:
             return Outcome(Tri.MET, tuple(r.proof for r in passing))
         return Outcome(Tri.NOT_MET, tuple(r.proof for r in readings))
 
+    def as_proofs(self, evidence: tuple[Evidence, ...]) -> tuple[Evidence, ...]:
+        """*evidence*, with each reading's plain evidence as its proof when read symbolically.
+
+        A score always evaluated (computed from measured values) builds its result from
+        readings' plain evidence.  Given as proofs, its result is the same for every
+        presentation whose readings say the same, so the rules reading it (and the whole
+        run, see ``legrules.engine.run_memo``) may keep their answers; the proofs are put
+        back as plain evidence before anything leaves the engine.
+        """
+        if not self.symbolic or not evidence:
+            return evidence
+        proofs = {id(r.evidence): r.proof for found in self._readings.values() for r in found}
+        proved = tuple([proofs.get(id(e), e) for e in evidence])
+        return evidence if all(map(operator.is_, proved, evidence)) else proved
+
     # -- patient ----------------------------------------------------------------------
 
     @property
