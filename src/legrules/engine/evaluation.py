@@ -267,6 +267,12 @@ def _split_by_time(
     presentation: Presentation, as_of: datetime
 ) -> tuple[Presentation, tuple[IgnoredInput, ...]]:
     """Drop facts recorded after *as_of*: a result must not depend on its own future."""
+    if not any(
+        fact.effective is not None and fact.effective > as_of
+        for facts in (presentation.findings, presentation.measurements)
+        for fact in facts
+    ):
+        return presentation, ()  # the usual case, found without a call per fact
     late: list[IgnoredInput] = []
 
     def keep(fact: Any) -> bool:
