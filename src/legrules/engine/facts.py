@@ -99,13 +99,6 @@ def _current(records: Sequence[F]) -> list[F]:
 _PRELIMINARY = "preliminary result"
 
 
-def _source(fact: Finding | Measurement) -> tuple[str | None, str | None]:
-    if fact.source is None:
-        return None, None
-    note = _PRELIMINARY if fact.source.preliminary else None
-    return fact.source.reference, note
-
-
 _UNITS: dict[str, str | None] = {}
 
 
