@@ -18,11 +18,10 @@ from legrules.rules.registry import get_ruleset
 from legrules.strategies import presentations
 from tests.engine.corpus import AS_OF, corpus, one_record_each, presentation
 from tests.engine.test_compiled import both
-from tests.engine.test_rule_memo import twin
+from tests.engine.test_rule_memo import assert_twins_match
 
 
-@pytest.fixture
-def never_resting(monkeypatch: pytest.MonkeyPatch) -> None:
+def keep_looking(monkeypatch: pytest.MonkeyPatch) -> None:
     """Memos keep looking answers up however seldom they find one."""
     monkeypatch.setattr(rule_memo, "ENOUGH", 0.0)
     monkeypatch.setattr(run_memo, "ENOUGH", 0.0)
@@ -31,6 +30,12 @@ def never_resting(monkeypatch: pytest.MonkeyPatch) -> None:
         runs = compiled(get_ruleset(version), Policy()).runs
         assert runs is not None
         runs._resting = 0
+
+
+@pytest.fixture
+def never_resting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """See :func:`keep_looking`."""
+    keep_looking(monkeypatch)
 
 
 def _no_run(self: CompiledRuleSet, ctx: Context) -> None:
@@ -107,10 +112,7 @@ def test_a_corpus_and_its_twins_match_the_interpreter_when_runs_are_kept(
     version: str, never_resting: None
 ) -> None:
     """Every presentation, then its twin (whose whole run is kept), gives the interpreter's."""
-    for presentation_, policy in corpus(60, seed=47):
-        for patient in (presentation_, twin(presentation_)):
-            reference, fast = both(patient, ruleset=version, policy=policy)
-            assert fast == reference
+    assert_twins_match(corpus(60, seed=47), version)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -119,15 +121,9 @@ def test_generated_presentations_and_their_twins_match_the_interpreter(
     presentation_: Presentation,
 ) -> None:
     """Any presentation the strategies make, then its twin (its run kept), is the interpreter's."""
-    saved = run_memo.ENOUGH, Reuse.worth
-    run_memo.ENOUGH = 0.0
-    Reuse.worth = lambda self: True  # type: ignore[method-assign]
-    try:
-        for patient in (presentation_, twin(presentation_)):
-            reference, fast = both(patient)
-            assert fast == reference
-    finally:
-        run_memo.ENOUGH, Reuse.worth = saved  # type: ignore[method-assign]
+    with pytest.MonkeyPatch.context() as patch:
+        keep_looking(patch)
+        assert_twins_match([presentation_])
 
 
 def test_a_run_memo_that_seldom_finds_a_run_rests(monkeypatch: pytest.MonkeyPatch) -> None:
