@@ -99,13 +99,6 @@ def _current(records: Sequence[F]) -> list[F]:
 _PRELIMINARY = "preliminary result"
 
 
-def _source(fact: Finding | Measurement) -> tuple[str | None, str | None]:
-    if fact.source is None:
-        return None, None
-    note = _PRELIMINARY if fact.source.preliminary else None
-    return fact.source.reference, note
-
-
 _UNITS: dict[str, str | None] = {}
 
 
@@ -400,6 +393,21 @@ class Context:
         if passing:
             return Outcome(Tri.MET, tuple(r.proof for r in passing))
         return Outcome(Tri.NOT_MET, tuple(r.proof for r in readings))
+
+    def as_proofs(self, evidence: tuple[Evidence, ...]) -> tuple[Evidence, ...]:
+        """*evidence*, with each reading's plain evidence as its proof when read symbolically.
+
+        A score always evaluated (computed from measured values) builds its result from
+        readings' plain evidence.  Given as proofs, its result is the same for every
+        presentation whose readings say the same, so the rules reading it (and the whole
+        run, see ``legrules.engine.run_memo``) may keep their answers; the proofs are put
+        back as plain evidence before anything leaves the engine.
+        """
+        if not self.symbolic or not evidence:
+            return evidence
+        proofs = {id(r.evidence): r.proof for found in self._readings.values() for r in found}
+        proved = tuple([proofs.get(id(e), e) for e in evidence])
+        return evidence if all(map(operator.is_, proved, evidence)) else proved
 
     # -- patient ----------------------------------------------------------------------
 
