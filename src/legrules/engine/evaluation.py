@@ -31,7 +31,7 @@ from legrules.engine.compiled import CompiledRuleSet, Sink, compiled, interpret_
 from legrules.engine.facts import Context
 from legrules.engine.open_questions import open_questions
 from legrules.engine.ruleset import RuleSet
-from legrules.engine.run_memo import Kept
+from legrules.engine.run_memo import Kept, holding_proofs
 from legrules.engine.what_if import INTERPRETER
 from legrules.errors import InvalidValueError
 from legrules.model import (
@@ -185,15 +185,21 @@ def _compiled_run(engine: CompiledRuleSet, ctx: Context, include_trace: bool) ->
             disposition,
             worst,
             ask_next,
+            None if callable(traces) else holding_proofs(traces),
         )
         if key is not None:
             runs.keep(key, found)  # type: ignore[union-attr]
     proofs = ctx.proofs
-    kept_traces = found.traces
+    kept_traces, proved = found.traces, found.proved
 
     def plain_trace() -> tuple[RuleTrace, ...]:
         built = kept_traces() if callable(kept_traces) else kept_traces
-        return tuple(map(proofs.trace, built))
+        if proved is None:
+            return tuple(map(proofs.trace, built))
+        plain = list(built)
+        for index in proved:  # the others hold no proof: as they are
+            plain[index] = proofs.trace(plain[index])
+        return tuple(plain)
 
     # Unless asked for now: built when first read, compared, serialised or pickled.
     trace = plain_trace() if include_trace else cast(tuple[RuleTrace, ...], Deferred(plain_trace))

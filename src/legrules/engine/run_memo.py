@@ -50,6 +50,7 @@ from legrules.engine.predicates import (
     ScoreClassIs,
     ScoreVersusPolicy,
 )
+from legrules.engine.proofs import Proof
 from legrules.engine.rule_memo import atoms
 from legrules.model import (
     DifferentialResult,
@@ -69,7 +70,7 @@ from legrules.model.vocabulary import VOCABULARY
 if typing.TYPE_CHECKING:
     from legrules.engine.ruleset import RuleSet
 
-__all__ = ["Kept", "RunMemo"]
+__all__ = ["Kept", "RunMemo", "holding_proofs"]
 
 #: Whole runs kept before the memo starts afresh (each holds a run's results and traces,
 #: most of them shared with the rules' own memos).
@@ -110,6 +111,17 @@ class Kept(NamedTuple):
     disposition: Disposition
     worst: Disposition
     ask_next: tuple[OpenQuestion, ...]
+    #: Which of the built traces hold proofs (``None``: not known, look at each).
+    proved: tuple[int, ...] | None = None
+
+
+def holding_proofs(traces: Sequence[RuleTrace]) -> tuple[int, ...]:
+    """The positions of the *traces* whose criteria cite a proof (put back per patient)."""
+    return tuple(
+        index
+        for index, trace in enumerate(traces)
+        if any(type(e) is Proof for c in trace.criteria for e in c.evidence)
+    )
 
 
 def _expressions(rule: Rule) -> Iterator[Expr]:
