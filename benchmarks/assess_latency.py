@@ -16,7 +16,8 @@ ratios against ``orjson.loads`` in the same pass.  Target: assess p50 for 40 fin
 <= 10x ``orjson.loads``.
 
 The compiled evaluator keeps rules' answers across calls (``legrules.engine.rule_memo``),
-so a presentation it has seen is cheaper the second time: every pass times
+and whole runs (``legrules.engine.run_memo``), so a presentation it has seen, or one
+reading the same as one it has seen, is cheaper the second time: every pass times
 presentations no pass has seen, after one untimed pass over others (a process that has
 assessed some patients already, as a service or a population run is).
 """

@@ -36,6 +36,7 @@ def test_end_to_end_runs_the_cli_on_a_small_file(capsys: pytest.CaptureFixture[s
     assert "CLI / parse floor" in out
     assert "peak" in out
     assert "reading (parse, group, spill, assemble)" in out
+    assert "start-up (the CLI over one patient)" in out
 
 
 @pytest.mark.slow

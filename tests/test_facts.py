@@ -10,7 +10,7 @@ from legrules import Policy, Presentation, Status, Tri
 from legrules.engine.facts import Context
 from legrules.fhir import read_presentation
 from legrules.fhir.canonical import finding_system
-from legrules.model import Finding, Measurement, Presence, Source
+from legrules.model import Finding, Laterality, Measurement, Presence, Source
 from tests.red_flag_cases import scenario
 from tests.support import AS_OF, run
 
@@ -132,3 +132,22 @@ def test_preliminary_sources_are_marked_in_the_evidence() -> None:
         Finding("fever", Presence.PRESENT, source=Source("Observation/1", preliminary=True))
     )
     assert ctx.finding("fever").evidence[0].note == "preliminary result"
+
+
+def test_statements_without_a_side_answer_alike_for_either_leg() -> None:
+    """Several unsided statements cover both legs: each leg, and either, reads the same."""
+    ctx = context(
+        Finding("leg-swelling", Presence.PRESENT, source=Source("Observation/a")),
+        Finding("leg-swelling", Presence.PRESENT, source=Source("Observation/b")),
+        Measurement("calf-circumference-difference", 2.5, "cm", effective=EARLIER),
+        Measurement("calf-circumference-difference", 3.5, "cm", effective=EARLIER),
+    )
+    left, right = (
+        ctx.finding("leg-swelling", Laterality.LEFT),
+        ctx.finding("leg-swelling", Laterality.RIGHT),
+    )
+    assert left == right == ctx.finding("leg-swelling")
+    assert [e.source for e in left.evidence] == ["Observation/a", "Observation/b"]
+    readings = ctx.readings("calf-circumference-difference", Laterality.RIGHT)
+    assert readings == ctx.readings("calf-circumference-difference")
+    assert [r.value for r in readings] == [2.5, 3.5]

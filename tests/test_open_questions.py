@@ -242,6 +242,14 @@ def test_question_that_could_not_raise_the_level_is_refused() -> None:
         attrs.evolve(result, ask_next=(OpenQuestion("fever", Disposition.ROUTINE),))
 
 
+def test_question_reaching_past_the_worst_case_is_refused() -> None:
+    """An ask_next entry more urgent than the worst case contradicts the assessment."""
+    result = _sciatica()  # nothing open: the worst case is the disposition
+    assert result.worst_case_disposition is result.disposition is not Disposition.EMERGENCY
+    with pytest.raises(ValueError, match="no more urgent than"):
+        attrs.evolve(result, ask_next=(OpenQuestion("fever", Disposition.EMERGENCY),))
+
+
 def test_older_documents_without_the_keys_load_with_the_disposition_as_worst_case() -> None:
     """A document written before 0.2 loads: worst case = disposition, nothing to ask."""
     document = legrules.dump_assessment(_sciatica())

@@ -16,7 +16,6 @@ import sys
 from collections.abc import Sequence
 from typing import IO, Any
 
-from legrules._cli import assess, catalogue
 from legrules._version import __version__
 from legrules.errors import InvalidValueError, LegrulesError
 
@@ -48,8 +47,14 @@ exit status:
   {EXIT_INTERRUPTED}  interrupted (Ctrl-C)
 """
 
+#: The built-in commands: module -> the commands it adds.  Each module has
+#: ``register(commands)``, which sets ``handler(args, out, err) -> int``.
+_COMMANDS: dict[str, tuple[str, ...]] = {
+    "legrules._cli.assess": ("assess",),
+    "legrules._cli.catalogue": ("rules", "schema"),
+}
+
 #: Commands in optional packages: module -> (the commands it adds, the extra it needs).
-#: Each module has ``register(commands)``, which sets ``handler(args, out, err) -> int``.
 _EXTENSIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "legrules.cdshooks.cli": (("serve", "feedback"), "service"),
     "legrules.population.cli": (("population",), "population"),
@@ -57,7 +62,15 @@ _EXTENSIONS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser for *argv* (default ``sys.argv[1:]``).
+
+    Each command's module is imported to register it, and some import much (the
+    population runner, the service): when the first argument names a command, only the
+    module that owns it is imported, which parses that command's arguments exactly as
+    the whole parser would.  Anything else (``--help``, ``--version``, no command or an
+    unknown one) gets every command, so that help and errors list them all.
+    """
     parser = argparse.ArgumentParser(
         prog="legrules",
         description="Clinical decision rules for leg pain.",
@@ -66,10 +79,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"legrules {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    assess.register(commands)
-    catalogue.register(commands)
-    _register_extensions(commands)
+    builtin, optional = _modules_for(sys.argv[1:] if argv is None else argv)
+    for module in builtin:
+        importlib.import_module(module).register(commands)
+    _register_extensions(commands, optional)
     return parser
+
+
+def _modules_for(argv: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The built-in and optional modules whose commands the parser for *argv* needs."""
+    first = argv[0] if argv else None
+    builtin = [module for module, names in _COMMANDS.items() if first in names]
+    optional = [module for module, (names, _) in _EXTENSIONS.items() if first in names]
+    if builtin or optional:
+        return builtin, optional
+    return list(_COMMANDS), list(_EXTENSIONS)
 
 
 def _missing_extra(extra: str, error: ImportError) -> Any:
@@ -83,8 +107,9 @@ def _missing_extra(extra: str, error: ImportError) -> Any:
     return handler
 
 
-def _register_extensions(commands: Any) -> None:
-    for module, (names, extra) in _EXTENSIONS.items():
+def _register_extensions(commands: Any, modules: list[str]) -> None:
+    for module in modules:
+        names, extra = _EXTENSIONS[module]
         try:
             importlib.import_module(module).register(commands)
         except ImportError as error:
@@ -119,7 +144,7 @@ def main(
 ) -> int:
     """Run the command line; returns the exit status (see ``legrules --help``)."""
     out, err = stdout or sys.stdout, stderr or sys.stderr
-    parser = _parser()
+    parser = _parser(argv)
     parser.set_defaults(stdin=stdin or sys.stdin.buffer)
     args = parser.parse_args(argv)
     try:

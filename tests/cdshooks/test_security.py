@@ -17,16 +17,21 @@ from tests.cdshooks.conftest import PUBLIC_URL, SERVICE, full_prefetch, hook_req
 from tests.cdshooks.ehr import FakeEHR, LoopbackServer
 
 AUD = PUBLIC_URL + SERVICE
-NOW = int(time.time())
+
+
+def _now() -> int:
+    """The time a token is made (not when this module was imported: a long run passes it)."""
+    return int(time.time())
+
 
 # Each case: a token the service must refuse.
 REJECTED: dict[str, Callable[[FakeEHR], str]] = {
     "wrong aud": lambda e: e.token(PUBLIC_URL + "/cds-services/other-service"),
     "aud of the feedback endpoint": lambda e: e.token(AUD + "/feedback"),
     "aud on another host": lambda e: e.token("https://evil.example.org" + SERVICE),
-    "expired": lambda e: e.token(AUD, iat=NOW - 600, exp=NOW - 300),
-    "future iat": lambda e: e.token(AUD, iat=NOW + 600, exp=NOW + 660),
-    "lifetime over the bound": lambda e: e.token(AUD, exp=NOW + 3600),
+    "expired": lambda e: e.token(AUD, iat=_now() - 600, exp=_now() - 300),
+    "future iat": lambda e: e.token(AUD, iat=_now() + 600, exp=_now() + 660),
+    "lifetime over the bound": lambda e: e.token(AUD, exp=_now() + 3600),
     "no exp": lambda e: e.token(AUD, exp=None),
     "no iat": lambda e: e.token(AUD, iat=None),
     "no jti": lambda e: e.token(AUD, jti=None),

@@ -12,6 +12,8 @@ import random
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
+import attrs
+
 from legrules.model import (
     VOCABULARY,
     Finding,
@@ -100,3 +102,12 @@ def corpus(count: int, seed: int = 2026) -> Iterator[tuple[Presentation, Policy]
     rng = random.Random(seed)
     for _ in range(count):
         yield presentation(rng, rng.choice((0.1, 0.35, 0.7))), policy(rng)
+
+
+def one_record_each(presentation_: Presentation) -> Presentation:
+    """*presentation_* with only the first record of each finding (read symbolically)."""
+    firsts = {f.id: f for f in reversed(presentation_.findings)}
+    readings = {m.id: m for m in reversed(presentation_.measurements)}
+    return attrs.evolve(
+        presentation_, findings=tuple(firsts.values()), measurements=tuple(readings.values())
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
 
 import attrs
 import pytest
@@ -14,19 +15,42 @@ from legrules.engine.compiled import CompiledRuleSet, compiled
 from legrules.engine.facts import Context
 from legrules.engine.proofs import Proof
 from legrules.engine.rule_memo import Reuse
+from legrules.engine.run_memo import RunMemo
 from legrules.model import Finding, Measurement, Policy, Presence, Source, Status
 from legrules.rules import RULESETS
 from legrules.rules.registry import get_ruleset
 from legrules.strategies import presentations
-from tests.engine.corpus import AS_OF, corpus, presentation
+from tests.engine.corpus import AS_OF, corpus, one_record_each, presentation
 from tests.engine.test_compiled import both
+
+
+def keep_looking(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rules' memos keep looking answers up however seldom they find one.
+
+    Whole runs are not kept here (``tests/engine/test_run_memo.py`` keeps them): a twin
+    would take its run whole, and no rule's memo would be asked.
+    """
+    monkeypatch.setattr(rule_memo, "ENOUGH", 0.0)
+    monkeypatch.setattr(Reuse, "worth", lambda self: True)
+    monkeypatch.setattr(RunMemo, "key", lambda self, ctx: None)
 
 
 @pytest.fixture
 def never_resting(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Memos keep looking answers up however seldom they find one."""
-    monkeypatch.setattr(rule_memo, "ENOUGH", 0.0)
-    monkeypatch.setattr(Reuse, "worth", lambda self: True)
+    """See :func:`keep_looking`."""
+    keep_looking(monkeypatch)
+
+
+def assert_twins_match(
+    presentations_: Iterable[Presentation | tuple[Presentation, Policy | None]],
+    version: str | None = None,
+) -> None:
+    """Each presentation (with its policy), then its twin, gives the interpreter's document."""
+    for item in presentations_:
+        presentation_, policy = item if isinstance(item, tuple) else (item, None)
+        for patient in (presentation_, twin(presentation_)):
+            reference, fast = both(patient, ruleset=version, policy=policy)
+            assert fast == reference
 
 
 def _renamed(source: Source | None) -> Source | None:
@@ -67,10 +91,7 @@ def test_a_corpus_and_its_twins_match_the_interpreter_when_answers_are_reused(
     version: str, never_resting: None
 ) -> None:
     """Every presentation, then its twin (which reuses its answers), gives the interpreter's."""
-    for presentation_, policy in corpus(120, seed=31):
-        for patient in (presentation_, twin(presentation_)):
-            reference, fast = both(patient, ruleset=version, policy=policy)
-            assert fast == reference
+    assert_twins_match(corpus(120, seed=31), version)
 
 
 def test_sparse_presentations_reuse_answers_and_match_the_interpreter(
@@ -89,16 +110,9 @@ def test_generated_presentations_and_their_twins_match_the_interpreter(
     presentation_: Presentation,
 ) -> None:
     """Any presentation the strategies make, then its twin, gives the interpreter's."""
-    rule_memo.ENOUGH, enough = 0.0, rule_memo.ENOUGH
-    worth = Reuse.worth
-    Reuse.worth = lambda self: True  # type: ignore[method-assign]
-    try:
-        for patient in (presentation_, twin(presentation_)):
-            reference, fast = both(patient)
-            assert fast == reference
-    finally:
-        rule_memo.ENOUGH = enough
-        Reuse.worth = worth  # type: ignore[method-assign]
+    with pytest.MonkeyPatch.context() as patch:
+        keep_looking(patch)
+        assert_twins_match([presentation_])
 
 
 def test_a_rule_whose_answers_seldom_repeat_stops_looking_them_up(
@@ -114,19 +128,10 @@ def test_a_rule_whose_answers_seldom_repeat_stops_looking_them_up(
     memo._lookups = memo._hits = memo._resting = 0
     rng = random.Random(1)
     for _ in range(8):
-        both(_one_record_each(presentation(rng, 0.9)))  # every lookup a different key
+        both(one_record_each(presentation(rng, 0.9)))  # every lookup a different key
     assert memo._resting > 0
-    reference, fast = both(_one_record_each(presentation(rng, 0.9)))  # evaluated, resting
+    reference, fast = both(one_record_each(presentation(rng, 0.9)))  # evaluated, resting
     assert fast == reference
-
-
-def _one_record_each(presentation_: Presentation) -> Presentation:
-    """*presentation_* with only the first record of each finding (read symbolically)."""
-    firsts = {f.id: f for f in reversed(presentation_.findings)}
-    readings = {m.id: m for m in reversed(presentation_.measurements)}
-    return attrs.evolve(
-        presentation_, findings=tuple(firsts.values()), measurements=tuple(readings.values())
-    )
 
 
 def test_a_presentation_repeating_a_record_word_for_word_is_read_plainly() -> None:

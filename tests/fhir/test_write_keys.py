@@ -15,6 +15,7 @@ import attrs
 import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from legrules.fhir import dumps_bundle, transaction_bundle
 from legrules.fhir.write.transaction import red_flag_entries
@@ -186,3 +187,26 @@ def test_any_presentation_writes_the_same_bytes_twice(presentation: Any) -> None
     assert dumps_bundle(first) == dumps_bundle(second)
     urls = [e["fullUrl"] for e in first["entry"]]
     assert len(urls) == len(set(urls))
+
+
+def test_the_whole_assessment_is_hashed_as_its_document() -> None:
+    """The hash keying a write-back is that of the assessment document, from any trace."""
+    from legrules.fhir.write.idempotency import digest
+    from legrules.fhir.write.transaction import _whole_digest
+    from legrules.model.documents import dump_assessment
+    from tests.engine.corpus import AS_OF as CORPUS_AS_OF
+    from tests.engine.corpus import corpus
+
+    for presentation, policy in corpus(40, seed=13):
+        result = run(presentation, as_of=CORPUS_AS_OF, policy=policy)
+        assert _whole_digest(result) == digest(dump_assessment(result))
+
+
+@given(st.text(st.characters(codec="utf-8")))
+def test_a_resource_uuid_is_the_version_5_uuid_of_its_key(key: str) -> None:
+    """Any key's UUID is ``uuid.uuid5`` of it in the namespace of the canonical base."""
+    from legrules.fhir.canonical import DEFAULT_BASE, identifier_system
+    from legrules.fhir.write.idempotency import resource_uuid
+
+    namespace = uuid.uuid5(uuid.NAMESPACE_URL, identifier_system(DEFAULT_BASE))
+    assert resource_uuid(DEFAULT_BASE, key) == str(uuid.uuid5(namespace, key))

@@ -12,9 +12,8 @@ from legrules._cli.outputs import Output
 from legrules._cli.progress import Progress
 from legrules.engine import assess
 from legrules.errors import DocumentError, InvalidValueError
-from legrules.fhir.write.transaction import FHIR_VERSIONS
+from legrules.fhir.write import FHIR_VERSIONS
 from legrules.model import Assessment, Policy
-from legrules.render import render_text
 from legrules.rules import LATEST, RULESETS, get_ruleset
 
 __all__ = ["register"]
@@ -148,7 +147,13 @@ def _text(args: argparse.Namespace, out: IO[str]) -> Callable[[Assessment], str]
             pass
         else:
             return lambda result: render_rich(result, verbose=verbose)
-    return lambda result: render_text(result, verbose=verbose)
+
+    def plain(result: Assessment) -> str:
+        from legrules.render import render_text  # here: JSON Lines never need it
+
+        return render_text(result, verbose=verbose)
+
+    return plain
 
 
 def _assess(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:

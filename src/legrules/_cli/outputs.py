@@ -18,12 +18,13 @@ from __future__ import annotations
 import codecs
 import os
 from collections.abc import Callable
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-from legrules.fhir.write.split import split_transaction
-from legrules.fhir.write.transaction import FHIRVersion, dumps_bundle, transaction_bundle
 from legrules.model import Assessment
 from legrules.model.assessment_json import dumps_assessment
+
+if TYPE_CHECKING:
+    from legrules.fhir.write.writer import FHIRVersion
 
 __all__ = ["Output", "separator"]
 
@@ -87,6 +88,10 @@ class Output:
         if self.fmt == "json":
             self._write(dumps_assessment(result, newline=True))
         elif self.fmt == "fhir":
+            # Imported here: JSON and text output never load the FHIR writers.
+            from legrules.fhir.write.split import split_transaction
+            from legrules.fhir.write.transaction import dumps_bundle, transaction_bundle
+
             # Only --fhir-strict asks for validation with fhir.resources (slow).
             bundle = transaction_bundle(result, version=self.fhir_version, validate=self.validate)
             parts = (

@@ -16,7 +16,6 @@ test can insist that every logic change comes with a version bump.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Mapping
 from typing import Literal
 
@@ -125,6 +124,8 @@ class _RuleBase:
 
     def fingerprint(self) -> str:
         """A hash of the rule's logic (not its wording): changes need a version bump."""
+        import hashlib  # here: assessing never hashes, and the import costs every start
+
         return hashlib.sha256(self._logic().encode()).hexdigest()[:16]
 
     def _trace(self, conclusion: str, outcomes: Mapping[str, Outcome]) -> RuleTrace:

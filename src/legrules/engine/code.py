@@ -13,6 +13,7 @@ rule catalogue shows the same text so that what a reader audits is what is hashe
 from __future__ import annotations
 
 import dis
+import functools
 import inspect
 import types
 from collections.abc import Callable, Iterator, Mapping
@@ -132,6 +133,18 @@ def context_reads(function: Callable[..., object], index: int) -> tuple[str, ...
     ('score.abi',)
     >>> context_reads(lambda ctx, o: ctx.age, 0) is None
     True
+    """
+    if not isinstance(function, types.FunctionType):
+        return None
+    return _context_reads(function, index)
+
+
+@functools.cache
+def _context_reads(function: types.FunctionType, index: int) -> tuple[str, ...] | None:
+    """:func:`context_reads`, read off the bytecode once per function.
+
+    The rule sets share their functions, and compiling one asks about each twice (for
+    its defaults and for its memo).
     """
     found: list[str] = []
     if not _reads_scores_only(function, index, found, set()):

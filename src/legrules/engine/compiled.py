@@ -15,6 +15,7 @@ working.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Mapping
 
 import attrs
@@ -39,6 +40,7 @@ from legrules.engine.memo import Memo
 from legrules.engine.open_questions import differential_result, open_questions
 from legrules.engine.rule_memo import Reuse, RuleMemo, rule_memo
 from legrules.engine.ruleset import RuleSet
+from legrules.engine.run_memo import RunMemo
 from legrules.engine.sink import Sink, Step
 from legrules.engine.truth import truth_of
 from legrules.engine.what_if import Evaluator
@@ -202,6 +204,28 @@ _RULE_COMPILERS: dict[type, Callable[[RuleSet, object, Criteria, ExprCompiler], 
 }
 
 
+def _proving(rule: ScoreRule, step: Step) -> Step:
+    """*step* of a score always evaluated, its results' evidence given as proofs.
+
+    See :meth:`Context.as_proofs`: only a context reading symbolically changes anything.
+    """
+
+    def score(ctx: Context, sink: Sink) -> None:
+        step(ctx, sink)
+        results = ctx.scores[rule.id]
+        if not ctx.symbolic or not results:
+            return
+        proved = tuple(
+            r if (e := ctx.as_proofs(r.evidence)) is r.evidence else attrs.evolve(r, evidence=e)
+            for r in results
+        )
+        if any(map(operator.is_not, proved, results)):
+            ctx.scores[rule.id] = proved
+            sink.scores[-len(results) :] = proved
+
+    return score
+
+
 def _compile_rule(
     ruleset: RuleSet, rule: Rule, compiler: ExprCompiler, criteria: dict[str, Criteria]
 ) -> Step:
@@ -235,6 +259,8 @@ class CompiledRuleSet:
     evaluator: Evaluator
     #: Each rule's answers kept across assessments, ``None`` for a rule always evaluated.
     memos: tuple[RuleMemo | None, ...]
+    #: Whole runs kept across assessments (``None`` when what the rules read is not known).
+    runs: RunMemo | None
     _plans: dict[int | None, tuple[tuple[Default, Step], ...]] = attrs.field(
         factory=dict, init=False, repr=False, eq=False
     )
@@ -277,9 +303,19 @@ class CompiledRuleSet:
         criteria: dict[str, Criteria] = {}
         steps = tuple(_compile_rule(ruleset, r, compiler, criteria) for r in ruleset.rules)
         memos = tuple(rule_memo(r, compiler) if r.id in criteria else None for r in ruleset.rules)
+        steps = tuple(
+            _proving(r, s) if m is None and type(r) is ScoreRule else s
+            for r, s, m in zip(ruleset.rules, steps, memos, strict=True)
+        )
         kept = {m.rule.id: m for m in memos if m is not None}
+        always = [r for r, m in zip(ruleset.rules, memos, strict=True) if m is None]
         return cls(
-            ruleset, policy, steps, CompiledEvaluator(ruleset, criteria, kept, compiler), memos
+            ruleset,
+            policy,
+            steps,
+            CompiledEvaluator(ruleset, criteria, kept, compiler),
+            memos,
+            RunMemo.of(ruleset, policy, compiler, always),
         )
 
     def plan(self, age: int | None) -> tuple[tuple[Default, Step], ...]:

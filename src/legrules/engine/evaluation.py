@@ -27,10 +27,11 @@ from typing import Any, cast
 import attrs
 
 from legrules._version import __version__
-from legrules.engine.compiled import Sink, compiled, interpret_rule
+from legrules.engine.compiled import CompiledRuleSet, Sink, compiled, interpret_rule
 from legrules.engine.facts import Context
 from legrules.engine.open_questions import open_questions
 from legrules.engine.ruleset import RuleSet
+from legrules.engine.run_memo import Kept, holding_proofs
 from legrules.engine.what_if import INTERPRETER
 from legrules.errors import InvalidValueError
 from legrules.model import (
@@ -128,50 +129,107 @@ def _assess(
     # Timed only when the engine weighs the two ways of reading (a few in a thousand).
     started = time.thread_time_ns() if engine is not None and engine.timed() else None
     ctx = Context(current, instant, settings, symbolic=symbolic)
-    proofs = ctx.proofs
-    evaluator = INTERPRETER
     if engine is not None:
-        sink, evaluator = engine.run(ctx), engine.evaluator
-
-        def plain_trace() -> tuple[RuleTrace, ...]:
-            return tuple(map(proofs.trace, sink.trace()))
-
-        # Unless asked for now: built when first read, compared, serialised or pickled.
-        trace = (
-            plain_trace() if include_trace else cast(tuple[RuleTrace, ...], Deferred(plain_trace))
-        )
-    else:
-        sink = Sink()
-        for rule in rules.rules:
-            interpret_rule(rules, rule, ctx, sink)
-        trace = sink.trace()
-    red_flags = tuple(map(proofs.red_flag, ctx.red_flags.values()))
-    differentials = tuple(map(proofs.differential, ctx.differentials.values()))
-    disposition = disposition_of(red_flags, differentials)
-    if engine is not None:
-        worst, ask_next = engine.open_questions(ctx, disposition)
+        kept = _compiled_run(engine, ctx, include_trace)
         engine.spent(symbolic, 0 if started is None else time.thread_time_ns() - started)
     else:
-        worst, ask_next = open_questions(rules, ctx, disposition, evaluator)
+        kept = _interpreted_run(rules, ctx)
+    trace = kept.traces
+    assert isinstance(trace, tuple | Deferred)
     return Assessment(
         ruleset=RuleSetRef(rules.id, rules.version),
         as_of=instant,
         policy=settings,
-        disposition=disposition,
-        worst_case_disposition=worst,
-        ask_next=ask_next,
-        red_flags=red_flags,
-        scores=tuple(map(proofs.score, sink.scores)),
-        differentials=differentials,
-        recommendations=tuple(sink.recommendations),
-        withheld=tuple(sink.withheld),
+        disposition=kept.disposition,
+        worst_case_disposition=kept.worst,
+        ask_next=kept.ask_next,
+        red_flags=kept.red_flags,
+        scores=kept.scores,
+        differentials=kept.differentials,
+        recommendations=kept.recommendations,
+        withheld=kept.withheld,
         unresolved=tuple(
-            Unresolved(f.id, f.missing) for f in red_flags if f.status is Status.INDETERMINATE
+            Unresolved(f.id, f.missing) for f in kept.red_flags if f.status is Status.INDETERMINATE
         ),
-        trace=trace,
+        trace=cast(tuple[RuleTrace, ...], trace),
         ignored=(*presentation.ignored, *late),
         patient=presentation.patient.id,
         legrules_version=__version__,
+    )
+
+
+def _compiled_run(engine: CompiledRuleSet, ctx: Context, include_trace: bool) -> Kept:
+    """The compiled rules' answer for *ctx*, with plain evidence (the trace maybe deferred).
+
+    A context read symbolically may find its whole run kept (see
+    :mod:`legrules.engine.run_memo`); otherwise the rules run, and their answer is kept.
+    """
+    runs = engine.runs
+    key = None if runs is None or not ctx.symbolic else runs.key(ctx)
+    found = None if key is None else runs.get(key)  # type: ignore[union-attr]
+    if found is None:
+        sink = engine.run(ctx)
+        red_flags = tuple(ctx.red_flags.values())
+        differentials = tuple(ctx.differentials.values())
+        disposition = disposition_of(red_flags, differentials)
+        worst, ask_next = engine.open_questions(ctx, disposition)
+        # Kept for later assessments, the traces are built now: some read the context.
+        traces = sink.trace if key is None else sink.trace()
+        found = Kept(
+            red_flags,
+            differentials,
+            tuple(sink.scores),
+            tuple(sink.recommendations),
+            tuple(sink.withheld),
+            traces,
+            disposition,
+            worst,
+            ask_next,
+            None if callable(traces) else holding_proofs(traces),
+        )
+        if key is not None:
+            runs.keep(key, found)  # type: ignore[union-attr]
+    proofs = ctx.proofs
+    kept_traces, proved = found.traces, found.proved
+
+    def plain_trace() -> tuple[RuleTrace, ...]:
+        built = kept_traces() if callable(kept_traces) else kept_traces
+        if proved is None:
+            return tuple(map(proofs.trace, built))
+        plain = list(built)
+        for index in proved:  # the others hold no proof: as they are
+            plain[index] = proofs.trace(plain[index])
+        return tuple(plain)
+
+    # Unless asked for now: built when first read, compared, serialised or pickled.
+    trace = plain_trace() if include_trace else cast(tuple[RuleTrace, ...], Deferred(plain_trace))
+    return found._replace(
+        red_flags=tuple(map(proofs.red_flag, found.red_flags)),
+        differentials=tuple(map(proofs.differential, found.differentials)),
+        scores=tuple(map(proofs.score, found.scores)),
+        traces=trace,
+    )
+
+
+def _interpreted_run(rules: RuleSet, ctx: Context) -> Kept:
+    """The reference interpreter's answer for *ctx* (plain evidence throughout)."""
+    sink = Sink()
+    for rule in rules.rules:
+        interpret_rule(rules, rule, ctx, sink)
+    red_flags = tuple(ctx.red_flags.values())
+    differentials = tuple(ctx.differentials.values())
+    disposition = disposition_of(red_flags, differentials)
+    worst, ask_next = open_questions(rules, ctx, disposition, INTERPRETER)
+    return Kept(
+        red_flags,
+        differentials,
+        tuple(sink.scores),
+        tuple(sink.recommendations),
+        tuple(sink.withheld),
+        sink.trace(),
+        disposition,
+        worst,
+        ask_next,
     )
 
 
@@ -215,6 +273,12 @@ def _split_by_time(
     presentation: Presentation, as_of: datetime
 ) -> tuple[Presentation, tuple[IgnoredInput, ...]]:
     """Drop facts recorded after *as_of*: a result must not depend on its own future."""
+    if not any(
+        fact.effective is not None and fact.effective > as_of
+        for facts in (presentation.findings, presentation.measurements)
+        for fact in facts
+    ):
+        return presentation, ()  # the usual case, found without a call per fact
     late: list[IgnoredInput] = []
 
     def keep(fact: Any) -> bool:

@@ -20,6 +20,7 @@ import attrs
 from legrules.engine.proofs import DERIVED, Proofs, distinct
 from legrules.errors import RulesetError
 from legrules.model import (
+    Concept,
     DifferentialResult,
     Evidence,
     Finding,
@@ -95,11 +96,18 @@ def _current(records: Sequence[F]) -> list[F]:
     return [r for r in records if r.effective is None or r.effective == latest]
 
 
-def _source(fact: Finding | Measurement) -> tuple[str | None, str | None]:
-    if fact.source is None:
-        return None, None
-    note = "preliminary result" if fact.source.preliminary else None
-    return fact.source.reference, note
+_PRELIMINARY = "preliminary result"
+
+
+_UNITS: dict[str, str | None] = {}
+
+
+def _canonical_unit(spec: Concept) -> str | None:
+    """*spec*'s canonical unit, looked up once per concept."""
+    found = _UNITS.get(spec.id, _UNITS)
+    if found is _UNITS:
+        found = _UNITS[spec.id] = spec.unit
+    return found  # type: ignore[return-value]
 
 
 def _join(*notes: str | None) -> str | None:
@@ -112,12 +120,12 @@ def _one_unsided(records: Sequence[Finding | Measurement]) -> bool:
     return len(records) == 1 and records[0].laterality is None
 
 
-def _position(records: Sequence[object], record: object) -> int:
-    """Where *record* (that very object) stands among *records*."""
-    for index, candidate in enumerate(records):
-        if candidate is record:
-            return index
-    raise ValueError("not a record of this presentation")
+def _unsided(records: Sequence[Finding | Measurement]) -> bool:
+    """Whether no statement among *records* (at least one) has a side."""
+    for record in records:
+        if record.laterality is not None:
+            return False
+    return bool(records)
 
 
 def _covers(fact_side: Laterality | None, side: Laterality | None) -> bool:
@@ -160,6 +168,8 @@ class Context:
             (*self._findings.values(), *self._measurements.values())
         )
         self.proofs = Proofs()
+        # Where each record stands among its finding's records, by id (see _proved).
+        self._at: dict[int, int] = {}
         # What each rule kept across assessments read here (its memo's key), by rule id.
         self.keys: dict[str, tuple[object, ...]] = {}
         # The token of each rule's answer, when it is one kept (see ``rule_memo``).
@@ -201,6 +211,7 @@ class Context:
         copy.derived_from = (self, frozenset(ids))
         # Evidence read from the findings assumed is plain: "what if" answers show none.
         copy.symbolic, copy.proofs, copy.keys, copy.tokens = False, self.proofs, {}, {}
+        copy._at = self._at
         copy.pristine = frozenset()
         return copy
 
@@ -223,6 +234,13 @@ class Context:
         if _one_unsided(stated):
             # One statement without a side answers for either leg and for both alike.
             if side is not None:
+                return self.finding(cid, None)
+        elif side is not None and _unsided(stated):
+            # Statements without a side cover each leg alike: one leg's answer is the
+            # other's, and a concept without sides answers the same for either leg.
+            if side is not SIDES[0]:
+                return self.finding(cid, SIDES[0])
+            if not concept(cid).lateral:
                 return self.finding(cid, None)
         elif side is None and concept(cid).lateral:
             return _any_side(self.finding(cid, s) for s in SIDES)
@@ -248,10 +266,13 @@ class Context:
         return derived if derived is not None else Outcome.unknown(cid)
 
     def _evidence(self, fact: Finding, note: str | None) -> Evidence:
-        reference, source_note = _source(fact)
-        plain = Evidence(
-            fact.id, fact.state.value, fact.laterality, reference, _join(source_note, note)
-        )
+        source = fact.source
+        shown, reference = note, None
+        if source is not None:
+            reference = source.reference
+            if source.preliminary:
+                shown = _join(_PRELIMINARY, note)
+        plain = Evidence(fact.id, fact.state.value, fact.laterality, reference, shown)
         return self._proved(plain, self._findings, fact, "conflict" if note else "")
 
     def _proved(
@@ -268,7 +289,15 @@ class Context:
         """
         if not self.symbolic:
             return plain
-        position = DERIVED if stated is None else _position(stated[plain.finding], record)
+        if stated is None:
+            return self.proofs.add(DERIVED, variant, plain)
+        at = self._at
+        position = at.get(id(record))
+        if position is None:
+            # Each record's place among its finding's records, found once per finding.
+            for index, each in enumerate(stated[plain.finding]):
+                at.setdefault(id(each), index)
+            position = at[id(record)]
         return self.proofs.add(position, variant, plain)
 
     def _derived_finding(self, cid: str) -> Outcome | None:
@@ -297,8 +326,8 @@ class Context:
 
     def _read(self, cid: str, side: Laterality | None) -> tuple[Reading, ...]:
         stated = self._measurements.get(cid, ())
-        if side is not None and _one_unsided(stated):
-            return self.readings(cid, None)  # the same reading for either leg
+        if side is not None and _unsided(stated):
+            return self.readings(cid, None)  # the same readings for either leg
         records = [m for m in stated if _covers(m.laterality, side)]
         if not records:
             derived = self._derived_reading(cid)
@@ -306,17 +335,24 @@ class Context:
         return tuple(self._reading(m) for m in _current(records))
 
     def _reading(self, measurement: Measurement) -> Reading:
-        spec = concept(measurement.id)
+        cid, unit = measurement.id, measurement.unit
+        spec = concept(cid)
         value, conversion_note = measurement.canonical()
-        reference, source_note = _source(measurement)
-        shown = f"{measurement.value:g} {measurement.unit}"
-        aged = self._aged(measurement, value)
+        source = measurement.source
+        shown = f"{measurement.value:g} {unit}"
+        aged = self._aged(measurement, value) if spec.elapsed else value
         if aged != value:
             shown += f" (= {aged:.4g} {spec.unit} at as_of)"
-        elif measurement.unit != spec.unit:
+        elif unit != _canonical_unit(spec):
             shown += f" (= {value:.4g} {spec.unit})"
-        note = _join(source_note, conversion_note, "aged to as_of" if aged != value else None)
-        plain = Evidence(measurement.id, shown, measurement.laterality, reference, note)
+        notes = (
+            None if source is None or not source.preliminary else _PRELIMINARY,
+            conversion_note,
+            "aged to as_of" if aged != value else None,
+        )
+        note = _join(*notes) if any(notes) else None
+        reference = None if source is None else source.reference
+        plain = Evidence(cid, shown, measurement.laterality, reference, note)
         return Reading(aged, plain, proof=self._proved(plain, self._measurements, measurement))
 
     def _aged(self, measurement: Measurement, value: float) -> float:
@@ -345,6 +381,10 @@ class Context:
         """
         stated = self._measurements.get(cid, ())
         if side is None and concept(cid).lateral and not _one_unsided(stated):
+            if _unsided(stated):
+                # Both legs read the same readings (see _read): one comparison for both.
+                either = self.compare(cid, test, SIDES[0])
+                return _any_side((either, either))
             return _any_side(self.compare(cid, test, s) for s in SIDES)
         readings = self.readings(cid, side)
         if not readings:
@@ -353,6 +393,21 @@ class Context:
         if passing:
             return Outcome(Tri.MET, tuple(r.proof for r in passing))
         return Outcome(Tri.NOT_MET, tuple(r.proof for r in readings))
+
+    def as_proofs(self, evidence: tuple[Evidence, ...]) -> tuple[Evidence, ...]:
+        """*evidence*, with each reading's plain evidence as its proof when read symbolically.
+
+        A score always evaluated (computed from measured values) builds its result from
+        readings' plain evidence.  Given as proofs, its result is the same for every
+        presentation whose readings say the same, so the rules reading it (and the whole
+        run, see ``legrules.engine.run_memo``) may keep their answers; the proofs are put
+        back as plain evidence before anything leaves the engine.
+        """
+        if not self.symbolic or not evidence:
+            return evidence
+        proofs = {id(r.evidence): r.proof for found in self._readings.values() for r in found}
+        proved = tuple([proofs.get(id(e), e) for e in evidence])
+        return evidence if all(map(operator.is_, proved, evidence)) else proved
 
     # -- patient ----------------------------------------------------------------------
 

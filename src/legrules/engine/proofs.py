@@ -96,6 +96,11 @@ def distinct(groups: Iterable[Sequence[Finding | Measurement]]) -> bool:
             continue
         if len(records) > MOST_RECORDS:
             return False
+        # Records citing distinct sources cannot say the same (the usual case, checked
+        # without building what each says).
+        cited = {None if r.source is None else r.source.reference for r in records}
+        if len(cited) == len(records) and None not in cited:
+            continue
         seen = {_said(r) for r in records}
         if len(seen) < len(records):
             return False

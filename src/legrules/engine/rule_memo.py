@@ -33,7 +33,7 @@ from legrules.engine.sink import Sink, Step
 from legrules.engine.truth import Truth, truth_of
 from legrules.model import RuleTrace, Tri
 
-__all__ = ["Reuse", "RuleMemo", "rule_memo"]
+__all__ = ["ENOUGH", "REST", "WINDOW", "Reuse", "RuleMemo", "atoms", "rule_memo"]
 
 #: Answers kept per rule before its memo starts afresh.
 SIZE = 128
@@ -46,7 +46,7 @@ _MET = Tri.MET
 T = TypeVar("T")
 
 
-def _atoms(expr: Expr, compiler: ExprCompiler) -> Iterator[Expr] | None:
+def atoms(expr: Expr, compiler: ExprCompiler) -> Iterator[Expr] | None:
     """The atoms *expr* combines, or ``None`` when a policy choice matches nothing."""
     found: list[Expr] = []
     stack = [expr]
@@ -102,7 +102,7 @@ class _Atoms:
         differentials: dict[str, None] = {}
         leaves: list[tuple[str, int, Compiled]] = []
         for expr in exprs:
-            found = _atoms(expr, compiler)
+            found = atoms(expr, compiler)
             if found is None:
                 return None
             for atom in found:

@@ -288,9 +288,11 @@ def _questions_raise(
 ) -> None:
     """Every question could raise the level above the disposition, up to the worst case."""
     disposition, worst = assessment.disposition, assessment.worst_case_disposition
+    # By rank, as Disposition.above compares (checked on every assessment, for each question).
+    highest, lowest = _RANKS[worst._value_], _RANKS[disposition._value_]
     for question in questions:
         reach = question.could_reach
-        if not reach.above(disposition) or reach.above(worst):
+        if not highest <= _RANKS[reach._value_] < lowest:
             raise ValueError(
                 f"ask_next {question.finding!r} could reach {reach.value!r}: it must be above "
                 f"disposition {disposition.value!r} and no more urgent than "

@@ -3,16 +3,18 @@
 :func:`~legrules.model.documents.dump_assessment` builds the document with cattrs, which
 dispatches on the type of every value it meets; for an assessment with its trace (some
 500 objects, 80 KB of JSON) that costs several times the writing.  Here one function
-per attrs class, generated once from its fields and their types, builds the same dict
-with plain attribute reads: enums as their value, tuples of attrs objects as lists of
-dicts (by calling the function of the item class), date-times by ``isoformat()`` and the
-policy by :meth:`~legrules.model.Policy.as_dict`; orjson then writes it.  Each dict is
-made with its keys in sorted order, so the compact form needs no sorting option.
+per form, generated once from the attrs classes' fields and their types, builds the
+same dict with plain attribute reads: enums as their value, tuples of attrs objects as
+lists of dicts (each item's dict written out inline in a comprehension rather than made
+by a call per item), date-times by ``isoformat()`` and the policy by
+:meth:`~legrules.model.Policy.as_dict`; orjson then writes it.  Each dict is made with
+its keys in sorted order, so the compact form needs no sorting option.
 
-Most of a trace is criteria that cite no evidence (three in four, in a bulk run): their
-text depends on the criterion's id, description, state and missing inputs alone, and
-repeats from patient to patient.  The compact form writes each such criterion once and
-hands orjson the text (:class:`orjson.Fragment`) the next time, from a bounded cache.
+The compact form hands orjson the text (:class:`orjson.Fragment`) of what repeats from
+one assessment to the next instead of building it again: the policy of a run, the rule
+traces the engine shares between assessments (about four in five in a bulk run), and
+the criteria that cite no evidence, whose text depends on the criterion's id,
+description, state and missing inputs alone.
 
 The text is byte for byte that of ``orjson.dumps(dump_assessment(a), option=...)``: the
 same names (``class`` for ``ScoreResult.class_``) and the derived ``cds_indicator``.  A
@@ -54,7 +56,7 @@ def dumps_assessment(
     if indent:
         document = _fields_of(Assessment, _INDENTED)(assessment)
         return orjson.dumps(document, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2 | end)
-    # Every dict is made with its keys sorted (see _fields_of and _policy): no sort option.
+    # Every dict is made with its keys sorted (see _literal and _policy): no sort option.
     return orjson.dumps(_fields_of(Assessment, _COMPACT)(assessment), option=end)
 
 
@@ -68,37 +70,46 @@ def _fields_of(cls: type, made: dict[type, _Fields]) -> _Fields:
     known = made.get(cls)
     if known is not None:
         return known
-    renamed = _RENAMED.get(cls, {})
-    hints = get_type_hints(cls)
-    namespace: dict[str, Any] = {"_policy": _policy}
-    pairs = [
-        (
-            renamed.get(field.name, field.name),
-            _expression("value." + field.name, hints[field.name], namespace, made),
-        )
-        for field in attrs.fields(cls)
-    ]
-    if cls is Assessment:
-        pairs.append(("cds_indicator", "value.cds_indicator"))
-    # Keys in sorted order, as orjson's OPT_SORT_KEYS would put them (code point order),
-    # so that the compact form is written without sorting every dict again.
-    items = [f"{key!r}: {expression}" for key, expression in sorted(pairs)]
-    exec(f"def fields(value):\n    return {{{', '.join(items)}}}\n", namespace)
+    compact = made is _COMPACT
+    namespace: dict[str, Any] = {"_policy": _policy_text if compact else _policy}
+    body = _literal(cls, "value", namespace, made, 0)
+    exec(f"def fields(value):\n    return {body}\n", namespace)
     function: _Fields = namespace["fields"]
-    if cls is CriterionTrace and made is _COMPACT:
+    if cls is CriterionTrace and compact:
         function = _cached_criterion(function)
-    if cls is RuleTrace and made is _COMPACT:
-        function = _shared(function)
     made[cls] = function
     return function
 
 
-def _expression(read: str, kind: Any, namespace: dict[str, Any], made: dict[type, _Fields]) -> str:
+def _literal(
+    cls: type, read: str, namespace: dict[str, Any], made: dict[type, _Fields], depth: int
+) -> str:
+    """A dict display (Python code) of the instance *read* of the attrs class *cls*."""
+    renamed = _RENAMED.get(cls, {})
+    hints = get_type_hints(cls)
+    pairs = [
+        (
+            renamed.get(field.name, field.name),
+            _expression(f"{read}.{field.name}", hints[field.name], namespace, made, depth),
+        )
+        for field in attrs.fields(cls)
+    ]
+    if cls is Assessment:
+        pairs.append(("cds_indicator", f"{read}.cds_indicator"))
+    # Keys in sorted order, as orjson's OPT_SORT_KEYS would put them (code point order),
+    # so that the compact form is written without sorting every dict again.
+    return "{" + ", ".join(f"{key!r}: {expression}" for key, expression in sorted(pairs)) + "}"
+
+
+def _expression(
+    read: str, kind: Any, namespace: dict[str, Any], made: dict[type, _Fields], depth: int = 0
+) -> str:
     """The expression writing the value *read* (Python code) of type *kind*."""
     options = get_args(kind) if isinstance(kind, types.UnionType) else ()
     if len(options) == 2 and type(None) in options:
         (inner,) = (option for option in options if option is not type(None))
-        return f"(None if {read} is None else {_expression(read, inner, namespace, made)})"
+        written = _expression(read, inner, namespace, made, depth)
+        return f"(None if {read} is None else {written})"
     if isinstance(kind, type) and issubclass(kind, enum.Enum):
         return f"{read}._value_"  # not .value: the enum module's descriptor is slow
     if kind is datetime:
@@ -109,13 +120,19 @@ def _expression(read: str, kind: Any, namespace: dict[str, Any], made: dict[type
         # Its keys would be written in insertion order, not sorted (see dumps_assessment).
         raise TypeError(f"cannot write {read} ({kind}): no writer for a mapping")
     if isinstance(kind, type) and attrs.has(kind):
-        name = f"_{kind.__name__}"
-        namespace[name] = _fields_of(kind, made)
-        return f"{name}({read})"
+        if kind is CriterionTrace and made is _COMPACT:
+            namespace["_CriterionTrace"] = _fields_of(kind, made)
+            return f"_CriterionTrace({read})"
+        return _literal(kind, read, namespace, made, depth)
     if get_origin(kind) is tuple:
         item = get_args(kind)[0]
+        if item is RuleTrace and made is _COMPACT:
+            namespace["_rule_traces"] = _shared(_fields_of(RuleTrace, made))
+            return f"_rule_traces({read})"
         if isinstance(item, type) and (attrs.has(item) or issubclass(item, enum.Enum)):
-            return f"[{_expression('item', item, namespace, made)} for item in {read}]"
+            name = f"item{depth}"
+            written = _expression(name, item, namespace, made, depth + 1)
+            return f"[{written} for {name} in {read}]"
     return read  # a string, number, None, or a tuple of them: orjson writes them as they are
 
 
@@ -130,18 +147,27 @@ def _cached_criterion(fields: _Fields) -> _Fields:
         # A new field would be left out of the key and written from another criterion.
         raise AssertionError("CriterionTrace changed: update the key of _cached_criterion")
     cache: dict[tuple[Any, ...], orjson.Fragment] = {}
+    # The engine shares most criteria that cite no evidence between assessments, as it
+    # shares traces: known by identity (weakly, as _shared does), a look-up costs less
+    # than making the key.
+    known: dict[int, tuple[weakref.ref[Any], orjson.Fragment]] = {}
 
     def criterion(value: CriterionTrace) -> Any:
         if value.evidence:
             return fields(value)
+        found = known.get(id(value))
+        if found is not None and found[0]() is value:
+            return found[1]
         key = (value.id, value.description, value.status._value_, value.missing)
-        found = cache.get(key)
-        if found is None:
+        text = cache.get(key)
+        if text is None:
             if len(cache) >= _CRITERIA_KEPT:
                 cache.clear()
-            text = orjson.dumps(fields(value), option=orjson.OPT_SORT_KEYS)
-            found = cache[key] = orjson.Fragment(text)
-        return found
+            text = cache[key] = orjson.Fragment(orjson.dumps(fields(value)))
+        if len(known) >= _CRITERIA_KEPT:
+            known.clear()
+        known[id(value)] = (weakref.ref(value), text)
+        return text
 
     return criterion
 
@@ -149,25 +175,22 @@ def _cached_criterion(fields: _Fields) -> _Fields:
 _SEEN = 1024
 
 
-def _shared(fields: _Fields) -> _Fields:
-    """*fields* for rule traces, answering the written text of one met before.
+def _shared(fields: _Fields) -> Callable[[Any], list[Any]]:
+    """The list of *fields* of some rule traces, with the text of each one met before.
 
     The engine hands every assessment the same trace object for a rule whose trace
-    cannot differ (about half of them in a bulk run).  Such an object is known by its
-    identity: once seen twice it is written once and its text handed out after that.
-    Both tables hold weak references, checked on use, so an identity is never taken
-    for that of another object made later, and the traces of one assessment are freed
-    with it (holding them kept them alive into the collector's older generations);
-    both are bounded (cleared when full).
+    cannot differ (about four in five of them in a bulk run).  Such an object is known
+    by its identity: once seen twice it is written once and its text handed out after
+    that.  Both tables hold weak references, checked on use, so an identity is never
+    taken for that of another object made later, and the traces of one assessment are
+    freed with it (holding them kept them alive into the collector's older
+    generations); both are bounded (cleared when full).  The loop over a tuple is one
+    call, not one per trace: most traces are a look-up, which costs less than a call.
     """
     written: dict[int, tuple[weakref.ref[Any], orjson.Fragment]] = {}
     seen: dict[int, weakref.ref[Any]] = {}
 
-    def trace(value: Any) -> Any:
-        key = id(value)
-        found = written.get(key)
-        if found is not None and found[0]() is value:
-            return found[1]
+    def again(value: Any, key: int) -> Any:
         met = seen.get(key)
         if met is None or met() is not value:
             if len(seen) >= _SEEN:
@@ -176,23 +199,48 @@ def _shared(fields: _Fields) -> _Fields:
             return fields(value)
         if len(written) >= _CRITERIA_KEPT:
             written.clear()
-        text = orjson.Fragment(orjson.dumps(fields(value), option=orjson.OPT_SORT_KEYS))
+        text = orjson.Fragment(orjson.dumps(fields(value)))
         written[key] = (met, text)
         return text
 
-    return trace
+    def traces(values: Any) -> list[Any]:
+        out = []
+        for value in values:
+            found = written.get(id(value))
+            if found is not None and found[0]() is value:
+                out.append(found[1])
+            else:
+                out.append(again(value, id(value)))
+        return out
+
+    return traces
 
 
-#: The last policy written and its dict (a run writes many assessments under one policy).
-#: One tuple, replaced whole: a thread reading it never pairs one policy with another's dict.
-_LAST_POLICY: tuple[Policy | None, dict[str, Any]] = (None, {})
+#: The last policy written, its dict, and its text (a run writes many assessments under
+#: one policy, or under equal ones).  One tuple, replaced whole: a thread reading it
+#: never pairs one policy with another's dict.
+_LAST_POLICY: tuple[Policy | None, dict[str, Any], orjson.Fragment] = (
+    None,
+    {},
+    orjson.Fragment(b"{}"),
+)
+
+
+def _last_policy(policy: Policy) -> tuple[Policy | None, dict[str, Any], orjson.Fragment]:
+    """The policy's dict and text, made again only for a policy unlike the last one."""
+    global _LAST_POLICY
+    last = _LAST_POLICY
+    if last[0] is not policy and last[0] != policy:
+        found = dict(sorted(policy.as_dict().items()))  # keys sorted, as the rest
+        last = _LAST_POLICY = (policy, found, orjson.Fragment(orjson.dumps(found)))
+    return last
 
 
 def _policy(policy: Policy) -> dict[str, Any]:
-    """``policy.as_dict()``, made once for the policy a run uses (policies are frozen)."""
-    global _LAST_POLICY
-    last, found = _LAST_POLICY
-    if last is not policy:
-        found = dict(sorted(policy.as_dict().items()))  # keys sorted, as the rest
-        _LAST_POLICY = (policy, found)
-    return found
+    """``policy.as_dict()``, keys sorted, made once for the policy a run uses."""
+    return _last_policy(policy)[1]
+
+
+def _policy_text(policy: Policy) -> orjson.Fragment:
+    """The compact text of ``policy.as_dict()``, keys sorted, written once per policy."""
+    return _last_policy(policy)[2]

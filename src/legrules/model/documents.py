@@ -274,6 +274,8 @@ def structure(data: Any, cls: type[T]) -> T:
     if attrs.has(cls) and not isinstance(data, dict):
         raise DocumentError(f"expected a JSON object, got {json_type(data)}", "$")
     try:
+        if cls is datetime:  # its hook alone: the command line's --as-of needs no converter
+            return _structure_datetime(data, cls)  # type: ignore[return-value]
         return _converter().structure(data, cls)
     except InputError as error:
         raise error.at("$") from None

@@ -1,0 +1,256 @@
+"""Whole runs' answers, kept across assessments and keyed by what all the rules read.
+
+Each rule's answer is kept under what it read (:mod:`legrules.engine.rule_memo`), and
+what it reads comes, rule by rule, from the same few places: what each *leaf* answers
+(every finding and measurement the presentation states, read symbolically, see
+:mod:`legrules.engine.proofs`), what a few other atoms answer from the presentation
+(whether a measurement is recorded, swelling on one leg), the age, and the results of
+earlier rules.  Those results are themselves answers of this kind, except for the rules
+always evaluated (a score computed from measured values), whose results follow from
+their inputs' readings.  So the tuple of
+
+* the age, and which findings the presentation states at all (which decides the rules
+  that take their defaults),
+* every leaf's answer on the stated findings, and the other atoms' answers,
+* the readings of the always-evaluated rules' inputs, read symbolically,
+
+decides the whole run: every result, the traces, the worst case and what to ask next.
+Where presentations repeat all of it (a population whose patients state the same few
+findings and vital signs, within the same bands), the run is kept under that key, and an
+assessment reading the same takes the kept answer, whose proofs are put back as its
+own records' evidence, without evaluating any rule.  Where they seldom do, the memo
+rests, as a rule's memo does.
+"""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, NamedTuple
+
+from legrules.engine.base import RecommendationRule, Rule
+from legrules.engine.compiler import Compiled, ExprCompiler
+from legrules.engine.defaults import rule_inputs
+from legrules.engine.facts import SIDES, Context
+from legrules.engine.logic import (
+    AgeIs,
+    DifferentialIs,
+    Expr,
+    Measured,
+    OneSidedWith,
+    Present,
+    RedFlagIs,
+    ScoreIs,
+)
+from legrules.engine.memo import Memo
+from legrules.engine.predicates import (
+    DifferentialLevelIs,
+    HasScore,
+    Recorded,
+    ScoreClassIs,
+    ScoreVersusPolicy,
+)
+from legrules.engine.proofs import Proof
+from legrules.engine.rule_memo import atoms
+from legrules.model import (
+    DifferentialResult,
+    Disposition,
+    Kind,
+    Laterality,
+    OpenQuestion,
+    Policy,
+    Recommendation,
+    RedFlagResult,
+    RuleTrace,
+    ScoreResult,
+    Withheld,
+)
+from legrules.model.vocabulary import VOCABULARY
+
+if typing.TYPE_CHECKING:
+    from legrules.engine.ruleset import RuleSet
+
+__all__ = ["Kept", "RunMemo", "holding_proofs"]
+
+#: Whole runs kept before the memo starts afresh (each holds a run's results and traces,
+#: most of them shared with the rules' own memos).
+SIZE = 256
+#: Lookups over which the memo judges whether it pays, and the share of them that must
+#: find a run; one that does not pays nothing for the next ``REST`` assessments.  A
+#: lookup costs little beyond what the run reads anyway, so a few hits pay for it.
+WINDOW, ENOUGH, REST = 128, 0.125, 4096
+
+#: Atoms that read only results of earlier rules (decided by the rest of the key).
+_RESULTS: frozenset[type[Expr]] = frozenset(
+    [
+        DifferentialIs,
+        DifferentialLevelIs,
+        HasScore,
+        RedFlagIs,
+        ScoreClassIs,
+        ScoreIs,
+        ScoreVersusPolicy,
+    ]
+)
+#: Atoms that read the presentation beside the leaves: their answers join the key.
+_PRESENTATION: frozenset[type[Expr]] = frozenset((Recorded, OneSidedWith))
+
+_EACH_SIDE: tuple[Laterality | None, ...] = (None, *SIDES)
+
+
+class Kept(NamedTuple):
+    """One run's answer, with proofs for evidence (see :mod:`legrules.engine.proofs`)."""
+
+    red_flags: tuple[RedFlagResult, ...]
+    differentials: tuple[DifferentialResult, ...]
+    scores: tuple[ScoreResult, ...]
+    recommendations: tuple[Recommendation, ...]
+    withheld: tuple[Withheld, ...]
+    #: Built, or what builds them (an answer not kept), or deferred (one given out).
+    traces: Sequence[RuleTrace] | Callable[[], tuple[RuleTrace, ...]]
+    disposition: Disposition
+    worst: Disposition
+    ask_next: tuple[OpenQuestion, ...]
+    #: Which of the built traces hold proofs (``None``: not known, look at each).
+    proved: tuple[int, ...] | None = None
+
+
+def holding_proofs(traces: Sequence[RuleTrace]) -> tuple[int, ...]:
+    """The positions of the *traces* whose criteria cite a proof (put back per patient)."""
+    return tuple(
+        index
+        for index, trace in enumerate(traces)
+        if any(type(e) is Proof for c in trace.criteria for e in c.evidence)
+    )
+
+
+def _expressions(rule: Rule) -> Iterator[Expr]:
+    yield from (c.expr for c in rule.criteria)
+    if isinstance(rule, RecommendationRule):
+        yield rule.trigger
+
+
+class RunMemo:
+    """Whole runs' answers by what the rules of one compiled rule set read."""
+
+    __slots__ = (
+        "_booleans",
+        "_cids",
+        "_hits",
+        "_leaves",
+        "_lookups",
+        "_measured",
+        "_memo",
+        "_others",
+        "_resting",
+    )
+
+    def __init__(
+        self,
+        leaves: dict[str, tuple[Compiled, ...]],
+        others: tuple[Compiled, ...],
+        measured: frozenset[str],
+        booleans: frozenset[str],
+    ) -> None:
+        self._leaves = leaves
+        self._cids = frozenset(leaves)
+        self._others = others
+        self._measured = measured
+        self._booleans = booleans
+        self._memo: Memo[tuple[Any, ...], Kept] = Memo(SIZE)
+        # Counted without a lock: a lost count among threads changes nothing but timing.
+        self._lookups = self._hits = self._resting = 0
+
+    @classmethod
+    def of(
+        cls,
+        ruleset: RuleSet,
+        policy: Policy,
+        compiler: ExprCompiler,
+        always: Iterable[Rule],
+    ) -> RunMemo | None:
+        """The memo of *ruleset* compiled by *compiler*, whose rules *always* are evaluated.
+
+        ``None`` when what some rule reads is not known here: an atom of a kind this
+        module does not know, a policy choice that matches nothing, or an always-evaluated
+        rule whose inputs are not declared.
+        """
+        leaves: dict[str, dict[int, Compiled]] = {}
+        others: dict[int, Compiled] = {}
+        for rule in ruleset.rules:
+            for expr in _expressions(rule):
+                found = atoms(expr, compiler)
+                if found is None:
+                    return None
+                for atom in found:
+                    kind = type(atom)
+                    run = compiler.compile(atom)
+                    if kind is Present or kind is Measured:
+                        assert isinstance(atom, Present | Measured)
+                        leaves.setdefault(atom.cid, {})[id(run)] = run
+                    elif kind in _PRESENTATION:
+                        others[id(run)] = run
+                    elif kind is not AgeIs and kind not in _RESULTS:
+                        return None
+        rule_ids = {r.id for r in ruleset.rules}
+        measured: set[str] = set()
+        booleans: set[str] = set()
+        for rule in always:
+            inputs = rule_inputs(ruleset, rule, policy)
+            if inputs is None:
+                return None
+            for name in inputs:
+                if name in rule_ids or name == "age":
+                    continue
+                spec = VOCABULARY.get(name)
+                if spec is None:
+                    return None
+                (booleans if spec.kind is Kind.BOOLEAN else measured).add(name)
+        return cls(
+            {cid: tuple(runs.values()) for cid, runs in leaves.items()},
+            tuple(others.values()),
+            frozenset(measured),
+            frozenset(booleans),
+        )
+
+    def key(self, ctx: Context) -> tuple[Any, ...] | None:
+        """What the rules read in *ctx* (read symbolically), or ``None`` while resting."""
+        if self._resting:
+            self._resting -= 1
+            return None
+        stated = ctx.stated
+        parts: list[Any] = [ctx.age, stated]
+        leaves = self._leaves
+        for cid in sorted(stated & self._cids):
+            for run in leaves[cid]:
+                parts.append(run(ctx))
+        for run in self._others:
+            parts.append(run(ctx))
+        for cid in sorted(stated & self._measured):
+            for side in _EACH_SIDE:
+                parts.append(
+                    tuple(
+                        (r.value, r.proof, r.evidence.value, r.evidence.note)
+                        for r in ctx.readings(cid, side)
+                    )
+                )
+        for cid in sorted(stated & self._booleans):
+            for side in _EACH_SIDE:
+                parts.append(ctx.finding(cid, side))
+        return tuple(parts)
+
+    def get(self, key: tuple[Any, ...]) -> Kept | None:
+        """The run kept under *key*, if any; after a window of too few, the memo rests."""
+        found = self._memo.get(key)
+        self._lookups += 1
+        if found is not None:
+            self._hits += 1
+        if self._lookups >= WINDOW:
+            if self._hits < ENOUGH * self._lookups:
+                self._resting = REST
+            self._lookups = self._hits = 0
+        return found
+
+    def keep(self, key: tuple[Any, ...], kept: Kept) -> Kept:
+        """Keep *kept* under *key*, and return it."""
+        return self._memo.put(key, kept)

@@ -1,0 +1,147 @@
+"""Whole runs kept across assessments: one lookup instead of a run, each its own evidence."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from legrules import Presentation, assess
+from legrules.engine import rule_memo, run_memo
+from legrules.engine.compiled import CompiledRuleSet, compiled
+from legrules.engine.facts import Context
+from legrules.engine.rule_memo import Reuse
+from legrules.model import Finding, Laterality, Measurement, Patient, Policy, Presence, Source
+from legrules.rules import RULESETS
+from legrules.rules.registry import get_ruleset
+from legrules.strategies import presentations
+from tests.engine.corpus import AS_OF, corpus, one_record_each, presentation
+from tests.engine.test_compiled import both
+from tests.engine.test_rule_memo import assert_twins_match
+
+
+def keep_looking(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Memos keep looking answers up however seldom they find one."""
+    monkeypatch.setattr(rule_memo, "ENOUGH", 0.0)
+    monkeypatch.setattr(run_memo, "ENOUGH", 0.0)
+    monkeypatch.setattr(Reuse, "worth", lambda self: True)
+    for version in RULESETS:  # an earlier test may have left a memo resting
+        runs = compiled(get_ruleset(version), Policy()).runs
+        assert runs is not None
+        runs._resting = 0
+
+
+@pytest.fixture
+def never_resting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """See :func:`keep_looking`."""
+    keep_looking(monkeypatch)
+
+
+def _no_run(self: CompiledRuleSet, ctx: Context) -> None:
+    raise AssertionError("a rule was evaluated")
+
+
+def _patient(n: int, d_dimer: tuple[float, str] = (420.0, "ng/mL{FEU}")) -> Presentation:
+    """One patient of a population export: a few findings, vital signs, a D-dimer."""
+    cite = iter(f"Observation/{n}-{i}" for i in range(20))
+    return Presentation(
+        patient=Patient(id=f"p{n}", age=64),
+        findings=(
+            Finding("leg-pain", Presence.PRESENT, source=Source(next(cite))),
+            Finding("leg-pain", Presence.PRESENT, source=Source(next(cite))),
+            Finding("leg-swelling", Presence.PRESENT, Laterality.LEFT, source=Source(next(cite))),
+            Finding("fever", Presence.ABSENT, source=Source(next(cite))),
+        ),
+        measurements=(
+            Measurement("heart-rate", 88 + n % 5, "/min", source=Source(next(cite))),
+            Measurement("d-dimer", *d_dimer, source=Source(next(cite))),
+            Measurement("ankle-pressure", 110, "mm[Hg]", Laterality.LEFT, Source(next(cite))),
+            Measurement("brachial-pressure", 130, "mm[Hg]", source=Source(next(cite))),
+        ),
+    )
+
+
+def test_an_assessment_reading_what_an_earlier_one_read_evaluates_no_rule(
+    never_resting: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second patient reads the same answers: its run is the first one's, kept."""
+    first, second = _patient(1), _patient(6)  # heart rates 89 and 89, other sources
+    assert both(first)[0] == both(first)[1]
+    monkeypatch.setattr(CompiledRuleSet, "run", _no_run)
+    reference, fast = both(second)
+    assert fast == reference
+    assert b"Observation/6-5" in fast  # its own D-dimer, not the first patient's
+    assert b"Observation/1-" not in fast
+
+
+def test_patients_differing_in_a_value_or_its_unit_each_get_their_own_run(
+    never_resting: None,
+) -> None:
+    """A D-dimer of another value, or the same value in another unit, is another run."""
+    readings = [
+        (420.0, "ng/mL{FEU}"),
+        (0.42, "mg/L{FEU}"),
+        (430.0, "ng/mL{FEU}"),
+        (210.0, "ng/mL{DDU}"),
+    ]
+    for n, d_dimer in enumerate(readings * 2):
+        reference, fast = both(_patient(n * 5, d_dimer))
+        assert fast == reference
+    shown = assess(_patient(0, (0.42, "mg/L{FEU}")), as_of=AS_OF).score("score.d-dimer")
+    assert shown.value == 420.0
+    assert shown.evidence[0].value == "0.42 mg/L{FEU} (= 420 ng/mL{FEU})"
+
+
+def test_patients_differing_in_heart_rate_band_are_told_apart(never_resting: None) -> None:
+    """A heart rate past a red flag's threshold changes the run (leaves key it)."""
+    calm, racing = _patient(1), _patient(1)
+    racing = Presentation(
+        patient=racing.patient,
+        findings=(*racing.findings, Finding("dyspnea", Presence.PRESENT)),
+        measurements=(Measurement("heart-rate", 128, "/min"), *racing.measurements[1:]),
+    )
+    for patient in (calm, racing, calm, racing):
+        reference, fast = both(patient)
+        assert fast == reference
+    assert assess(racing, as_of=AS_OF).disposition.value == "emergency"
+
+
+@pytest.mark.parametrize("version", sorted(RULESETS))
+def test_a_corpus_and_its_twins_match_the_interpreter_when_runs_are_kept(
+    version: str, never_resting: None
+) -> None:
+    """Every presentation, then its twin (whose whole run is kept), gives the interpreter's."""
+    assert_twins_match(corpus(60, seed=47), version)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(presentations())
+def test_generated_presentations_and_their_twins_match_the_interpreter(
+    presentation_: Presentation,
+) -> None:
+    """Any presentation the strategies make, then its twin (its run kept), is the interpreter's."""
+    with pytest.MonkeyPatch.context() as patch:
+        keep_looking(patch)
+        assert_twins_match([presentation_])
+
+
+def test_a_run_memo_that_seldom_finds_a_run_rests(monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a window of lookups finding too few runs, the memo stops looking them up."""
+    monkeypatch.setattr(run_memo, "WINDOW", 8)
+    monkeypatch.setattr(Reuse, "worth", lambda self: True)
+    runs = compiled(get_ruleset("2026.12"), Policy()).runs
+    assert runs is not None
+    runs._lookups = runs._hits = runs._resting = 0
+    rng = random.Random(3)
+    for _ in range(8):
+        both(one_record_each(presentation(rng, 0.5)))  # every lookup a different key
+    assert runs._resting > 0
+    reference, fast = both(one_record_each(presentation(rng, 0.5)))  # resting: rules run
+    assert fast == reference
+
+
+def test_every_shipped_rule_set_keeps_whole_runs() -> None:
+    """What each shipped rule set's rules read is known, so its runs may be kept."""
+    for version in RULESETS:
+        assert compiled(get_ruleset(version), Policy()).runs is not None
