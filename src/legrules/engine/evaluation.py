@@ -164,9 +164,9 @@ def _compiled_run(engine: CompiledRuleSet, ctx: Context, include_trace: bool) ->
     A context read symbolically may find its whole run kept (see
     :mod:`legrules.engine.run_memo`); otherwise the rules run, and their answer is kept.
     """
-    runs = engine.runs
-    key = None if runs is None or not ctx.symbolic else runs.key(ctx)
-    found = None if key is None else runs.get(key)  # type: ignore[union-attr]
+    runs = engine.runs if ctx.symbolic else None
+    key = None if runs is None else runs.key(ctx)
+    found = None if runs is None or key is None else runs.get(key)
     if found is None:
         sink = engine.run(ctx)
         red_flags = tuple(ctx.red_flags.values())
@@ -187,8 +187,8 @@ def _compiled_run(engine: CompiledRuleSet, ctx: Context, include_trace: bool) ->
             ask_next,
             None if callable(traces) else holding_proofs(traces),
         )
-        if key is not None:
-            runs.keep(key, found)  # type: ignore[union-attr]
+        if runs is not None and key is not None:
+            runs.keep(key, found)
     proofs = ctx.proofs
     kept_traces, proved = found.traces, found.proved
 
