@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 
 from legrules import Presentation, assess
 from legrules.engine import rule_memo, run_memo
+from legrules.engine.base import DifferentialRule, ScoreRule
 from legrules.engine.compiled import CompiledRuleSet, compiled
 from legrules.engine.facts import Context
 from legrules.engine.rule_memo import Reuse
@@ -145,3 +146,16 @@ def test_every_shipped_rule_set_keeps_whole_runs() -> None:
     """What each shipped rule set's rules read is known, so its runs may be kept."""
     for version in RULESETS:
         assert compiled(get_ruleset(version), Policy()).runs is not None
+
+
+def test_a_rule_set_with_another_kind_of_rule_always_evaluated_keeps_no_runs() -> None:
+    """Only a score's results get proofs: another kind always evaluated turns runs off."""
+    ruleset = get_ruleset("2026.12")
+    engine = compiled(ruleset, Policy())
+    always = [r for r, m in zip(ruleset.rules, engine.memos, strict=True) if m is None]
+    assert always
+    assert all(type(r) is ScoreRule for r in always)
+    differential = next(r for r in ruleset.rules if type(r) is DifferentialRule)
+    compiler = engine.evaluator._compiler  # type: ignore[attr-defined]
+    assert run_memo.RunMemo.of(ruleset, Policy(), compiler, always) is not None
+    assert run_memo.RunMemo.of(ruleset, Policy(), compiler, [*always, differential]) is None

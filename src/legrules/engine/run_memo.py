@@ -28,7 +28,7 @@ import typing
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
-from legrules.engine.base import RecommendationRule, Rule
+from legrules.engine.base import RecommendationRule, Rule, ScoreRule
 from legrules.engine.compiler import Compiled, ExprCompiler
 from legrules.engine.defaults import rule_inputs
 from legrules.engine.facts import SIDES, Context
@@ -173,7 +173,12 @@ class RunMemo:
 
         ``None`` when what some rule reads is not known here: an atom of a kind this
         module does not know, a policy choice that matches nothing, or an always-evaluated
-        rule whose inputs are not declared.
+        rule whose inputs are not declared.  Also when an always-evaluated rule is not a
+        score: only a score's results are given proofs for the readings they cite
+        (``legrules.engine.compiled``), and a kept run must hold no patient's own
+        evidence.  (A score's notes are kept too: they may show what its readings say,
+        which the key holds, but not where they came from; the tests of kept runs give
+        every presentation a twin whose sources differ, for every shipped rule set.)
         """
         leaves: dict[str, dict[int, Compiled]] = {}
         others: dict[int, Compiled] = {}
@@ -197,7 +202,7 @@ class RunMemo:
         booleans: set[str] = set()
         for rule in always:
             inputs = rule_inputs(ruleset, rule, policy)
-            if inputs is None:
+            if type(rule) is not ScoreRule or inputs is None:
                 return None
             for name in inputs:
                 if name in rule_ids or name == "age":
