@@ -111,6 +111,10 @@ class _RuleBase:
 
     kind: RuleKind = attrs.field(init=False, default="score")
 
+    def expressions(self) -> tuple[Expr, ...]:
+        """Every expression this rule evaluates: its criteria's (and a trigger)."""
+        return tuple(c.expr for c in self.criteria)
+
     def reads(self) -> tuple[str, ...]:
         """Every finding, score or rule id this rule reads."""
         return tuple(dict.fromkeys(r for c in self.criteria for r in c.expr.reads()))
@@ -254,6 +258,9 @@ class RecommendationRule(_RuleBase):
     trigger: Expr
     self_care: bool = False
     kind: RuleKind = attrs.field(init=False, default="recommendation")
+
+    def expressions(self) -> tuple[Expr, ...]:  # noqa: D102
+        return (*super().expressions(), self.trigger)
 
     def reads(self) -> tuple[str, ...]:  # noqa: D102
         return tuple(dict.fromkeys((*self.trigger.reads(), *super().reads())))

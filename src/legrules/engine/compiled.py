@@ -35,7 +35,6 @@ from legrules.engine.compiler import ExprCompiler, Last, combine_all, combine_an
 from legrules.engine.criteria import Criteria
 from legrules.engine.defaults import TABLES, Default, defaults
 from legrules.engine.facts import Context, Outcome
-from legrules.engine.logic import Expr
 from legrules.engine.memo import Memo
 from legrules.engine.open_questions import differential_result, open_questions
 from legrules.engine.rule_memo import Reuse, RuleMemo, rule_memo
@@ -236,13 +235,6 @@ def _compile_rule(
     return make(ruleset, rule, compiled_criteria, compiler)
 
 
-def _expressions(rule: Rule) -> list[Expr]:
-    found = [c.expr for c in rule.criteria]
-    if isinstance(rule, RecommendationRule):
-        found.append(rule.trigger)
-    return found
-
-
 @attrs.frozen
 class CompiledRuleSet:
     """A rule set compiled for one policy: its rules as steps, in evaluation order.
@@ -299,7 +291,7 @@ class CompiledRuleSet:
     @classmethod
     def of(cls, ruleset: RuleSet, policy: Policy) -> CompiledRuleSet:
         """Compile every rule of *ruleset* for *policy*."""
-        compiler = ExprCompiler(policy, (e for r in ruleset.rules for e in _expressions(r)))
+        compiler = ExprCompiler(policy, (e for r in ruleset.rules for e in r.expressions()))
         criteria: dict[str, Criteria] = {}
         steps = tuple(_compile_rule(ruleset, r, compiler, criteria) for r in ruleset.rules)
         memos = tuple(rule_memo(r, compiler) if r.id in criteria else None for r in ruleset.rules)

@@ -25,10 +25,10 @@ rests, as a rule's memo does.
 from __future__ import annotations
 
 import typing
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
 
-from legrules.engine.base import RecommendationRule, Rule, ScoreRule
+from legrules.engine.base import Rule, ScoreRule
 from legrules.engine.compiler import Compiled, ExprCompiler
 from legrules.engine.defaults import rule_inputs
 from legrules.engine.facts import SIDES, Context
@@ -124,12 +124,6 @@ def holding_proofs(traces: Sequence[RuleTrace]) -> tuple[int, ...]:
     )
 
 
-def _expressions(rule: Rule) -> Iterator[Expr]:
-    yield from (c.expr for c in rule.criteria)
-    if isinstance(rule, RecommendationRule):
-        yield rule.trigger
-
-
 class RunMemo:
     """Whole runs' answers by what the rules of one compiled rule set read."""
 
@@ -183,7 +177,7 @@ class RunMemo:
         leaves: dict[str, dict[int, Compiled]] = {}
         others: dict[int, Compiled] = {}
         for rule in ruleset.rules:
-            for expr in _expressions(rule):
+            for expr in rule.expressions():
                 found = atoms(expr, compiler)
                 if found is None:
                     return None
