@@ -33,7 +33,7 @@ from legrules.engine.sink import Sink, Step
 from legrules.engine.truth import Truth, truth_of
 from legrules.model import RuleTrace, Tri
 
-__all__ = ["ENOUGH", "REST", "WINDOW", "Reuse", "RuleMemo", "atoms", "rule_memo"]
+__all__ = ["Reuse", "RuleMemo", "atoms", "rule_memo"]
 
 #: Answers kept per rule before its memo starts afresh.
 SIZE = 128
