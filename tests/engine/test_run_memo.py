@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import random
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 
@@ -19,7 +22,7 @@ from legrules.rules.registry import get_ruleset
 from legrules.strategies import presentations
 from tests.engine.corpus import AS_OF, corpus, one_record_each, presentation
 from tests.engine.test_compiled import both
-from tests.engine.test_rule_memo import assert_twins_match
+from tests.engine.test_rule_memo import assert_twins_match, twin
 
 
 def keep_looking(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -30,7 +33,7 @@ def keep_looking(monkeypatch: pytest.MonkeyPatch) -> None:
     for version in RULESETS:  # an earlier test may have left a memo resting
         runs = compiled(get_ruleset(version), Policy()).runs
         assert runs is not None
-        runs._resting = 0
+        runs.wake()
 
 
 @pytest.fixture
@@ -133,11 +136,11 @@ def test_a_run_memo_that_seldom_finds_a_run_rests(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(Reuse, "worth", lambda self: True)
     runs = compiled(get_ruleset("2026.12"), Policy()).runs
     assert runs is not None
-    runs._lookups = runs._hits = runs._resting = 0
+    runs.wake()
     rng = random.Random(3)
     for _ in range(8):
         both(one_record_each(presentation(rng, 0.5)))  # every lookup a different key
-    assert runs._resting > 0
+    assert runs.resting
     reference, fast = both(one_record_each(presentation(rng, 0.5)))  # resting: rules run
     assert fast == reference
 
@@ -159,3 +162,118 @@ def test_a_rule_set_with_another_kind_of_rule_always_evaluated_keeps_no_runs() -
     compiler = engine.evaluator._compiler  # type: ignore[attr-defined]
     assert run_memo.RunMemo.of(ruleset, Policy(), compiler, always) is not None
     assert run_memo.RunMemo.of(ruleset, Policy(), compiler, [*always, differential]) is None
+
+
+def _leaves_unread(self: run_memo.RunMemo, ctx: Context) -> None:
+    raise AssertionError("the rules' leaves were read")
+
+
+def test_a_patient_repeating_anothers_records_reads_no_leaf_and_shows_its_own_sources(
+    never_resting: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Records equal but for their sources: the run is found by them, with own evidence."""
+    first = _patient(1)
+    assert both(first)[0] == both(first)[1]
+    monkeypatch.setattr(CompiledRuleSet, "run", _no_run)
+    monkeypatch.setattr(run_memo.RunMemo, "key", _leaves_unread)
+    second = twin(first)
+    reference, fast = both(second)
+    assert fast == reference
+    assert b"Observation/1-5-twin" in fast
+    assert b'"Observation/1-5"' not in fast
+
+
+def test_a_run_found_by_what_the_rules_read_is_kept_with_the_evidence_of_its_own_records(
+    never_resting: None,
+) -> None:
+    """A run kept for other records (same answers) gives its proofs this patient's evidence.
+
+    The first patient's heart rate is 89, the second's 89.4: the same answers, one run.
+    A third repeating the second's records takes that run by its records, and must show
+    89.4 /min, not the first patient's 89 /min.
+    """
+    first = _patient(1)
+    measurements = list(_patient(2).measurements)
+    measurements[0] = Measurement("heart-rate", 89.4, "/min", source=Source("Observation/hr"))
+    second = attrs.evolve(_patient(2), measurements=tuple(measurements))
+    for patient in (first, second, twin(second)):
+        reference, fast = both(patient)
+        assert fast == reference
+    third = assess(twin(second), as_of=AS_OF, include_trace=True)
+    shown = {e.value for t in third.trace for c in t.criteria for e in c.evidence}
+    assert "89.4 /min" in shown
+    assert "89 /min" not in shown
+
+
+def _records_key(presentation_: Presentation, as_of: datetime = AS_OF) -> object:
+    runs = compiled(get_ruleset("2026.12"), Policy()).runs
+    assert runs is not None
+    runs.wake()
+    return runs.records(Context(presentation_, as_of, Policy(), symbolic=True))
+
+
+_ONE = Presentation(
+    patient=Patient(age=50),
+    onset=datetime(2026, 11, 10, tzinfo=UTC),
+    findings=(
+        Finding(
+            "leg-swelling",
+            Presence.PRESENT,
+            Laterality.LEFT,
+            Source("Observation/a", display="swelling"),
+            datetime(2026, 11, 19, tzinfo=UTC),
+        ),
+    ),
+    measurements=(
+        Measurement(
+            "ankle-pressure",
+            40,
+            "mm[Hg]",
+            Laterality.LEFT,
+            Source("Observation/b", preliminary=True),
+            datetime(2026, 11, 19, tzinfo=UTC),
+        ),
+    ),
+)
+
+
+def _finding(**changes: Any) -> Presentation:
+    return attrs.evolve(_ONE, findings=(attrs.evolve(_ONE.findings[0], **changes),))
+
+
+def _measurement(**changes: Any) -> Presentation:
+    return attrs.evolve(_ONE, measurements=(attrs.evolve(_ONE.measurements[0], **changes),))
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        pytest.param(attrs.evolve(_ONE, patient=Patient(age=51)), id="age"),
+        pytest.param(attrs.evolve(_ONE, onset=datetime(2026, 11, 9, tzinfo=UTC)), id="onset"),
+        pytest.param(_finding(id="leg-pain", laterality=None), id="finding id"),
+        pytest.param(_finding(state=Presence.ABSENT), id="state"),
+        pytest.param(_finding(laterality=Laterality.RIGHT), id="finding side"),
+        pytest.param(_finding(effective=datetime(2026, 11, 18, tzinfo=UTC)), id="finding time"),
+        pytest.param(_finding(source=Source("Observation/a", preliminary=True)), id="preliminary"),
+        pytest.param(_finding(source=Source("Observation/a")), id="display"),
+        pytest.param(_finding(source=None), id="no source"),
+        pytest.param(_measurement(value=40.5), id="value"),
+        pytest.param(_measurement(unit="kPa"), id="unit"),
+        pytest.param(_measurement(laterality=None), id="measurement side"),
+        pytest.param(_measurement(effective=None), id="measurement time"),
+        pytest.param(_measurement(source=Source("Observation/b")), id="final"),
+        pytest.param(attrs.evolve(_ONE, findings=(*_ONE.findings, *_ONE.findings)), id="a repeat"),
+    ],
+)
+def test_presentations_differing_in_anything_but_their_references_have_other_records(
+    other: Presentation,
+) -> None:
+    """What a record states, its side, time, source's status: each changes the key."""
+    assert _records_key(other) != _records_key(_ONE)
+
+
+def test_records_differing_only_in_their_references_or_the_patient_share_a_key() -> None:
+    """Where a record came from, and who the patient is, are put back, not keyed."""
+    renamed = attrs.evolve(twin(_ONE), patient=Patient(id="someone", age=50))
+    assert _records_key(renamed) == _records_key(_ONE)
+    assert _records_key(_ONE, AS_OF + timedelta(hours=1)) != _records_key(_ONE)

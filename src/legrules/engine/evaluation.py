@@ -31,7 +31,7 @@ from legrules.engine.compiled import CompiledRuleSet, Sink, compiled, interpret_
 from legrules.engine.facts import Context
 from legrules.engine.open_questions import open_questions
 from legrules.engine.ruleset import RuleSet
-from legrules.engine.run_memo import Kept, holding_proofs
+from legrules.engine.run_memo import Kept, RunMemo, citing, holding_proofs
 from legrules.engine.what_if import INTERPRETER
 from legrules.errors import InvalidValueError
 from legrules.model import (
@@ -162,33 +162,22 @@ def _compiled_run(engine: CompiledRuleSet, ctx: Context, include_trace: bool) ->
     """The compiled rules' answer for *ctx*, with plain evidence (the trace maybe deferred).
 
     A context read symbolically may find its whole run kept (see
-    :mod:`legrules.engine.run_memo`); otherwise the rules run, and their answer is kept.
+    :mod:`legrules.engine.run_memo`): by its presentation's records first (reading
+    nothing, its proofs given their evidence by :meth:`Context.replay`), then by what
+    the rules read; otherwise the rules run, and their answer is kept under both keys.
     """
     runs = engine.runs if ctx.symbolic else None
-    key = None if runs is None else runs.key(ctx)
-    found = None if runs is None or key is None else runs.get(key)
-    if found is None:
-        sink = engine.run(ctx)
-        red_flags = tuple(ctx.red_flags.values())
-        differentials = tuple(ctx.differentials.values())
-        disposition = disposition_of(red_flags, differentials)
-        worst, ask_next = engine.open_questions(ctx, disposition)
-        # Kept for later assessments, the traces are built now: some read the context.
-        traces = sink.trace if key is None else sink.trace()
-        found = Kept(
-            red_flags,
-            differentials,
-            tuple(sink.scores),
-            tuple(sink.recommendations),
-            tuple(sink.withheld),
-            traces,
-            disposition,
-            worst,
-            ask_next,
-            None if callable(traces) else holding_proofs(traces),
-        )
-        if runs is not None and key is not None:
-            runs.keep(key, found)
+    records = None if runs is None else runs.records(ctx)
+    by_records = None if runs is None or records is None else runs.get_records(records)
+    if by_records is not None:
+        found, evidence = by_records
+        assert found.cited is not None  # see RunMemo.keep_records
+        ctx.replay(zip(found.cited, evidence, strict=True))  # no leaf read: no proof known
+    else:
+        found = _leafwise_run(engine, runs, ctx, keeping=records is not None)
+        if runs is not None and records is not None:
+            assert found.cited is not None  # its traces are built (keeping)
+            runs.keep_records(records, found, tuple(map(ctx.proofs.of, found.cited)))
     proofs = ctx.proofs
     kept_traces, proved = found.traces, found.proved
 
@@ -209,6 +198,42 @@ def _compiled_run(engine: CompiledRuleSet, ctx: Context, include_trace: bool) ->
         scores=tuple(map(proofs.score, found.scores)),
         traces=trace,
     )
+
+
+def _leafwise_run(
+    engine: CompiledRuleSet, runs: RunMemo | None, ctx: Context, *, keeping: bool
+) -> Kept:
+    """The run kept under what the rules read in *ctx* (reading its leaves), or a new one.
+
+    *keeping*: the run is to be kept under other keys too (its traces built now).
+    """
+    key = None if runs is None else runs.key(ctx)
+    found = None if runs is None or key is None else runs.get(key)
+    if found is not None:
+        return found
+    sink = engine.run(ctx)
+    red_flags = tuple(ctx.red_flags.values())
+    differentials = tuple(ctx.differentials.values())
+    disposition = disposition_of(red_flags, differentials)
+    worst, ask_next = engine.open_questions(ctx, disposition)
+    # Kept for later assessments, the traces are built now: some read the context.
+    traces = sink.trace if key is None and not keeping else sink.trace()
+    found = Kept(
+        red_flags,
+        differentials,
+        tuple(sink.scores),
+        tuple(sink.recommendations),
+        tuple(sink.withheld),
+        traces,
+        disposition,
+        worst,
+        ask_next,
+        None if callable(traces) else holding_proofs(traces),
+    )
+    found = found._replace(cited=citing(found))
+    if runs is not None and key is not None:
+        runs.keep(key, found)
+    return found
 
 
 def _interpreted_run(rules: RuleSet, ctx: Context) -> Kept:

@@ -17,7 +17,7 @@ from typing import NamedTuple, TypeVar
 
 import attrs
 
-from legrules.engine.proofs import DERIVED, Proofs, distinct
+from legrules.engine.proofs import DERIVED, Proof, Proofs, distinct
 from legrules.errors import RulesetError
 from legrules.model import (
     Concept,
@@ -309,6 +309,32 @@ class Context:
         note = f"derived from the onset date {onset.isoformat()} ({days:.1f} days before as_of)"
         plain = Evidence(cid, "present" if tri is Tri.MET else "absent", note=note)
         return Outcome(tri, (self._proved(plain),))
+
+    def replay(self, cited: Iterable[tuple[Proof, Evidence]]) -> None:
+        """Give each proof of *cited* this presentation's plain evidence, as reading would.
+
+        *cited* pairs each proof a kept run cites with the plain evidence it stood for in
+        the presentation the run was kept for, whose records this one repeats but for
+        their sources (see :meth:`legrules.engine.run_memo.RunMemo.records`).  A
+        record's plain evidence is what it states, its side and notes, which those
+        records decide, and the reference of its source, taken here from this
+        presentation's own record; a fact derived from the onset date cites no source.
+        """
+        if not self.symbolic:
+            raise AssertionError("proofs replayed into a context read plainly")
+        put = self.proofs.put
+        findings, measurements = self._findings, self._measurements
+        for cited_proof, kept in cited:
+            position = cited_proof.record
+            if position == DERIVED:
+                put(cited_proof, kept)
+                continue
+            records = findings.get(cited_proof.finding) or measurements[cited_proof.finding]
+            source = records[position].source
+            reference = None if source is None else source.reference
+            if reference != kept.source:
+                kept = Evidence(kept.finding, kept.value, kept.laterality, reference, kept.note)
+            put(cited_proof, kept)
 
     # -- measurements -----------------------------------------------------------------
 

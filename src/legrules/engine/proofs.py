@@ -131,6 +131,14 @@ class Proofs:
         self._plain[found] = plain
         return found
 
+    def put(self, proof: Proof, plain: Evidence) -> None:
+        """Let *proof* stand for *plain* (the evidence of its record here)."""
+        self._plain[proof] = plain
+
+    def of(self, proof: Proof) -> Evidence:
+        """The plain evidence *proof* stands for."""
+        return self._plain[proof]
+
     def plain(self, evidence: tuple[Evidence, ...]) -> tuple[Evidence, ...]:
         """*evidence* with every proof put back as this presentation's plain evidence."""
         for item in evidence:

@@ -20,13 +20,23 @@ findings and vital signs, within the same bands), the run is kept under that key
 assessment reading the same takes the kept answer, whose proofs are put back as its
 own records' evidence, without evaluating any rule.  Where they seldom do, the memo
 rests, as a rule's memo does.
+
+Working that key out reads every leaf, which costs about as much as the rest of an
+assessment that finds its run.  So runs are also kept under a plainer key, the
+presentation's very records (:meth:`RunMemo.records`): everything the context reads
+from them, save where each came from.  Presentations repeating one another's records
+(patients answering the same questions alike, vital signs at the same values) find
+their run without reading a leaf; the proofs the run cites are then given their plain
+evidence from the records they stand for (:meth:`~legrules.engine.facts.Context.replay`).
 """
 
 from __future__ import annotations
 
 import typing
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
+
+import attrs
 
 from legrules.engine.base import Rule, ScoreRule
 from legrules.engine.compiler import Compiled, ExprCompiler
@@ -55,14 +65,18 @@ from legrules.engine.rule_memo import atoms
 from legrules.model import (
     DifferentialResult,
     Disposition,
+    Evidence,
+    Finding,
     Kind,
     Laterality,
+    Measurement,
     OpenQuestion,
     Policy,
     Recommendation,
     RedFlagResult,
     RuleTrace,
     ScoreResult,
+    Source,
     Withheld,
 )
 from legrules.model.vocabulary import VOCABULARY
@@ -70,7 +84,7 @@ from legrules.model.vocabulary import VOCABULARY
 if typing.TYPE_CHECKING:
     from legrules.engine.ruleset import RuleSet
 
-__all__ = ["Kept", "RunMemo", "holding_proofs"]
+__all__ = ["ByRecords", "Kept", "RunMemo", "citing", "holding_proofs"]
 
 #: Whole runs kept before the memo starts afresh (each holds a run's results and traces,
 #: most of them shared with the rules' own memos).
@@ -113,6 +127,8 @@ class Kept(NamedTuple):
     ask_next: tuple[OpenQuestion, ...]
     #: Which of the built traces hold proofs (``None``: not known, look at each).
     proved: tuple[int, ...] | None = None
+    #: Every proof the results and built traces cite (``None``: traces not built).
+    cited: tuple[Proof, ...] | None = None
 
 
 def holding_proofs(traces: Sequence[RuleTrace]) -> tuple[int, ...]:
@@ -124,20 +140,47 @@ def holding_proofs(traces: Sequence[RuleTrace]) -> tuple[int, ...]:
     )
 
 
+#: A run kept by its presentation's records, with the plain evidence of each proof it
+#: cites in that presentation (see :meth:`RunMemo.keep_records`).
+ByRecords = tuple[Kept, tuple[Evidence, ...]]
+V = TypeVar("V")
+
+
+def citing(kept: Kept) -> tuple[Proof, ...] | None:
+    """Every proof *kept* cites, in its results and its built traces, once each."""
+    traces = kept.traces
+    if callable(traces):
+        return None
+    found: dict[Proof, None] = {}
+    for results in (kept.red_flags, kept.differentials, kept.scores):
+        for result in results:
+            for item in result.evidence:
+                if type(item) is Proof:
+                    found[item] = None
+    for trace in traces:
+        for criterion in trace.criteria:
+            for item in criterion.evidence:
+                if type(item) is Proof:
+                    found[item] = None
+    return tuple(found)
+
+
+#: The fields of a statement and of its source that :meth:`RunMemo.records` knows: a new
+#: one would be left out of its key, and a run kept for other records taken.
+_KNOWN_FIELDS = {
+    Finding: ("id", "state", "laterality", "source", "effective"),
+    Measurement: ("id", "value", "unit", "laterality", "source", "effective"),
+    Source: ("reference", "display", "preliminary"),
+}
+for _kind, _names in _KNOWN_FIELDS.items():
+    if tuple(f.name for f in attrs.fields(_kind)) != _names:
+        raise AssertionError(f"{_kind.__name__} changed: update RunMemo.records")
+
+
 class RunMemo:
     """Whole runs' answers by what the rules of one compiled rule set read."""
 
-    __slots__ = (
-        "_booleans",
-        "_cids",
-        "_hits",
-        "_leaves",
-        "_lookups",
-        "_measured",
-        "_memo",
-        "_others",
-        "_resting",
-    )
+    __slots__ = ("_booleans", "_cids", "_exact", "_leaves", "_measured", "_others", "_read")
 
     def __init__(
         self,
@@ -151,9 +194,10 @@ class RunMemo:
         self._others = others
         self._measured = measured
         self._booleans = booleans
-        self._memo: Memo[tuple[Any, ...], Kept] = Memo(SIZE)
-        # Counted without a lock: a lost count among threads changes nothing but timing.
-        self._lookups = self._hits = self._resting = 0
+        # Runs by what the rules read (see key), and the same by the presentation's
+        # records (see records), each resting on its own.
+        self._read: _Window[Kept] = _Window()
+        self._exact: _Window[ByRecords] = _Window()
 
     @classmethod
     def of(
@@ -214,8 +258,9 @@ class RunMemo:
 
     def key(self, ctx: Context) -> tuple[Any, ...] | None:
         """What the rules read in *ctx* (read symbolically), or ``None`` while resting."""
-        if self._resting:
-            self._resting -= 1
+        read = self._read
+        if read.resting:
+            read.resting -= 1
             return None
         stated = ctx.stated
         parts: list[Any] = [ctx.age, stated]
@@ -238,18 +283,112 @@ class RunMemo:
                 parts.append(ctx.finding(cid, side))
         return tuple(parts)
 
+    def records(self, ctx: Context) -> tuple[Any, ...] | None:
+        """Everything *ctx* reads from its presentation but the records' sources, or ``None``.
+
+        That is the instant, the age, the onset date, and every finding and measurement,
+        in order: its id, what it states, its side, its time, and of its source whether
+        it is preliminary and its display.  Rules read a presentation only through its
+        context, and the context reads no more than that but where each record came from,
+        which reaches the results only through proofs (their positions are the records'
+        order).  So two presentations with equal keys get the same run, each its own
+        evidence (see :meth:`~legrules.engine.facts.Context.replay`).  ``None`` while
+        resting: presentations seldom repeating their records.
+        """
+        exact = self._exact
+        if exact.resting:
+            exact.resting -= 1
+            return None
+        p = ctx.presentation
+        return (
+            ctx.as_of,
+            p.patient.age,
+            p.onset,
+            tuple(
+                [
+                    (
+                        f.id,
+                        f.state,
+                        f.laterality,
+                        f.effective,
+                        None if (s := f.source) is None else (s.preliminary, s.display),
+                    )
+                    for f in p.findings
+                ]
+            ),
+            tuple(
+                [
+                    (
+                        m.id,
+                        m.value,
+                        m.unit,
+                        m.laterality,
+                        m.effective,
+                        None if (s := m.source) is None else (s.preliminary, s.display),
+                    )
+                    for m in p.measurements
+                ]
+            ),
+        )
+
+    def get_records(self, key: tuple[Any, ...]) -> ByRecords | None:
+        """The run kept under the records *key* (see :meth:`records`), if any."""
+        return self._exact.get(key)
+
+    def keep_records(
+        self, key: tuple[Any, ...], kept: Kept, evidence: tuple[Evidence, ...]
+    ) -> None:
+        """Keep *kept* under the records *key*, with the plain *evidence* of its proofs.
+
+        *evidence*: what each proof *kept* cites (``kept.cited``, in order) stood for in
+        the presentation read, whose records are *key*: the evidence those records give
+        (see :meth:`~legrules.engine.facts.Context.replay`).  A run found by what the
+        rules read may have been kept for other records: its proofs' evidence must be
+        this presentation's.
+        """
+        if kept.cited is None or len(kept.cited) != len(evidence):
+            raise AssertionError("a run kept by its records needs the evidence of its proofs")
+        self._exact.memo.put(key, (kept, evidence))
+
     def get(self, key: tuple[Any, ...]) -> Kept | None:
         """The run kept under *key*, if any; after a window of too few, the memo rests."""
-        found = self._memo.get(key)
-        self._lookups += 1
-        if found is not None:
-            self._hits += 1
-        if self._lookups >= WINDOW:
-            if self._hits < ENOUGH * self._lookups:
-                self._resting = REST
-            self._lookups = self._hits = 0
-        return found
+        return self._read.get(key)
 
     def keep(self, key: tuple[Any, ...], kept: Kept) -> Kept:
         """Keep *kept* under *key*, and return it."""
-        return self._memo.put(key, kept)
+        return self._read.memo.put(key, kept)
+
+    def wake(self) -> None:
+        """Look runs up again from the next assessment on, counting a new window."""
+        for window in (self._read, self._exact):
+            window.lookups = window.hits = window.resting = 0
+
+    @property
+    def resting(self) -> bool:
+        """Whether either key is resting (looked up again after :data:`REST` assessments)."""
+        return bool(self._read.resting or self._exact.resting)
+
+
+class _Window(Generic[V]):
+    """Runs kept under one kind of key: a memo that rests when it seldom finds one.
+
+    Counted without a lock: a lost count among threads changes nothing but timing.
+    """
+
+    __slots__ = ("hits", "lookups", "memo", "resting")
+
+    def __init__(self) -> None:
+        self.memo: Memo[tuple[Any, ...], V] = Memo(SIZE)
+        self.lookups = self.hits = self.resting = 0
+
+    def get(self, key: tuple[Any, ...]) -> V | None:
+        """The run kept under *key*, if any; after a window of too few, the memo rests."""
+        found = self.memo.get(key)
+        self.lookups += 1
+        if found is not None:
+            self.hits += 1
+        if self.lookups >= WINDOW:
+            if self.hits < ENOUGH * self.lookups:
+                self.resting = REST
+            self.lookups = self.hits = 0
+        return found
