@@ -20,9 +20,9 @@ indeterminate, never not met.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import attrs
 
@@ -31,7 +31,7 @@ from legrules.engine.compiled import CompiledRuleSet, Sink, compiled, interpret_
 from legrules.engine.facts import Context
 from legrules.engine.open_questions import open_questions
 from legrules.engine.ruleset import RuleSet
-from legrules.engine.run_memo import Kept, RunMemo, citing, holding_proofs
+from legrules.engine.run_memo import Kept, RunMemo, citing
 from legrules.engine.what_if import INTERPRETER
 from legrules.errors import InvalidValueError
 from legrules.model import (
@@ -148,9 +148,7 @@ def _assess(
         differentials=kept.differentials,
         recommendations=kept.recommendations,
         withheld=kept.withheld,
-        unresolved=tuple(
-            Unresolved(f.id, f.missing) for f in kept.red_flags if f.status is Status.INDETERMINATE
-        ),
+        unresolved=kept.unresolved,
         trace=cast(tuple[RuleTrace, ...], trace),
         ignored=(*presentation.ignored, *late),
         patient=presentation.patient.id,
@@ -172,32 +170,54 @@ def _compiled_run(engine: CompiledRuleSet, ctx: Context, include_trace: bool) ->
     if by_records is not None:
         found, evidence = by_records
         assert found.cited is not None  # see RunMemo.keep_records
-        ctx.replay(zip(found.cited, evidence, strict=True))  # no leaf read: no proof known
+        ctx.replay(zip(found.cited.proofs, evidence, strict=True))  # no leaf read: none known
     else:
         found = _leafwise_run(engine, runs, ctx, keeping=records is not None)
         if runs is not None and records is not None:
             assert found.cited is not None  # its traces are built (keeping)
-            runs.keep_records(records, found, tuple(map(ctx.proofs.of, found.cited)))
+            runs.keep_records(records, found, tuple(map(ctx.proofs.of, found.cited.proofs)))
     proofs = ctx.proofs
-    kept_traces, proved = found.traces, found.proved
+    kept_traces, cited = found.traces, found.cited
 
     def plain_trace() -> tuple[RuleTrace, ...]:
         built = kept_traces() if callable(kept_traces) else kept_traces
-        if proved is None:
+        if cited is None:
             return tuple(map(proofs.trace, built))
         plain = list(built)
-        for index in proved:  # the others hold no proof: as they are
-            plain[index] = proofs.trace(plain[index])
+        for index, criteria in cited.traces:  # the others hold no proof: as they are
+            plain[index] = proofs.trace_at(plain[index], criteria)
         return tuple(plain)
 
     # Unless asked for now: built when first read, compared, serialised or pickled.
     trace = plain_trace() if include_trace else cast(tuple[RuleTrace, ...], Deferred(plain_trace))
+    if cited is None:
+        return found._replace(
+            red_flags=tuple(map(proofs.red_flag, found.red_flags)),
+            differentials=tuple(map(proofs.differential, found.differentials)),
+            scores=tuple(map(proofs.score, found.scores)),
+            traces=trace,
+        )
     return found._replace(
-        red_flags=tuple(map(proofs.red_flag, found.red_flags)),
-        differentials=tuple(map(proofs.differential, found.differentials)),
-        scores=tuple(map(proofs.score, found.scores)),
+        red_flags=_put_back(found.red_flags, cited.red_flags, proofs.red_flag),
+        differentials=_put_back(found.differentials, cited.differentials, proofs.differential),
+        scores=_put_back(found.scores, cited.scores, proofs.score),
         traces=trace,
     )
+
+
+R = TypeVar("R")
+
+
+def _put_back(
+    results: tuple[R, ...], at: tuple[int, ...], plain: Callable[[R], R]
+) -> tuple[R, ...]:
+    """*results* with the ones *at* these positions given plain evidence by *plain*."""
+    if not at:
+        return results
+    put = list(results)
+    for index in at:
+        put[index] = plain(put[index])
+    return tuple(put)
 
 
 def _leafwise_run(
@@ -228,7 +248,7 @@ def _leafwise_run(
         disposition,
         worst,
         ask_next,
-        None if callable(traces) else holding_proofs(traces),
+        unresolved(red_flags),
     )
     found = found._replace(cited=citing(found))
     if runs is not None and key is not None:
@@ -255,7 +275,17 @@ def _interpreted_run(rules: RuleSet, ctx: Context) -> Kept:
         disposition,
         worst,
         ask_next,
+        unresolved(red_flags),
     )
+
+
+def unresolved(red_flags: tuple[RedFlagResult, ...]) -> tuple[Unresolved, ...]:
+    """The red flags left open, with what would settle each.
+
+    Kept with a run: they follow from the flags' statuses and missing inputs, not from
+    their evidence.
+    """
+    return tuple(Unresolved(f.id, f.missing) for f in red_flags if f.status is Status.INDETERMINATE)
 
 
 def disposition_of(
@@ -286,9 +316,14 @@ def _instant(value: datetime | None) -> datetime:
     return value
 
 
+#: The default policy, made once: a policy is immutable, and the compiled rule sets and
+#: the document writer find one they have met by identity before comparing fields.
+_DEFAULT_POLICY = Policy()
+
+
 def _policy(policy: Policy | Mapping[str, Any] | None) -> Policy:
     if policy is None:
-        return Policy()
+        return _DEFAULT_POLICY
     if isinstance(policy, Policy):
         return policy
     return Policy.from_dict(policy)

@@ -191,6 +191,16 @@ class Proofs:
             return trace
         return RuleTrace(trace.rule, trace.version, trace.conclusion, criteria, trace.notes)
 
+    def trace_at(self, trace: RuleTrace, criteria: tuple[int, ...]) -> RuleTrace:
+        """*trace* with plain evidence in its *criteria* (positions), the ones citing proofs."""
+        plain = self._plain
+        put = list(trace.criteria)
+        for index in criteria:
+            c = put[index]
+            evidence = tuple([plain[e] if type(e) is Proof else e for e in c.evidence])
+            put[index] = CriterionTrace(c.id, c.description, c.status, evidence, c.missing)
+        return RuleTrace(trace.rule, trace.version, trace.conclusion, tuple(put), trace.notes)
+
 
 #: Traces seen to hold no proof, by id: the traces rules keep across assessments are
 #: shared, and most hold none.  Weak references, checked on use (as the document

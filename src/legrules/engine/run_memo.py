@@ -77,6 +77,7 @@ from legrules.model import (
     RuleTrace,
     ScoreResult,
     Source,
+    Unresolved,
     Withheld,
 )
 from legrules.model.vocabulary import VOCABULARY
@@ -84,7 +85,7 @@ from legrules.model.vocabulary import VOCABULARY
 if typing.TYPE_CHECKING:
     from legrules.engine.ruleset import RuleSet
 
-__all__ = ["ByRecords", "Kept", "RunMemo", "citing", "holding_proofs"]
+__all__ = ["ByRecords", "Cited", "Kept", "RunMemo", "citing"]
 
 #: Whole runs kept before the memo starts afresh (each holds a run's results and traces,
 #: most of them shared with the rules' own memos).
@@ -125,19 +126,10 @@ class Kept(NamedTuple):
     disposition: Disposition
     worst: Disposition
     ask_next: tuple[OpenQuestion, ...]
-    #: Which of the built traces hold proofs (``None``: not known, look at each).
-    proved: tuple[int, ...] | None = None
-    #: Every proof the results and built traces cite (``None``: traces not built).
-    cited: tuple[Proof, ...] | None = None
-
-
-def holding_proofs(traces: Sequence[RuleTrace]) -> tuple[int, ...]:
-    """The positions of the *traces* whose criteria cite a proof (put back per patient)."""
-    return tuple(
-        index
-        for index, trace in enumerate(traces)
-        if any(type(e) is Proof for c in trace.criteria for e in c.evidence)
-    )
+    #: The red flags left open (see ``legrules.engine.evaluation.unresolved``).
+    unresolved: tuple[Unresolved, ...]
+    #: Where the results and built traces cite proofs (``None``: traces not built).
+    cited: Cited | None = None
 
 
 #: A run kept by its presentation's records, with the plain evidence of each proof it
@@ -146,23 +138,47 @@ ByRecords = tuple[Kept, tuple[Evidence, ...]]
 V = TypeVar("V")
 
 
-def citing(kept: Kept) -> tuple[Proof, ...] | None:
-    """Every proof *kept* cites, in its results and its built traces, once each."""
+class Cited(NamedTuple):
+    """Where a kept run cites proofs: what each assessment taking it puts back, no more.
+
+    The positions of the results (of each kind) whose evidence holds a proof; of each
+    trace holding one, with the positions of its criteria that do; and every proof
+    cited, once each.  Most results and traces cite none: shared as they are.
+    """
+
+    red_flags: tuple[int, ...]
+    differentials: tuple[int, ...]
+    scores: tuple[int, ...]
+    traces: tuple[tuple[int, tuple[int, ...]], ...]
+    proofs: tuple[Proof, ...]
+
+
+def citing(kept: Kept) -> Cited | None:
+    """Where *kept* cites proofs, in its results and its built traces (``None``: not built)."""
     traces = kept.traces
     if callable(traces):
         return None
     found: dict[Proof, None] = {}
-    for results in (kept.red_flags, kept.differentials, kept.scores):
-        for result in results:
-            for item in result.evidence:
-                if type(item) is Proof:
-                    found[item] = None
-    for trace in traces:
-        for criterion in trace.criteria:
-            for item in criterion.evidence:
-                if type(item) is Proof:
-                    found[item] = None
-    return tuple(found)
+
+    def cites(evidence: Iterable[Evidence]) -> bool:
+        proofs = [item for item in evidence if type(item) is Proof]
+        found.update(dict.fromkeys(proofs))
+        return bool(proofs)
+
+    def results(
+        kind: Sequence[RedFlagResult | DifferentialResult | ScoreResult],
+    ) -> tuple[int, ...]:
+        return tuple(index for index, result in enumerate(kind) if cites(result.evidence))
+
+    red_flags = results(kept.red_flags)
+    differentials = results(kept.differentials)
+    scores = results(kept.scores)
+    citing_traces = []
+    for index, trace in enumerate(traces):
+        criteria = tuple(at for at, c in enumerate(trace.criteria) if cites(c.evidence))
+        if criteria:
+            citing_traces.append((index, criteria))
+    return Cited(red_flags, differentials, scores, tuple(citing_traces), tuple(found))
 
 
 #: The fields of a statement and of its source that :meth:`RunMemo.records` knows: a new
@@ -340,13 +356,13 @@ class RunMemo:
     ) -> None:
         """Keep *kept* under the records *key*, with the plain *evidence* of its proofs.
 
-        *evidence*: what each proof *kept* cites (``kept.cited``, in order) stood for in
+        *evidence*: what each proof *kept* cites (``kept.cited.proofs``, in order) stood for in
         the presentation read, whose records are *key*: the evidence those records give
         (see :meth:`~legrules.engine.facts.Context.replay`).  A run found by what the
         rules read may have been kept for other records: its proofs' evidence must be
         this presentation's.
         """
-        if kept.cited is None or len(kept.cited) != len(evidence):
+        if kept.cited is None or len(kept.cited.proofs) != len(evidence):
             raise AssertionError("a run kept by its records needs the evidence of its proofs")
         self._exact.memo.put(key, (kept, evidence))
 
