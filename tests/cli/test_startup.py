@@ -18,6 +18,7 @@ import pytest
 import legrules
 import legrules.cli
 from legrules._cli.startup import building
+from legrules.engine import codegen
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "presentations"
 
@@ -117,17 +118,21 @@ def test_outside_the_program_the_collector_is_left_alone() -> None:
     assert legrules.cli.main(argv, stdout=out) == 0
     assert gc.isenabled()
     assert gc.get_freeze_count() == before
+    assert codegen.compile_text is codegen._compile  # no code kept on disk either
     assert out.getvalue().startswith("{")
 
 
 @pytest.mark.usefixtures("collector")
 def test_the_program_freezes_its_start_up_and_collects_the_rest(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """``legrules assess`` as the program: start-up frozen, the collector on for the patients."""
     path = str(EXAMPLE / "calf-pain-after-flight.json")
     argv = ["legrules", "assess", path, "--format", "json", "--as-of", "2026-11-20T10:00:00Z"]
     monkeypatch.setattr(sys, "argv", argv)
+    # The program keeps its generated code on disk (tests/cli/test_code_cache.py): here.
+    monkeypatch.setenv("LEGRULES_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(codegen, "compile_text", codegen.compile_text)
     gc.unfreeze()
     out = io.StringIO()
     assert legrules.cli.main(stdout=out) == 0

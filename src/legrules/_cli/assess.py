@@ -6,6 +6,7 @@ import argparse
 from collections.abc import Callable
 from typing import IO, Any
 
+from legrules._cli.code_cache import keep_generated_code
 from legrules._cli.inputs import open_input, read_input
 from legrules._cli.options import parse_instant, parse_policy
 from legrules._cli.outputs import Output
@@ -165,6 +166,8 @@ def _assess(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     max_entries = _max_entries(args, fmt)
     source = open_input(args.path, args.stdin)
     with building(args.program):
+        if args.program:
+            keep_generated_code()
         # Compiled now (assess() finds it so), with the rest of the start-up.
         compiled(ruleset, policy)
     progress = Progress(err, source.size, enabled=_progress_wanted(args, out, err))

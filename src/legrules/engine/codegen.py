@@ -45,7 +45,7 @@ from legrules.engine.predicates import Proven
 if typing.TYPE_CHECKING:
     from legrules.engine.compiler import ExprCompiler
 
-__all__ = ["GENERATED", "Analysis", "Source", "children", "generate"]
+__all__ = ["GENERATED", "Analysis", "Source", "children", "compile_text", "generate"]
 
 Compiled = Callable[[Context], Outcome]
 
@@ -242,6 +242,16 @@ class Source:
         return name, default
 
 
+def _compile(text: str, label: str) -> types.CodeType:
+    return compile(text, label, "exec")
+
+
+#: Compiles generated text: ``compile`` itself, unless a program keeps what it compiled
+#: between runs (the command line does, see :mod:`legrules._cli.code_cache`).  Any
+#: replacement must give exactly what ``compile(text, label, "exec")`` gives.
+compile_text: Callable[[str, str], types.CodeType] = _compile
+
+
 @functools.lru_cache(maxsize=1024)
 def _compiled(text: str, label: str) -> types.CodeType:
     """*text* compiled, once per process.
@@ -250,7 +260,7 @@ def _compiled(text: str, label: str) -> types.CodeType:
     expression read by several rules; the values it names, thresholds among them, live
     in each function's own namespace), and compiling was some 30 ms of every start.
     """
-    return compile(text, label, "exec")
+    return compile_text(text, label)
 
 
 def generate(expr: Expr, compiler: ExprCompiler) -> Compiled:
