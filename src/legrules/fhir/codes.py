@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from functools import cache
-from importlib import resources
 from typing import Any
 
 import attrs
@@ -192,6 +191,8 @@ def _build(raw: Mapping[str, Any], bases: tuple[str, ...] = (DEFAULT_BASE,)) -> 
 
 def load_raw() -> dict[str, Any]:
     """The terminology map as shipped, parsed but not indexed."""
+    from importlib import resources  # here: it imports pathlib, zipfile and tempfile
+
     data = resources.files("legrules.fhir").joinpath("data/terminology.json").read_bytes()
     result: dict[str, Any] = orjson.loads(data)
     return result
