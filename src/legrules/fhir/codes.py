@@ -8,6 +8,7 @@ and answers the reader's and the writer's questions with dictionary look-ups.
 
 from __future__ import annotations
 
+import pkgutil
 from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
@@ -191,9 +192,13 @@ def _build(raw: Mapping[str, Any], bases: tuple[str, ...] = (DEFAULT_BASE,)) -> 
 
 def load_raw() -> dict[str, Any]:
     """The terminology map as shipped, parsed but not indexed."""
-    from importlib import resources  # here: it imports pathlib, zipfile and tempfile
+    # Read through the package's loader (a folder or a zip file): importlib.resources
+    # would import pathlib, zipfile and tempfile on every start for this one file.
+    data = pkgutil.get_data("legrules.fhir", "data/terminology.json")
+    if data is None:  # pragma: no cover - a loader that reads no data files
+        from importlib import resources
 
-    data = resources.files("legrules.fhir").joinpath("data/terminology.json").read_bytes()
+        data = resources.files("legrules.fhir").joinpath("data/terminology.json").read_bytes()
     result: dict[str, Any] = orjson.loads(data)
     return result
 
