@@ -77,6 +77,9 @@ class Analysis:
         self._unknowns: dict[str, Outcome] = {}
         self._defaults: dict[Expr, Outcome | None] = {}
         self._inputs: dict[Expr, frozenset[str] | None] = {}
+        #: The same, by the identity of the node object (kept, so its id is not reused).
+        self._seen_defaults: dict[int, tuple[Expr, Outcome | None]] = {}
+        self._seen_inputs: dict[int, tuple[Expr, frozenset[str] | None]] = {}
 
     def unknown(self, cid: str) -> Outcome:
         """The prebuilt unknown outcome of finding or measurement *cid*."""
@@ -87,11 +90,17 @@ class Analysis:
 
     def default(self, expr: Expr) -> Outcome | None:
         """*expr*'s outcome when it reads nothing stated, or ``None`` if not known here."""
+        # By identity first: hashing an and/or node hashes its whole tree (see compiler).
+        seen = self._seen_defaults.get(id(expr))
+        if seen is not None and seen[0] is expr:
+            return seen[1]
         if _unhashable(expr):
             return None
         if expr not in self._defaults:
             self._defaults[expr] = self._default(expr)
-        return self._defaults[expr]
+        found = self._defaults[expr]
+        self._seen_defaults[id(expr)] = (expr, found)
+        return found
 
     def _default(self, expr: Expr) -> Outcome | None:
         kind = type(expr)
@@ -112,11 +121,16 @@ class Analysis:
 
     def inputs(self, expr: Expr) -> frozenset[str] | None:
         """The findings and measurements *expr* reads when it reads nothing else."""
+        seen = self._seen_inputs.get(id(expr))
+        if seen is not None and seen[0] is expr:
+            return seen[1]
         if _unhashable(expr):
             return None
         if expr not in self._inputs:
             self._inputs[expr] = self._inputs_of(expr)
-        return self._inputs[expr]
+        found = self._inputs[expr]
+        self._seen_inputs[id(expr)] = (expr, found)
+        return found
 
     def _inputs_of(self, expr: Expr) -> frozenset[str] | None:
         kind = type(expr)
