@@ -12,52 +12,56 @@ the rule version, the criterion and the input that decided it.
 'emergency'
 """
 
+from typing import TYPE_CHECKING
+
 from legrules._version import __version__
-from legrules.engine import assess
-from legrules.errors import (
-    DocumentError,
-    FHIRInputError,
-    ImplausibleValueError,
-    InputError,
-    InvalidValueError,
-    LegrulesError,
-    MissingExtraError,
-    PolicyError,
-    RulesetError,
-    UnitError,
-    UnknownConceptError,
-)
-from legrules.model import (
-    Assessment,
-    Audience,
-    DifferentialResult,
-    Disposition,
-    Evidence,
-    Finding,
-    Laterality,
-    Likelihood,
-    Measurement,
-    OpenQuestion,
-    Patient,
-    Policy,
-    Presence,
-    Presentation,
-    Recommendation,
-    RedFlagResult,
-    ScoreResult,
-    Sex,
-    Source,
-    Status,
-    Tri,
-    Withheld,
-)
-from legrules.model.documents import (
-    dump_assessment,
-    dump_presentation,
-    load_assessment,
-    load_presentation,
-)
-from legrules.rules import LATEST, RULESETS, RuleSet, get_ruleset
+
+if TYPE_CHECKING:
+    from legrules.engine import assess
+    from legrules.errors import (
+        DocumentError,
+        FHIRInputError,
+        ImplausibleValueError,
+        InputError,
+        InvalidValueError,
+        LegrulesError,
+        MissingExtraError,
+        PolicyError,
+        RulesetError,
+        UnitError,
+        UnknownConceptError,
+    )
+    from legrules.model import (
+        Assessment,
+        Audience,
+        DifferentialResult,
+        Disposition,
+        Evidence,
+        Finding,
+        Laterality,
+        Likelihood,
+        Measurement,
+        OpenQuestion,
+        Patient,
+        Policy,
+        Presence,
+        Presentation,
+        Recommendation,
+        RedFlagResult,
+        ScoreResult,
+        Sex,
+        Source,
+        Status,
+        Tri,
+        Withheld,
+    )
+    from legrules.model.documents import (
+        dump_assessment,
+        dump_presentation,
+        load_assessment,
+        load_presentation,
+    )
+    from legrules.rules import LATEST, RULESETS, RuleSet, get_ruleset
 
 __all__ = [
     "LATEST",
@@ -104,3 +108,51 @@ __all__ = [
     "load_assessment",
     "load_presentation",
 ]
+
+
+#: Where each public name lives: imported when first used, so that ``import legrules``
+#: (which ``legrules.cli`` and every submodule's import run first) costs nothing beyond
+#: the version; the command line imports what its command needs, and no more.
+_HOMES: dict[str, str] = {
+    "assess": "legrules.engine",
+    **dict.fromkeys(
+        (
+            "DocumentError",
+            "FHIRInputError",
+            "ImplausibleValueError",
+            "InputError",
+            "InvalidValueError",
+            "LegrulesError",
+            "MissingExtraError",
+            "PolicyError",
+            "RulesetError",
+            "UnitError",
+            "UnknownConceptError",
+        ),
+        "legrules.errors",
+    ),
+    **dict.fromkeys(
+        ("dump_assessment", "dump_presentation", "load_assessment", "load_presentation"),
+        "legrules.model.documents",
+    ),
+    **dict.fromkeys(("LATEST", "RULESETS", "RuleSet", "get_ruleset"), "legrules.rules"),
+}
+#: The subpackages this package imported eagerly before, still reachable as attributes.
+_SUBPACKAGES = frozenset({"engine", "errors", "model", "rules"})
+
+
+def __getattr__(name: str) -> object:
+    """A public name (or subpackage), imported on first use and kept (PEP 562)."""
+    import importlib
+
+    if name in _SUBPACKAGES:
+        return importlib.import_module(f"{__name__}.{name}")
+    if name not in __all__:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_HOMES.get(name, "legrules.model")), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -16,6 +16,7 @@ import sys
 from collections.abc import Sequence
 from typing import IO, Any
 
+from legrules._cli.startup import building
 from legrules._version import __version__
 from legrules.errors import InvalidValueError, LegrulesError
 
@@ -142,11 +143,19 @@ def main(
     stdout: IO[str] | None = None,
     stderr: IO[str] | None = None,
 ) -> int:
-    """Run the command line; returns the exit status (see ``legrules --help``)."""
+    """Run the command line; returns the exit status (see ``legrules --help``).
+
+    Called without *argv*, it is the program (``legrules``, ``python -m legrules``): the
+    start-up (the command's imports and its parser; ``assess`` adds its compiled rule
+    set) is then built with the garbage collector paused and kept out of its sight
+    afterwards (see :mod:`legrules._cli.startup`).  ``args.program`` tells a command.
+    """
     out, err = stdout or sys.stdout, stderr or sys.stderr
-    parser = _parser(argv)
-    parser.set_defaults(stdin=stdin or sys.stdin.buffer)
-    args = parser.parse_args(argv)
+    program = argv is None
+    with building(program):
+        parser = _parser(argv)
+        parser.set_defaults(stdin=stdin or sys.stdin.buffer, program=program)
+        args = parser.parse_args(argv)
     try:
         return int(args.handler(args, out, err))
     except LegrulesError as error:

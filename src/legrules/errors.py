@@ -13,7 +13,6 @@ the boundary where they occur; callers never need to catch them.
 from __future__ import annotations
 
 import copy
-import difflib
 from collections.abc import Iterable
 
 __all__ = [
@@ -150,7 +149,10 @@ def did_you_mean(word: object, choices: Iterable[str]) -> str:
     family, _, tail = word.rpartition(".")
     close = [c for c in options if len(tail) >= 3 and tail in c]
     close = sorted(close, key=lambda c: not (family and c.startswith(family + ".")))[:3]
-    close = close or difflib.get_close_matches(word, options, n=3, cutoff=0.75)
+    if not close:
+        import difflib  # here: only an error message needs it
+
+        close = difflib.get_close_matches(word, options, n=3, cutoff=0.75)
     if not close:
         return ""
     return "; did you mean " + " or ".join(repr(c) for c in close) + "?"

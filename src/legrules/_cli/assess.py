@@ -6,11 +6,14 @@ import argparse
 from collections.abc import Callable
 from typing import IO, Any
 
+from legrules._cli.code_cache import keep_generated_code
 from legrules._cli.inputs import open_input, read_input
 from legrules._cli.options import parse_instant, parse_policy
 from legrules._cli.outputs import Output
 from legrules._cli.progress import Progress
+from legrules._cli.startup import building
 from legrules.engine import assess
+from legrules.engine.compiled import compiled
 from legrules.errors import DocumentError, InvalidValueError
 from legrules.fhir.write import FHIR_VERSIONS
 from legrules.model import Assessment, Policy
@@ -162,6 +165,11 @@ def _assess(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     fmt = args.format or ("text" if out.isatty() else "json")
     max_entries = _max_entries(args, fmt)
     source = open_input(args.path, args.stdin)
+    with building(args.program):
+        if args.program:
+            keep_generated_code()
+        # Compiled now (assess() finds it so), with the rest of the start-up.
+        compiled(ruleset, policy)
     progress = Progress(err, source.size, enabled=_progress_wanted(args, out, err))
     try:
         found = read_input(source, progress, as_of=as_of, policy=policy, strict=args.fhir_strict)

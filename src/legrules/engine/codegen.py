@@ -45,7 +45,7 @@ from legrules.engine.predicates import Proven
 if typing.TYPE_CHECKING:
     from legrules.engine.compiler import ExprCompiler
 
-__all__ = ["GENERATED", "Analysis", "Source", "children", "generate"]
+__all__ = ["GENERATED", "Analysis", "Source", "children", "compile_text", "generate"]
 
 Compiled = Callable[[Context], Outcome]
 
@@ -77,6 +77,9 @@ class Analysis:
         self._unknowns: dict[str, Outcome] = {}
         self._defaults: dict[Expr, Outcome | None] = {}
         self._inputs: dict[Expr, frozenset[str] | None] = {}
+        #: The same, by the identity of the node object (kept, so its id is not reused).
+        self._seen_defaults: dict[int, tuple[Expr, Outcome | None]] = {}
+        self._seen_inputs: dict[int, tuple[Expr, frozenset[str] | None]] = {}
 
     def unknown(self, cid: str) -> Outcome:
         """The prebuilt unknown outcome of finding or measurement *cid*."""
@@ -87,11 +90,17 @@ class Analysis:
 
     def default(self, expr: Expr) -> Outcome | None:
         """*expr*'s outcome when it reads nothing stated, or ``None`` if not known here."""
+        # By identity first: hashing an and/or node hashes its whole tree (see compiler).
+        seen = self._seen_defaults.get(id(expr))
+        if seen is not None and seen[0] is expr:
+            return seen[1]
         if _unhashable(expr):
             return None
         if expr not in self._defaults:
             self._defaults[expr] = self._default(expr)
-        return self._defaults[expr]
+        found = self._defaults[expr]
+        self._seen_defaults[id(expr)] = (expr, found)
+        return found
 
     def _default(self, expr: Expr) -> Outcome | None:
         kind = type(expr)
@@ -112,11 +121,16 @@ class Analysis:
 
     def inputs(self, expr: Expr) -> frozenset[str] | None:
         """The findings and measurements *expr* reads when it reads nothing else."""
+        seen = self._seen_inputs.get(id(expr))
+        if seen is not None and seen[0] is expr:
+            return seen[1]
         if _unhashable(expr):
             return None
         if expr not in self._inputs:
             self._inputs[expr] = self._inputs_of(expr)
-        return self._inputs[expr]
+        found = self._inputs[expr]
+        self._seen_inputs[id(expr)] = (expr, found)
+        return found
 
     def _inputs_of(self, expr: Expr) -> frozenset[str] | None:
         kind = type(expr)
@@ -242,6 +256,16 @@ class Source:
         return name, default
 
 
+def _compile(text: str, label: str) -> types.CodeType:
+    return compile(text, label, "exec")
+
+
+#: Compiles generated text: ``compile`` itself, unless a program keeps what it compiled
+#: between runs (the command line does, see :mod:`legrules._cli.code_cache`).  Any
+#: replacement must give exactly what ``compile(text, label, "exec")`` gives.
+compile_text: Callable[[str, str], types.CodeType] = _compile
+
+
 @functools.lru_cache(maxsize=1024)
 def _compiled(text: str, label: str) -> types.CodeType:
     """*text* compiled, once per process.
@@ -250,7 +274,7 @@ def _compiled(text: str, label: str) -> types.CodeType:
     expression read by several rules; the values it names, thresholds among them, live
     in each function's own namespace), and compiling was some 30 ms of every start.
     """
-    return compile(text, label, "exec")
+    return compile_text(text, label)
 
 
 def generate(expr: Expr, compiler: ExprCompiler) -> Compiled:

@@ -226,6 +226,8 @@ class ExprCompiler:
         self.policy = policy
         self._uses: Counter[Expr] = Counter()
         self._done: dict[Expr, Compiled] = {}
+        #: What :meth:`compile` gave for each node object, by identity.
+        self._seen: dict[int, tuple[Expr, Compiled]] = {}
         self._stable: dict[Expr, bool] = {}
         self._slots = 0
         for expr in expressions:
@@ -275,15 +277,24 @@ class ExprCompiler:
 
     def compile(self, expr: Expr) -> Compiled:
         """*expr* as a closure; nodes without a compiler use their interpreter."""
+        # The same node object is compiled again for every rule reading it, and hashing
+        # an and/or node hashes its whole tree: look the object up by identity first (it
+        # is kept with its answer, so its id is not reused), then by value.
+        seen = self._seen.get(id(expr))
+        if seen is not None and seen[0] is expr:
+            return seen[1]
         key = _key(expr)
         if key is not None and key in self._done:
-            return self._done[key]
-        compiler = _COMPILERS.get(type(expr))
-        run = expr.evaluate if compiler is None else compiler(expr, self)
+            run = self._done[key]
+        else:
+            compiler = _COMPILERS.get(type(expr))
+            run = expr.evaluate if compiler is None else compiler(expr, self)
+            if key is not None:
+                if self._uses[key] > 1 and self.stable(expr):
+                    run = self._memo(run)
+                self._done[key] = run
         if key is not None:
-            if self._uses[key] > 1 and self.stable(expr):
-                run = self._memo(run)
-            self._done[key] = run
+            self._seen[id(expr)] = (expr, run)
         return run
 
     def _memo(self, run: Compiled) -> Compiled:

@@ -8,9 +8,9 @@ and answers the reader's and the writer's questions with dictionary look-ups.
 
 from __future__ import annotations
 
+import pkgutil
 from collections.abc import Iterable, Mapping
 from functools import cache
-from importlib import resources
 from typing import Any
 
 import attrs
@@ -192,7 +192,13 @@ def _build(raw: Mapping[str, Any], bases: tuple[str, ...] = (DEFAULT_BASE,)) -> 
 
 def load_raw() -> dict[str, Any]:
     """The terminology map as shipped, parsed but not indexed."""
-    data = resources.files("legrules.fhir").joinpath("data/terminology.json").read_bytes()
+    # Read through the package's loader (a folder or a zip file): importlib.resources
+    # would import pathlib, zipfile and tempfile on every start for this one file.
+    data = pkgutil.get_data("legrules.fhir", "data/terminology.json")
+    if data is None:  # pragma: no cover - a loader that reads no data files
+        from importlib import resources
+
+        data = resources.files("legrules.fhir").joinpath("data/terminology.json").read_bytes()
     result: dict[str, Any] = orjson.loads(data)
     return result
 

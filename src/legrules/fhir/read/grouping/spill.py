@@ -28,9 +28,7 @@ from __future__ import annotations
 import marshal
 import os
 import struct
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
 from typing import IO, Any
 
 import orjson
@@ -56,9 +54,11 @@ Ends = dict[str | None, int]
 
 def spilled(runs: Iterable[Run]) -> Iterator[Run]:
     """All of *runs* written to disk, then one run per patient with all its parts."""
+    import tempfile  # here: only an input that spills needs it
+
     with (
         tempfile.TemporaryDirectory(prefix="legrules-") as folder,
-        open(Path(folder) / "runs.bin", "w+b", buffering=_BUFFER) as handle,
+        open(os.path.join(folder, "runs.bin"), "w+b", buffering=_BUFFER) as handle,
     ):
         ends = _fill(handle, runs)
         handle.flush()
