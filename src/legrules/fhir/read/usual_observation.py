@@ -156,7 +156,10 @@ class UsualReader:
             side_value = side.value if lateral and side is not None else None
             if bounds is None:
                 flag = data.get("valueBoolean")
-                if flag.__class__ is bool and self._boolean_only(data):
+                if flag.__class__ is bool and (
+                    # _boolean_only, its memo looked up in line (the bulk of findings)
+                    self._shapes.get(keys := tuple(data)) or self._boolean_only(keys)
+                ):
                     state = "present" if flag else "absent"
                     row = (cid, state, side_value, "Observation/" + rid, preliminary, text)
                     out.findings.append(row)
@@ -180,13 +183,13 @@ class UsualReader:
         out.measurements.append(measured)
         return True
 
-    def _boolean_only(self, data: JSON) -> bool:
-        """Whether ``valueBoolean`` is the one element of *data* named ``value...``.
+    def _boolean_only(self, keys: tuple[str, ...]) -> bool:
+        """Whether ``valueBoolean`` is the one of a resource's element *keys* named ``value...``.
 
         Remembered per tuple of element names: an export writes each kind of resource
         with the same few, and a look-up costs less than testing each name.
         """
-        found = self._shapes.get(keys := tuple(data))
+        found = self._shapes.get(keys)
         if found is None:
             if len(self._shapes) >= _SHAPES:
                 self._shapes.clear()
