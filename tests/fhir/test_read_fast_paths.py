@@ -27,6 +27,7 @@ from legrules.fhir.read.assemble import (
     _canonical,
     _finding_key,
     _measurement_key,
+    _measurement_order,
     _note_conflicts,
     _sorted_findings,
     _sorted_measurements,
@@ -172,8 +173,9 @@ def test_the_quick_sort_keys_of_fact_rows_are_the_canonical_key(
     """Rows sort by the quick keys exactly as by the canonical key, whatever they hold."""
     for row in findings:
         assert _finding_key(row) == _canonical(row)
-    for row in measurements:
+    for row in measurements + measurements:  # the second time, values' texts are remembered
         assert _measurement_key(row) == _canonical(row)
+        assert _measurement_order(row)[1] == _canonical(row)[1]
     assert sorted(findings, key=_finding_key) == sorted(findings, key=_canonical)
 
 

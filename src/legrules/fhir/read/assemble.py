@@ -170,7 +170,29 @@ def _measurement_order(row: tuple[Any, ...]) -> tuple[Any, ...]:
     :func:`_sorted_findings`): comparing ``None`` with a value raises.
     """
     cid, value, unit, side, reference, preliminary, text = row
-    return (cid, "" if value is None else f"~{value}", unit, side, reference, preliminary, text)
+    if value.__class__ is float and value:  # 0.0 and -0.0: equal keys, written apart
+        shown = _VALUES[value]
+    else:
+        shown = "" if value is None else f"~{value}"
+    return (cid, shown, unit, side, reference, preliminary, text)
+
+
+class _ValueTexts(dict[float, str]):
+    """The key texts of non-zero floats, made once each.
+
+    Writing a float costs more than the rest of its row's key, and measured values
+    repeat.  Equal non-zero floats are written alike (a NaN is found only as the very
+    same object); 0.0 and -0.0 are equal keys, so zeros are not kept here.
+    """
+
+    def __missing__(self, value: float) -> str:
+        if len(self) >= _TEXTS_KEPT:
+            self.clear()
+        text = self[value] = f"~{value}"
+        return text
+
+
+_VALUES = _ValueTexts()
 
 
 def _years(born: date, day: date) -> int:
