@@ -52,7 +52,12 @@ OBSERVATIONS = st.sampled_from(["R4B", "R5"]).flatmap(
 
 
 @settings(max_examples=400, deadline=None)
-@given(OBSERVATIONS, st.sampled_from([AS_OF, AS_OF - timedelta(hours=2)]))
+@given(
+    OBSERVATIONS,
+    st.sampled_from(
+        [AS_OF, AS_OF - timedelta(hours=2), AS_OF.astimezone(timezone(timedelta(hours=-5)))]
+    ),
+)
 def test_generated_observations_the_quick_reader_takes_read_the_same_in_general(
     resource: dict[str, Any], as_of: datetime
 ) -> None:

@@ -23,7 +23,7 @@ and compares.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from legrules.fhir.codes import UCUM, Terminology
@@ -96,7 +96,7 @@ class UsualReader:
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
-        self._as_of = settings.as_of
+        self._as_of = _utc(settings.as_of)  # compared only (see _utc)
         self._times = settings.times
         self._when: dict[str, tuple[datetime, str]] = {}
         self._codes = settings.terms.codes
@@ -216,7 +216,7 @@ class UsualReader:
             return None
         if len(self._when) >= _TIMES:
             self._when.clear()
-        found = self._when[text] = (when, text)
+        found = self._when[text] = (_utc(when), text)
         return found
 
     def _meaning(self, codings: list[object]) -> _Quick | None:
@@ -262,6 +262,22 @@ class UsualReader:
         if mapping.asserts is Presence.PRESENT:  # a code asserting otherwise: general path
             return spec.id, window, None, None, old, spec.lateral
         return None
+
+
+def _utc(when: datetime) -> datetime:
+    """*when* in UTC, the same instant, for comparing: the reader only compares its times.
+
+    Aware date-times with different ``tzinfo`` objects compare by instant, but each
+    comparison then works out both offsets, some seventy times the cost of comparing
+    two in UTC (an export written with local offsets, or an ``as_of`` with one, compares
+    every Observation's time twice).  One that cannot be moved (year 1 or 9999) is kept.
+    """
+    if when.tzinfo is UTC:
+        return when
+    try:
+        return when.astimezone(UTC)
+    except OverflowError:
+        return when
 
 
 def _shared(terms: Terminology, policy: Policy) -> dict[Any, _Meaning | None]:
