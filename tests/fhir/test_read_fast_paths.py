@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import json
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 from unittest.mock import patch
 
@@ -27,6 +27,8 @@ from legrules.fhir.read.assemble import (
     _canonical,
     _finding_key,
     _measurement_key,
+    _measurement_order,
+    _note_conflicts,
     _sorted_findings,
     _sorted_measurements,
 )
@@ -37,6 +39,7 @@ from legrules.fhir.read.json_text import loads_plain_lines
 from legrules.fhir.read.observations import read_observation
 from legrules.fhir.read.presentations import _options
 from legrules.fhir.read.usual_observation import UsualReader
+from legrules.model import Finding, Laterality, Presence
 from legrules.strategies import fhir_observations
 from tests.fhir.conftest import obs
 from tests.support import AS_OF
@@ -49,7 +52,12 @@ OBSERVATIONS = st.sampled_from(["R4B", "R5"]).flatmap(
 
 
 @settings(max_examples=400, deadline=None)
-@given(OBSERVATIONS, st.sampled_from([AS_OF, AS_OF - timedelta(hours=2)]))
+@given(
+    OBSERVATIONS,
+    st.sampled_from(
+        [AS_OF, AS_OF - timedelta(hours=2), AS_OF.astimezone(timezone(timedelta(hours=-5)))]
+    ),
+)
 def test_generated_observations_the_quick_reader_takes_read_the_same_in_general(
     resource: dict[str, Any], as_of: datetime
 ) -> None:
@@ -170,8 +178,9 @@ def test_the_quick_sort_keys_of_fact_rows_are_the_canonical_key(
     """Rows sort by the quick keys exactly as by the canonical key, whatever they hold."""
     for row in findings:
         assert _finding_key(row) == _canonical(row)
-    for row in measurements:
+    for row in measurements + measurements:  # the second time, values' texts are remembered
         assert _measurement_key(row) == _canonical(row)
+        assert _measurement_order(row)[1] == _canonical(row)[1]
     assert sorted(findings, key=_finding_key) == sorted(findings, key=_canonical)
 
 
@@ -194,6 +203,44 @@ def test_fact_rows_sorted_as_they_are_come_in_the_canonical_order(
     assert repr(_sorted_measurements(list(measurements))) == repr(
         sorted(measurements, key=_canonical)
     )
+
+
+def _conflicts_by_sets(found: list[Finding]) -> list[str]:
+    """The definition: findings (id, side, time) with more than one state, but unknown."""
+    states: dict[tuple[Any, ...], set[Presence]] = {}
+    for finding in found:
+        if finding.state is not Presence.UNKNOWN:
+            key = (finding.id, finding.laterality, finding.effective)
+            states.setdefault(key, set()).add(finding.state)
+    return [
+        f"conflicting reports of {fid}{f' ({side.value})' if side else ''} at "
+        f"{when.isoformat() if when else 'an unstated time'}; the rules read it as present"
+        for (fid, side, when), seen in states.items()
+        if len(seen) > 1
+    ]
+
+
+# Findings that often share an id, side and time (written two ways: the same instant).
+FOUND = st.builds(
+    Finding,
+    st.sampled_from(["leg-pain", "leg-swelling"]),
+    st.sampled_from(list(Presence)),
+    st.sampled_from([None, Laterality.LEFT, Laterality.RIGHT]),
+    st.none(),
+    st.sampled_from(
+        [None, AS_OF, AS_OF.astimezone(timezone(timedelta(hours=2))), AS_OF - timedelta(hours=1)]
+    ),
+)
+
+
+@given(st.lists(FOUND, max_size=12))
+def test_conflicting_reports_are_those_with_more_than_one_known_state(
+    found: list[Finding],
+) -> None:
+    """The warnings of conflicting reports are the definition's, in the same order."""
+    out = Collected()
+    _note_conflicts(found, out)
+    assert list(out.warnings) == _conflicts_by_sets(found)
 
 
 def _about(oid: str, reference: str) -> dict[str, Any]:

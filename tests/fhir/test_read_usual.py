@@ -11,7 +11,7 @@ general reader records, or nothing.
 from __future__ import annotations
 
 import copy
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import orjson
@@ -505,3 +505,33 @@ def test_both_readers_ignore_the_same_statuses() -> None:
     from legrules.fhir.read import observations, usual_observation
 
     assert usual_observation._IGNORED == observations._IGNORED
+
+
+# Instants at the edges the quick reader compares (after as_of; the one-day look-back of
+# a vital sign), each written with an offset, read against as_of in UTC and with one.
+EDGES = [
+    "2026-11-20T11:00:00+01:00",  # as_of itself
+    "2026-11-20T11:00:01+01:00",  # a second after
+    "2026-11-19T05:00:00-05:00",  # the look-back's first instant
+    "2026-11-19T04:59:59-05:00",  # a second before it
+]
+
+
+@pytest.mark.parametrize("effective", EDGES)
+@pytest.mark.parametrize("hours", [0, 5, -9])
+def test_times_with_offsets_compare_as_instants_on_the_quick_path(
+    effective: str, hours: int
+) -> None:
+    """An effective time and as_of with offsets: the quick reader records what the general does."""
+    as_of = AS_OF.astimezone(timezone(timedelta(hours=hours)))
+    settings_ = _options(as_of, None, None, {"max_depth": 16}).settings
+    resource = heart_rate(effectiveDateTime=effective)
+    quick, general = Collected(), Collected()
+    taken = UsualReader(settings_).read(copy.deepcopy(resource), quick)
+    try:
+        read_observation(Resource(resource, "line 1"), settings_, general)
+    except InputError:
+        assert not taken
+        return
+    assert not taken or quick.state() == general.state()
+    assert taken == (effective != "2026-11-20T11:00:01+01:00")  # one after as_of: general path

@@ -170,7 +170,29 @@ def _measurement_order(row: tuple[Any, ...]) -> tuple[Any, ...]:
     :func:`_sorted_findings`): comparing ``None`` with a value raises.
     """
     cid, value, unit, side, reference, preliminary, text = row
-    return (cid, "" if value is None else f"~{value}", unit, side, reference, preliminary, text)
+    if value.__class__ is float and value:  # 0.0 and -0.0: equal keys, written apart
+        shown = _VALUES[value]
+    else:
+        shown = "" if value is None else f"~{value}"
+    return (cid, shown, unit, side, reference, preliminary, text)
+
+
+class _ValueTexts(dict[float, str]):
+    """The key texts of non-zero floats, made once each.
+
+    Writing a float costs more than the rest of its row's key, and measured values
+    repeat.  Equal non-zero floats are written alike (a NaN is found only as the very
+    same object); 0.0 and -0.0 are equal keys, so zeros are not kept here.
+    """
+
+    def __missing__(self, value: float) -> str:
+        if len(self) >= _TEXTS_KEPT:
+            self.clear()
+        text = self[value] = f"~{value}"
+        return text
+
+
+_VALUES = _ValueTexts()
 
 
 def _years(born: date, day: date) -> int:
@@ -222,13 +244,25 @@ def _onset(out: Collected, settings: Settings) -> datetime | None:
 
 
 def _note_conflicts(found: list[Finding], out: Collected) -> None:
-    states: dict[tuple[str, Laterality | None, Any], set[Presence]] = {}
+    """Warn of each finding stated in two ways (present, absent) at one time and side.
+
+    The first state of each finding (by id, side and effective time) is kept, and a
+    finding is conflicting when another state shows: states are compared by identity
+    (a set of them hashed each enumeration member with a Python call, a sixth of
+    building the findings).  Warnings come in order of first appearance.
+    """
+    first: dict[tuple[str, Laterality | None, Any], Presence] = {}
+    conflicting: set[tuple[str, Laterality | None, Any]] = set()
+    unknown = Presence.UNKNOWN
     for finding in found:
-        if finding.state is not Presence.UNKNOWN:
+        state = finding.state
+        if state is not unknown:
             key = (finding.id, finding.laterality, finding.effective)
-            states.setdefault(key, set()).add(finding.state)
-    for (fid, side, when), seen in states.items():
-        if len(seen) > 1:
-            where = f" ({side.value})" if side else ""
-            at = when.isoformat() if when else "an unstated time"
-            out.warn(f"conflicting reports of {fid}{where} at {at}; the rules read it as present")
+            if first.setdefault(key, state) is not state:
+                conflicting.add(key)
+    if not conflicting:
+        return
+    for fid, side, when in [key for key in first if key in conflicting]:
+        where = f" ({side.value})" if side else ""
+        at = when.isoformat() if when else "an unstated time"
+        out.warn(f"conflicting reports of {fid}{where} at {at}; the rules read it as present")

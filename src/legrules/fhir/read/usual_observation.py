@@ -23,7 +23,7 @@ and compares.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from legrules.fhir.codes import UCUM, Terminology
@@ -96,7 +96,7 @@ class UsualReader:
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
-        self._as_of = settings.as_of
+        self._as_of = _utc(settings.as_of)  # compared only (see _utc)
         self._times = settings.times
         self._when: dict[str, tuple[datetime, str]] = {}
         self._codes = settings.terms.codes
@@ -156,7 +156,10 @@ class UsualReader:
             side_value = side.value if lateral and side is not None else None
             if bounds is None:
                 flag = data.get("valueBoolean")
-                if flag.__class__ is bool and self._boolean_only(data):
+                if flag.__class__ is bool and (
+                    # _boolean_only, its memo looked up in line (the bulk of findings)
+                    self._shapes.get(keys := tuple(data)) or self._boolean_only(keys)
+                ):
                     state = "present" if flag else "absent"
                     row = (cid, state, side_value, "Observation/" + rid, preliminary, text)
                     out.findings.append(row)
@@ -180,13 +183,13 @@ class UsualReader:
         out.measurements.append(measured)
         return True
 
-    def _boolean_only(self, data: JSON) -> bool:
-        """Whether ``valueBoolean`` is the one element of *data* named ``value...``.
+    def _boolean_only(self, keys: tuple[str, ...]) -> bool:
+        """Whether ``valueBoolean`` is the one of a resource's element *keys* named ``value...``.
 
         Remembered per tuple of element names: an export writes each kind of resource
         with the same few, and a look-up costs less than testing each name.
         """
-        found = self._shapes.get(keys := tuple(data))
+        found = self._shapes.get(keys)
         if found is None:
             if len(self._shapes) >= _SHAPES:
                 self._shapes.clear()
@@ -213,7 +216,7 @@ class UsualReader:
             return None
         if len(self._when) >= _TIMES:
             self._when.clear()
-        found = self._when[text] = (when, text)
+        found = self._when[text] = (_utc(when), text)
         return found
 
     def _meaning(self, codings: list[object]) -> _Quick | None:
@@ -259,6 +262,22 @@ class UsualReader:
         if mapping.asserts is Presence.PRESENT:  # a code asserting otherwise: general path
             return spec.id, window, None, None, old, spec.lateral
         return None
+
+
+def _utc(when: datetime) -> datetime:
+    """*when* in UTC, the same instant, for comparing: the reader only compares its times.
+
+    Aware date-times with different ``tzinfo`` objects compare by instant, but each
+    comparison then works out both offsets, some seventy times the cost of comparing
+    two in UTC (an export written with local offsets, or an ``as_of`` with one, compares
+    every Observation's time twice).  One that cannot be moved (year 1 or 9999) is kept.
+    """
+    if when.tzinfo is UTC:
+        return when
+    try:
+        return when.astimezone(UTC)
+    except OverflowError:
+        return when
 
 
 def _shared(terms: Terminology, policy: Policy) -> dict[Any, _Meaning | None]:

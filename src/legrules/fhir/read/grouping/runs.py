@@ -90,10 +90,11 @@ def runs(
     learn = subjects is None  # Patients learnt beforehand are not learnt again, in stream order
     subjects = Subjects() if subjects is None else subjects
     strict = reader.options.strict
+    this: str | None
     for item in items:
         data, location, skipped, raw = item
-        this: str | None = None
-        rtype = None
+        # this (the item's patient) and rtype (its type, None: not to read) are set in
+        # each branch: no assignment first that the usual item would overwrite
         if skipped is None:
             rtype = data["resourceType"]
             if rtype == "Medication":
@@ -123,11 +124,14 @@ def runs(
                             known.clear()
                         known[text] = text if this == text else this  # one string
         elif data:  # a resource the reader will not read: listed with its patient
+            rtype = None
             if learn and data.get("resourceType") == "Patient":
                 subjects.learn(data, location, patient_key(data, location))
                 if location.__class__ is str:
                     known.clear()
             this, item = subject_key(item, subjects, strict=strict)
+        else:
+            this = rtype = None
         if this != key or size < 0 or size > most:
             if contiguous:
                 if size >= 0:
