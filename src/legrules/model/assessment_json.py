@@ -93,12 +93,31 @@ def _fields_of(cls: type, made: dict[type, _Fields]) -> _Fields:
     namespace: dict[str, Any] = {"_policy": _policy_text if compact else _policy}
     body = _literal(cls, "value", namespace, made, 0)
     parameters = "value, memo" if compact else "value"
-    exec(f"def fields({parameters}):\n    return {body}\n", namespace)
+    first = ""
+    if compact and cls is Assessment:
+        # The trace is written first: it writes the text of the evidence it cites (see
+        # _substituted), which the results cite too.
+        if body.count(_TRACE) != 1:
+            raise AssertionError("Assessment changed: update how its trace is written first")
+        first, body = f"trace = {_TRACE}\n    ", body.replace(_TRACE, "trace")
+    exec(f"def fields({parameters}):\n    {first}return {body}\n", namespace)
     function: _Fields = namespace["fields"]
     if cls is CriterionTrace and compact:
         function = _cached_criterion(function)
     made[cls] = function
     return function
+
+
+_TRACE = "_rule_traces(value.trace, memo)"
+
+
+def _dicts_of(cls: type, made: dict[type, _Fields]) -> Callable[[Any], list[dict[str, Any]]]:
+    """The function from instances of *cls* to their dicts, in one comprehension."""
+    namespace: dict[str, Any] = {}
+    body = _literal(cls, "item", namespace, made, 1)
+    exec(f"def dicts(values):\n    return [{body} for item in values]\n", namespace)
+    dicts: Callable[[Any], list[dict[str, Any]]] = namespace["dicts"]
+    return dicts
 
 
 def _literal(
@@ -147,7 +166,7 @@ def _expression(
     if get_origin(kind) is tuple:
         item = get_args(kind)[0]
         if item is RuleTrace and made is _COMPACT:
-            evidence = _fields_of(Evidence, made)
+            evidence = _dicts_of(Evidence, made)
             shared = _shared(_fields_of(item, made))
             namespace["_rule_traces"] = _substituted(_fields_of(item, made), evidence, shared)
             return f"_rule_traces({read}, memo)"
@@ -279,40 +298,26 @@ def _shared(fields: _Fields) -> Callable[[Any, dict[int, Any]], list[Any]]:
 #: Written in place of each placeholder while a trace's template is made: orjson writes
 #: a NUL byte in a string as ``\u0000``, so the only ones in its text are these.
 _MARK = b"\0"
-#: A template: the trace (weakly), its text as a ``%`` format with one ``%b`` per
-#: placeholder, and the placeholders in their order in the text (the text itself, ready
-#: to hand out, if it has none).
-_Template = tuple[weakref.ref[Any], bytes, tuple[Any, ...], orjson.Fragment | None]
-
-
-class _Cited(dict[Any, bytes]):
-    """One document's evidence text by placeholder, written when first asked for."""
-
-    __slots__ = ("_evidence", "_memo", "_plain")
-
-    def __init__(self, plain: Any, evidence: _Fields, memo: dict[int, Any]) -> None:
-        super().__init__()
-        self._plain, self._evidence, self._memo = plain, evidence, memo
-
-    def __missing__(self, placeholder: Any) -> bytes:
-        cites = self._plain[placeholder]
-        text = self._memo.get(id(cites))  # the same evidence cited by a result
-        if text is None:
-            text = self._memo[id(cites)] = orjson.dumps(self._evidence(cites, self._memo))
-        self[placeholder] = text
-        return text
+#: A template: the trace (weakly), the pieces of its text with a gap (``None``) where
+#: each placeholder goes, and the placeholders in their order in the text (the text
+#: itself, ready to hand out, if it has none).
+_Template = tuple[weakref.ref[Any], list[bytes | None], tuple[Any, ...], orjson.Fragment | None]
 
 
 def _substituted(
-    fields: _Fields, evidence: _Fields, shared: Callable[[Any, dict[int, Any]], list[Any]]
+    fields: _Fields,
+    evidence: Callable[[Any], list[dict[str, Any]]],
+    shared: Callable[[Any, dict[int, Any]], list[Any]],
 ) -> Callable[[Any, dict[int, Any]], list[Any]]:
     """The list of *fields* of some rule traces, written from their substitution if known.
 
     A trace the engine built from a :class:`~legrules.model.deferred.Substitution` is
-    written from the text of the shared trace it comes from (its template: the text with
-    a ``%b`` for each placeholder, made once per shared trace, known by identity as in
-    :func:`_shared`), with the text of this assessment's evidence put in, each distinct
-    evidence written once.  The trace need not be built.
+    written from the text of the shared trace it comes from (its template: the text cut
+    at each placeholder, made once per shared trace, known by identity as in
+    :func:`_shared`), with the text of this assessment's evidence put in the gaps.  The
+    text of each evidence of the substitution is written at once (*evidence* makes their
+    dicts, in one comprehension) and kept in the document's memo for the results citing
+    it.  The trace need not be built.
     """
     templates: dict[int, _Template] = {}
 
@@ -322,11 +327,12 @@ def _substituted(
         pieces = orjson.dumps(fields(trace, marks)).split(_MARK)
         if len(pieces) != len(cited) + 1:
             raise AssertionError(f"{trace.rule}: {len(cited)} placeholders, {len(pieces)} pieces")
-        text = b"%b".join(piece.replace(b"%", b"%%") for piece in pieces)
+        gapped: list[bytes | None] = [None] * (2 * len(pieces) - 1)
+        gapped[::2] = pieces
         whole = None if cited else orjson.Fragment(pieces[0])
         if len(templates) >= _CRITERIA_KEPT:
             templates.clear()
-        made = templates[id(trace)] = (weakref.ref(trace), text, cited, whole)
+        made = templates[id(trace)] = (weakref.ref(trace), gapped, cited, whole)
         return made
 
     def traces(values: Any, memo: dict[int, Any]) -> list[Any]:
@@ -336,7 +342,11 @@ def _substituted(
         items, placeholder = recipe.traces, recipe.placeholder
         positions = range(len(items)) if recipe.positions is None else recipe.positions
         out = shared(items, memo)  # those at no position are written as they are
-        texts = _Cited(recipe.plain, evidence, memo).__getitem__
+        plain = recipe.plain
+        cites = list(plain.values())
+        written = list(map(orjson.dumps, evidence(cites)))
+        memo.update(zip(map(id, cites), written, strict=True))
+        texts = dict(zip(plain, written, strict=True)).__getitem__
         for index in positions:
             trace = items[index]
             found = templates.get(id(trace))
@@ -344,7 +354,9 @@ def _substituted(
                 found = template(trace, placeholder)
             whole = found[3]
             if whole is None:
-                whole = orjson.Fragment(found[1] % tuple(map(texts, found[2])))
+                parts = found[1].copy()
+                parts[1::2] = map(texts, found[2])
+                whole = orjson.Fragment(b"".join(parts))
             out[index] = whole
         return out
 
