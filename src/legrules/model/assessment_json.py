@@ -298,10 +298,10 @@ def _shared(fields: _Fields) -> Callable[[Any, dict[int, Any]], list[Any]]:
 #: Written in place of each placeholder while a trace's template is made: orjson writes
 #: a NUL byte in a string as ``\u0000``, so the only ones in its text are these.
 _MARK = b"\0"
-#: A template: the trace (weakly), the pieces of its text with a gap (``None``) where
+#: A template: the trace (weakly), the pieces of its text with a gap (``b""``) where
 #: each placeholder goes, and the placeholders in their order in the text (the text
 #: itself, ready to hand out, if it has none).
-_Template = tuple[weakref.ref[Any], list[bytes | None], tuple[Any, ...], orjson.Fragment | None]
+_Template = tuple[weakref.ref[Any], list[bytes], tuple[Any, ...], orjson.Fragment | None]
 
 
 def _substituted(
@@ -327,7 +327,7 @@ def _substituted(
         pieces = orjson.dumps(fields(trace, marks)).split(_MARK)
         if len(pieces) != len(cited) + 1:
             raise AssertionError(f"{trace.rule}: {len(cited)} placeholders, {len(pieces)} pieces")
-        gapped: list[bytes | None] = [None] * (2 * len(pieces) - 1)
+        gapped = [b""] * (2 * len(pieces) - 1)
         gapped[::2] = pieces
         whole = None if cited else orjson.Fragment(pieces[0])
         if len(templates) >= _CRITERIA_KEPT:
