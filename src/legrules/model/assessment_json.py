@@ -12,9 +12,15 @@ its keys in sorted order, so the compact form needs no sorting option.
 
 The compact form hands orjson the text (:class:`orjson.Fragment`) of what repeats from
 one assessment to the next instead of building it again: the policy of a run, the rule
-traces the engine shares between assessments (about four in five in a bulk run), and
-the criteria that cite no evidence, whose text depends on the criterion's id,
-description, state and missing inputs alone.
+traces and results the engine shares between assessments (about four in five traces
+and two in three results in a bulk run), and the criteria that cite no evidence, whose
+text depends on the criterion's id, description, state and missing inputs alone.
+Within one document each evidence object is written once (a finding's evidence is
+cited some three times: by the criteria of several rules and by their results).  A
+trace the engine describes as a substitution
+(:class:`~legrules.model.deferred.Substitution`: traces shared between assessments,
+citing placeholders, and this assessment's evidence for each) is written from a
+template per shared trace with the evidence put in, and is not built.
 
 The text is byte for byte that of ``orjson.dumps(dump_assessment(a), option=...)``: the
 same names (``class`` for ``ScoreResult.class_``) and the derived ``cds_indicator``.  A
@@ -33,14 +39,26 @@ from typing import Any, get_args, get_origin, get_type_hints
 import attrs
 import orjson
 
-from legrules.model.assessment import Assessment, CriterionTrace, RuleTrace, ScoreResult
+from legrules.model.assessment import (
+    Assessment,
+    CriterionTrace,
+    DifferentialResult,
+    Evidence,
+    Recommendation,
+    RedFlagResult,
+    RuleTrace,
+    ScoreResult,
+    Withheld,
+)
+from legrules.model.deferred import Deferred
 from legrules.model.policy import Policy
 
 __all__ = ["dumps_assessment"]
 
 #: Document keys that differ from the attribute's name.
 _RENAMED: dict[type, dict[str, str]] = {ScoreResult: {"class_": "class"}}
-_Fields = Callable[[Any], Any]
+#: A generated function: (instance) for the indented form, (instance, memo) for the compact.
+_Fields = Callable[..., Any]
 
 
 def dumps_assessment(
@@ -57,7 +75,8 @@ def dumps_assessment(
         document = _fields_of(Assessment, _INDENTED)(assessment)
         return orjson.dumps(document, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2 | end)
     # Every dict is made with its keys sorted (see _literal and _policy): no sort option.
-    return orjson.dumps(_fields_of(Assessment, _COMPACT)(assessment), option=end)
+    # The memo: the text of each evidence object met in this document, by id (_evidence).
+    return orjson.dumps(_fields_of(Assessment, _COMPACT)(assessment, {}), option=end)
 
 
 #: The generated functions by class, for each form (fragments fit only the compact one).
@@ -73,12 +92,32 @@ def _fields_of(cls: type, made: dict[type, _Fields]) -> _Fields:
     compact = made is _COMPACT
     namespace: dict[str, Any] = {"_policy": _policy_text if compact else _policy}
     body = _literal(cls, "value", namespace, made, 0)
-    exec(f"def fields(value):\n    return {body}\n", namespace)
+    parameters = "value, memo" if compact else "value"
+    first = ""
+    if compact and cls is Assessment:
+        # The trace is written first: it writes the text of the evidence it cites (see
+        # _substituted), which the results cite too.
+        if body.count(_TRACE) != 1:
+            raise AssertionError("Assessment changed: update how its trace is written first")
+        first, body = f"trace = {_TRACE}\n    ", body.replace(_TRACE, "trace")
+    exec(f"def fields({parameters}):\n    {first}return {body}\n", namespace)
     function: _Fields = namespace["fields"]
     if cls is CriterionTrace and compact:
         function = _cached_criterion(function)
     made[cls] = function
     return function
+
+
+_TRACE = "_rule_traces(value.trace, memo)"
+
+
+def _dicts_of(cls: type, made: dict[type, _Fields]) -> Callable[[Any], list[dict[str, Any]]]:
+    """The function from instances of *cls* to their dicts, in one comprehension."""
+    namespace: dict[str, Any] = {}
+    body = _literal(cls, "item", namespace, made, 1)
+    exec(f"def dicts(values):\n    return [{body} for item in values]\n", namespace)
+    dicts: Callable[[Any], list[dict[str, Any]]] = namespace["dicts"]
+    return dicts
 
 
 def _literal(
@@ -122,13 +161,22 @@ def _expression(
     if isinstance(kind, type) and attrs.has(kind):
         if kind is CriterionTrace and made is _COMPACT:
             namespace["_CriterionTrace"] = _fields_of(kind, made)
-            return f"_CriterionTrace({read})"
+            return f"_CriterionTrace({read}, memo)"
         return _literal(kind, read, namespace, made, depth)
     if get_origin(kind) is tuple:
         item = get_args(kind)[0]
         if item is RuleTrace and made is _COMPACT:
-            namespace["_rule_traces"] = _shared(_fields_of(RuleTrace, made))
-            return f"_rule_traces({read})"
+            evidence = _dicts_of(Evidence, made)
+            shared = _shared(_fields_of(item, made))
+            namespace["_rule_traces"] = _substituted(_fields_of(item, made), evidence, shared)
+            return f"_rule_traces({read}, memo)"
+        if item in _SHARED and made is _COMPACT:
+            name = f"_shared_{item.__name__}"
+            namespace[name] = _shared(_fields_of(item, made))
+            return f"{name}({read}, memo)"
+        if item is Evidence and made is _COMPACT:
+            namespace["_evidence"] = _evidence(_fields_of(item, made))
+            return f"_evidence({read}, memo)"
         if isinstance(item, type) and (attrs.has(item) or issubclass(item, enum.Enum)):
             name = f"item{depth}"
             written = _expression(name, item, namespace, made, depth + 1)
@@ -152,9 +200,9 @@ def _cached_criterion(fields: _Fields) -> _Fields:
     # than making the key.
     known: dict[int, tuple[weakref.ref[Any], orjson.Fragment]] = {}
 
-    def criterion(value: CriterionTrace) -> Any:
+    def criterion(value: CriterionTrace, memo: dict[int, Any]) -> Any:
         if value.evidence:
-            return fields(value)
+            return fields(value, memo)
         found = known.get(id(value))
         if found is not None and found[0]() is value:
             return found[1]
@@ -163,7 +211,7 @@ def _cached_criterion(fields: _Fields) -> _Fields:
         if text is None:
             if len(cache) >= _CRITERIA_KEPT:
                 cache.clear()
-            text = cache[key] = orjson.Fragment(orjson.dumps(fields(value)))
+            text = cache[key] = orjson.Fragment(orjson.dumps(fields(value, memo)))
         if len(known) >= _CRITERIA_KEPT:
             known.clear()
         known[id(value)] = (weakref.ref(value), text)
@@ -173,9 +221,40 @@ def _cached_criterion(fields: _Fields) -> _Fields:
 
 
 _SEEN = 1024
+#: The kinds the engine shares between assessments (the same object when it cannot
+#: differ), each written through its own tables of :func:`_shared`.
+_SHARED = (RuleTrace, RedFlagResult, DifferentialResult, ScoreResult, Recommendation, Withheld)
 
 
-def _shared(fields: _Fields) -> Callable[[Any], list[Any]]:
+def _evidence(fields: _Fields) -> Callable[[Any, dict[int, Any]], orjson.Fragment]:
+    """The text of a list of evidence, each distinct object written once per document.
+
+    One finding's evidence is cited by the criteria of several rules and by their
+    results (a document cites each some three times).  *memo* belongs to one document,
+    whose assessment holds every object met while it is written: an identity cannot be
+    that of another object before the memo is dropped.
+    """
+
+    def evidence(values: Any, memo: dict[int, Any]) -> orjson.Fragment:
+        if not values:
+            return _NO_EVIDENCE
+        parts = [b"["]
+        for value in values:
+            text = memo.get(id(value))
+            if text is None:
+                text = memo[id(value)] = orjson.dumps(fields(value, memo))
+            parts.append(text)
+            parts.append(b",")
+        parts[-1] = b"]"
+        return orjson.Fragment(b"".join(parts))
+
+    return evidence
+
+
+_NO_EVIDENCE = orjson.Fragment(b"[]")
+
+
+def _shared(fields: _Fields) -> Callable[[Any, dict[int, Any]], list[Any]]:
     """The list of *fields* of some rule traces, with the text of each one met before.
 
     The engine hands every assessment the same trace object for a rule whose trace
@@ -190,27 +269,95 @@ def _shared(fields: _Fields) -> Callable[[Any], list[Any]]:
     written: dict[int, tuple[weakref.ref[Any], orjson.Fragment]] = {}
     seen: dict[int, weakref.ref[Any]] = {}
 
-    def again(value: Any, key: int) -> Any:
+    def again(value: Any, key: int, memo: dict[int, Any]) -> Any:
         met = seen.get(key)
         if met is None or met() is not value:
             if len(seen) >= _SEEN:
                 seen.clear()
             seen[key] = weakref.ref(value)
-            return fields(value)
+            return fields(value, memo)
         if len(written) >= _CRITERIA_KEPT:
             written.clear()
-        text = orjson.Fragment(orjson.dumps(fields(value)))
+        text = orjson.Fragment(orjson.dumps(fields(value, memo)))
         written[key] = (met, text)
         return text
 
-    def traces(values: Any) -> list[Any]:
+    def traces(values: Any, memo: dict[int, Any]) -> list[Any]:
         out = []
         for value in values:
             found = written.get(id(value))
             if found is not None and found[0]() is value:
                 out.append(found[1])
             else:
-                out.append(again(value, id(value)))
+                out.append(again(value, id(value), memo))
+        return out
+
+    return traces
+
+
+#: Written in place of each placeholder while a trace's template is made: orjson writes
+#: a NUL byte in a string as ``\u0000``, so the only ones in its text are these.
+_MARK = b"\0"
+#: A template: the trace (weakly), the pieces of its text with a gap (``b""``) where
+#: each placeholder goes, and the placeholders in their order in the text (the text
+#: itself, ready to hand out, if it has none).
+_Template = tuple[weakref.ref[Any], list[bytes], tuple[Any, ...], orjson.Fragment | None]
+
+
+def _substituted(
+    fields: _Fields,
+    evidence: Callable[[Any], list[dict[str, Any]]],
+    shared: Callable[[Any, dict[int, Any]], list[Any]],
+) -> Callable[[Any, dict[int, Any]], list[Any]]:
+    """The list of *fields* of some rule traces, written from their substitution if known.
+
+    A trace the engine built from a :class:`~legrules.model.deferred.Substitution` is
+    written from the text of the shared trace it comes from (its template: the text cut
+    at each placeholder, made once per shared trace, known by identity as in
+    :func:`_shared`), with the text of this assessment's evidence put in the gaps.  The
+    text of each evidence of the substitution is written at once (*evidence* makes their
+    dicts, in one comprehension) and kept in the document's memo for the results citing
+    it.  The trace need not be built.
+    """
+    templates: dict[int, _Template] = {}
+
+    def template(trace: Any, placeholder: type) -> _Template:
+        cited = tuple(e for c in trace.criteria for e in c.evidence if type(e) is placeholder)
+        marks: dict[int, Any] = {id(e): _MARK for e in cited}
+        pieces = orjson.dumps(fields(trace, marks)).split(_MARK)
+        if len(pieces) != len(cited) + 1:
+            raise AssertionError(f"{trace.rule}: {len(cited)} placeholders, {len(pieces)} pieces")
+        gapped = [b""] * (2 * len(pieces) - 1)
+        gapped[::2] = pieces
+        whole = None if cited else orjson.Fragment(pieces[0])
+        if len(templates) >= _CRITERIA_KEPT:
+            templates.clear()
+        made = templates[id(trace)] = (weakref.ref(trace), gapped, cited, whole)
+        return made
+
+    def traces(values: Any, memo: dict[int, Any]) -> list[Any]:
+        recipe = values.substitution if type(values) is Deferred else None
+        if recipe is None:
+            return shared(values, memo)
+        items, placeholder = recipe.traces, recipe.placeholder
+        positions = range(len(items)) if recipe.positions is None else recipe.positions
+        out = shared(items, memo)  # those at no position are written as they are
+        plain = recipe.plain
+        cites = list(plain.values())
+        written = list(map(orjson.dumps, evidence(cites)))
+        memo.update(zip(map(id, cites), written, strict=True))
+        texts = dict(zip(plain, written, strict=True)).__getitem__
+        for index in positions:
+            trace = items[index]
+            found = templates.get(id(trace))
+            if found is None or found[0]() is not trace:
+                found = template(trace, placeholder)
+            whole = found[3]
+            if whole is None:
+                parts = found[1].copy()
+                parts[1::2] = map(texts, found[2])
+                whole = orjson.Fragment(b"".join(parts))
+            out[index] = whole
         return out
 
     return traces

@@ -5,26 +5,60 @@ most callers (a population run counting dispositions) never read it.  The engine
 what the trace needs and hands the assessment a :class:`Deferred` tuple, built the
 first time it is read, compared, hashed, serialised or pickled; after that it behaves
 as, compares equal to, and pickles as, the plain tuple.
+
+The engine may also say what the trace is made of (a :class:`Substitution`): rule traces
+shared between assessments that cite placeholder evidence, and this assessment's
+evidence for each placeholder.  The JSON writer
+(:mod:`legrules.model.assessment_json`) keeps one text per shared trace and puts in each
+assessment's evidence, without building the trace.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from typing import Any, Generic, TypeVar, overload
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
-__all__ = ["Deferred"]
+import attrs
+
+if TYPE_CHECKING:
+    from legrules.model.assessment import Evidence, RuleTrace
+
+__all__ = ["Deferred", "Substitution"]
 
 T = TypeVar("T")
 
 
+@attrs.frozen(eq=False)
+class Substitution:
+    """Rule traces that cite placeholder evidence, and the evidence each placeholder is.
+
+    The tuple it describes is *traces* with, in each trace at *positions* (every trace
+    when ``None``), every evidence item whose type is *placeholder* replaced by
+    ``plain[item]`` in the criterion citing it (a trace with no such item is itself).
+    The engine's placeholders are its proofs (:mod:`legrules.engine.proofs`), and its
+    traces are shared between assessments; *plain* is one presentation's.
+    """
+
+    traces: Sequence[RuleTrace]
+    positions: tuple[int, ...] | None
+    placeholder: type[Evidence]
+    plain: Mapping[Evidence, Evidence]
+
+
 class Deferred(Sequence[T], Generic[T]):
-    """A tuple computed by *make* when first needed (once; the result is kept)."""
+    """A tuple computed by *make* when first needed (once; the result is kept).
 
-    __slots__ = ("_make", "_value")
+    *substitution*, when given, describes the same tuple (see :class:`Substitution`).
+    """
 
-    def __init__(self, make: Callable[[], tuple[T, ...]]) -> None:
+    __slots__ = ("_make", "_value", "substitution")
+
+    def __init__(
+        self, make: Callable[[], tuple[T, ...]], substitution: Substitution | None = None
+    ) -> None:
         self._make: Callable[[], tuple[T, ...]] | None = make
         self._value: tuple[T, ...] | None = None
+        self.substitution = substitution
 
     @property
     def built(self) -> bool:
