@@ -30,6 +30,7 @@ from legrules._version import __version__
 from legrules.engine.compiled import CompiledRuleSet, Sink, compiled, interpret_rule
 from legrules.engine.facts import Context
 from legrules.engine.open_questions import open_questions
+from legrules.engine.proofs import Proof
 from legrules.engine.ruleset import RuleSet
 from legrules.engine.run_memo import Kept, RunMemo, citing
 from legrules.engine.what_if import INTERPRETER
@@ -47,7 +48,7 @@ from legrules.model import (
     Status,
     Unresolved,
 )
-from legrules.model.deferred import Deferred
+from legrules.model.deferred import Deferred, Substitution
 from legrules.rules.registry import get_ruleset
 
 __all__ = ["assess", "disposition_of", "interpret"]
@@ -188,8 +189,19 @@ def _compiled_run(engine: CompiledRuleSet, ctx: Context, include_trace: bool) ->
             plain[index] = proofs.trace_at(plain[index], criteria)
         return tuple(plain)
 
-    # Unless asked for now: built when first read, compared, serialised or pickled.
-    trace = plain_trace() if include_trace else cast(tuple[RuleTrace, ...], Deferred(plain_trace))
+    # Unless asked for now: built when first read, compared, serialised or pickled; the
+    # document writer may write it from the kept traces and this presentation's evidence
+    # for their proofs, without building it.
+    recipe = (
+        None
+        if cited is None or callable(kept_traces)
+        else Substitution(kept_traces, tuple(i for i, _ in cited.traces), Proof, proofs.table)
+    )
+    trace = (
+        plain_trace()
+        if include_trace
+        else cast(tuple[RuleTrace, ...], Deferred(plain_trace, recipe))
+    )
     if cited is None:
         return found._replace(
             red_flags=tuple(map(proofs.red_flag, found.red_flags)),

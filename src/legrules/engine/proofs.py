@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import operator
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
@@ -134,6 +134,11 @@ class Proofs:
     def put(self, proof: Proof, plain: Evidence) -> None:
         """Let *proof* stand for *plain* (the evidence of its record here)."""
         self._plain[proof] = plain
+
+    @property
+    def table(self) -> Mapping[Evidence, Evidence]:
+        """Each proof given so far, and the plain evidence it stands for (not to change)."""
+        return self._plain
 
     def of(self, proof: Proof) -> Evidence:
         """The plain evidence *proof* stands for."""
