@@ -33,6 +33,7 @@ def keep_looking(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(rule_memo, "ENOUGH", 0.0)
     monkeypatch.setattr(Reuse, "worth", lambda self: True)
     monkeypatch.setattr(RunMemo, "key", lambda self, ctx: None)
+    monkeypatch.setattr(RunMemo, "records", lambda self, ctx: None)
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import attrs
@@ -237,6 +237,9 @@ _ONE = Presentation(
 )
 
 
+_EST = timezone(timedelta(hours=-5))
+
+
 def _finding(**changes: Any) -> Presentation:
     return attrs.evolve(_ONE, findings=(attrs.evolve(_ONE.findings[0], **changes),))
 
@@ -263,6 +266,14 @@ def _measurement(**changes: Any) -> Presentation:
         pytest.param(_measurement(effective=None), id="measurement time"),
         pytest.param(_measurement(source=Source("Observation/b")), id="final"),
         pytest.param(attrs.evolve(_ONE, findings=(*_ONE.findings, *_ONE.findings)), id="a repeat"),
+        pytest.param(
+            attrs.evolve(_ONE, onset=datetime(2026, 11, 10, tzinfo=UTC).astimezone(_EST)),
+            id="onset zone",
+        ),
+        pytest.param(
+            _finding(effective=datetime(2026, 11, 19, tzinfo=UTC).astimezone(_EST)),
+            id="time zone",
+        ),
     ],
 )
 def test_presentations_differing_in_anything_but_their_references_have_other_records(
@@ -277,3 +288,27 @@ def test_records_differing_only_in_their_references_or_the_patient_share_a_key()
     renamed = attrs.evolve(twin(_ONE), patient=Patient(id="someone", age=50))
     assert _records_key(renamed) == _records_key(_ONE)
     assert _records_key(_ONE, AS_OF + timedelta(hours=1)) != _records_key(_ONE)
+    zero, negative_zero = _measurement(value=0.0), _measurement(value=-0.0)
+    assert _records_key(zero) != _records_key(negative_zero)  # shown as 0 and -0
+
+
+def test_records_written_otherwise_but_equal_in_value_each_show_their_own_text(
+    never_resting: None,
+) -> None:
+    """An onset at the same instant in another zone, a zero of the other sign: own text.
+
+    They are equal as Python values, but the evidence shows the onset date as written
+    and a value as written; a run kept for one must not lend its text to the other.
+    """
+    onset = datetime(2026, 11, 1, 8, tzinfo=UTC)
+    for zero in (0.0, -0.0, 0.0):
+        for when in (onset, onset.astimezone(_EST), onset):
+            patient = Presentation(
+                onset=when,
+                findings=(Finding("leg-pain", Presence.PRESENT, source=Source("Observation/1")),),
+                measurements=(
+                    Measurement("vitamin-d-25oh", zero, "ng/mL", source=Source("Observation/2")),
+                ),
+            )
+            reference, fast = both(patient)
+            assert fast == reference

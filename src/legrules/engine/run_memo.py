@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime, timedelta
 from typing import Any, Generic, NamedTuple, TypeVar
 
 import attrs
@@ -304,7 +305,9 @@ class RunMemo:
 
         That is the instant, the age, the onset date, and every finding and measurement,
         in order: its id, what it states, its side, its time, and of its source whether
-        it is preliminary and its display.  Rules read a presentation only through its
+        it is preliminary and its display.  Each as it is written, where values equal in
+        Python are written otherwise: a date-time with its offset (an onset date is shown
+        as written), a zero with its sign.  Rules read a presentation only through its
         context, and the context reads no more than that but where each record came from,
         which reaches the results only through proofs (their positions are the records'
         order).  So two presentations with equal keys get the same run, each its own
@@ -317,16 +320,16 @@ class RunMemo:
             return None
         p = ctx.presentation
         return (
-            ctx.as_of,
+            _instant(ctx.as_of),
             p.patient.age,
-            p.onset,
+            _instant(p.onset),
             tuple(
                 [
                     (
                         f.id,
                         f.state,
                         f.laterality,
-                        f.effective,
+                        None if (t := f.effective) is None else (t, t.utcoffset()),
                         None if (s := f.source) is None else (s.preliminary, s.display),
                     )
                     for f in p.findings
@@ -336,10 +339,11 @@ class RunMemo:
                 [
                     (
                         m.id,
-                        m.value,
+                        # A zero as written: 0.0 and -0.0 are equal, but show as 0 and -0.
+                        m.value if m.value else repr(m.value),
                         m.unit,
                         m.laterality,
-                        m.effective,
+                        None if (t := m.effective) is None else (t, t.utcoffset()),
                         None if (s := m.source) is None else (s.preliminary, s.display),
                     )
                     for m in p.measurements
@@ -383,6 +387,15 @@ class RunMemo:
     def resting(self) -> bool:
         """Whether either key is resting (looked up again after :data:`REST` assessments)."""
         return bool(self._read.resting or self._exact.resting)
+
+
+def _instant(when: datetime | None) -> tuple[datetime, timedelta | None] | None:
+    """*when* with its offset, or ``None``.
+
+    Equal instants in other zones are equal date-times, but their text is not (an onset
+    date is shown in the evidence derived from it).
+    """
+    return None if when is None else (when, when.utcoffset())
 
 
 class _Window(Generic[V]):
