@@ -310,12 +310,12 @@ class Context:
         plain = Evidence(cid, "present" if tri is Tri.MET else "absent", note=note)
         return Outcome(tri, (self._proved(plain),))
 
-    def replay(self, cited: Iterable[tuple[Proof, Evidence]]) -> None:
+    def replay(self, cited: Iterable[tuple[Evidence, Evidence]]) -> None:
         """Give each proof of *cited* this presentation's plain evidence, as reading would.
 
         *cited* pairs each proof a kept run cites with the plain evidence it stood for in
         the presentation the run was kept for, whose records this one repeats but for
-        their sources (see :meth:`legrules.engine.run_memo.RunMemo.records`).  A
+        their sources (see ``legrules.engine.run_memo.RunMemo.records``).  A
         record's plain evidence is what it states, its side and notes, which those
         records decide, and the reference of its source, taken here from this
         presentation's own record; a fact derived from the onset date cites no source.
@@ -325,6 +325,7 @@ class Context:
         put = self.proofs.put
         findings, measurements = self._findings, self._measurements
         for cited_proof, kept in cited:
+            assert type(cited_proof) is Proof
             position = cited_proof.record
             if position == DERIVED:
                 put(cited_proof, kept)
