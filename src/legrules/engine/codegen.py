@@ -66,6 +66,33 @@ def children(expr: Expr) -> tuple[Expr, ...]:
     return expr.items  # type: ignore[attr-defined, no-any-return]
 
 
+A = typing.TypeVar("A")
+
+
+def _remembered(
+    seen: dict[int, tuple[Expr, A | None]],
+    by_value: dict[Expr, A | None],
+    expr: Expr,
+    compute: Callable[[Expr], A | None],
+) -> A | None:
+    """``compute(expr)``, once per node value (``None`` for a node that cannot be hashed).
+
+    Looked up by the node object's identity first: hashing an and/or node hashes its
+    whole tree (see the compiler).  The object is kept with its answer in *seen*, so its
+    id is not reused.
+    """
+    found = seen.get(id(expr))
+    if found is not None and found[0] is expr:
+        return found[1]
+    if _unhashable(expr):
+        return None
+    if expr not in by_value:
+        by_value[expr] = compute(expr)
+    answer = by_value[expr]
+    seen[id(expr)] = (expr, answer)
+    return answer
+
+
 class Analysis:
     """Per compiler: each node's default outcome, and the findings it reads if only those.
 
@@ -90,17 +117,7 @@ class Analysis:
 
     def default(self, expr: Expr) -> Outcome | None:
         """*expr*'s outcome when it reads nothing stated, or ``None`` if not known here."""
-        # By identity first: hashing an and/or node hashes its whole tree (see compiler).
-        seen = self._seen_defaults.get(id(expr))
-        if seen is not None and seen[0] is expr:
-            return seen[1]
-        if _unhashable(expr):
-            return None
-        if expr not in self._defaults:
-            self._defaults[expr] = self._default(expr)
-        found = self._defaults[expr]
-        self._seen_defaults[id(expr)] = (expr, found)
-        return found
+        return _remembered(self._seen_defaults, self._defaults, expr, self._default)
 
     def _default(self, expr: Expr) -> Outcome | None:
         kind = type(expr)
@@ -121,16 +138,7 @@ class Analysis:
 
     def inputs(self, expr: Expr) -> frozenset[str] | None:
         """The findings and measurements *expr* reads when it reads nothing else."""
-        seen = self._seen_inputs.get(id(expr))
-        if seen is not None and seen[0] is expr:
-            return seen[1]
-        if _unhashable(expr):
-            return None
-        if expr not in self._inputs:
-            self._inputs[expr] = self._inputs_of(expr)
-        found = self._inputs[expr]
-        self._seen_inputs[id(expr)] = (expr, found)
-        return found
+        return _remembered(self._seen_inputs, self._inputs, expr, self._inputs_of)
 
     def _inputs_of(self, expr: Expr) -> frozenset[str] | None:
         kind = type(expr)

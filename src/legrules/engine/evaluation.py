@@ -176,7 +176,8 @@ def _compiled_run(engine: CompiledRuleSet, ctx: Context, include_trace: bool) ->
         found = _leafwise_run(engine, runs, ctx, keeping=records is not None)
         if runs is not None and records is not None:
             assert found.cited is not None  # its traces are built (keeping)
-            runs.keep_records(records, found, tuple(map(ctx.proofs.of, found.cited.proofs)))
+            plain = ctx.proofs.table
+            runs.keep_records(records, found, tuple([plain[p] for p in found.cited.proofs]))
     proofs = ctx.proofs
     kept_traces, cited = found.traces, found.cited
 

@@ -140,10 +140,6 @@ class Proofs:
         """Each proof given so far, and the plain evidence it stands for (not to change)."""
         return self._plain
 
-    def of(self, proof: Proof) -> Evidence:
-        """The plain evidence *proof* stands for."""
-        return self._plain[proof]
-
     def plain(self, evidence: tuple[Evidence, ...]) -> tuple[Evidence, ...]:
         """*evidence* with every proof put back as this presentation's plain evidence."""
         for item in evidence:
