@@ -17,7 +17,7 @@ import pytest
 
 import legrules
 import legrules.cli
-from legrules._cli.startup import building
+from legrules._cli.startup import YOUNG_THRESHOLD, building
 from legrules.engine import codegen
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "presentations"
@@ -25,9 +25,10 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "presentations"
 
 @pytest.fixture
 def collector() -> Iterator[None]:
-    """The collector as the test found it, whatever the test froze or turned off."""
-    enabled = gc.isenabled()
+    """The collector as the test found it, whatever the test froze, turned off or set."""
+    enabled, thresholds = gc.isenabled(), gc.get_threshold()
     yield
+    gc.set_threshold(*thresholds)
     gc.unfreeze()
     if enabled:
         gc.enable()
@@ -90,6 +91,18 @@ def test_start_up_is_built_with_the_collector_paused_then_frozen() -> None:
 
 
 @pytest.mark.usefixtures("collector")
+def test_after_start_up_the_youngest_generation_waits_for_more_objects() -> None:
+    """The patients' short-lived objects do not run the collector a few times each.
+
+    Only the youngest generation's threshold changes: the older ones keep theirs.
+    """
+    gc.set_threshold(700, 10, 10)
+    with building(True):
+        pass
+    assert gc.get_threshold() == (YOUNG_THRESHOLD, 10, 10)
+
+
+@pytest.mark.usefixtures("collector")
 def test_the_collector_resumes_when_start_up_fails() -> None:
     """A command that fails while starting leaves the collector running."""
     with pytest.raises(ZeroDivisionError), building(True):
@@ -115,9 +128,11 @@ def test_outside_the_program_the_collector_is_left_alone() -> None:
     out = io.StringIO()
     argv = ["assess", str(EXAMPLE / "calf-pain-after-flight.json"), "--format", "json"]
     argv += ["--as-of", "2026-11-20T10:00:00Z"]
+    thresholds = gc.get_threshold()
     assert legrules.cli.main(argv, stdout=out) == 0
     assert gc.isenabled()
     assert gc.get_freeze_count() == before
+    assert gc.get_threshold() == thresholds
     assert codegen.compile_text is codegen._compile  # no code kept on disk either
     assert out.getvalue().startswith("{")
 
@@ -138,6 +153,7 @@ def test_the_program_freezes_its_start_up_and_collects_the_rest(
     assert legrules.cli.main(stdout=out) == 0
     assert gc.isenabled()
     assert gc.get_freeze_count() > 0
+    assert gc.get_threshold()[0] == YOUNG_THRESHOLD
     expected = io.StringIO()
     assert legrules.cli.main(argv[1:], stdout=expected) == 0
     assert out.getvalue() == expected.getvalue()
