@@ -20,7 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from legrules.errors import InputError, LegrulesError
+from legrules.errors import FHIRInputError, InputError, LegrulesError
 from legrules.fhir import read_presentations
 from legrules.fhir.read import containers
 from legrules.fhir.read.assemble import (
@@ -144,6 +144,20 @@ def test_lines_read_in_blocks_give_what_lines_read_one_by_one_give(
     lines = [_changed(orjson.dumps(resource), how) + b"\n" for resource, how in drawn]
     with patch.object(containers, "_RETRY", retry):
         assert _read(_ndjson, lines, skip) == _read(_lines, lines, skip)
+
+
+def test_a_line_that_is_not_a_resource_raises_once_the_items_before_it_are_taken() -> None:
+    """A bad line of a block raises only once every resource before it has been taken.
+
+    The NDJSON reader parses and checks lines a block at a time, but never raises ahead
+    of the resources before the bad line.
+    """
+    good = [orjson.dumps(obs(oid=f"o{i}")) + b"\n" for i in range(5)]
+    items = iter(Items(b"".join([*good, b"[1,2]\n", *good])))
+    taken = [next(items)[0]["id"] for _ in range(5)]
+    assert taken == ["o0", "o1", "o2", "o3", "o4"]
+    with pytest.raises(FHIRInputError, match="line 6"):
+        next(items)
 
 
 def test_a_block_with_a_hidden_duplicate_is_not_plain() -> None:
