@@ -91,6 +91,7 @@ def test_no_self_care_advice_while_a_red_flag_is_open_and_none_contraindicated(
     _no_recommendation_is_given_with_a_contraindication_met(ruleset, p, result)
 
 
+@pytest.mark.slow
 @given(p=presentations(meeting=SELF_CARE.id, ruleset=PROBED, complete=True))
 def test_self_care_advice_given_once_every_red_flag_is_not_met(p: Presentation) -> None:
     """Self-care advice is given when triggered and allowed, once every red flag is not met."""
@@ -110,6 +111,7 @@ PROBED_2026_11 = RuleSet(
 _SEARCH = settings(database=None, derandomize=True, max_examples=300, phases=[Phase.generate])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("probe", [SELF_CARE, CONTRAINDICATED], ids=lambda r: r.id)
 def test_generated_data_reaches_both_given_and_withheld_probe_advice(
     probe: RecommendationRule,

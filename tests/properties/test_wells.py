@@ -85,6 +85,7 @@ def _class_agrees_with_value_and_range(score: ScoreResult, variant: WellsVariant
 
 # The two properties below share their examples (one test): as two tests each drew
 # and assessed its own presentations and policies, for twice the time.
+@pytest.mark.slow
 @given(p=ANY_PRESENTATION, policy=policies())
 def test_wells_range_lies_within_minus_two_and_nine_and_its_class_agrees(
     p: Presentation, policy: Policy
@@ -100,6 +101,7 @@ def test_wells_range_lies_within_minus_two_and_nine_and_its_class_agrees(
     _class_agrees_with_value_and_range(score, policy.wells_variant)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("ruleset", NARROWING, ids=[r.version for r in NARROWING])
 @given(p=ANY_PRESENTATION, policy=policies(), data=st.data())
 def test_wells_range_narrows_as_an_unknown_item_becomes_known(
@@ -131,6 +133,7 @@ def test_wells_range_narrows_as_an_unknown_item_becomes_known(
     assert (after.max - after.min) < (before.max - before.min)
 
 
+@pytest.mark.slow
 @given(p=presentations(meeting="redflag.suspected-dvt"))
 def test_previous_dvt_is_not_an_item_of_wells_1997(p: Presentation) -> None:
     """Under Wells 1997 (score 2.0.0) stating a previous DVT either way leaves the range."""
