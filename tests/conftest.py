@@ -62,10 +62,13 @@ def scaled(examples: int) -> int:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Run the tests marked slow first, each tier in its usual order.
 
-    ``make test`` runs two xdist workers (``--dist load``), which hand out the tests in
-    this order, alternately at first.  With the slow tests first the two workers share
-    them from the start and finish on short tests, instead of one worker drawing a
-    several-minute test at the very end while the other waits.
+    ``make test`` runs two xdist workers (``--dist load``) handing out the tests in this
+    order one at a time (``--maxschedchunk 1``, in ``pyproject.toml``'s addopts).  With
+    the slow tests first the two workers share them from the start and finish on short
+    tests, instead of one worker drawing a several-minute test at the very end while
+    the other waits.  (Without ``--maxschedchunk`` xdist first sends each worker a
+    *consecutive* chunk of about an eighth of the suite: every slow test went to the
+    first worker, which ran them one after another while the second ran out of work.)
     """
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 

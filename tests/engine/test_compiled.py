@@ -63,6 +63,7 @@ def test_every_vignette_under_every_ruleset_matches_the_interpreter(
     assert fast == reference
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("version", sorted(RULESETS))
 def test_a_seeded_corpus_matches_the_interpreter(version: str) -> None:
     """Two hundred varied presentations and policies give the interpreter's documents."""
@@ -80,6 +81,7 @@ def test_a_large_seeded_corpus_matches_the_interpreter(version: str) -> None:
         assert fast == reference
 
 
+@pytest.mark.slow
 @given(st.sampled_from(sorted(RULESETS)), st.data())
 def test_generated_presentations_match_the_interpreter(version: str, data: st.DataObject) -> None:
     """Presentations from the shipped strategies give the interpreter's documents."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 from hypothesis import Phase, find, given, settings
 from hypothesis import strategies as st
@@ -9,7 +11,7 @@ from hypothesis import strategies as st
 from legrules import assess
 from legrules.engine.base import RecommendationRule
 from legrules.engine.ruleset import RuleSet
-from legrules.model import Policy, Presentation, Status, Tri
+from legrules.model import Assessment, Policy, Presentation, Status, Tri
 from legrules.rules import get_ruleset
 from legrules.strategies import presentations
 from legrules.strategies._choices import FirstChoice
@@ -22,8 +24,13 @@ def _recommendations(ruleset: RuleSet) -> list[RecommendationRule]:
     return [r for r in ruleset.rules if isinstance(r, RecommendationRule)]
 
 
+@functools.cache
 def _any_presentation(ruleset: RuleSet) -> st.SearchStrategy[Presentation]:
-    """Partial and complete presentations, and ones that trigger each recommendation."""
+    """Partial and complete presentations, and ones that trigger each recommendation.
+
+    Built once per rule set (cached), not once per example: building the strategies
+    cost about a sixth of these tests' time, and the examples drawn are the same.
+    """
     triggered = [presentations(meeting=r.id, ruleset=ruleset) for r in _recommendations(ruleset)]
     triggered += [
         presentations(meeting=r.id, ruleset=ruleset, complete=True)
@@ -33,20 +40,16 @@ def _any_presentation(ruleset: RuleSet) -> st.SearchStrategy[Presentation]:
 
 
 # Each example solves for a recommendation's trigger and assesses ~60 rules: a costly
-# draw, so fewer examples than the profile default (more under dev and thorough).
+# draw, so fewer examples than the profile default (more under dev and thorough).  The
+# two properties over these draws share them (one test, 30 examples each per rule set):
+# as two tests each drew and assessed its own, for twice the time.
 _COSTLY = settings(max_examples=scaled(30))
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("ruleset", RULESETS_UNDER_TEST, ids=lambda r: r.version)
-@_COSTLY
-@given(data=st.data())
-def test_self_care_advice_never_given_while_a_red_flag_is_met_or_unresolved(
-    ruleset: RuleSet, data: st.DataObject
+def _self_care_advice_is_withheld_while_a_red_flag_is_open(
+    ruleset: RuleSet, result: Assessment
 ) -> None:
     """While any red flag is met or indeterminate, no self-care recommendation is emitted."""
-    p = data.draw(_any_presentation(ruleset), label="presentation")
-    result = assess(p, ruleset=ruleset)
     open_flags = [f.id for f in result.red_flags if f.status is not Status.NOT_MET]
     self_care = {r.id for r in _recommendations(ruleset) if r.self_care}
     given_ids = {r.id for r in result.recommendations}
@@ -54,26 +57,10 @@ def test_self_care_advice_never_given_while_a_red_flag_is_met_or_unresolved(
         assert not given_ids & self_care, f"self-care advice with {open_flags} open"
 
 
-@given(p=presentations(meeting=SELF_CARE.id, ruleset=PROBED, complete=True))
-def test_self_care_advice_given_once_every_red_flag_is_not_met(p: Presentation) -> None:
-    """Self-care advice is given when triggered and allowed, once every red flag is not met."""
-    result = assess(p, ruleset=PROBED)
-    clear = all(f.status is Status.NOT_MET for f in result.red_flags)
-    allergic = any(f.id == "nsaid-allergy" and f.state.value == "present" for f in p.findings)
-    if clear and not allergic:
-        assert SELF_CARE.id in {r.id for r in result.recommendations}
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("ruleset", RULESETS_UNDER_TEST, ids=lambda r: r.version)
-@_COSTLY
-@given(data=st.data())
-def test_no_recommendation_is_emitted_while_a_contraindication_is_met(
-    ruleset: RuleSet, data: st.DataObject
+def _no_recommendation_is_given_with_a_contraindication_met(
+    ruleset: RuleSet, p: Presentation, result: Assessment
 ) -> None:
     """For every recommendation rule, a met contraindication keeps its id out of the advice."""
-    p = data.draw(_any_presentation(ruleset), label="presentation")
-    result = assess(p, ruleset=ruleset)
     assert p.as_of is not None
     # An independent evaluation of the contraindications, not the engine's own trace.
     ctx = Solver(FirstChoice(), as_of=result.as_of, policy=Policy(), ruleset=ruleset).context(p)
@@ -82,6 +69,37 @@ def test_no_recommendation_is_emitted_while_a_contraindication_is_met(
         met = [c.id for c in rule.criteria if c.expr.evaluate(ctx).tri is Tri.MET]
         if met:
             assert rule.id not in given_ids, f"{rule.id} given despite {met}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("ruleset", RULESETS_UNDER_TEST, ids=lambda r: r.version)
+@_COSTLY
+@given(data=st.data())
+def test_no_self_care_advice_while_a_red_flag_is_open_and_none_contraindicated(
+    ruleset: RuleSet, data: st.DataObject
+) -> None:
+    """No self-care advice while a red flag is met or indeterminate; none contraindicated.
+
+    Two properties of every presentation, partial or complete or triggering a
+    recommendation: while any red flag is met or indeterminate no self-care
+    recommendation is emitted, and no recommendation is given while one of its
+    contraindications is met.
+    """
+    p = data.draw(_any_presentation(ruleset), label="presentation")
+    result = assess(p, ruleset=ruleset)
+    _self_care_advice_is_withheld_while_a_red_flag_is_open(ruleset, result)
+    _no_recommendation_is_given_with_a_contraindication_met(ruleset, p, result)
+
+
+@pytest.mark.slow
+@given(p=presentations(meeting=SELF_CARE.id, ruleset=PROBED, complete=True))
+def test_self_care_advice_given_once_every_red_flag_is_not_met(p: Presentation) -> None:
+    """Self-care advice is given when triggered and allowed, once every red flag is not met."""
+    result = assess(p, ruleset=PROBED)
+    clear = all(f.status is Status.NOT_MET for f in result.red_flags)
+    allergic = any(f.id == "nsaid-allergy" and f.state.value == "present" for f in p.findings)
+    if clear and not allergic:
+        assert SELF_CARE.id in {r.id for r in result.recommendations}
 
 
 PROBED_2026_11 = RuleSet(
@@ -93,6 +111,7 @@ PROBED_2026_11 = RuleSet(
 _SEARCH = settings(database=None, derandomize=True, max_examples=300, phases=[Phase.generate])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("probe", [SELF_CARE, CONTRAINDICATED], ids=lambda r: r.id)
 def test_generated_data_reaches_both_given_and_withheld_probe_advice(
     probe: RecommendationRule,

@@ -29,7 +29,14 @@ RED_FLAGS = [r.id for r in get_ruleset().of_kind("red-flag")]
 MODELS = {"R4B": r4b_model, "R5": r5_model}
 
 
-@pytest.mark.parametrize("flag", RED_FLAGS)
+@pytest.mark.parametrize(
+    "flag",
+    # Solving for a suspected DVT (Wells items, a D-dimer) takes minutes: slow.
+    [
+        pytest.param(f, marks=pytest.mark.slow) if f == "redflag.suspected-dvt" else f
+        for f in RED_FLAGS
+    ],
+)
 @settings(max_examples=scaled(12))
 @given(data=st.data())
 def test_presentations_meeting_a_red_flag_meet_it(flag: str, data: st.DataObject) -> None:
@@ -45,6 +52,7 @@ def test_meeting_refuses_a_score_id() -> None:
         presentations(meeting="score.wells-dvt")
 
 
+@pytest.mark.slow
 @given(p=presentations(complete=True))
 def test_complete_presentations_state_every_concept(p: Presentation) -> None:
     """Every finding is present or absent on both legs; every measurement is given."""

@@ -61,10 +61,8 @@ def classify(value: float, variant: WellsVariant) -> str:
     return "high" if value >= 3 else "moderate" if value >= 1 else "low"
 
 
-@given(p=ANY_PRESENTATION, policy=policies())
-def test_wells_range_lies_within_minus_two_and_nine(p: Presentation, policy: Policy) -> None:
+def _range_lies_within_minus_two_and_nine(score: ScoreResult) -> None:
     """Value, min and max all lie in [-2, 9], and min <= max."""
-    score = wells(p, policy)
     assert score.min is not None
     assert score.max is not None
     assert -2 <= score.min <= score.max <= 9
@@ -72,21 +70,38 @@ def test_wells_range_lies_within_minus_two_and_nine(p: Presentation, policy: Pol
         assert score.value == score.min == score.max
 
 
-@given(p=ANY_PRESENTATION, policy=policies())
-def test_wells_class_agrees_with_value_and_range(p: Presentation, policy: Policy) -> None:
+def _class_agrees_with_value_and_range(score: ScoreResult, variant: WellsVariant) -> None:
     """The class is the value's class; for a range, given only when both ends agree."""
-    score = wells(p, policy)
     assert score.min is not None
     assert score.max is not None
-    low = classify(score.min, policy.wells_variant)
-    high = classify(score.max, policy.wells_variant)
+    low = classify(score.min, variant)
+    high = classify(score.max, variant)
     if score.value is not None:
-        assert score.class_ == classify(score.value, policy.wells_variant)
+        assert score.class_ == classify(score.value, variant)
     else:
         assert score.class_ == (low if low == high else None)
         assert score.missing, "an open range names the items that would close it"
 
 
+# The two properties below share their examples (one test): as two tests each drew
+# and assessed its own presentations and policies, for twice the time.
+@pytest.mark.slow
+@given(p=ANY_PRESENTATION, policy=policies())
+def test_wells_range_lies_within_minus_two_and_nine_and_its_class_agrees(
+    p: Presentation, policy: Policy
+) -> None:
+    """The range lies in [-2, 9]; the class is the value's, or both ends' when they agree.
+
+    Value, min and max all lie in [-2, 9], and min <= max.  The class is the value's
+    class; for a range, it is given only when both ends are in the same class, and an
+    open range names the items that would close it.
+    """
+    score = wells(p, policy)
+    _range_lies_within_minus_two_and_nine(score)
+    _class_agrees_with_value_and_range(score, policy.wells_variant)
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("ruleset", NARROWING, ids=[r.version for r in NARROWING])
 @given(p=ANY_PRESENTATION, policy=policies(), data=st.data())
 def test_wells_range_narrows_as_an_unknown_item_becomes_known(
@@ -118,6 +133,7 @@ def test_wells_range_narrows_as_an_unknown_item_becomes_known(
     assert (after.max - after.min) < (before.max - before.min)
 
 
+@pytest.mark.slow
 @given(p=presentations(meeting="redflag.suspected-dvt"))
 def test_previous_dvt_is_not_an_item_of_wells_1997(p: Presentation) -> None:
     """Under Wells 1997 (score 2.0.0) stating a previous DVT either way leaves the range."""
