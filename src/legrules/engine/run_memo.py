@@ -319,6 +319,8 @@ class RunMemo:
             exact.resting -= 1
             return None
         p = ctx.presentation
+        # Each record's time is what _instant gives, written in line: the key is made on
+        # every assessment, and a call per record would be its one call per entry.
         return (
             _instant(ctx.as_of),
             p.patient.age,
