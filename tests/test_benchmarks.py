@@ -18,13 +18,17 @@ def test_assess_throughput_runs_on_a_small_population(capsys: pytest.CaptureFixt
 
 
 def test_assess_latency_reports_percentiles_and_ratios(capsys: pytest.CaptureFixture[str]) -> None:
-    """The latency benchmark reports p50/p99 and the ratio to orjson.loads per kind."""
+    """The latency benchmark reports p50/p99 and the ratios to orjson.loads per kind.
+
+    Per kind: assess, the interpreter, and the floor of building the results alone.
+    """
     module = runpy.run_path(str(BENCHMARKS / "assess_latency.py"))
     module["main"](["--count", "5", "--repeat", "1"])
     out = capsys.readouterr().out
     assert "40 findings" in out
     assert "synthetic population, 5 presentations a pass" in out
     assert out.count("assess p50 / orjson.loads p50") == 3
+    assert out.count("results floor p50 / orjson.loads p50") == 3
 
 
 @pytest.mark.slow
