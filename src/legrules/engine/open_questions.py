@@ -50,7 +50,7 @@ from legrules.model import (
     Tri,
 )
 
-__all__ = ["differential_result", "open_questions"]
+__all__ = ["differential_result", "levels_by_reads", "open_questions"]
 
 _RESULT_PREFIXES = ("score.", "redflag.", "ddx.", "rec.")
 _POSITIVE = frozenset({Likelihood.POSSIBLE, Likelihood.LIKELY, Likelihood.CONFIRMED})
@@ -184,14 +184,90 @@ def _levels_reached(
     """The level each way of settling the unknown criteria sets (self-care when none)."""
     top = _levels(ruleset, rule).top
     for mask, decision in _completions(rule, ctx, outcomes):
-        level = _lifted(ruleset, rule, decision.likelihood, decision.level)
-        if decision.likelihood is Likelihood.INDETERMINATE and (
-            level is Disposition.UNDETERMINED or ruleset.disposition_policy != "2026.11"
-        ):
-            # Still open with every criterion settled: the deciding function reads more
-            # than its criteria, so take the most urgent level the rule can set.
-            level = top
-        yield mask, level if level.above(_SELF_CARE) else _SELF_CARE
+        yield mask, _level_set(ruleset, rule, decision, top)
+
+
+def _level_set(
+    ruleset: RuleSet, rule: DifferentialRule, decision: Decision, top: Disposition
+) -> Disposition:
+    """The level *decision* of a completion sets (self-care when none); *top*: the rule's."""
+    level = _lifted(ruleset, rule, decision.likelihood, decision.level)
+    if decision.likelihood is Likelihood.INDETERMINATE and (
+        level is Disposition.UNDETERMINED or ruleset.disposition_policy != "2026.11"
+    ):
+        # Still open with every criterion settled: the deciding function reads more
+        # than its criteria, so take the most urgent level the rule can set.
+        level = top
+    return level if level.above(_SELF_CARE) else _SELF_CARE
+
+
+class _Reading(Mapping[str, Outcome]):
+    """Criterion outcomes as a deciding function reads them, noting the unknown ones read.
+
+    *bits* gives each unknown criterion its bit; ``read`` gathers the bits of those read
+    (by subscript, ``get``, ``in``, ``values`` or ``items``: every way a mapping gives a
+    value goes through :meth:`__getitem__`).  It is not a dict, so a deciding function
+    cannot reach the values any other way.
+    """
+
+    __slots__ = ("_bits", "_outcomes", "read")
+
+    def __init__(self, outcomes: Mapping[str, Outcome], bits: Mapping[str, int]) -> None:
+        self._outcomes = outcomes
+        self._bits = bits
+        self.read = 0
+
+    def __getitem__(self, cid: str) -> Outcome:
+        bit = self._bits.get(cid)
+        if bit is not None:
+            self.read |= bit
+        return self._outcomes[cid]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._outcomes)
+
+    def __len__(self) -> int:
+        return len(self._outcomes)
+
+
+def levels_by_reads(
+    ruleset: RuleSet, rule: DifferentialRule, ctx: Context, outcomes: Mapping[str, Outcome]
+) -> Iterator[Disposition]:
+    """The level of every way of settling *rule*'s unknown criteria, by bit mask.
+
+    What :func:`_levels_reached` gives, with fewer calls of the deciding function: a
+    deciding function is pure, so a completion's decision depends on its context and on
+    the outcomes it reads alone.  Each call notes which unknown criteria it read; every
+    completion settling those the same way has the same decision, and takes its level
+    without a call.  A deciding function that reads the ABI first and finds it abnormal
+    decides all 2**n completions of its questionnaire items in one call.  Lazily, as the
+    reference: a caller looking for a level stops calling once it has found it.
+    """
+    unknown = _unknown(rule, outcomes)
+    count = len(unknown)
+    every = (1 << count) - 1
+    bits = {cid: 1 << index for index, cid in enumerate(unknown)}
+    met = [Outcome(Tri.MET) for _ in unknown]
+    not_met = [Outcome(Tri.NOT_MET) for _ in unknown]
+    assumed = dict(outcomes)
+    top = _levels(ruleset, rule).top
+    levels: list[Disposition | None] = [None] * (1 << count)
+    for mask in range(1 << count):
+        level = levels[mask]
+        if level is None:  # else settled by an earlier call that read fewer criteria
+            for index, cid in enumerate(unknown):
+                assumed[cid] = met[index] if mask >> index & 1 else not_met[index]
+            reading = _Reading(assumed, bits)
+            level = _level_set(ruleset, rule, rule.decide(ctx, reading), top)
+            read = reading.read
+            fixed, free = mask & read, every & ~read
+            ways = free  # every subset of the criteria it did not read, this one's way
+            while True:
+                levels[fixed | ways] = level
+                if not ways:
+                    break
+                ways = (ways - 1) & free
+        yield level
 
 
 def _reach_of(levels: Iterable[Disposition], enough: Disposition) -> Disposition | None:
