@@ -82,8 +82,9 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy $(wildcard src/legrules tests benchmarks examples)
 
+# The 25 slowest tests are listed at the end: the suite must stay under 20 minutes.
 pytest: $(STAMP) $(TESTDATA) renderer $(MEDPLUM)
-	$(BIN)/pytest -q -n 2
+	$(BIN)/pytest -q -n 2 --durations=25
 
 # The quick loop while working: lint, types and every test not marked slow (a few
 # minutes). `make test` still runs everything, the slow tests included.
