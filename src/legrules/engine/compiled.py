@@ -55,6 +55,7 @@ from legrules.model import (
     RuleTrace,
     Tri,
     Withheld,
+    trusted,
 )
 
 __all__ = ["CompiledRuleSet", "Sink", "compiled", "interpret_rule"]
@@ -88,7 +89,7 @@ def _red_flag(_: RuleSet, rule: RedFlagRule, criteria: Criteria, __: ExprCompile
     def result(outcomes: list[Outcome]) -> RedFlagResult:
         joined = combine(outcomes)
         status = STATUS_OF[id(joined.tri)]
-        return RedFlagResult(
+        return trusted.red_flag_result(
             rule.id, rule.version, status, rule.level, joined.evidence, joined.missing
         )
 

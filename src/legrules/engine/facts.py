@@ -33,6 +33,7 @@ from legrules.model import (
     ScoreResult,
     Tri,
     concept,
+    trusted,
 )
 
 __all__ = ["DERIVED_FROM_ONSET", "SIDES", "Context", "Outcome", "Reading"]
@@ -272,7 +273,7 @@ class Context:
             reference = source.reference
             if source.preliminary:
                 shown = _join(_PRELIMINARY, note)
-        plain = Evidence(fact.id, fact.state.value, fact.laterality, reference, shown)
+        plain = trusted.evidence(fact.id, fact.state.value, fact.laterality, reference, shown)
         return self._proved(plain, self._findings, fact, "conflict" if note else "")
 
     def _proved(
@@ -334,7 +335,9 @@ class Context:
             source = records[position].source
             reference = None if source is None else source.reference
             if reference != kept.source:
-                kept = Evidence(kept.finding, kept.value, kept.laterality, reference, kept.note)
+                kept = trusted.evidence(
+                    kept.finding, kept.value, kept.laterality, reference, kept.note
+                )
             put(cited_proof, kept)
 
     # -- measurements -----------------------------------------------------------------
@@ -379,7 +382,7 @@ class Context:
         )
         note = _join(*notes) if any(notes) else None
         reference = None if source is None else source.reference
-        plain = Evidence(cid, shown, measurement.laterality, reference, note)
+        plain = trusted.evidence(cid, shown, measurement.laterality, reference, note)
         return Reading(aged, plain, proof=self._proved(plain, self._measurements, measurement))
 
     def _aged(self, measurement: Measurement, value: float) -> float:

@@ -48,6 +48,7 @@ from legrules.model import (
     Presentation,
     Status,
     Tri,
+    trusted,
 )
 
 __all__ = ["differential_result", "levels_by_reads", "open_questions"]
@@ -80,7 +81,7 @@ def differential_result(
 ) -> DifferentialResult:
     """The result of *rule*'s *decision*, its level raised by the rule set's policy."""
     level = _lifted(ruleset, rule, decision.likelihood, decision.level)
-    return DifferentialResult(
+    return trusted.differential_result(
         rule.id, rule.version, decision.likelihood, level, decision.evidence, decision.missing
     )
 

@@ -36,6 +36,7 @@ from legrules.model import (
     RedFlagResult,
     RuleTrace,
     ScoreResult,
+    trusted,
 )
 
 __all__ = ["DERIVED", "MOST_RECORDS", "Proof", "Proofs", "distinct", "proof"]
@@ -153,7 +154,7 @@ class Proofs:
         evidence = self.plain(result.evidence)
         if evidence is result.evidence:
             return result
-        return RedFlagResult(
+        return trusted.red_flag_result(
             result.id, result.version, result.status, result.level, evidence, result.missing
         )
 
@@ -162,7 +163,7 @@ class Proofs:
         evidence = self.plain(result.evidence)
         if evidence is result.evidence:
             return result
-        return DifferentialResult(
+        return trusted.differential_result(
             result.id, result.version, result.likelihood, result.level, evidence, result.missing
         )
 
