@@ -23,6 +23,7 @@ from legrules.model import (
     Laterality,
     Likelihood,
     RedFlagResult,
+    ScoreResult,
     Status,
     trusted,
 )
@@ -85,3 +86,25 @@ def test_a_differential_result_written_slot_by_slot_is_the_constructors(
     """Every field where the constructor puts it."""
     built = trusted.differential_result(rule, version, likelihood, level, cited, missing)
     same(built, DifferentialResult(rule, version, likelihood, level, cited, missing))
+
+
+@given(
+    st.builds(
+        ScoreResult,
+        TEXT,
+        TEXT,
+        st.none() | st.floats(allow_nan=False),
+        st.none() | st.floats(allow_nan=False),
+        st.none() | st.floats(allow_nan=False),
+        OPTIONAL,
+        st.none() | st.sampled_from(Laterality),
+        CITED,
+        MISSING,
+    ),
+    CITED,
+)
+def test_a_score_result_with_other_evidence_is_the_evolved_one(
+    result: ScoreResult, cited: tuple[Evidence, ...]
+) -> None:
+    """Every field but the evidence kept, as ``attrs.evolve`` keeps them."""
+    same(trusted.score_result(result, cited), attrs.evolve(result, evidence=cited))

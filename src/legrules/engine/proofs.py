@@ -24,8 +24,6 @@ import operator
 import weakref
 from collections.abc import Iterable, Mapping, Sequence
 
-import attrs
-
 from legrules.model import (
     CriterionTrace,
     DifferentialResult,
@@ -172,7 +170,7 @@ class Proofs:
         evidence = self.plain(result.evidence)
         if evidence is result.evidence:
             return result
-        return attrs.evolve(result, evidence=evidence)
+        return trusted.score_result(result, evidence)
 
     def trace(self, trace: RuleTrace) -> RuleTrace:
         """*trace* with plain evidence in every criterion."""
