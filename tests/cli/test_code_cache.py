@@ -125,6 +125,98 @@ def test_a_well_formed_file_of_other_code_is_not_used(tmp_path: Path, compiles: 
     assert compiles == [TEXT, TEXT]
 
 
+OTHER = "def run(ctx):\n    return _k0\n"
+
+
+def _packed_alone(tmp_path: Path, *texts: str) -> CodeCache:
+    """A cache that compiled *texts* and saved its pack, each text's own file removed."""
+    cache = CodeCache(str(tmp_path))
+    for text in texts:
+        cache.compile(text, LABEL)
+    cache.save()
+    for text in texts:
+        (Path(cache.folder) / cache.name(text, LABEL)).unlink()
+    return cache
+
+
+def test_the_next_run_reads_the_saved_pack(tmp_path: Path, compiles: list[str]) -> None:
+    """What a run used is packed: the next run reads it from the pack, the same code."""
+    first = _packed_alone(tmp_path, TEXT, OTHER)
+    assert sorted(os.listdir(first.folder)) == [first.pack]
+    assert os.stat(Path(first.folder) / first.pack).st_mode & 0o077 == 0
+    again = CodeCache(str(tmp_path))
+    assert _same(again.compile(TEXT, LABEL), compile(TEXT, LABEL, "exec"))
+    assert _same(again.compile(OTHER, LABEL), compile(OTHER, LABEL, "exec"))
+    assert compiles == [TEXT, OTHER]
+
+
+def test_the_pack_is_taken_by_name_and_label_only(tmp_path: Path, compiles: list[str]) -> None:
+    """Text the pack does not hold, or holds under another label, is compiled, then packed."""
+    _packed_alone(tmp_path, TEXT)
+    again = CodeCache(str(tmp_path))
+    assert again.compile(TEXT, "<legrules Any>").co_filename == "<legrules Any>"
+    again.compile(OTHER, LABEL)
+    assert compiles == [TEXT, TEXT, OTHER]
+    again.save()
+    third = CodeCache(str(tmp_path))
+    third.compile(TEXT, "<legrules Any>")
+    third.compile(OTHER, LABEL)
+    assert compiles == [TEXT, TEXT, OTHER]
+
+
+def test_the_pack_is_written_again_only_when_the_run_used_other_code(tmp_path: Path) -> None:
+    """A run that used just what the pack holds leaves it as it is."""
+    _packed_alone(tmp_path, TEXT)
+    again = CodeCache(str(tmp_path))
+    pack = Path(again.folder) / again.pack
+    written = pack.stat().st_ino
+    again.compile(TEXT, LABEL)
+    again.save()
+    assert pack.stat().st_ino == written
+    again.compile(OTHER, LABEL)
+    again.save()
+    assert pack.stat().st_ino != written
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda pack: pack.write_bytes(pack.read_bytes()[:-3]), id="truncated"),
+        pytest.param(lambda pack: pack.chmod(0o620), id="group-writable"),
+        pytest.param(lambda pack: pack.chmod(0o602), id="world-writable"),
+        pytest.param(
+            lambda pack: (pack.rename(pack.parent.parent / "aside"), pack.symlink_to("../aside")),
+            id="a-link",
+        ),
+    ],
+)
+def test_a_pack_not_to_be_trusted_is_not_read(
+    tmp_path: Path, compiles: list[str], damage: types.FunctionType
+) -> None:
+    """A pack is trusted on the terms of any other file: else the code is compiled."""
+    cache = _packed_alone(tmp_path, TEXT)
+    damage(Path(cache.folder) / cache.pack)
+    again = CodeCache(str(tmp_path))
+    assert _same(again.compile(TEXT, LABEL), compile(TEXT, LABEL, "exec"))
+    assert compiles == [TEXT, TEXT]
+
+
+def test_a_pack_of_something_else_is_not_read(tmp_path: Path, compiles: list[str]) -> None:
+    """A well-formed file in the pack's place that holds no code objects by name is ignored."""
+    cache = CodeCache(str(tmp_path))
+    os.makedirs(cache.folder, mode=0o700)
+    folder = os.open(cache.folder, os.O_RDONLY)
+    try:
+        for payload in ([1, 2], {cache.name(TEXT, LABEL): "not code"}, {1: 2}):
+            code_cache._write(folder, cache.pack, marshal.dumps(payload))
+            again = CodeCache(str(tmp_path))
+            assert _same(again.compile(TEXT, LABEL), compile(TEXT, LABEL, "exec"))
+            os.unlink(cache.name(TEXT, LABEL), dir_fd=folder)
+    finally:
+        os.close(folder)
+    assert compiles == [TEXT, TEXT, TEXT]
+
+
 @pytest.mark.parametrize("mode", [0o620, 0o602], ids=["group-writable", "world-writable"])
 def test_a_file_others_may_write_is_not_trusted(
     tmp_path: Path, compiles: list[str], mode: int

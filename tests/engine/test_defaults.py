@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+import attrs
 import pytest
 
 from legrules import Presentation, dump_assessment
@@ -60,3 +61,12 @@ def test_a_rule_with_a_node_the_engine_does_not_know_is_always_evaluated() -> No
     known = rule_inputs(ruleset, ruleset.rule("redflag.cauda-equina"), Policy())
     assert known is not None
     assert "saddle-anesthesia" in known
+
+
+def test_a_copy_of_a_rule_reads_what_the_rule_reads() -> None:
+    """The inputs of a rule equal to one of the set (not the same object) are that rule's."""
+    ruleset = get_ruleset("2026.12")
+    for rule in ruleset.rules:
+        copy = attrs.evolve(rule)
+        assert copy is not rule
+        assert rule_inputs(ruleset, copy, Policy()) == rule_inputs(ruleset, rule, Policy())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import random
 
 import pytest
@@ -69,3 +70,14 @@ def test_benchmark_presentations_give_the_same_documents_with_or_without_trace(
         )
         documents = {dumps(dump_assessment(result)) for result in results}
         assert len(documents) == 1
+
+
+def test_a_truth_is_generated_once_per_node_value_and_compiler() -> None:
+    """The same trigger asked for twice (its step and its memo ask) is one function."""
+    rules = get_ruleset("2026.12").rules
+    trigger = next(r.trigger for r in rules if isinstance(r, RecommendationRule))
+    again = copy.deepcopy(trigger)  # equal, built apart
+    assert again is not trigger
+    compiler = ExprCompiler(Policy(), [trigger])
+    assert truth_of(trigger, compiler) is truth_of(again, compiler)
+    assert truth_of(trigger, ExprCompiler(Policy(), [trigger])) is not truth_of(trigger, compiler)

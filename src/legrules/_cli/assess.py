@@ -166,10 +166,11 @@ def _assess(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
     max_entries = _max_entries(args, fmt)
     source = open_input(args.path, args.stdin)
     with building(args.program):
-        if args.program:
-            keep_generated_code()
+        cache = keep_generated_code() if args.program else None
         # Compiled now (assess() finds it so), with the rest of the start-up.
         compiled(ruleset, policy)
+        if cache is not None:
+            cache.save()
     progress = Progress(err, source.size, enabled=_progress_wanted(args, out, err))
     try:
         found = read_input(source, progress, as_of=as_of, policy=policy, strict=args.fhir_strict)

@@ -17,6 +17,12 @@ folder) is ignored and the text compiled as before; a file is then written anew,
 atomically (a private temporary file renamed over it), when the folder allows.  No error
 of the cache ever reaches the user: at worst the code is compiled, as without it.
 
+Reading some eighty files one by one (each opened, checked and closed) cost more than
+reading them together, so the program also keeps, after compiling its rule set, every
+code object the run used in one *pack* (:meth:`CodeCache.save`), trusted on the same
+terms as any other file; an entry is taken from the pack only under its own name, and
+anything the pack lacks is read from its file, or compiled, as before.
+
 Only the program uses it (``legrules ...``; see :mod:`legrules._cli.startup`), in
 ``$LEGRULES_CACHE_DIR``, else ``$XDG_CACHE_HOME/legrules``, else ``~/.cache/legrules``;
 ``LEGRULES_CACHE_DIR=`` (empty) turns it off.  POSIX only.
@@ -78,6 +84,11 @@ class CodeCache:
     def __init__(self, folder: str) -> None:
         self.folder = os.path.join(folder, f"code-{__version__}")
         self._interpreter = _interpreter()
+        #: The pack's file: one per interpreter, as its entries' names are.
+        self.pack = "pack-" + hashlib.sha256(self._interpreter).hexdigest()
+        self._packed: dict[str, types.CodeType] | None = None
+        #: The code this cache gave, by name: what :meth:`save` packs.
+        self._used: dict[str, types.CodeType] = {}
 
     def name(self, text: str, label: str) -> str:
         """The file that holds the code of *text* compiled under *label*."""
@@ -88,6 +99,24 @@ class CodeCache:
     def compile(self, text: str, label: str) -> types.CodeType:
         """``compile(text, label, "exec")``, read from the folder when kept there."""
         name = self.name(text, label)
+        code = self._unpacked(name, label)
+        if code is None:
+            code = self._kept(text, name, label)
+        self._used[name] = code
+        return code
+
+    def _unpacked(self, name: str, label: str) -> types.CodeType | None:
+        """The code of *name* in the pack (read at the first call), if there."""
+        if self._packed is None:
+            self._packed = {}
+            with self._folder() as folder:
+                if folder is not None:
+                    self._packed = _read_pack(folder, self.pack)
+        code = self._packed.get(name)
+        return code if code is not None and code.co_filename == label else None
+
+    def _kept(self, text: str, name: str, label: str) -> types.CodeType:
+        """The code of *name* read from its own file, else compiled and kept there."""
         with self._folder() as folder:
             if folder is not None:
                 found = _read(folder, name, label)
@@ -98,6 +127,15 @@ class CodeCache:
             if folder is not None:
                 _write(folder, name, marshal.dumps(code))
         return code
+
+    def save(self) -> None:
+        """Keep the code given so far as the pack, unless the pack holds just that already."""
+        if self._packed is not None and self._used.keys() == self._packed.keys():
+            return
+        with self._folder(create=True) as folder:
+            if folder is not None:
+                _write(folder, self.pack, marshal.dumps(self._used))
+                self._packed = dict(self._used)
 
     @contextlib.contextmanager
     def _folder(self, create: bool = False) -> Iterator[int | None]:
@@ -118,6 +156,38 @@ class CodeCache:
 
 def _read(folder: int, name: str, label: str) -> types.CodeType | None:
     """The code kept in *name*, or ``None`` when missing or not to be trusted."""
+    payload = _payload(folder, name)
+    if payload is None:
+        return None
+    try:
+        code = marshal.loads(payload)
+    except (EOFError, ValueError, TypeError):
+        return None
+    if not isinstance(code, types.CodeType) or code.co_filename != label:
+        return None
+    return code
+
+
+def _read_pack(folder: int, name: str) -> dict[str, types.CodeType]:
+    """The code objects kept in the pack *name*, by name (none when not to be trusted)."""
+    payload = _payload(folder, name)
+    if payload is None:
+        return {}
+    try:
+        packed = marshal.loads(payload)
+    except (EOFError, ValueError, TypeError):
+        return {}
+    if not isinstance(packed, dict):
+        return {}
+    return {
+        key: code
+        for key, code in packed.items()
+        if isinstance(key, str) and isinstance(code, types.CodeType)
+    }
+
+
+def _payload(folder: int, name: str) -> bytes | None:
+    """What the file *name* keeps, or ``None`` when missing or not to be trusted."""
     try:
         handle = os.open(name, os.O_RDONLY | os.O_NOFOLLOW, dir_fd=folder)
     except OSError:
@@ -136,13 +206,7 @@ def _read(folder: int, name: str, label: str) -> types.CodeType | None:
     payload = data[len(_HEADER) + _DIGEST :]
     if header != _HEADER or hashlib.sha256(payload).digest() != digest:
         return None
-    try:
-        code = marshal.loads(payload)
-    except (EOFError, ValueError, TypeError):
-        return None
-    if not isinstance(code, types.CodeType) or code.co_filename != label:
-        return None
-    return code
+    return payload
 
 
 def _write(folder: int, name: str, payload: bytes) -> None:
@@ -163,8 +227,15 @@ def _write(folder: int, name: str, payload: bytes) -> None:
             os.unlink(temporary, dir_fd=folder)
 
 
-def keep_generated_code() -> None:
-    """Have the rule sets' generated code kept in :func:`default_folder` (the program only)."""
+def keep_generated_code() -> CodeCache | None:
+    """Have the rule sets' generated code kept in :func:`default_folder` (the program only).
+
+    Returns the cache (``None`` when turned off): :meth:`CodeCache.save` once the rule
+    set is compiled.
+    """
     folder = default_folder()
-    if folder is not None:
-        codegen.compile_text = CodeCache(folder).compile
+    if folder is None:
+        return None
+    cache = CodeCache(folder)
+    codegen.compile_text = cache.compile
+    return cache

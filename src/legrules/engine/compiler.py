@@ -230,6 +230,8 @@ class ExprCompiler:
         self._seen: dict[int, tuple[Expr, Compiled]] = {}
         self._stable: dict[Expr, bool] = {}
         self._slots = 0
+        #: Each node's truth function (:func:`legrules.engine.truth.truth_of`), by value.
+        self.truths: dict[Expr, Callable[[Context], Tri]] = {}
         for expr in expressions:
             self._count(expr)
         #: Defaults and inputs of nodes, for generated code (:mod:`.codegen`).

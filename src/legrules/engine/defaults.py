@@ -126,6 +126,19 @@ def _inputs_of(exprs: Iterable[Expr], policy: Policy, earlier: tuple[str, ...]) 
     return found
 
 
+def _position(rules: Sequence[Rule], rule: Rule) -> int:
+    """Where *rule* is in *rules*: ``rules.index(rule)``, found by identity first.
+
+    The index compares *rule* with every rule before it, attribute by attribute, and
+    defaults are built for every rule of a set: that was a fifth of building them.  A
+    rule set's ids are unique, so no rule before *rule* itself can equal it.
+    """
+    for index, candidate in enumerate(rules):
+        if candidate is rule:
+            return index
+    return rules.index(rule)
+
+
 def rule_inputs(
     ruleset: RuleSet, rule: Rule, policy: Policy, *, triggered: bool = True
 ) -> frozenset[str] | None:
@@ -134,7 +147,7 @@ def rule_inputs(
     A recommendation that is not *triggered* reads its trigger alone; a triggered
     self-care recommendation also reads every red flag.
     """
-    position = ruleset.rules.index(rule)
+    position = _position(ruleset.rules, rule)
     earlier = tuple(r.id for r in ruleset.rules[:position] if isinstance(r, DifferentialRule))
     exprs: list[Expr] = [c.expr for c in rule.criteria]
     extra: Sequence[str] | None = ()

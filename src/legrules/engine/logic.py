@@ -134,7 +134,17 @@ class _Group(Expr):
         return isinstance(other, _Group) and type(other) is type(self) and other.items == self.items
 
     def __hash__(self) -> int:
-        return hash((type(self).__name__, self.items))
+        # Hashing a node hashes its whole tree, and compiling a rule set hashes every
+        # node many times over (once per rule and per analysis reading it): the tree is
+        # immutable, so its hash is computed once and kept.
+        found: int | None = self.__dict__.get("_hash")
+        if found is None:
+            found = self.__dict__["_hash"] = hash((type(self).__name__, self.items))
+        return found
+
+    def __getstate__(self) -> dict[str, object]:
+        # Without the kept hash: a string's hash differs from one process to the next.
+        return {"items": self.items}
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({', '.join(map(repr, self.items))})"

@@ -150,8 +150,20 @@ def truth_of(expr: Expr, compiler: ExprCompiler) -> Truth:
     """*expr*'s truth as one generated function, for the policy *compiler* compiles for.
 
     Node types are matched exactly (a subclass may evaluate differently): any other
-    node answers through its compiled closure.
+    node answers through its compiled closure.  Generated once per node value and
+    compiler: a recommendation's trigger is asked for by its step and by its memo, and
+    a truth holds no state of its own (what it calls, the compiler shares anyway).
     """
+    try:
+        found = compiler.truths.get(expr)
+    except TypeError:  # a node type that cannot be hashed: generated every time
+        return _generated(expr, compiler)
+    if found is None:
+        found = compiler.truths[expr] = _generated(expr, compiler)
+    return found
+
+
+def _generated(expr: Expr, compiler: ExprCompiler) -> Truth:
     source = _Truths(compiler)
     result = source.truth(expr, 1)
     run: Truth = source.function(result, f"<legrules truth {type(expr).__name__}>")
