@@ -253,3 +253,17 @@ def test_the_engines_substitution_describes_the_trace_it_builds() -> None:
         recipe = result.trace.substitution if isinstance(result.trace, Deferred) else None
         if recipe is not None:
             assert _substitute(recipe) == tuple(result.trace)
+
+
+def test_one_tuple_of_traces_at_other_positions_is_written_for_those_positions() -> None:
+    """The same shared traces, described with other positions, keep each description's text.
+
+    The writer keeps a template of the whole list per tuple of shared traces met again:
+    a tuple met with other positions (or every trace, ``None``) is not written from a
+    template made for the first ones.
+    """
+    base = _base()
+    traces, stands = _symbolic(0)
+    for round_ in range(3):
+        for positions in ((0, 2), (0,), None, (0, 2)):
+            _written_from_substitution(base, traces, stands, positions, f"{round_}")

@@ -304,11 +304,19 @@ _MARK = b"\0"
 _Template = tuple[weakref.ref[Any], list[bytes], tuple[Any, ...], orjson.Fragment | None]
 
 
+#: A run's template: its tuple of kept traces (held: a tuple cannot be referred to
+#: weakly), their positions and placeholder type, the pieces of the whole list's text with
+#: a gap (``b""``) where each placeholder goes, and the placeholders in their text order.
+_Run = tuple[Any, tuple[int, ...] | None, type, list[bytes], tuple[Any, ...]]
+#: Runs whose template is kept (each some 50 KB of text).
+_RUNS_KEPT = 64
+
+
 def _substituted(
     fields: _Fields,
     evidence: Callable[[Any], list[dict[str, Any]]],
     shared: Callable[[Any, dict[int, Any]], list[Any]],
-) -> Callable[[Any, dict[int, Any]], list[Any]]:
+) -> Callable[[Any, dict[int, Any]], Any]:
     """The list of *fields* of some rule traces, written from their substitution if known.
 
     A trace the engine built from a :class:`~legrules.model.deferred.Substitution` is
@@ -318,8 +326,18 @@ def _substituted(
     text of each evidence of the substitution is written at once (*evidence* makes their
     dicts, in one comprehension) and kept in the document's memo for the results citing
     it.  The trace need not be built.
+
+    Every assessment taking one kept run is handed the same tuple of traces.  Met a
+    second time, the tuple gets a template of its own: the text of the whole list, cut
+    at every placeholder of the traces at the positions, filled in one join (instead of
+    a look-up per trace and a join per trace at a position).  The template holds its
+    tuple, compared by identity (and its positions and placeholder type by value), so
+    an identity is never taken for that of another tuple; a tuple met once is not held.
     """
     templates: dict[int, _Template] = {}
+    runs: dict[int, _Run] = {}
+    #: Identities of the tuples met once (or again since their template was dropped).
+    met: dict[int, None] = {}
 
     def template(trace: Any, placeholder: type) -> _Template:
         cited = tuple(e for c in trace.criteria for e in c.evidence if type(e) is placeholder)
@@ -335,30 +353,72 @@ def _substituted(
         made = templates[id(trace)] = (weakref.ref(trace), gapped, cited, whole)
         return made
 
-    def traces(values: Any, memo: dict[int, Any]) -> list[Any]:
-        recipe = values.substitution if type(values) is Deferred else None
-        if recipe is None:
-            return shared(values, memo)
-        items, placeholder = recipe.traces, recipe.placeholder
-        positions = range(len(items)) if recipe.positions is None else recipe.positions
+    def each(
+        items: Any, recipe: Any, memo: dict[int, Any], texts: Callable[[Any], bytes] | None
+    ) -> tuple[list[Any], list[Any]]:
+        """The list, each trace at a position from its template, and their placeholders.
+
+        With *texts* the gaps are filled; without, each is left as a mark (:data:`_MARK`).
+        """
         out = shared(items, memo)  # those at no position are written as they are
-        plain = recipe.plain
-        cites = list(plain.values())
-        written = list(map(orjson.dumps, evidence(cites)))
-        memo.update(zip(map(id, cites), written, strict=True))
-        texts = dict(zip(plain, written, strict=True)).__getitem__
+        positions = range(len(items)) if recipe.positions is None else recipe.positions
+        cited: list[Any] = []
         for index in positions:
             trace = items[index]
             found = templates.get(id(trace))
             if found is None or found[0]() is not trace:
-                found = template(trace, placeholder)
+                found = template(trace, recipe.placeholder)
             whole = found[3]
             if whole is None:
-                parts = found[1].copy()
-                parts[1::2] = map(texts, found[2])
-                whole = orjson.Fragment(b"".join(parts))
+                if texts is None:
+                    cited += found[2]
+                    whole = orjson.Fragment(_MARK.join(found[1][::2]))
+                else:
+                    parts = found[1].copy()
+                    parts[1::2] = map(texts, found[2])
+                    whole = orjson.Fragment(b"".join(parts))
             out[index] = whole
-        return out
+        return out, cited
+
+    def run(items: Any, recipe: Any, memo: dict[int, Any]) -> _Run:
+        """The template of the whole list *items* for *recipe*, made now."""
+        out, cited = each(items, recipe, memo, None)
+        pieces = orjson.dumps(out).split(_MARK)
+        if len(pieces) != len(cited) + 1:
+            raise AssertionError(f"{len(cited)} placeholders, {len(pieces)} pieces")
+        gapped = [b""] * (2 * len(pieces) - 1)
+        gapped[::2] = pieces
+        if len(runs) >= _RUNS_KEPT:
+            runs.clear()
+        made = runs[id(items)] = (items, recipe.positions, recipe.placeholder, gapped, tuple(cited))
+        return made
+
+    def traces(values: Any, memo: dict[int, Any]) -> Any:
+        recipe = values.substitution if type(values) is Deferred else None
+        if recipe is None:
+            return shared(values, memo)
+        items, plain = recipe.traces, recipe.plain
+        cites = list(plain.values())
+        written = list(map(orjson.dumps, evidence(cites)))
+        memo.update(zip(map(id, cites), written, strict=True))
+        texts = dict(zip(plain, written, strict=True)).__getitem__
+        key = id(items)
+        found = runs.get(key)
+        if (
+            found is None
+            or found[0] is not items
+            or found[1] != recipe.positions
+            or found[2] is not recipe.placeholder
+        ):
+            if key not in met:
+                if len(met) >= _SEEN:
+                    met.clear()
+                met[key] = None
+                return each(items, recipe, memo, texts)[0]
+            found = run(items, recipe, memo)
+        parts = found[3].copy()
+        parts[1::2] = map(texts, found[4])
+        return orjson.Fragment(b"".join(parts))
 
     return traces
 
