@@ -180,11 +180,14 @@ def _compiled_run(engine: CompiledRuleSet, ctx: Context, include_trace: bool) ->
             runs.keep_records(records, found, tuple([plain[p] for p in found.cited.proofs]))
     proofs = ctx.proofs
     kept_traces, cited = found.traces, found.cited
+    # A context read plainly makes no proof and takes no kept answer (its rules all run,
+    # citing the plain evidence of its records): its traces are plain as built.
+    plainly = not ctx.symbolic and not proofs.table
 
     def plain_trace() -> tuple[RuleTrace, ...]:
         built = kept_traces() if callable(kept_traces) else kept_traces
         if cited is None:
-            return tuple(map(proofs.trace, built))
+            return tuple(built) if plainly else tuple(map(proofs.trace, built))
         plain = list(built)
         for index, criteria in cited.traces:  # the others hold no proof: as they are
             plain[index] = proofs.trace_at(plain[index], criteria)
