@@ -126,8 +126,9 @@ def test_evidence_cited_again_in_one_document_is_written_as_its_document() -> No
 def test_results_shared_between_assessments_are_written_as_their_documents() -> None:
     """A result met in several assessments (written once, then as text) keeps its text.
 
-    After three assessments sharing the same result objects, they are replaced by new
-    ones that differ in one field each: none is written with a text kept for another.
+    After three assessments sharing the same result objects (and tuples of them), they
+    are replaced by new ones that differ in one field each: none is written with a text
+    kept for another.
     """
     base = _base()
     for round_ in range(5):
@@ -138,6 +139,7 @@ def test_results_shared_between_assessments_are_written_as_their_documents() -> 
         )
         withheld = tuple(attrs.evolve(w, reason=f"{w.reason} ({round_})") for w in base.withheld)
         scores = tuple(attrs.evolve(s, version=f"9.{round_}") for s in base.scores)
+        unresolved = tuple(attrs.evolve(u, missing=(f"x-{round_}",)) for u in base.unresolved)
         for _ in range(3):
             same_text(
                 attrs.evolve(
@@ -147,9 +149,10 @@ def test_results_shared_between_assessments_are_written_as_their_documents() -> 
                     recommendations=recommendations,
                     withheld=withheld,
                     scores=scores,
+                    unresolved=unresolved,
                 )
             )
-        del flags, differentials, recommendations, withheld, scores
+        del flags, differentials, recommendations, withheld, scores, unresolved
 
 
 class _Stand(Evidence):

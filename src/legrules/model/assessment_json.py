@@ -13,14 +13,17 @@ its keys in sorted order, so the compact form needs no sorting option.
 The compact form hands orjson the text (:class:`orjson.Fragment`) of what repeats from
 one assessment to the next instead of building it again: the policy of a run, the rule
 traces and results the engine shares between assessments (about four in five traces
-and two in three results in a bulk run), and the criteria that cite no evidence, whose
-text depends on the criterion's id, description, state and missing inputs alone.
+and two in three results in a bulk run), the tuples it keeps with a run (the unresolved
+red flags, recommendations and withheld ones: one tuple for every assessment taking
+the run), and the criteria that cite no evidence, whose text depends on the
+criterion's id, description, state and missing inputs alone.
 Within one document each evidence object is written once (a finding's evidence is
 cited some three times: by the criteria of several rules and by their results).  A
 trace the engine describes as a substitution
 (:class:`~legrules.model.deferred.Substitution`: traces shared between assessments,
 citing placeholders, and this assessment's evidence for each) is written from a
-template per shared trace with the evidence put in, and is not built.
+template per shared trace with the evidence put in, and is not built; the whole list of
+a kept run's traces, met again, from one template.
 
 The text is byte for byte that of ``orjson.dumps(dump_assessment(a), option=...)``: the
 same names (``class`` for ``ScoreResult.class_``) and the derived ``cds_indicator``.  A
@@ -48,6 +51,7 @@ from legrules.model.assessment import (
     RedFlagResult,
     RuleTrace,
     ScoreResult,
+    Unresolved,
     Withheld,
 )
 from legrules.model.deferred import Deferred
@@ -170,6 +174,14 @@ def _expression(
             shared = _shared(_fields_of(item, made))
             namespace["_rule_traces"] = _substituted(_fields_of(item, made), evidence, shared)
             return f"_rule_traces({read}, memo)"
+        if item in _KEPT and made is _COMPACT and depth == 0:
+            # A function of its own, whose text is kept for a tuple met again.
+            name = f"_kept_{item.__name__}"
+            own: dict[str, Any] = {}
+            written = _expression("values", kind, own, made, depth + 1)
+            exec(f"def write(values, memo):\n    return {written}\n", own)
+            namespace[name] = _kept(own["write"])
+            return f"{name}({read}, memo)"
         if item in _SHARED and made is _COMPACT:
             name = f"_shared_{item.__name__}"
             namespace[name] = _shared(_fields_of(item, made))
@@ -224,6 +236,42 @@ _SEEN = 1024
 #: The kinds the engine shares between assessments (the same object when it cannot
 #: differ), each written through its own tables of :func:`_shared`.
 _SHARED = (RuleTrace, RedFlagResult, DifferentialResult, ScoreResult, Recommendation, Withheld)
+
+
+#: The kinds the engine keeps with a run: every assessment taking the run is handed the
+#: same tuple of them (see :func:`_kept`).
+_KEPT = (Unresolved, Recommendation, Withheld)
+_TUPLES_KEPT = 256
+
+
+def _kept(write: Callable[[Any, dict[int, Any]], Any]) -> Callable[[Any, dict[int, Any]], Any]:
+    """*write* for tuples the engine keeps with a run, handing out the text of one met again.
+
+    Known by identity: a tuple met a second time is written once and its text kept with
+    the tuple itself (held: a tuple cannot be referred to weakly), so that an identity is
+    never taken for that of another tuple; a tuple met once is not held.  Bounded (the
+    tables are cleared when full).
+    """
+    written: dict[int, tuple[Any, orjson.Fragment]] = {}
+    met: dict[int, None] = {}
+
+    def tuples(values: Any, memo: dict[int, Any]) -> Any:
+        key = id(values)
+        found = written.get(key)
+        if found is not None and found[0] is values:
+            return found[1]
+        if key not in met:
+            if len(met) >= _SEEN:
+                met.clear()
+            met[key] = None
+            return write(values, memo)
+        if len(written) >= _TUPLES_KEPT:
+            written.clear()
+        text = orjson.Fragment(orjson.dumps(write(values, memo)))
+        written[key] = (values, text)
+        return text
+
+    return tuples
 
 
 def _evidence(fields: _Fields) -> Callable[[Any, dict[int, Any]], orjson.Fragment]:
