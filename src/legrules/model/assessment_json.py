@@ -152,7 +152,8 @@ def _expression(
     if len(options) == 2 and type(None) in options:
         (inner,) = (option for option in options if option is not type(None))
         written = _expression(read, inner, namespace, made, depth)
-        return f"(None if {read} is None else {written})"
+        # A value written as it is needs no test (None is written as it is too).
+        return read if written == read else f"(None if {read} is None else {written})"
     if isinstance(kind, type) and issubclass(kind, enum.Enum):
         return f"{read}._value_"  # not .value: the enum module's descriptor is slow
     if kind is datetime:
