@@ -23,7 +23,9 @@ trace the engine describes as a substitution
 (:class:`~legrules.model.deferred.Substitution`: traces shared between assessments,
 citing placeholders, and this assessment's evidence for each) is written from a
 template per shared trace with the evidence put in, and is not built; the whole list of
-a kept run's traces, met again, from one template.
+a kept run's traces, met again, from one template.  So are the results the substitution
+describes (the assessment's very tuples, made from a kept run's with this assessment's
+evidence put in).
 
 The text is byte for byte that of ``orjson.dumps(dump_assessment(a), option=...)``: the
 same names (``class`` for ``ScoreResult.class_``) and the derived ``cds_indicator``.  A
@@ -182,6 +184,11 @@ def _expression(
             written = _expression("values", kind, own, made, depth + 1)
             exec(f"def write(values, memo):\n    return {written}\n", own)
             namespace[name] = _kept(own["write"])
+            return f"{name}({read}, memo)"
+        if item in _DESCRIBED and made is _COMPACT and depth == 0:
+            name = f"_described_{item.__name__}"
+            fields = _fields_of(item, made)
+            namespace[name] = _described(fields, _shared(fields))
             return f"{name}({read}, memo)"
         if item in _SHARED and made is _COMPACT:
             name = f"_shared_{item.__name__}"
@@ -451,6 +458,8 @@ def _substituted(
         written = list(map(orjson.dumps, evidence(cites)))
         memo.update(zip(map(id, cites), written, strict=True))
         texts = dict(zip(plain, written, strict=True)).__getitem__
+        if recipe.results:
+            memo[_RECIPE] = (recipe, texts)  # for the results it describes (_described)
         key = id(items)
         found = runs.get(key)
         if (
@@ -470,6 +479,77 @@ def _substituted(
         return orjson.Fragment(b"".join(parts))
 
     return traces
+
+
+#: The memo's key for the substitution of the document's trace and the text of each
+#: placeholder's evidence (an object's identity is never negative).
+_RECIPE = -1
+#: The kinds of results a substitution may describe (:attr:`Substitution.results`).
+_DESCRIBED = (RedFlagResult, DifferentialResult, ScoreResult)
+
+
+def _described(fields: _Fields, shared: Callable[[Any, dict[int, Any]], list[Any]]) -> Any:
+    """The list of *fields* of some results, written from their substitution if known.
+
+    Each assessment taking a kept run holds results of its own where the run's cite
+    placeholders (its proofs, put back as its own evidence), with the others the run's.
+    The substitution of the document's trace may describe such a tuple (by identity:
+    the very tuple written, not an equal one): it is written from a template of the
+    run's tuple, the text of the whole list cut at each placeholder of the results at
+    the positions, with this document's evidence texts put in, as the traces are (see
+    :func:`_substituted`: a template holds its tuple, is made on the second meeting,
+    and is bounded).  Any other tuple is written by *shared*.
+    """
+    runs: dict[int, _Run] = {}
+    met: dict[int, None] = {}
+
+    def run(kept: Any, positions: tuple[int, ...], placeholder: type, memo: Any) -> _Run:
+        out = shared(kept, memo)
+        cited: list[Any] = []
+        for index in positions:
+            result = kept[index]
+            marked = [e for e in result.evidence if type(e) is placeholder]
+            marks: dict[int, Any] = {id(e): _MARK for e in marked}
+            out[index] = orjson.Fragment(orjson.dumps(fields(result, marks)))
+            cited += marked
+        pieces = orjson.dumps(out).split(_MARK)
+        if len(pieces) != len(cited) + 1:
+            raise AssertionError(f"{len(cited)} placeholders, {len(pieces)} pieces")
+        gapped = [b""] * (2 * len(pieces) - 1)
+        gapped[::2] = pieces
+        if len(runs) >= _RUNS_KEPT:
+            runs.clear()
+        made = runs[id(kept)] = (kept, positions, placeholder, gapped, tuple(cited))
+        return made
+
+    def results(values: Any, memo: dict[int, Any]) -> Any:
+        described = memo.get(_RECIPE)
+        if described is None:
+            return shared(values, memo)
+        recipe, texts = described
+        entry = next((d for d in recipe.results if d[0] is values), None)
+        if entry is None:
+            return shared(values, memo)
+        _, kept, positions = entry
+        key = id(kept)
+        found = runs.get(key)
+        if (
+            found is None
+            or found[0] is not kept
+            or found[1] != positions
+            or found[2] is not recipe.placeholder
+        ):
+            if key not in met:
+                if len(met) >= _SEEN:
+                    met.clear()
+                met[key] = None
+                return shared(values, memo)
+            found = run(kept, positions, recipe.placeholder, memo)
+        parts = found[3].copy()
+        parts[1::2] = map(texts, found[4])
+        return orjson.Fragment(b"".join(parts))
+
+    return results
 
 
 #: The last policy written, its dict, and its text (a run writes many assessments under
