@@ -99,3 +99,26 @@ def _plain(value: object) -> object:
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     return value.value if isinstance(value, enum.Enum) else value
+
+
+def test_a_trace_read_plainly_holds_the_interpreters_plain_evidence(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Records read plainly (as in the engine's timed plain window) give the interpreter's trace.
+
+    Such a trace is taken as built, with no proof to put back: none is made, and no kept
+    answer (which may cite proofs) is taken.  Each presentation is assessed after the
+    same one was read symbolically, so that kept answers are there to be (wrongly) taken.
+    """
+    from tests.engine.corpus import corpus
+
+    for presentation, policy in corpus(30, seed=23):
+        assess(presentation, as_of=AS_OF, policy=policy)  # kept answers, citing proofs
+        with monkeypatch.context() as patched:
+            patched.setattr("legrules.engine.rule_memo.Reuse.worth", lambda self: False)
+            result = assess(presentation, as_of=AS_OF, policy=policy)
+        reference = interpret(presentation, as_of=AS_OF, policy=policy)
+        assert isinstance(result.trace, Deferred)
+        assert result.trace.substitution is None
+        assert tuple(result.trace) == reference.trace
+        assert dump_assessment(result) == dump_assessment(reference)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import attrs
 import orjson
@@ -126,8 +127,9 @@ def test_evidence_cited_again_in_one_document_is_written_as_its_document() -> No
 def test_results_shared_between_assessments_are_written_as_their_documents() -> None:
     """A result met in several assessments (written once, then as text) keeps its text.
 
-    After three assessments sharing the same result objects, they are replaced by new
-    ones that differ in one field each: none is written with a text kept for another.
+    After three assessments sharing the same result objects (and tuples of them), they
+    are replaced by new ones that differ in one field each: none is written with a text
+    kept for another.
     """
     base = _base()
     for round_ in range(5):
@@ -138,6 +140,7 @@ def test_results_shared_between_assessments_are_written_as_their_documents() -> 
         )
         withheld = tuple(attrs.evolve(w, reason=f"{w.reason} ({round_})") for w in base.withheld)
         scores = tuple(attrs.evolve(s, version=f"9.{round_}") for s in base.scores)
+        unresolved = tuple(attrs.evolve(u, missing=(f"x-{round_}",)) for u in base.unresolved)
         for _ in range(3):
             same_text(
                 attrs.evolve(
@@ -147,9 +150,10 @@ def test_results_shared_between_assessments_are_written_as_their_documents() -> 
                     recommendations=recommendations,
                     withheld=withheld,
                     scores=scores,
+                    unresolved=unresolved,
                 )
             )
-        del flags, differentials, recommendations, withheld, scores
+        del flags, differentials, recommendations, withheld, scores, unresolved
 
 
 class _Stand(Evidence):
@@ -247,9 +251,92 @@ def _written_from_substitution(
 
 
 def test_the_engines_substitution_describes_the_trace_it_builds() -> None:
-    """Where the engine describes a deferred trace, the description builds that trace."""
+    """Where the engine describes a deferred trace, the description builds that trace.
+
+    And each tuple of results it describes is the assessment's own (the very tuple),
+    made as the description says from the kept one; the described ones are met.
+    """
+    described = 0
     for presentation, policy in list(corpus(40, seed=17)) * 2:
         result = assess(presentation, as_of=AS_OF, policy=policy)
         recipe = result.trace.substitution if isinstance(result.trace, Deferred) else None
         if recipe is not None:
+            for put, kept, at in recipe.results:
+                own = (result.red_flags, result.differentials, result.scores)
+                assert any(put is tuple_ for tuple_ in own)
+                assert put == tuple(
+                    _put(recipe, r) if index in at else r for index, r in enumerate(kept)
+                )
+                described += 1
             assert _substitute(recipe) == tuple(result.trace)
+    assert described
+
+
+def test_one_tuple_of_traces_at_other_positions_is_written_for_those_positions() -> None:
+    """The same shared traces, described with other positions, keep each description's text.
+
+    The writer keeps a template of the whole list per tuple of shared traces met again:
+    a tuple met with other positions (or every trace, ``None``) is not written from a
+    template made for the first ones.
+    """
+    base = _base()
+    traces, stands = _symbolic(0)
+    for round_ in range(3):
+        for positions in ((0, 2), (0,), None, (0, 2)):
+            _written_from_substitution(base, traces, stands, positions, f"{round_}")
+
+
+def _put(recipe: Substitution, result: Any) -> Any:
+    """*result* with each placeholder in its evidence put back, as the contract says."""
+    plain, placeholder = recipe.plain, recipe.placeholder
+    evidence = tuple(plain[e] if type(e) is placeholder else e for e in result.evidence)
+    return attrs.evolve(result, evidence=evidence)
+
+
+def _builder(recipe: Substitution) -> Callable[[], tuple[RuleTrace, ...]]:
+    """What builds the trace *recipe* describes."""
+    return lambda: _substitute(recipe)
+
+
+def test_results_written_from_their_substitution_are_their_text() -> None:
+    """Results described by the trace's substitution are written, as they are, from a template.
+
+    The kept results cite placeholders; each assessment's own tuple has them put back
+    at the positions.  Written three times per generation (the template is made on the
+    second meeting of the kept tuple), each generation new; and an assessment holding
+    another tuple than the one described (an evolved one, equal or not) is written from
+    its own.
+    """
+    base = _base()
+    for generation in range(4):
+        traces, stands = _symbolic(generation)
+        kept = tuple(
+            attrs.evolve(flag, evidence=(stands[n % 3], Evidence("fever", f"kept {generation}")))
+            if n % 2 == 0
+            else flag
+            for n, flag in enumerate(base.red_flags)
+        )
+        positions = tuple(range(0, len(kept), 2))
+        for round_ in range(3):
+            plain: dict[Evidence, Evidence] = {
+                stand: Evidence(stand.finding, f"{round_}%", stand.laterality, f"Obs/{n}")
+                for n, stand in enumerate(stands)
+            }
+            partial = Substitution(traces, (0,), _Stand, plain)
+            flags = tuple(
+                _put(partial, f) if index in positions else f for index, f in enumerate(kept)
+            )
+            recipe = Substitution(traces, (0,), _Stand, plain, ((flags, kept, positions),))
+            deferred: Deferred[RuleTrace] = Deferred(_builder(recipe), recipe)
+            described = attrs.evolve(
+                base, red_flags=flags, trace=cast(tuple[RuleTrace, ...], deferred)
+            )
+            built = attrs.evolve(base, red_flags=flags, trace=_substitute(recipe))
+            expected = orjson.dumps(dump_assessment(built), option=orjson.OPT_SORT_KEYS)
+            assert dumps_assessment(described) == expected
+            other = attrs.evolve(described, red_flags=tuple(reversed(flags)))
+            same_text(other)
+            # An equal tuple, not the described one: written from its own results.
+            equal = attrs.evolve(described, red_flags=flags[:1] + flags[1:])
+            assert dumps_assessment(equal) == expected
+        del traces, stands, kept

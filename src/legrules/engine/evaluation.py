@@ -180,41 +180,58 @@ def _compiled_run(engine: CompiledRuleSet, ctx: Context, include_trace: bool) ->
             runs.keep_records(records, found, tuple([plain[p] for p in found.cited.proofs]))
     proofs = ctx.proofs
     kept_traces, cited = found.traces, found.cited
+    # A context read plainly makes no proof and takes no kept answer (its rules all run,
+    # citing the plain evidence of its records): its traces are plain as built.
+    plainly = not ctx.symbolic and not proofs.table
 
     def plain_trace() -> tuple[RuleTrace, ...]:
         built = kept_traces() if callable(kept_traces) else kept_traces
         if cited is None:
-            return tuple(map(proofs.trace, built))
+            return tuple(built) if plainly else tuple(map(proofs.trace, built))
         plain = list(built)
         for index, criteria in cited.traces:  # the others hold no proof: as they are
             plain[index] = proofs.trace_at(plain[index], criteria)
         return tuple(plain)
 
+    if cited is None:
+        return found._replace(
+            red_flags=tuple(map(proofs.red_flag, found.red_flags)),
+            differentials=tuple(map(proofs.differential, found.differentials)),
+            scores=tuple(map(proofs.score, found.scores)),
+            traces=plain_trace() if include_trace else Deferred(plain_trace),
+        )
+    red_flags = _put_back(found.red_flags, cited.red_flags, proofs.red_flag)
+    differentials = _put_back(found.differentials, cited.differentials, proofs.differential)
+    scores = _put_back(found.scores, cited.scores, proofs.score)
     # Unless asked for now: built when first read, compared, serialised or pickled; the
-    # document writer may write it from the kept traces and this presentation's evidence
-    # for their proofs, without building it.
+    # document writer may write it (and the results put back) from the kept traces (and
+    # results) and this presentation's evidence for their proofs, without building it.
     recipe = (
         None
-        if cited is None or callable(kept_traces)
-        else Substitution(kept_traces, tuple(i for i, _ in cited.traces), Proof, proofs.table)
+        if callable(kept_traces)
+        else Substitution(
+            kept_traces,
+            tuple(i for i, _ in cited.traces),
+            Proof,
+            proofs.table,
+            tuple(
+                (put, kept, at)
+                for put, kept, at in (
+                    (red_flags, found.red_flags, cited.red_flags),
+                    (differentials, found.differentials, cited.differentials),
+                    (scores, found.scores, cited.scores),
+                )
+                if at
+            ),
+        )
     )
     trace = (
         plain_trace()
         if include_trace
         else cast(tuple[RuleTrace, ...], Deferred(plain_trace, recipe))
     )
-    if cited is None:
-        return found._replace(
-            red_flags=tuple(map(proofs.red_flag, found.red_flags)),
-            differentials=tuple(map(proofs.differential, found.differentials)),
-            scores=tuple(map(proofs.score, found.scores)),
-            traces=trace,
-        )
     return found._replace(
-        red_flags=_put_back(found.red_flags, cited.red_flags, proofs.red_flag),
-        differentials=_put_back(found.differentials, cited.differentials, proofs.differential),
-        scores=_put_back(found.scores, cited.scores, proofs.score),
-        traces=trace,
+        red_flags=red_flags, differentials=differentials, scores=scores, traces=trace
     )
 
 

@@ -13,14 +13,19 @@ its keys in sorted order, so the compact form needs no sorting option.
 The compact form hands orjson the text (:class:`orjson.Fragment`) of what repeats from
 one assessment to the next instead of building it again: the policy of a run, the rule
 traces and results the engine shares between assessments (about four in five traces
-and two in three results in a bulk run), and the criteria that cite no evidence, whose
-text depends on the criterion's id, description, state and missing inputs alone.
+and two in three results in a bulk run), the tuples it keeps with a run (the unresolved
+red flags, recommendations and withheld ones: one tuple for every assessment taking
+the run), and the criteria that cite no evidence, whose text depends on the
+criterion's id, description, state and missing inputs alone.
 Within one document each evidence object is written once (a finding's evidence is
 cited some three times: by the criteria of several rules and by their results).  A
 trace the engine describes as a substitution
 (:class:`~legrules.model.deferred.Substitution`: traces shared between assessments,
 citing placeholders, and this assessment's evidence for each) is written from a
-template per shared trace with the evidence put in, and is not built.
+template per shared trace with the evidence put in, and is not built; the whole list of
+a kept run's traces, met again, from one template.  So are the results the substitution
+describes (the assessment's very tuples, made from a kept run's with this assessment's
+evidence put in).
 
 The text is byte for byte that of ``orjson.dumps(dump_assessment(a), option=...)``: the
 same names (``class`` for ``ScoreResult.class_``) and the derived ``cds_indicator``.  A
@@ -48,6 +53,7 @@ from legrules.model.assessment import (
     RedFlagResult,
     RuleTrace,
     ScoreResult,
+    Unresolved,
     Withheld,
 )
 from legrules.model.deferred import Deferred
@@ -148,7 +154,8 @@ def _expression(
     if len(options) == 2 and type(None) in options:
         (inner,) = (option for option in options if option is not type(None))
         written = _expression(read, inner, namespace, made, depth)
-        return f"(None if {read} is None else {written})"
+        # A value written as it is needs no test (None is written as it is too).
+        return read if written == read else f"(None if {read} is None else {written})"
     if isinstance(kind, type) and issubclass(kind, enum.Enum):
         return f"{read}._value_"  # not .value: the enum module's descriptor is slow
     if kind is datetime:
@@ -170,6 +177,19 @@ def _expression(
             shared = _shared(_fields_of(item, made))
             namespace["_rule_traces"] = _substituted(_fields_of(item, made), evidence, shared)
             return f"_rule_traces({read}, memo)"
+        if item in _KEPT and made is _COMPACT and depth == 0:
+            # A function of its own, whose text is kept for a tuple met again.
+            name = f"_kept_{item.__name__}"
+            own: dict[str, Any] = {}
+            written = _expression("values", kind, own, made, depth + 1)
+            exec(f"def write(values, memo):\n    return {written}\n", own)
+            namespace[name] = _kept(own["write"])
+            return f"{name}({read}, memo)"
+        if item in _DESCRIBED and made is _COMPACT and depth == 0:
+            name = f"_described_{item.__name__}"
+            fields = _fields_of(item, made)
+            namespace[name] = _described(fields, _shared(fields))
+            return f"{name}({read}, memo)"
         if item in _SHARED and made is _COMPACT:
             name = f"_shared_{item.__name__}"
             namespace[name] = _shared(_fields_of(item, made))
@@ -224,6 +244,42 @@ _SEEN = 1024
 #: The kinds the engine shares between assessments (the same object when it cannot
 #: differ), each written through its own tables of :func:`_shared`.
 _SHARED = (RuleTrace, RedFlagResult, DifferentialResult, ScoreResult, Recommendation, Withheld)
+
+
+#: The kinds the engine keeps with a run: every assessment taking the run is handed the
+#: same tuple of them (see :func:`_kept`).
+_KEPT = (Unresolved, Recommendation, Withheld)
+_TUPLES_KEPT = 256
+
+
+def _kept(write: Callable[[Any, dict[int, Any]], Any]) -> Callable[[Any, dict[int, Any]], Any]:
+    """*write* for tuples the engine keeps with a run, handing out the text of one met again.
+
+    Known by identity: a tuple met a second time is written once and its text kept with
+    the tuple itself (held: a tuple cannot be referred to weakly), so that an identity is
+    never taken for that of another tuple; a tuple met once is not held.  Bounded (the
+    tables are cleared when full).
+    """
+    written: dict[int, tuple[Any, orjson.Fragment]] = {}
+    met: dict[int, None] = {}
+
+    def tuples(values: Any, memo: dict[int, Any]) -> Any:
+        key = id(values)
+        found = written.get(key)
+        if found is not None and found[0] is values:
+            return found[1]
+        if key not in met:
+            if len(met) >= _SEEN:
+                met.clear()
+            met[key] = None
+            return write(values, memo)
+        if len(written) >= _TUPLES_KEPT:
+            written.clear()
+        text = orjson.Fragment(orjson.dumps(write(values, memo)))
+        written[key] = (values, text)
+        return text
+
+    return tuples
 
 
 def _evidence(fields: _Fields) -> Callable[[Any, dict[int, Any]], orjson.Fragment]:
@@ -304,11 +360,19 @@ _MARK = b"\0"
 _Template = tuple[weakref.ref[Any], list[bytes], tuple[Any, ...], orjson.Fragment | None]
 
 
+#: A run's template: its tuple of kept traces (held: a tuple cannot be referred to
+#: weakly), their positions and placeholder type, the pieces of the whole list's text with
+#: a gap (``b""``) where each placeholder goes, and the placeholders in their text order.
+_Run = tuple[Any, tuple[int, ...] | None, type, list[bytes], tuple[Any, ...]]
+#: Runs whose template is kept (each some 50 KB of text).
+_RUNS_KEPT = 64
+
+
 def _substituted(
     fields: _Fields,
     evidence: Callable[[Any], list[dict[str, Any]]],
     shared: Callable[[Any, dict[int, Any]], list[Any]],
-) -> Callable[[Any, dict[int, Any]], list[Any]]:
+) -> Callable[[Any, dict[int, Any]], Any]:
     """The list of *fields* of some rule traces, written from their substitution if known.
 
     A trace the engine built from a :class:`~legrules.model.deferred.Substitution` is
@@ -318,8 +382,18 @@ def _substituted(
     text of each evidence of the substitution is written at once (*evidence* makes their
     dicts, in one comprehension) and kept in the document's memo for the results citing
     it.  The trace need not be built.
+
+    Every assessment taking one kept run is handed the same tuple of traces.  Met a
+    second time, the tuple gets a template of its own: the text of the whole list, cut
+    at every placeholder of the traces at the positions, filled in one join (instead of
+    a look-up per trace and a join per trace at a position).  The template holds its
+    tuple, compared by identity (and its positions and placeholder type by value), so
+    an identity is never taken for that of another tuple; a tuple met once is not held.
     """
     templates: dict[int, _Template] = {}
+    runs: dict[int, _Run] = {}
+    #: Identities of the tuples met once (or again since their template was dropped).
+    met: dict[int, None] = {}
 
     def template(trace: Any, placeholder: type) -> _Template:
         cited = tuple(e for c in trace.criteria for e in c.evidence if type(e) is placeholder)
@@ -335,32 +409,147 @@ def _substituted(
         made = templates[id(trace)] = (weakref.ref(trace), gapped, cited, whole)
         return made
 
-    def traces(values: Any, memo: dict[int, Any]) -> list[Any]:
-        recipe = values.substitution if type(values) is Deferred else None
-        if recipe is None:
-            return shared(values, memo)
-        items, placeholder = recipe.traces, recipe.placeholder
-        positions = range(len(items)) if recipe.positions is None else recipe.positions
+    def each(
+        items: Any, recipe: Any, memo: dict[int, Any], texts: Callable[[Any], bytes] | None
+    ) -> tuple[list[Any], list[Any]]:
+        """The list, each trace at a position from its template, and their placeholders.
+
+        With *texts* the gaps are filled; without, each is left as a mark (:data:`_MARK`).
+        """
         out = shared(items, memo)  # those at no position are written as they are
-        plain = recipe.plain
-        cites = list(plain.values())
-        written = list(map(orjson.dumps, evidence(cites)))
-        memo.update(zip(map(id, cites), written, strict=True))
-        texts = dict(zip(plain, written, strict=True)).__getitem__
+        positions = range(len(items)) if recipe.positions is None else recipe.positions
+        cited: list[Any] = []
         for index in positions:
             trace = items[index]
             found = templates.get(id(trace))
             if found is None or found[0]() is not trace:
-                found = template(trace, placeholder)
+                found = template(trace, recipe.placeholder)
             whole = found[3]
             if whole is None:
-                parts = found[1].copy()
-                parts[1::2] = map(texts, found[2])
-                whole = orjson.Fragment(b"".join(parts))
+                if texts is None:
+                    cited += found[2]
+                    whole = orjson.Fragment(_MARK.join(found[1][::2]))
+                else:
+                    parts = found[1].copy()
+                    parts[1::2] = map(texts, found[2])
+                    whole = orjson.Fragment(b"".join(parts))
             out[index] = whole
-        return out
+        return out, cited
+
+    def run(items: Any, recipe: Any, memo: dict[int, Any]) -> _Run:
+        """The template of the whole list *items* for *recipe*, made now."""
+        out, cited = each(items, recipe, memo, None)
+        pieces = orjson.dumps(out).split(_MARK)
+        if len(pieces) != len(cited) + 1:
+            raise AssertionError(f"{len(cited)} placeholders, {len(pieces)} pieces")
+        gapped = [b""] * (2 * len(pieces) - 1)
+        gapped[::2] = pieces
+        if len(runs) >= _RUNS_KEPT:
+            runs.clear()
+        made = runs[id(items)] = (items, recipe.positions, recipe.placeholder, gapped, tuple(cited))
+        return made
+
+    def traces(values: Any, memo: dict[int, Any]) -> Any:
+        recipe = values.substitution if type(values) is Deferred else None
+        if recipe is None:
+            return shared(values, memo)
+        items, plain = recipe.traces, recipe.plain
+        cites = list(plain.values())
+        written = list(map(orjson.dumps, evidence(cites)))
+        memo.update(zip(map(id, cites), written, strict=True))
+        texts = dict(zip(plain, written, strict=True)).__getitem__
+        if recipe.results:
+            memo[_RECIPE] = (recipe, texts)  # for the results it describes (_described)
+        key = id(items)
+        found = runs.get(key)
+        if (
+            found is None
+            or found[0] is not items
+            or found[1] != recipe.positions
+            or found[2] is not recipe.placeholder
+        ):
+            if key not in met:
+                if len(met) >= _SEEN:
+                    met.clear()
+                met[key] = None
+                return each(items, recipe, memo, texts)[0]
+            found = run(items, recipe, memo)
+        parts = found[3].copy()
+        parts[1::2] = map(texts, found[4])
+        return orjson.Fragment(b"".join(parts))
 
     return traces
+
+
+#: The memo's key for the substitution of the document's trace and the text of each
+#: placeholder's evidence (an object's identity is never negative).
+_RECIPE = -1
+#: The kinds of results a substitution may describe (:attr:`Substitution.results`).
+_DESCRIBED = (RedFlagResult, DifferentialResult, ScoreResult)
+
+
+def _described(fields: _Fields, shared: Callable[[Any, dict[int, Any]], list[Any]]) -> Any:
+    """The list of *fields* of some results, written from their substitution if known.
+
+    Each assessment taking a kept run holds results of its own where the run's cite
+    placeholders (its proofs, put back as its own evidence), with the others the run's.
+    The substitution of the document's trace may describe such a tuple (by identity:
+    the very tuple written, not an equal one): it is written from a template of the
+    run's tuple, the text of the whole list cut at each placeholder of the results at
+    the positions, with this document's evidence texts put in, as the traces are (see
+    :func:`_substituted`: a template holds its tuple, is made on the second meeting,
+    and is bounded).  Any other tuple is written by *shared*.
+    """
+    runs: dict[int, _Run] = {}
+    met: dict[int, None] = {}
+
+    def run(kept: Any, positions: tuple[int, ...], placeholder: type, memo: Any) -> _Run:
+        out = shared(kept, memo)
+        cited: list[Any] = []
+        for index in positions:
+            result = kept[index]
+            marked = [e for e in result.evidence if type(e) is placeholder]
+            marks: dict[int, Any] = {id(e): _MARK for e in marked}
+            out[index] = orjson.Fragment(orjson.dumps(fields(result, marks)))
+            cited += marked
+        pieces = orjson.dumps(out).split(_MARK)
+        if len(pieces) != len(cited) + 1:
+            raise AssertionError(f"{len(cited)} placeholders, {len(pieces)} pieces")
+        gapped = [b""] * (2 * len(pieces) - 1)
+        gapped[::2] = pieces
+        if len(runs) >= _RUNS_KEPT:
+            runs.clear()
+        made = runs[id(kept)] = (kept, positions, placeholder, gapped, tuple(cited))
+        return made
+
+    def results(values: Any, memo: dict[int, Any]) -> Any:
+        described = memo.get(_RECIPE)
+        if described is None:
+            return shared(values, memo)
+        recipe, texts = described
+        entry = next((d for d in recipe.results if d[0] is values), None)
+        if entry is None:
+            return shared(values, memo)
+        _, kept, positions = entry
+        key = id(kept)
+        found = runs.get(key)
+        if (
+            found is None
+            or found[0] is not kept
+            or found[1] != positions
+            or found[2] is not recipe.placeholder
+        ):
+            if key not in met:
+                if len(met) >= _SEEN:
+                    met.clear()
+                met[key] = None
+                return shared(values, memo)
+            found = run(kept, positions, recipe.placeholder, memo)
+        parts = found[3].copy()
+        parts[1::2] = map(texts, found[4])
+        return orjson.Fragment(b"".join(parts))
+
+    return results
 
 
 #: The last policy written, its dict, and its text (a run writes many assessments under

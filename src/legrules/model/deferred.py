@@ -8,9 +8,10 @@ as, compares equal to, and pickles as, the plain tuple.
 
 The engine may also say what the trace is made of (a :class:`Substitution`): rule traces
 shared between assessments that cite placeholder evidence, and this assessment's
-evidence for each placeholder.  The JSON writer
-(:mod:`legrules.model.assessment_json`) keeps one text per shared trace and puts in each
-assessment's evidence, without building the trace.
+evidence for each placeholder (and, the same way, the results it put its evidence in).
+The JSON writer (:mod:`legrules.model.assessment_json`) keeps one text per shared trace
+and puts in each assessment's evidence, without building the trace.  The assessment's
+results are plain tuples all the same: the description is for the writer only.
 """
 
 from __future__ import annotations
@@ -37,12 +38,21 @@ class Substitution:
     ``plain[item]`` in the criterion citing it (a trace with no such item is itself).
     The engine's placeholders are its proofs (:mod:`legrules.engine.proofs`), and its
     traces are shared between assessments; *plain* is one presentation's.
+
+    *results* describes, the same way, tuples of results the engine made by putting
+    this presentation's evidence in kept ones: a writer may use an entry only for the
+    very tuple it names (by identity), which an assessment evolved with other results
+    no longer holds.
     """
 
     traces: Sequence[RuleTrace]
     positions: tuple[int, ...] | None
     placeholder: type[Evidence]
     plain: Mapping[Evidence, Evidence]
+    #: Results described the same way, each ``(described, kept, positions)``: the tuple
+    #: *described* is *kept* with, in each result at *positions*, every evidence item
+    #: whose type is *placeholder* replaced by ``plain[item]`` (the others as they are).
+    results: tuple[tuple[Sequence[Any], Sequence[Any], tuple[int, ...]], ...] = ()
 
 
 class Deferred(Sequence[T], Generic[T]):
