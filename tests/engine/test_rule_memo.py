@@ -168,21 +168,30 @@ def test_stated_records_are_read_as_proofs_and_the_assessment_shows_plain_eviden
     assert b"Proof" not in fast
 
 
-def _cycle_start(reuse: Reuse, symbolic_cost: int, plain_cost: int) -> None:
-    """Run *reuse* through its warm-up and its two timed windows at these costs."""
+def _cycle_start(reuse: Reuse, symbolic_cost: int, plain_cost: int) -> int:
+    """Run *reuse* through its warm-up and its two timed windows at these costs.
+
+    How many assessments the plain window took (it ends once it costs more than the
+    symbolic one).
+    """
     for _ in range(Reuse.WARM):
         assert reuse.worth()
         reuse.spent(True, 10**9)  # not timed: the memos are filling
-    for symbolic, cost in ((True, symbolic_cost), (False, plain_cost)):
-        for _ in range(Reuse.WINDOW):
-            assert reuse.worth() is symbolic
-            reuse.spent(symbolic, cost)
+    for _ in range(Reuse.WINDOW):
+        assert reuse.worth()
+        reuse.spent(True, symbolic_cost)
+    plain = 0
+    while plain < Reuse.WINDOW and not reuse.worth():
+        assert reuse.timed()
+        reuse.spent(False, plain_cost)
+        plain += 1
+    return plain
 
 
 def test_records_are_read_the_cheaper_way_after_both_are_timed() -> None:
     """After the warm-up and both timed windows, the way that cost less CPU is kept."""
     reuse = Reuse()
-    _cycle_start(reuse, symbolic_cost=900, plain_cost=500)
+    assert _cycle_start(reuse, symbolic_cost=900, plain_cost=500) == Reuse.WINDOW
     for _ in range(Reuse.SETTLED):
         assert not reuse.worth()
         reuse.spent(False, 500)
@@ -196,6 +205,19 @@ def test_records_stay_read_as_proofs_when_that_costs_less() -> None:
     for _ in range(Reuse.SETTLED):
         assert reuse.worth()
         reuse.spent(True, 300)
+
+
+def test_the_plain_window_ends_once_it_costs_more_than_the_symbolic_one() -> None:
+    """Costs only add up: 64 symbolic at 300 are outdone by 39 plain at 500, and it stops."""
+    reuse = Reuse()
+    plain = _cycle_start(reuse, symbolic_cost=300, plain_cost=500)
+    assert plain == 39  # 39 * 500 = 19,500 >= 64 * 300 = 19,200 > 38 * 500
+    assert not reuse.timed()
+    for _ in range(Reuse.SETTLED):  # the settled part of the cycle, as after a whole window
+        assert reuse.worth()
+        reuse.spent(True, 300)
+    assert reuse.worth()
+    assert not reuse.timed()  # a new cycle: warming up again
 
 
 def test_records_differing_only_in_what_evidence_leaves_out_are_read_plainly() -> None:

@@ -308,7 +308,10 @@ class Reuse:
     costs less is kept for the :data:`SETTLED` assessments that end the cycle; proofs
     are given the benefit of the doubt within :data:`MARGIN`, since the memos they fill
     keep paying after the window (a population run's memos were still filling at the
-    first window).  Counted without a lock: a count lost between threads changes only
+    first window).  The plain window ends as soon as it has cost more than the symbolic
+    one: costs only add up, so the rest of it could not change the choice (a population
+    whose answers are kept settles after a dozen plain assessments, not 64, each several
+    times a symbolic one).  Counted without a lock: a count lost between threads changes only
     timing.
     """
 
@@ -349,7 +352,10 @@ class Reuse:
         step = self._step
         timed = self.WARM + 2 * self.WINDOW
         if self.WARM <= step < timed:
-            self._spent[symbolic] += nanoseconds
+            spent = self._spent
+            spent[symbolic] += nanoseconds
+            if not symbolic and spent[1] <= spent[0] * self.MARGIN:
+                step = timed - 1  # proofs win whatever the rest of the plain window costs
         step += 1
         if step == timed:
             plain, proofs = self._spent
