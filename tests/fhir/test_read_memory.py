@@ -56,7 +56,7 @@ def test_peak_memory_stays_flat_as_the_export_grows(
     tmp_path: Path, grouping: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Peak traced memory on a 4x larger NDJSON file grows by far less than the file."""
-    # The spill's window (12 MiB of lines) would hold both files whole: a 1 MiB window
+    # The spill's window (20 MiB of lines) would hold both files whole: a 1 MiB window
     # shows that memory is bounded by the window, not by the file, on files that stay
     # small enough for a test.
     monkeypatch.setattr("legrules.fhir.read.presentations._WINDOW_BYTES", 1 << 20)

@@ -44,9 +44,10 @@ __all__ = ["ReadResult", "read_presentation", "read_presentations"]
 # The spill gathers rows by patient over a window of this many bytes of input lines
 # before writing them (``legrules.fhir.read.grouping.runs``).  Rows take about as much
 # memory as their lines; the wider the window, the fewer records an interleaved export
-# is written as and read back from (12 MiB: about 1.3x the time of sorted input at
-# 10,000 patients, and some 50 MB peak at 30,000 in the CLI).
-_WINDOW_BYTES = 12 << 20
+# is written as and read back from.  20 MiB: shuffled input about 1.36x the CPU of sorted
+# input at 10,000 patients (12 MiB: 1.48x, once sorted input got faster), some 46 MB
+# peak at 30,000 shuffled patients (12 MiB: 40 MB at 10,000, 43 MB with 20).
+_WINDOW_BYTES = 20 << 20
 
 
 def _options(
