@@ -368,6 +368,30 @@ _Run = tuple[Any, tuple[int, ...] | None, type, list[bytes], tuple[Any, ...]]
 _RUNS_KEPT = 64
 
 
+def _keep_run(
+    runs: dict[int, _Run],
+    described: tuple[Any, tuple[int, ...] | None, type],
+    out: list[Any],
+    cited: list[Any],
+) -> _Run:
+    """Keep in *runs* the template of the list *out*, whose marks stand for *cited*.
+
+    *described*: the kept tuple the list was written from (the template holds it, and
+    is found by its identity), its positions and placeholder type.  The text of *out*
+    is cut at each mark, with a gap (``b""``) where each placeholder's text goes.
+    """
+    pieces = orjson.dumps(out).split(_MARK)
+    if len(pieces) != len(cited) + 1:
+        raise AssertionError(f"{len(cited)} placeholders, {len(pieces)} pieces")
+    gapped = [b""] * (2 * len(pieces) - 1)
+    gapped[::2] = pieces
+    if len(runs) >= _RUNS_KEPT:
+        runs.clear()
+    items, positions, placeholder = described
+    made = runs[id(items)] = (items, positions, placeholder, gapped, tuple(cited))
+    return made
+
+
 def _substituted(
     fields: _Fields,
     evidence: Callable[[Any], list[dict[str, Any]]],
@@ -439,15 +463,7 @@ def _substituted(
     def run(items: Any, recipe: Any, memo: dict[int, Any]) -> _Run:
         """The template of the whole list *items* for *recipe*, made now."""
         out, cited = each(items, recipe, memo, None)
-        pieces = orjson.dumps(out).split(_MARK)
-        if len(pieces) != len(cited) + 1:
-            raise AssertionError(f"{len(cited)} placeholders, {len(pieces)} pieces")
-        gapped = [b""] * (2 * len(pieces) - 1)
-        gapped[::2] = pieces
-        if len(runs) >= _RUNS_KEPT:
-            runs.clear()
-        made = runs[id(items)] = (items, recipe.positions, recipe.placeholder, gapped, tuple(cited))
-        return made
+        return _keep_run(runs, (items, recipe.positions, recipe.placeholder), out, cited)
 
     def traces(values: Any, memo: dict[int, Any]) -> Any:
         recipe = values.substitution if type(values) is Deferred else None
@@ -512,15 +528,7 @@ def _described(fields: _Fields, shared: Callable[[Any, dict[int, Any]], list[Any
             marks: dict[int, Any] = {id(e): _MARK for e in marked}
             out[index] = orjson.Fragment(orjson.dumps(fields(result, marks)))
             cited += marked
-        pieces = orjson.dumps(out).split(_MARK)
-        if len(pieces) != len(cited) + 1:
-            raise AssertionError(f"{len(cited)} placeholders, {len(pieces)} pieces")
-        gapped = [b""] * (2 * len(pieces) - 1)
-        gapped[::2] = pieces
-        if len(runs) >= _RUNS_KEPT:
-            runs.clear()
-        made = runs[id(kept)] = (kept, positions, placeholder, gapped, tuple(cited))
-        return made
+        return _keep_run(runs, (kept, positions, placeholder), out, cited)
 
     def results(values: Any, memo: dict[int, Any]) -> Any:
         described = memo.get(_RECIPE)
