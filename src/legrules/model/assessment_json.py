@@ -268,10 +268,7 @@ def _kept(write: Callable[[Any, dict[int, Any]], Any]) -> Callable[[Any, dict[in
         found = written.get(key)
         if found is not None and found[0] is values:
             return found[1]
-        if key not in met:
-            if len(met) >= _SEEN:
-                met.clear()
-            met[key] = None
+        if _first_meeting(met, key):
             return write(values, memo)
         if len(written) >= _TUPLES_KEPT:
             written.clear()
@@ -280,6 +277,20 @@ def _kept(write: Callable[[Any, dict[int, Any]], Any]) -> Callable[[Any, dict[in
         return text
 
     return tuples
+
+
+def _first_meeting(met: dict[int, None], key: int) -> bool:
+    """Whether the object of identity *key* is met for the first time (noted in *met*).
+
+    A text or a template is kept for an object met a second time, so that one met once
+    is never held; the table of identities met is bounded (cleared when full).
+    """
+    if key in met:
+        return False
+    if len(met) >= _SEEN:
+        met.clear()
+    met[key] = None
+    return True
 
 
 def _evidence(fields: _Fields) -> Callable[[Any, dict[int, Any]], orjson.Fragment]:
@@ -392,6 +403,35 @@ def _keep_run(
     return made
 
 
+def _run_kept(
+    runs: dict[int, _Run], described: tuple[Any, tuple[int, ...] | None, type]
+) -> _Run | None:
+    """The template kept in *runs* for *described* (see :func:`_keep_run`), if any.
+
+    Found by the kept tuple's identity, and checked: the template holds that very tuple,
+    with the same positions and placeholder type.
+    """
+    items, positions, placeholder = described
+    found = runs.get(id(items))
+    if (
+        found is None
+        or found[0] is not items
+        or found[1] != positions
+        or found[2] is not placeholder
+    ):
+        return None
+    return found
+
+
+def _filled(
+    gapped: list[bytes], cited: tuple[Any, ...], texts: Callable[[Any], bytes]
+) -> orjson.Fragment:
+    """The text of a template cut at its placeholders, *cited*, with their *texts* put in."""
+    parts = gapped.copy()
+    parts[1::2] = map(texts, cited)
+    return orjson.Fragment(b"".join(parts))
+
+
 def _substituted(
     fields: _Fields,
     evidence: Callable[[Any], list[dict[str, Any]]],
@@ -454,9 +494,7 @@ def _substituted(
                     cited += found[2]
                     whole = orjson.Fragment(_MARK.join(found[1][::2]))
                 else:
-                    parts = found[1].copy()
-                    parts[1::2] = map(texts, found[2])
-                    whole = orjson.Fragment(b"".join(parts))
+                    whole = _filled(found[1], found[2], texts)
             out[index] = whole
         return out, cited
 
@@ -476,23 +514,12 @@ def _substituted(
         texts = dict(zip(plain, written, strict=True)).__getitem__
         if recipe.results:
             memo[_RECIPE] = (recipe, texts)  # for the results it describes (_described)
-        key = id(items)
-        found = runs.get(key)
-        if (
-            found is None
-            or found[0] is not items
-            or found[1] != recipe.positions
-            or found[2] is not recipe.placeholder
-        ):
-            if key not in met:
-                if len(met) >= _SEEN:
-                    met.clear()
-                met[key] = None
+        found = _run_kept(runs, (items, recipe.positions, recipe.placeholder))
+        if found is None:
+            if _first_meeting(met, id(items)):
                 return each(items, recipe, memo, texts)[0]
             found = run(items, recipe, memo)
-        parts = found[3].copy()
-        parts[1::2] = map(texts, found[4])
-        return orjson.Fragment(b"".join(parts))
+        return _filled(found[3], found[4], texts)
 
     return traces
 
@@ -539,23 +566,12 @@ def _described(fields: _Fields, shared: Callable[[Any, dict[int, Any]], list[Any
         if entry is None:
             return shared(values, memo)
         _, kept, positions = entry
-        key = id(kept)
-        found = runs.get(key)
-        if (
-            found is None
-            or found[0] is not kept
-            or found[1] != positions
-            or found[2] is not recipe.placeholder
-        ):
-            if key not in met:
-                if len(met) >= _SEEN:
-                    met.clear()
-                met[key] = None
+        found = _run_kept(runs, (kept, positions, recipe.placeholder))
+        if found is None:
+            if _first_meeting(met, id(kept)):
                 return shared(values, memo)
             found = run(kept, positions, recipe.placeholder, memo)
-        parts = found[3].copy()
-        parts[1::2] = map(texts, found[4])
-        return orjson.Fragment(b"".join(parts))
+        return _filled(found[3], found[4], texts)
 
     return results
 
