@@ -152,22 +152,38 @@ def _unknown(rule: DifferentialRule, outcomes: Mapping[str, Outcome]) -> list[st
     return [c.id for c in rule.criteria if outcomes[c.id].tri is Tri.UNKNOWN][:_MAX_UNKNOWN]
 
 
+class _Settling:
+    """A rule's criterion outcomes with its unknown criteria settled one way or another.
+
+    A way is a bit mask over the unknown criteria (bit *i* set: criterion *i* met), so
+    that ways are cheap to store and to compare: enum members hash in Python code.  The
+    reference enumeration and the one that skips ways share this, so both give a
+    deciding function the very same outcomes.
+    """
+
+    __slots__ = ("_met", "_not_met", "assumed", "unknown")
+
+    def __init__(self, rule: DifferentialRule, outcomes: Mapping[str, Outcome]) -> None:
+        self.unknown = _unknown(rule, outcomes)
+        self._met = [Outcome(Tri.MET) for _ in self.unknown]
+        self._not_met = [Outcome(Tri.NOT_MET) for _ in self.unknown]
+        self.assumed = dict(outcomes)
+
+    def settled(self, mask: int) -> dict[str, Outcome]:
+        """The outcomes with each unknown criterion met or not as *mask* says (kept dict)."""
+        assumed, met, not_met = self.assumed, self._met, self._not_met
+        for index, cid in enumerate(self.unknown):
+            assumed[cid] = met[index] if mask >> index & 1 else not_met[index]
+        return assumed
+
+
 def _completions(
     rule: DifferentialRule, ctx: Context, outcomes: Mapping[str, Outcome]
 ) -> Iterator[tuple[int, Decision]]:
-    """*rule*'s decision for every way of settling its unknown criteria (with the way).
-
-    A way is a bit mask over the unknown criteria (bit *i* set: criterion *i* met), so
-    that ways are cheap to store and to compare: enum members hash in Python code.
-    """
-    unknown = _unknown(rule, outcomes)
-    met = [Outcome(Tri.MET) for _ in unknown]
-    not_met = [Outcome(Tri.NOT_MET) for _ in unknown]
-    assumed = dict(outcomes)
-    for mask in range(1 << len(unknown)):
-        for index, cid in enumerate(unknown):
-            assumed[cid] = met[index] if mask >> index & 1 else not_met[index]
-        yield mask, rule.decide(ctx, assumed)
+    """*rule*'s decision for every way of settling its unknown criteria (with the way)."""
+    settling = _Settling(rule, outcomes)
+    for mask in range(1 << len(settling.unknown)):
+        yield mask, rule.decide(ctx, settling.settled(mask))
 
 
 def _most_urgent(levels: Iterator[Disposition] | list[Disposition]) -> Disposition | None:
@@ -244,21 +260,16 @@ def levels_by_reads(
     decides all 2**n completions of its questionnaire items in one call.  Lazily, as the
     reference: a caller looking for a level stops calling once it has found it.
     """
-    unknown = _unknown(rule, outcomes)
-    count = len(unknown)
+    settling = _Settling(rule, outcomes)
+    count = len(settling.unknown)
     every = (1 << count) - 1
-    bits = {cid: 1 << index for index, cid in enumerate(unknown)}
-    met = [Outcome(Tri.MET) for _ in unknown]
-    not_met = [Outcome(Tri.NOT_MET) for _ in unknown]
-    assumed = dict(outcomes)
+    bits = {cid: 1 << index for index, cid in enumerate(settling.unknown)}
     top = _levels(ruleset, rule).top
     levels: list[Disposition | None] = [None] * (1 << count)
     for mask in range(1 << count):
         level = levels[mask]
         if level is None:  # else settled by an earlier call that read fewer criteria
-            for index, cid in enumerate(unknown):
-                assumed[cid] = met[index] if mask >> index & 1 else not_met[index]
-            reading = _Reading(assumed, bits)
+            reading = _Reading(settling.settled(mask), bits)
             level = _level_set(ruleset, rule, rule.decide(ctx, reading), top)
             read = reading.read
             fixed, free = mask & read, every & ~read
