@@ -311,8 +311,8 @@ class Reuse:
     first window).  The plain window ends as soon as it has cost more than the symbolic
     one: costs only add up, so the rest of it could not change the choice (a population
     whose answers are kept settles after a dozen plain assessments, not 64, each several
-    times a symbolic one).  Counted without a lock: a count lost between threads changes only
-    timing.
+    times a symbolic one).  Counted without a lock: a count lost between threads changes
+    only timing.
     """
 
     __slots__ = ("_spent", "_step", "_symbolic")

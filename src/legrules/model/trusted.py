@@ -3,10 +3,11 @@
 Also the engine's evidence and results (:func:`evidence`, :func:`red_flag_result`,
 :func:`differential_result`, :func:`score_result`), which have no validators: written
 slot by slot they cost about a third less than through attrs' ``__init__``, and an
-assessment builds dozens.
+assessment builds dozens.  A test checks that each is the constructor's object to every
+reader (equality, hash, repr, fields, pickle).
 
-Internal to legrules: only for a reader that has run the checks of
-:mod:`legrules.model.checks` on every value as it read it (the FHIR reader checks each
+Internal to legrules.  Facts are built here only by a reader that has run the checks
+of :mod:`legrules.model.checks` on every value as it read it (the FHIR reader checks each
 element of a resource, then builds the facts of each patient here).  Running the attrs
 validators again repeated those checks and cost more than building the objects; a
 test re-validates with :func:`attrs.validate` every fact the reader builds here and
@@ -165,6 +166,32 @@ def differential_result(
     return built
 
 
+def score_result(result: ScoreResult, cited: tuple[Evidence, ...]) -> ScoreResult:
+    """*result* with evidence *cited*: ``attrs.evolve(result, evidence=cited)``, slot by slot."""
+    built = _new(ScoreResult)
+    (
+        put_id,
+        put_version,
+        put_value,
+        put_min,
+        put_max,
+        put_class,
+        put_side,
+        put_evidence,
+        put_missing,
+    ) = _SCORE
+    put_id(built, result.id)
+    put_version(built, result.version)
+    put_value(built, result.value)
+    put_min(built, result.min)
+    put_max(built, result.max)
+    put_class(built, result.class_)
+    put_side(built, result.laterality)
+    put_evidence(built, cited)
+    put_missing(built, result.missing)
+    return built
+
+
 def source(reference: str, preliminary: bool) -> Source:
     """``Source(reference, None, preliminary)`` for a checked, non-empty *reference*."""
     built = _new(Source)
@@ -290,30 +317,4 @@ def presentation(
     put_onset(built, onset)
     put_as_of(built, as_of)
     put_ignored(built, ignored)
-    return built
-
-
-def score_result(result: ScoreResult, cited: tuple[Evidence, ...]) -> ScoreResult:
-    """*result* with evidence *cited*: ``attrs.evolve(result, evidence=cited)``, slot by slot."""
-    built = _new(ScoreResult)
-    (
-        put_id,
-        put_version,
-        put_value,
-        put_min,
-        put_max,
-        put_class,
-        put_side,
-        put_evidence,
-        put_missing,
-    ) = _SCORE
-    put_id(built, result.id)
-    put_version(built, result.version)
-    put_value(built, result.value)
-    put_min(built, result.min)
-    put_max(built, result.max)
-    put_class(built, result.class_)
-    put_side(built, result.laterality)
-    put_evidence(built, cited)
-    put_missing(built, result.missing)
     return built
