@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable
+from typing import Any
 
 import attrs
 import pytest
@@ -13,6 +14,7 @@ from legrules import Presentation
 from legrules.engine import rule_memo
 from legrules.engine.compiled import CompiledRuleSet, compiled
 from legrules.engine.facts import Context
+from legrules.engine.open_questions import open_questions
 from legrules.engine.proofs import Proof
 from legrules.engine.rule_memo import Reuse
 from legrules.engine.run_memo import RunMemo
@@ -270,3 +272,58 @@ def test_only_the_assessments_of_the_timed_windows_read_the_cpu_clock() -> None:
         reuse.spent(reuse.worth(), 1000 if reuse.timed() else 0)
     windows = range(Reuse.WARM, Reuse.WARM + 2 * Reuse.WINDOW)
     assert [s for s, t in enumerate(timed) if t] == [*windows, cycle + Reuse.WARM]
+
+
+@pytest.mark.parametrize("version", sorted(RULESETS))
+def test_answers_kept_for_one_age_are_given_to_another_only_where_the_age_is_not_read(
+    version: str, never_resting: None
+) -> None:
+    """Sparse presentations at ages either side of every age threshold: the interpreter's.
+
+    Rules that read no age share their kept open questions across ages; the others not.
+    """
+    rng = random.Random(11)
+    ages = (None, 18, 49, 50, 51, 54, 55, 64, 65, 66, 80, 95)
+    for _ in range(25):
+        stated = presentation(rng, 0.04)
+        for age in ages:
+            patient = attrs.evolve(stated, patient=attrs.evolve(stated.patient, age=age))
+            reference, fast = both(patient, ruleset=version)
+            assert fast == reference
+
+
+def test_a_rule_that_reads_no_age_reads_the_same_at_every_age() -> None:
+    """A rule taking its default has one memo key at every age unless it reads the age."""
+    engine = compiled(get_ruleset("2026.12"), Policy())
+    ids = [rule.id for rule in engine.ruleset.rules]
+    at_40, at_70 = engine.defaulted_keys(40), engine.defaulted_keys(70)
+    cauda_equina = ids.index("redflag.cauda-equina")
+    d_dimer = ids.index("score.d-dimer")  # age-adjusted threshold
+    assert at_40[cauda_equina] == at_70[cauda_equina]
+    assert at_40[d_dimer] != at_70[d_dimer]
+
+
+def test_open_questions_are_kept_whatever_advice_was_evaluated(never_resting: None) -> None:
+    """Open questions are taken from a patient reading the same, whatever the advice.
+
+    No rule reads advice: advice evaluated afresh (no kept answer) changes no question.
+    """
+    calls = []
+
+    def counting(*args: Any) -> Any:
+        calls.append(args)
+        return open_questions(*args)
+
+    engine = compiled(get_ruleset("2026.12"), Policy())
+    patient = Presentation.of(present=["leg-pain", "leg-cramp", "cramp-in-bed"], age=44)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("legrules.engine.compiled.open_questions", counting)
+        for rule, memo in zip(engine.ruleset.rules, engine.memos, strict=True):
+            if memo is not None:
+                # Every advice evaluated (no kept answer); every other rule's kept.
+                advice = rule.kind == "recommendation"
+                patch.setattr(memo, "_resting", 10**6 if advice else 0)
+        for same in (patient, twin(patient)):
+            reference, fast = both(same)
+            assert fast == reference
+    assert len(calls) <= 1

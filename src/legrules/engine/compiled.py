@@ -257,6 +257,9 @@ class CompiledRuleSet:
     _plans: dict[int | None, tuple[tuple[Default, Step], ...]] = attrs.field(
         factory=dict, init=False, repr=False, eq=False
     )
+    _defaulted: dict[int | None, tuple[tuple[object, ...], ...]] = attrs.field(
+        factory=dict, init=False, repr=False, eq=False
+    )
     #: Whether every rule reads only the results of rules before it.
     backward: bool = attrs.field(init=False)
     _questions: Memo[tuple[object, ...], tuple[Disposition, tuple[OpenQuestion, ...]]] = (
@@ -279,6 +282,14 @@ class CompiledRuleSet:
             if memo is None and table is not None and not booleans:
                 found[rule.id] = table
         return found
+
+    #: The rules whose answers open questions may read: all but the recommendations
+    #: (a context has no table of advice, so no criterion reads one).
+    _asked_of: tuple[Rule, ...] = attrs.field(init=False, repr=False, eq=False)
+
+    @_asked_of.default
+    def _find_asked_of(self) -> tuple[Rule, ...]:
+        return tuple(r for r in self.ruleset.rules if type(r) is not RecommendationRule)
 
     @backward.default
     def _backward(self) -> bool:
@@ -322,6 +333,26 @@ class CompiledRuleSet:
             found = self._plans[age] = tuple(zip(made, self.steps, strict=True))
         return found
 
+    def defaulted_keys(self, age: int | None) -> tuple[tuple[object, ...], ...]:
+        """Each rule's memo key when it takes its default for a patient of *age*.
+
+        What such a rule read: nothing stated and nothing changed, and the age when its
+        default may depend on it.  A rule keeping its very default for an unknown age
+        reads no age itself, and every rule it reads gave what it gives for an unknown
+        age (see :func:`~legrules.engine.defaults.defaults`): its key is the same at
+        every age, so open questions kept under it serve every age (a "what if"
+        computes again only the scores reading the finding it assumes, and adds their
+        keys, which hold the age where it counts; see :meth:`CompiledEvaluator.asked`).
+        """
+        found = self._defaulted.get(age)
+        if found is None:
+            unknown = self.plan(None)
+            found = self._defaulted[age] = tuple(
+                (_DEFAULTED, None) if default is agefree else (_DEFAULTED, age)
+                for (default, _), (agefree, _) in zip(self.plan(age), unknown, strict=True)
+            )
+        return found
+
     def run(self, ctx: Context) -> Sink:
         """Evaluate every rule against *ctx*; results of earlier rules land in *ctx*.
 
@@ -335,14 +366,14 @@ class CompiledRuleSet:
         changed = set(ctx.stated)
         touched = set(changed)
         pristine: list[str] = []
-        for (default, step), memo in zip(self.plan(ctx.age), self.memos, strict=True):
+        keys = self.defaulted_keys(ctx.age)
+        for (default, step), memo, key in zip(self.plan(ctx.age), self.memos, keys, strict=True):
             inputs = default.inputs
             if inputs is not None and changed.isdisjoint(inputs):
                 default.apply(ctx, sink)
                 ctx.tokens[default.rule_id] = default.token
                 if memo is not None:
-                    # What it read: nothing stated, nothing changed; the age may count.
-                    ctx.keys[default.rule_id] = (_DEFAULTED, ctx.age)
+                    ctx.keys[default.rule_id] = key
                 if touched.isdisjoint(inputs):
                     pristine.append(default.rule_id)
                 else:
@@ -382,11 +413,12 @@ class CompiledRuleSet:
         When every rule's answer was one kept (a token in ``ctx.tokens``), or a result that
         no "what if" evaluates again (compared by value), the questions follow from those
         answers and *disposition* alone (every "what if" reads what a rule read, and the
-        scores it reads), so they are kept under them too.
+        scores it reads), so they are kept under them too.  Recommendations are not
+        among those rules: no rule reads advice, so no question depends on it.
         """
         key: list[object] = [disposition]
         tokens = ctx.tokens
-        for rule in self.ruleset.rules:
+        for rule in self._asked_of:
             token = tokens.get(rule.id)
             if token is None:
                 table = self._valued.get(rule.id)
