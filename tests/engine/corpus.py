@@ -8,8 +8,9 @@ plausible range in any accepted unit; age, sex and onset sometimes known.
 
 from __future__ import annotations
 
+import itertools
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 
 import attrs
@@ -97,11 +98,62 @@ def policy(rng: random.Random) -> Policy:
     )
 
 
-def corpus(count: int, seed: int = 2026) -> Iterator[tuple[Presentation, Policy]]:
-    """*count* presentations with their policies, the same for the same *seed*."""
+def _settings() -> tuple[Policy, ...]:
+    """Every combination of the settings rules read, as :func:`policy` draws them.
+
+    The rules read the Wells variant, the D-dimer adjustment, the ABI and the
+    not-improving thresholds (the look-backs only bound what the FHIR reader keeps, and
+    are echoed in the documents): all 64 combinations of :func:`policy`'s values of those,
+    each look-back value in turn.  The combination of the defaults is the default policy.
+    """
+    lookbacks = itertools.cycle(
+        itertools.product((1, 30, 365), (1, 24, 720), (1, 30, 365)),
+    )
+    found = []
+    for variant, adjusted, abi, days in itertools.product(
+        tuple(WellsVariant), (True, False), (0.5, 0.7, 0.8, 1.0), (1, 7, 14, 90)
+    ):
+        signs, vitals, labs = next(lookbacks)
+        settings = Policy(
+            wells_variant=variant,
+            age_adjusted_d_dimer=adjusted,
+            compression_min_abi=abi,
+            not_improving_days=days,
+            lookback_signs_days=signs,
+            lookback_vitals_hours=vitals,
+            lookback_labs_days=labs,
+        )
+        default = Policy()
+        same = attrs.evolve(
+            default,
+            lookback_signs_days=signs,
+            lookback_vitals_hours=vitals,
+            lookback_labs_days=labs,
+        )
+        found.append(default if settings == same else settings)
+    return tuple(found)
+
+
+#: Every combination of the settings rules read (see :func:`_settings`).
+SETTINGS = _settings()
+
+
+def corpus(
+    count: int, seed: int = 2026, *, over: Sequence[Policy] | None = None
+) -> Iterator[tuple[Presentation, Policy]]:
+    """*count* presentations with their policies, the same for the same *seed*.
+
+    Policies are drawn by :func:`policy`, or, *over* given, the default half of the
+    time and otherwise one of *over* (a few policies, each compiled once, for a corpus
+    too large to compile a rule set for each of its random policies).
+    """
     rng = random.Random(seed)
     for _ in range(count):
-        yield presentation(rng, rng.choice((0.1, 0.35, 0.7))), policy(rng)
+        case = presentation(rng, rng.choice((0.1, 0.35, 0.7)))
+        if over is None:
+            yield case, policy(rng)
+        else:
+            yield case, Policy() if rng.random() < 0.5 else rng.choice(over)
 
 
 def one_record_each(presentation_: Presentation) -> Presentation:
