@@ -63,15 +63,33 @@ _EXTENSIONS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
+#: The parsers built, by the modules whose commands they hold: building one costs more
+#: than parsing with it, and a process calling :func:`main` many times (a notebook, a
+#: test suite, a fuzzing campaign) would build the same one each time.  A parser is not
+#: changed by parsing, and nothing of a call is set on it (see :func:`main`).
+_PARSERS: dict[tuple[tuple[str, ...], tuple[str, ...]], argparse.ArgumentParser] = {}
+
+
 def _parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
-    """The parser for *argv* (default ``sys.argv[1:]``).
+    """The parser for *argv* (default ``sys.argv[1:]``), built on first use.
 
     Each command's module is imported to register it, and some import much (the
     population runner, the service): when the first argument names a command, only the
     module that owns it is imported, which parses that command's arguments exactly as
     the whole parser would.  Anything else (``--help``, ``--version``, no command or an
-    unknown one) gets every command, so that help and errors list them all.
+    unknown one) gets every command, so that help and errors list them all.  An optional
+    command whose extra is missing keeps its stub (which says so) for the process's life.
     """
+    builtin, optional = _modules_for(sys.argv[1:] if argv is None else argv)
+    key = (tuple(builtin), tuple(optional))
+    found = _PARSERS.get(key)
+    if found is None:
+        found = _PARSERS[key] = _build(builtin, optional)
+    return found
+
+
+def _build(builtin: list[str], optional: list[str]) -> argparse.ArgumentParser:
+    """A parser with the commands of the *builtin* and *optional* modules."""
     parser = argparse.ArgumentParser(
         prog="legrules",
         description="Clinical decision rules for leg pain.",
@@ -80,7 +98,6 @@ def _parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"legrules {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    builtin, optional = _modules_for(sys.argv[1:] if argv is None else argv)
     for module in builtin:
         importlib.import_module(module).register(commands)
     _register_extensions(commands, optional)
@@ -153,9 +170,9 @@ def main(
     out, err = stdout or sys.stdout, stderr or sys.stderr
     program = argv is None
     with building(program):
-        parser = _parser(argv)
-        parser.set_defaults(stdin=stdin or sys.stdin.buffer, program=program)
-        args = parser.parse_args(argv)
+        # What is this call's is put in its namespace, not on the parser it shares.
+        given = argparse.Namespace(stdin=stdin or sys.stdin.buffer, program=program)
+        args = _parser(argv).parse_args(argv, namespace=given)
     try:
         return int(args.handler(args, out, err))
     except LegrulesError as error:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from legrules.cli import _COMMANDS, _EXTENSIONS, _parser
+from legrules.cli import _COMMANDS, _EXTENSIONS, _parser, main
 
 COMMANDS = [name for names in _COMMANDS.values() for name in names] + [
     name for names, _ in _EXTENSIONS.values() for name in names
@@ -69,3 +70,25 @@ def test_assessing_ndjson_imports_no_other_command_nor_cattrs(tmp_path: Path) ->
     unwanted = {"cattrs", "legrules.render", "legrules._cli.catalogue", "legrules.schemas"}
     unwanted |= set(_EXTENSIONS)
     assert loaded & unwanted == set()
+
+
+def test_a_parser_is_built_once_for_the_commands_it_holds() -> None:
+    """Calls naming the same command share one parser; the whole parser is another."""
+    assess = _parser(["assess", "-"])
+    assert _parser(["assess", "patient.json", "--format", "json"]) is assess
+    assert _parser(["--help"]) is _parser([]) is not assess
+
+
+def test_nothing_of_a_call_is_left_on_the_shared_parser() -> None:
+    """Each call's standard input is its own: it goes in the call's namespace, not the parser."""
+
+    def disposition(document: bytes) -> str:
+        out = io.StringIO()
+        argv = ["assess", "-", "--format", "json", "--as-of", "2026-11-20T10:00:00Z"]
+        assert main(argv, stdin=io.BytesIO(document), stdout=out) == 0
+        return str(orjson.loads(out.getvalue())["disposition"])
+
+    urgent = {"findings": [{"id": "saddle-anesthesia", "state": "present"}]}
+    assert disposition(orjson.dumps(urgent)) == "emergency"
+    assert disposition(orjson.dumps({})) == "undetermined"
+    assert "stdin" not in vars(_parser(["assess", "-"]).parse_args(["assess", "x"]))
