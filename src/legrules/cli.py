@@ -170,7 +170,7 @@ def main(
     out, err = stdout or sys.stdout, stderr or sys.stderr
     program = argv is None
     with building(program):
-        # What is this call's is put in its namespace, not on the parser it shares.
+        # This call's own values go in its namespace, never on the parser it shares.
         given = argparse.Namespace(stdin=stdin or sys.stdin.buffer, program=program)
         args = _parser(argv).parse_args(argv, namespace=given)
     try:
